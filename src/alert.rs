@@ -1,0 +1,1 @@
+//! Alerts: one per matching record per rule.

@@ -1,0 +1,1 @@
+//! Detection rules in Elastic formats.
