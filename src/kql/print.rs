@@ -197,10 +197,11 @@ fn write_quoted(out: &mut String, value: &str) {
     out.push('"');
 }
 
-/// Writes unquoted text; `None` is a wildcard star.
+/// Writes unquoted text; `None` is a wildcard star. The end of the text counts as whitespace, since
+/// a separator may follow it (`a:(not or b)` would read `not` as the keyword).
 fn write_unquoted(out: &mut String, items: &[Option<char>]) {
     let lower = |i: usize| items.get(i).copied().flatten().map(|c| c.to_ascii_lowercase());
-    let space = |i: usize| items.get(i).copied().flatten().is_some_and(is_space);
+    let space = |i: usize| i >= items.len() || items.get(i).copied().flatten().is_some_and(is_space);
     let word_at = |i: usize, word: &str| word.chars().enumerate().all(|(k, w)| lower(i + k) == Some(w));
     let mut i = 0;
     while let Some(item) = items.get(i) {
