@@ -4,9 +4,9 @@
 
 use serde::Deserialize;
 use serde_json::Value;
+use trailhound::kql::Query;
 use trailhound::kql::eval::evaluate;
 use trailhound::kql::scope::Flat;
-use trailhound::kql::Query;
 
 #[derive(Deserialize)]
 struct File {
@@ -29,9 +29,14 @@ struct Case {
 }
 
 fn cases() -> Vec<Case> {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/kql/cases.toml"))
-        .expect("read cases.toml");
-    toml::from_str::<File>(&text).expect("parse cases.toml").case
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/kql/cases.toml"
+    ))
+    .expect("read cases.toml");
+    toml::from_str::<File>(&text)
+        .expect("parse cases.toml")
+        .case
 }
 
 fn check(case: &Case) -> Result<(), String> {
@@ -45,19 +50,28 @@ fn check(case: &Case) -> Result<(), String> {
     }
     let q = parsed.map_err(|e| format!("parse error:\n{e}"))?;
     let printed = q.to_string();
-    if let Some(want) = &case.canonical {
-        if printed != *want {
-            return Err(format!("printed `{printed}`, wanted `{want}`"));
-        }
+    if let Some(want) = &case.canonical
+        && printed != *want
+    {
+        return Err(format!("printed `{printed}`, wanted `{want}`"));
     }
-    let again = Query::parse(&printed).map_err(|e| format!("printed form `{printed}` fails to parse:\n{e}"))?;
+    let again = Query::parse(&printed)
+        .map_err(|e| format!("printed form `{printed}` fails to parse:\n{e}"))?;
     if again.ast() != q.ast() {
-        return Err(format!("round trip changed the tree: `{printed}`\n{:?}\n{:?}", q.ast(), again.ast()));
+        return Err(format!(
+            "round trip changed the tree: `{printed}`\n{:?}\n{:?}",
+            q.ast(),
+            again.ast()
+        ));
     }
     if again.to_string() != printed {
-        return Err(format!("printing not idempotent: `{printed}` then `{again}`"));
+        return Err(format!(
+            "printing not idempotent: `{printed}` then `{again}`"
+        ));
     }
-    let (Some(doc), Some(expected)) = (&case.doc, case.expected) else { return Ok(()) };
+    let (Some(doc), Some(expected)) = (&case.doc, case.expected) else {
+        return Ok(());
+    };
     let doc: Value = serde_json::from_str(doc).map_err(|e| format!("bad JSON: {e}"))?;
     let flat = case.flat.unwrap_or(expected);
     let results = [
@@ -66,9 +80,16 @@ fn check(case: &Case) -> Result<(), String> {
         ("compiled, flat", q.matches(&doc), flat),
         ("reference, flat", evaluate(q.ast(), &Flat(&doc)), flat),
     ];
-    let wrong: Vec<String> =
-        results.iter().filter(|(_, got, want)| got != want).map(|(how, got, _)| format!("{how} gave {got}")).collect();
-    if wrong.is_empty() { Ok(()) } else { Err(format!("expected {expected}: {}", wrong.join(", "))) }
+    let wrong: Vec<String> = results
+        .iter()
+        .filter(|(_, got, want)| got != want)
+        .map(|(how, got, _)| format!("{how} gave {got}"))
+        .collect();
+    if wrong.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("expected {expected}: {}", wrong.join(", ")))
+    }
 }
 
 #[test]
@@ -82,8 +103,16 @@ fn every_case_holds_for_every_engine() {
             if !names.insert(c.name.clone()) {
                 return Some(format!("duplicate case name {}", c.name));
             }
-            check(c).err().map(|e| format!("[{}] {}\n  {}", c.name, c.query, e.replace('\n', "\n  ")))
+            check(c)
+                .err()
+                .map(|e| format!("[{}] {}\n  {}", c.name, c.query, e.replace('\n', "\n  ")))
         })
         .collect();
-    assert!(failures.is_empty(), "{} of {} cases failed:\n\n{}", failures.len(), cases.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases failed:\n\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n\n")
+    );
 }

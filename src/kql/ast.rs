@@ -14,12 +14,22 @@ pub enum Node {
     Not(Box<Node>),
     /// `field:value`; `field: None` is a bare value that may match any field. A lone-wildcard
     /// value (`field:*`) is an exists test; `*:*` matches every document.
-    Is { field: Option<Term>, value: Term },
+    Is {
+        field: Option<Term>,
+        value: Term,
+    },
     /// `field < value`, `field <= value`, `field > value`, `field >= value`.
-    Range { field: Term, op: RangeOp, value: Term },
+    Range {
+        field: Term,
+        op: RangeOp,
+        value: Term,
+    },
     /// `path:{ query }`: the inner query's fields are relative to `path`, and must all hold on one
     /// element of the `path` array.
-    Nested { path: Term, query: Box<Node> },
+    Nested {
+        path: Term,
+        query: Box<Node>,
+    },
 }
 
 /// A field name or a value, as written.
@@ -67,7 +77,10 @@ impl RangeOp {
 impl Term {
     /// An unquoted string literal.
     pub fn text(value: impl Into<String>) -> Term {
-        Term::Literal { value: value.into(), quoted: false }
+        Term::Literal {
+            value: value.into(),
+            quoted: false,
+        }
     }
 
     /// Whether this is a wildcard made of stars only with exactly one star, as Kibana's
@@ -96,6 +109,9 @@ impl Term {
 impl Node {
     /// The query that matches everything (Kibana's empty query, `*:*`).
     pub fn match_all() -> Node {
-        Node::Is { field: Some(Term::Wildcard(vec![Piece::Star])), value: Term::Wildcard(vec![Piece::Star]) }
+        Node::Is {
+            field: Some(Term::Wildcard(vec![Piece::Star])),
+            value: Term::Wildcard(vec![Piece::Star]),
+        }
     }
 }

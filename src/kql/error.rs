@@ -61,7 +61,11 @@ impl ParseError {
 
     /// An error with a free-form message.
     pub fn new(query: &str, span: Range<usize>, message: impl Into<String>) -> ParseError {
-        ParseError { message: message.into(), span, query: query.to_string() }
+        ParseError {
+            message: message.into(),
+            span,
+            query: query.to_string(),
+        }
     }
 
     /// The message, the query line holding the error, and a caret line: `-` for each character
@@ -70,11 +74,22 @@ impl ParseError {
         let start = floor_boundary(&self.query, self.span.start);
         let end = floor_boundary(&self.query, self.span.end.max(start));
         let line_start = self.query[..start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = self.query[start..].find('\n').map_or(self.query.len(), |i| start + i);
+        let line_end = self.query[start..]
+            .find('\n')
+            .map_or(self.query.len(), |i| start + i);
         let line = &self.query[line_start..line_end];
         let dashes = self.query[line_start..start].chars().count();
-        let carets = self.query[start..end.min(line_end).max(start)].chars().count().max(1);
-        format!("{}\n{}\n{}{}", self.message, line, "-".repeat(dashes), "^".repeat(carets))
+        let carets = self.query[start..end.min(line_end).max(start)]
+            .chars()
+            .count()
+            .max(1);
+        format!(
+            "{}\n{}\n{}{}",
+            self.message,
+            line,
+            "-".repeat(dashes),
+            "^".repeat(carets)
+        )
     }
 }
 
@@ -99,8 +114,20 @@ mod tests {
 
     #[test]
     fn renders_kibana_style_caret_line() {
-        let e = ParseError::expected("response:", 9, &[Expected::Rule("value"), Expected::Token("("), Expected::Rule("whitespace"), Expected::Token("{")]);
-        assert_eq!(e.to_string(), "Expected \"(\", \"{\", value, whitespace but end of input found.\nresponse:\n---------^");
+        let e = ParseError::expected(
+            "response:",
+            9,
+            &[
+                Expected::Rule("value"),
+                Expected::Token("("),
+                Expected::Rule("whitespace"),
+                Expected::Token("{"),
+            ],
+        );
+        assert_eq!(
+            e.to_string(),
+            "Expected \"(\", \"{\", value, whitespace but end of input found.\nresponse:\n---------^"
+        );
     }
 
     #[test]

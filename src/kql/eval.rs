@@ -3,8 +3,8 @@
 //! or the compiler.
 
 use super::ast::{Node, Piece, Term};
-use super::scope::NestedDocument;
-use super::value::{number_text, Bound, Expect};
+use super::scope::{NestedDocument, field_exists};
+use super::value::{Bound, Expect, number_text};
 use crate::doc::Scalar;
 
 /// Whether `doc` matches the query `node`.
@@ -20,19 +20,25 @@ pub fn evaluate(node: &Node, doc: &dyn NestedDocument) -> bool {
             }
             let names = selected_fields(field.as_ref(), doc);
             if value.is_lone_wildcard() {
-                return names.iter().any(|name| doc.exists(name));
+                return names.iter().any(|name| field_exists(doc, name));
             }
             let test = |v: Scalar<'_>| match value {
                 Term::Wildcard(pieces) => glob(pieces, &keyword_text(v)),
                 other => Expect::new(other).matches(v),
             };
-            names.iter().any(|name| doc.any_value(name, &mut |v| test(v)))
+            names
+                .iter()
+                .any(|name| doc.any_value(name, &mut |v| test(v)))
         }
         Node::Range { field, op, value } => {
             let names = selected_fields(Some(field), doc);
-            names.iter().any(|name| doc.any_value(name, &mut |v| Bound::new(*op, value).holds(v)))
+            names
+                .iter()
+                .any(|name| doc.any_value(name, &mut |v| Bound::new(*op, value).holds(v)))
         }
-        Node::Nested { path, query } => doc.any_element(&path.as_text(), &mut |element| evaluate(query, element)),
+        Node::Nested { path, query } => {
+            doc.any_element(&path.as_text(), &mut |element| evaluate(query, element))
+        }
     }
 }
 

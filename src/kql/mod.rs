@@ -101,11 +101,15 @@ fn collect_fields(node: &Node, prefix: &str, out: &mut Vec<String>) {
         }
     };
     match node {
-        Node::And(items) | Node::Or(items) => items.iter().for_each(|n| collect_fields(n, prefix, out)),
+        Node::And(items) | Node::Or(items) => {
+            items.iter().for_each(|n| collect_fields(n, prefix, out))
+        }
         Node::Not(inner) => collect_fields(inner, prefix, out),
         Node::Is { field, .. } => add(field.as_ref()),
         Node::Range { field, .. } => add(Some(field)),
-        Node::Nested { path, query } => collect_fields(query, &format!("{prefix}{}.", path.as_text()), out),
+        Node::Nested { path, query } => {
+            collect_fields(query, &format!("{prefix}{}.", path.as_text()), out)
+        }
     }
 }
 

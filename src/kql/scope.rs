@@ -10,6 +10,22 @@
 use crate::doc::{Document, Scalar};
 use serde_json::Value;
 
+/// Whether `field` exists as Elasticsearch's `exists` query sees it: it has a value, or it is an object
+/// with some field under it that has one.
+pub fn field_exists(doc: &dyn Document, field: &str) -> bool {
+    if doc.exists(field) {
+        return true;
+    }
+    let mut found = false;
+    doc.for_each_field(&mut |name| {
+        found = found
+            || name
+                .strip_prefix(field)
+                .is_some_and(|rest| rest.starts_with('.'));
+    });
+    found
+}
+
 /// A document that can lend the elements of a nested array as documents.
 pub trait NestedDocument: Document {
     /// Calls `visit` with each object at `path` (each element when it is an array) until it returns
@@ -25,15 +41,22 @@ impl NestedDocument for Value {
 
 /// Visits the objects at the dotted `path`, trying every split of the path into keys as
 /// [`crate::doc`] does for leaves.
-fn objects_at(value: &Value, path: &str, visit: &mut dyn FnMut(&dyn NestedDocument) -> bool) -> bool {
+fn objects_at(
+    value: &Value,
+    path: &str,
+    visit: &mut dyn FnMut(&dyn NestedDocument) -> bool,
+) -> bool {
     match value {
         Value::Object(map) => {
-            if let Some(found) = map.get(path) {
-                if each_object(found, visit) {
-                    return true;
-                }
+            if let Some(found) = map.get(path)
+                && each_object(found, visit)
+            {
+                return true;
             }
-            path.match_indices('.').any(|(i, _)| map.get(&path[..i]).is_some_and(|child| objects_at(child, &path[i + 1..], visit)))
+            path.match_indices('.').any(|(i, _)| {
+                map.get(&path[..i])
+                    .is_some_and(|child| objects_at(child, &path[i + 1..], visit))
+            })
         }
         Value::Array(items) => items.iter().any(|item| objects_at(item, path, visit)),
         _ => false,
@@ -65,7 +88,10 @@ impl Document for Flat<'_> {
 
 impl NestedDocument for Flat<'_> {
     fn any_element(&self, path: &str, visit: &mut dyn FnMut(&dyn NestedDocument) -> bool) -> bool {
-        visit(&Prefixed { doc: self.0, prefix: format!("{path}.") })
+        visit(&Prefixed {
+            doc: self.0,
+            prefix: format!("{path}."),
+        })
     }
 }
 
@@ -78,7 +104,8 @@ struct Prefixed<'a> {
 
 impl Document for Prefixed<'_> {
     fn any_value(&self, field: &str, visit: &mut dyn FnMut(Scalar<'_>) -> bool) -> bool {
-        self.doc.any_value(&format!("{}{field}", self.prefix), visit)
+        self.doc
+            .any_value(&format!("{}{field}", self.prefix), visit)
     }
     fn for_each_field(&self, visit: &mut dyn FnMut(&str)) {
         self.doc.for_each_field(&mut |name| {
@@ -94,7 +121,10 @@ impl Document for Prefixed<'_> {
 
 impl NestedDocument for Prefixed<'_> {
     fn any_element(&self, path: &str, visit: &mut dyn FnMut(&dyn NestedDocument) -> bool) -> bool {
-        visit(&Prefixed { doc: self.doc, prefix: format!("{}{path}.", self.prefix) })
+        visit(&Prefixed {
+            doc: self.doc,
+            prefix: format!("{}{path}.", self.prefix),
+        })
     }
 }
 
