@@ -261,3 +261,29 @@ fn long_flat_queries_are_fast() {
     assert!(q.matches(&json!({"f19999": "v19999"})));
     assert!(started.elapsed().as_secs() < 10);
 }
+
+#[test]
+fn pathological_text_parses_in_linear_time() {
+    let inputs = [
+        "(a:".repeat(90),
+        "a:(b or ".repeat(90),
+        format!("{}x", "not (".repeat(90)),
+        "x or ".repeat(20_000),
+        format!("a:{}", "b and ".repeat(20_000)),
+        "\\".repeat(50_000),
+        "\"".repeat(50_001),
+        "a:{ ".repeat(90),
+        "a ".repeat(50_000),
+    ];
+    for text in inputs {
+        let started = std::time::Instant::now();
+        let _ = Query::parse(&text)
+            .map(|q| q.to_string())
+            .map_err(|e| e.to_string());
+        assert!(
+            started.elapsed().as_secs() < 5,
+            "slow on {}",
+            &text[..40.min(text.len())]
+        );
+    }
+}

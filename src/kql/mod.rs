@@ -124,3 +124,59 @@ impl PartialEq for Query {
         self.ast == other.ast
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn fields_lists_each_name_once_as_written() {
+        let q = Query::parse(
+            "event.action:(A or B) and not event.* : x and users:{ name:a and n > 1 } or free text",
+        )
+        .expect("parses");
+        assert_eq!(
+            q.fields(),
+            ["event.action", "event.*", "users.name", "users.n", "*"]
+        );
+    }
+
+    #[test]
+    fn queries_are_values() {
+        let q = Query::parse("a:1").expect("parses");
+        let copy = q.clone();
+        assert_eq!(q, copy);
+        assert!(copy.matches(&json!({"a": "1"})));
+        assert!(format!("{q:?}").contains("Is"));
+    }
+
+    #[test]
+    fn large_or_lists_compile_to_a_set() {
+        let q = Query::parse("a:(v1 or v2 or v3 or v4) or b:x").expect("parses");
+        let Matcher::Or(items) = q.matcher() else {
+            panic!("or: {:?}", q.matcher())
+        };
+        assert!(matches!(
+            &items[0],
+            Matcher::Value {
+                test: compile::Test::OneOf(_),
+                ..
+            }
+        ));
+        assert!(q.matches(&json!({"a": "v3"})) && !q.matches(&json!({"a": "v5"})));
+    }
+
+    #[test]
+    fn wildcard_values_compile_to_cheap_strategies() {
+        let q = Query::parse("a:Delete*").expect("parses");
+        let Matcher::Value {
+            test: compile::Test::Glob(p),
+            ..
+        } = q.matcher()
+        else {
+            panic!("{:?}", q.matcher())
+        };
+        assert_eq!(*p, pattern::Pattern::Prefix("Delete".into()));
+    }
+}
