@@ -15,6 +15,9 @@ const WORDS: &[&str] = &[
     "b",
     "ab",
     "A",
+    "é",
+    "aé",
+    "bé",
     "1",
     "2.0",
     "10",
@@ -45,7 +48,7 @@ fn pieces() -> impl Strategy<Value = Vec<Piece>> {
     prop::collection::vec(
         prop_oneof![
             Just(None),
-            "[ab*]{1,2}".prop_map(Some),
+            "[abé*]{1,2}".prop_map(Some),
             word().prop_map(Some)
         ],
         1..4,

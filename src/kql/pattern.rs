@@ -75,14 +75,8 @@ impl Pattern {
                 let Some(rest) = s.strip_prefix(first.as_str()) else {
                     return false;
                 };
-                if rest.len() < last.len() {
-                    return false;
-                }
                 // The suffix is fixed; search the middles leftmost-first in what lies before it.
-                let mut body = &rest[..rest.len() - last.len()];
-                if !rest.ends_with(last.as_str()) || !rest.is_char_boundary(body.len()) {
-                    return false;
-                }
+                let Some(mut body) = rest.strip_suffix(last.as_str()) else { return false };
                 for m in middle {
                     match body.find(m.as_str()) {
                         Some(i) => body = &body[i + m.len()..],
@@ -131,5 +125,8 @@ mod tests {
         assert!(!pat("a*b*c").matches("acb"));
         assert!(pat("*a*b*").matches("xaxbx"));
         assert!(!pat("a*bc*bc").matches("abc"));
+        // Regression: the suffix test must not cut inside a multi-byte character.
+        assert!(!pat("a*b*x").matches("abé"));
+        assert!(pat("é*ü*é").matches("éxüyé"));
     }
 }
