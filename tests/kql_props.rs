@@ -184,6 +184,36 @@ proptest! {
     }
 }
 
+/// A naive wildcard matcher over characters, for the pattern strategies to agree with.
+fn naive_glob(pattern: &[char], text: &[char]) -> bool {
+    match pattern.split_first() {
+        None => text.is_empty(),
+        Some(('*', rest)) => (0..=text.len()).any(|i| naive_glob(rest, &text[i..])),
+        Some((c, rest)) => text.first() == Some(c) && naive_glob(rest, &text[1..]),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 4096, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn wildcard_strategies_agree_with_a_naive_glob(pattern in "[aé*]{0,7}", text in "[aéb]{0,7}") {
+        let mut pieces = Vec::new();
+        for (i, part) in pattern.split('*').enumerate() {
+            if i > 0 {
+                pieces.push(Piece::Star);
+            }
+            if !part.is_empty() {
+                pieces.push(Piece::Text(part.to_string()));
+            }
+        }
+        let compiled = trailhound::kql::pattern::Pattern::new(&pieces);
+        let p: Vec<char> = pattern.chars().collect();
+        let t: Vec<char> = text.chars().collect();
+        prop_assert_eq!(compiled.matches(&text), naive_glob(&p, &t), "{:?}", compiled);
+    }
+}
+
 #[test]
 fn nesting_up_to_the_limit_parses() {
     let depth = MAX_DEPTH;
