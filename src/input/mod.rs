@@ -104,3 +104,19 @@ pub struct FileRead {
 pub fn read_file(_bytes: &[u8], _sink: &mut dyn FnMut(Result<Record, RecordError>)) -> FileRead {
     todo!("input readers")
 }
+
+/// Limits that keep hostile input from exhausting memory.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    pub max_inflated_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_inflated_bytes: 4 << 30 }
+    }
+}
+
+pub fn read_file_with(_bytes: &[u8], _limits: &Limits, _sink: &mut dyn FnMut(Result<Record, RecordError>)) -> FileRead {
+    todo!("input readers")
+}

@@ -1,0 +1,67 @@
+//! Finding the input files: folders are walked recursively in name order; `-` is standard input.
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// An input to scan.
+pub enum Input {
+    File(PathBuf),
+    Stdin,
+    /// A path that could not be listed, with why.
+    Unreadable(PathBuf, String),
+}
+
+/// Expands `paths` into the files to scan, in a stable order.
+pub fn expand(paths: &[PathBuf]) -> Vec<Input> {
+    let mut inputs = Vec::new();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            inputs.push(Input::Stdin);
+        } else {
+            walk(path, &mut inputs);
+        }
+    }
+    inputs
+}
+
+fn walk(path: &Path, inputs: &mut Vec<Input>) {
+    let meta = match fs::metadata(path) {
+        Ok(meta) => meta,
+        Err(e) => return inputs.push(Input::Unreadable(path.to_path_buf(), e.to_string())),
+    };
+    if !meta.is_dir() {
+        return inputs.push(Input::File(path.to_path_buf()));
+    }
+    let entries = match fs::read_dir(path) {
+        Ok(entries) => entries,
+        Err(e) => return inputs.push(Input::Unreadable(path.to_path_buf(), e.to_string())),
+    };
+    let mut children: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    children.sort();
+    for child in children {
+        walk(&child, inputs);
+    }
+}
+
+impl Input {
+    pub fn name(&self) -> String {
+        match self {
+            Input::File(path) | Input::Unreadable(path, _) => path.display().to_string(),
+            Input::Stdin => "-".to_string(),
+        }
+    }
+
+    /// The whole content, or why it could not be read.
+    pub fn read(&self) -> Result<Vec<u8>, String> {
+        match self {
+            Input::File(path) => fs::read(path).map_err(|e| format!("cannot read: {e}")),
+            Input::Stdin => {
+                let mut bytes = Vec::new();
+                std::io::stdin().read_to_end(&mut bytes).map_err(|e| format!("cannot read standard input: {e}"))?;
+                Ok(bytes)
+            }
+            Input::Unreadable(_, why) => Err(why.clone()),
+        }
+    }
+}
