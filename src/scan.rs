@@ -3,7 +3,7 @@
 //!
 //! Depends on input, ecs, kql (through rules) and alert; never on output formats or a platform API.
 
-use crate::alert::{first, Alert, EventSummary, Origin, RuleRef};
+use crate::alert::{Alert, EventSummary, Origin, RuleRef, first};
 use crate::doc::Document;
 use crate::ecs::{self, EcsView, MapOptions};
 use crate::input::{self, FileOutcome, FileRead, Limits, Record, RecordError, RecordKind};

@@ -1,7 +1,7 @@
 //! The rule loader takes Elastic's TOML, Kibana's NDJSON export and the package JSON, and reports
 //! every rule it cannot load, with why.
 
-use trailhound::rules::{load_text, ProblemKind, RuleSet};
+use trailhound::rules::{ProblemKind, RuleSet, load_text};
 
 const KIBANA_EXPORT: &str = r#"{"rule_id":"r-1","name":"Console login","type":"query","language":"kuery","query":"event.action:ConsoleLogin","severity":"medium","risk_score":47,"description":"d","threat":[],"version":3}
 {"rule_id":"r-2","name":"EQL sequence","type":"eql","language":"eql","query":"any where true","severity":"high","risk_score":73,"description":"d"}
@@ -55,7 +55,10 @@ fn a_toml_syntax_error_names_the_line() {
 fn missing_fields_and_defaults() {
     let loaded = load_text("r.toml", "[rule]\ntype = \"query\"\nname = \"No id\"\nquery = \"a:b\"\nseverity = \"low\"\nrisk_score = 1\n");
     assert_eq!(loaded.problems[0].to_string(), "r.toml: rule \"No id\": invalid: missing `rule_id`");
-    let loaded = load_text("r.toml", "[rule]\ntype = \"query\"\nrule_id = \"x\"\nname = \"Defaults\"\nquery = \"a:b\"\nseverity = \"low\"\nrisk_score = 1\n");
+    let loaded = load_text(
+        "r.toml",
+        "[rule]\ntype = \"query\"\nrule_id = \"x\"\nname = \"Defaults\"\nquery = \"a:b\"\nseverity = \"low\"\nrisk_score = 1\n",
+    );
     let rule = &loaded.rules[0];
     assert_eq!((rule.interval.as_str(), rule.from.as_str(), rule.max_signals, rule.language.as_str()), ("5m", "now-6m", 100, "kuery"));
 }
@@ -64,7 +67,8 @@ fn missing_fields_and_defaults() {
 fn a_second_copy_of_a_rule_id_is_a_problem() {
     let mut set = RuleSet::builtin();
     let before = set.rules.len();
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/defense_evasion_s3_bucket_configuration_deletion.toml")).unwrap();
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/defense_evasion_s3_bucket_configuration_deletion.toml"))
+        .unwrap();
     set.add(load_text("copy.toml", &text));
     assert_eq!(set.rules.len(), before);
     assert!(set.problems[0].to_string().contains("is already loaded from rules/defense_evasion_s3_bucket_configuration_deletion.toml"));
@@ -74,5 +78,8 @@ fn a_second_copy_of_a_rule_id_is_a_problem() {
 fn a_bad_example_is_reported() {
     let text = "[rule]\ntype = \"query\"\nrule_id = \"x\"\nname = \"Ex\"\nquery = \"a:b\"\nseverity = \"low\"\nrisk_score = 1\n\n[[trailhound.example]]\nname = \"e\"\nexpect = \"maybe\"\nevent = \"{}\"\n";
     let loaded = load_text("r.toml", text);
-    assert_eq!(loaded.problems[0].to_string(), "r.toml: rule \"Ex\": invalid: example 1 (\"e\"): expect must be \"alert\" or \"none\", not \"maybe\"");
+    assert_eq!(
+        loaded.problems[0].to_string(),
+        "r.toml: rule \"Ex\": invalid: example 1 (\"e\"): expect must be \"alert\" or \"none\", not \"maybe\""
+    );
 }

@@ -2,12 +2,24 @@
 //! rule carries Elastic's version-208 metadata exactly.
 
 use std::collections::HashSet;
-use trailhound::rules::{RuleSet, Severity, BUILTIN_FILES};
+use trailhound::rules::{BUILTIN_FILES, RuleSet, Severity};
 use trailhound::scan::Scanner;
 
 const TACTICS: &[&str] = &[
-    "collection", "command_and_control", "credential_access", "defense_evasion", "discovery", "execution", "exfiltration",
-    "impact", "initial_access", "lateral_movement", "persistence", "privilege_escalation", "reconnaissance", "resource_development",
+    "collection",
+    "command_and_control",
+    "credential_access",
+    "defense_evasion",
+    "discovery",
+    "execution",
+    "exfiltration",
+    "impact",
+    "initial_access",
+    "lateral_movement",
+    "persistence",
+    "privilege_escalation",
+    "reconnaissance",
+    "resource_development",
 ];
 
 #[test]
@@ -53,7 +65,13 @@ fn every_rule_meets_the_schema() {
             fail("no MITRE ATT&CK mapping".into());
         }
         let note = rule.note.as_deref().unwrap_or_default();
-        for section in ["## Triage and analysis", "### Investigating ", "### Possible investigation steps", "### False positive analysis", "### Response and remediation"] {
+        for section in [
+            "## Triage and analysis",
+            "### Investigating ",
+            "### Possible investigation steps",
+            "### False positive analysis",
+            "### Response and remediation",
+        ] {
             if !note.contains(section) {
                 fail(format!("investigation guide lacks \"{section}\""));
             }
@@ -100,14 +118,22 @@ fn the_seed_rule_is_elastic_version_208() {
     assert_eq!(rule.language, "kuery");
     assert_eq!(
         rule.tags,
-        ["Domain: Cloud", "Data Source: AWS", "Data Source: Amazon Web Services", "Use Case: Asset Visibility", "Tactic: Defense Evasion", "Resources: Investigation Guide"]
+        [
+            "Domain: Cloud",
+            "Data Source: AWS",
+            "Data Source: Amazon Web Services",
+            "Use Case: Asset Visibility",
+            "Tactic: Defense Evasion",
+            "Resources: Investigation Guide"
+        ]
     );
     let tactics: Vec<(&str, &str)> = rule.tactics().map(|t| (t.id.as_str(), t.name.as_str())).collect();
     assert_eq!(tactics, [("TA0005", "Defense Evasion")]);
     let techniques: Vec<(&str, &str)> = rule.techniques().map(|t| (t.id.as_str(), t.name.as_str())).collect();
     assert_eq!(techniques, [("T1070", "Indicator Removal")]);
     let actions = ["DeleteBucketPolicy", "DeleteBucketReplication", "DeleteBucketCors", "DeleteBucketEncryption", "DeleteBucketLifecycle"];
-    let expected_refs: Vec<String> = actions.iter().map(|a| format!("https://docs.aws.amazon.com/AmazonS3/latest/API/API_{a}.html")).collect();
+    let expected_refs: Vec<String> =
+        actions.iter().map(|a| format!("https://docs.aws.amazon.com/AmazonS3/latest/API/API_{a}.html")).collect();
     assert_eq!(rule.references, expected_refs);
     let normalised: String = rule.query_text.split_whitespace().collect::<Vec<_>>().join(" ");
     assert_eq!(

@@ -2,7 +2,7 @@
 //! as the detection engine writes them to `.alerts-security.alerts-*`.
 
 use crate::alert::Alert;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value, json};
 
 /// The Elastic-alert document for `alert`, created at `generated_at`.
 pub fn alert_document(alert: &Alert, generated_at: &str) -> Value {
@@ -52,12 +52,8 @@ pub fn alert_document(alert: &Alert, generated_at: &str) -> Value {
 
 fn threat(alert: &Alert) -> Value {
     let techniques: Vec<Value> = alert.rule.techniques.iter().map(|t| json!(t)).collect();
-    let threats: Vec<Value> = alert
-        .rule
-        .tactics
-        .iter()
-        .map(|tactic| json!({ "framework": "MITRE ATT&CK", "tactic": tactic, "technique": techniques }))
-        .collect();
+    let threats: Vec<Value> =
+        alert.rule.tactics.iter().map(|tactic| json!({ "framework": "MITRE ATT&CK", "tactic": tactic, "technique": techniques })).collect();
     Value::Array(threats)
 }
 

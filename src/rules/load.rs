@@ -94,7 +94,12 @@ fn load_toml(source: &str, text: &str) -> Result<Rule, RuleProblem> {
         let expect_alert = match ex.expect.as_str() {
             "alert" => true,
             "none" => false,
-            other => return Err(invalid(label, format!("example {} (\"{}\"): expect must be \"alert\" or \"none\", not \"{other}\"", i + 1, ex.name))),
+            other => {
+                return Err(invalid(
+                    label,
+                    format!("example {} (\"{}\"): expect must be \"alert\" or \"none\", not \"{other}\"", i + 1, ex.name),
+                ));
+            }
         };
         let event = serde_json::from_str(&ex.event)
             .map_err(|e| invalid(label.clone(), format!("example {} (\"{}\"): event is not JSON: {e}", i + 1, ex.name)))?;

@@ -5,7 +5,7 @@
 mod load;
 mod model;
 
-pub use load::{load_text, Loaded, ProblemKind, RuleProblem};
+pub use load::{Loaded, ProblemKind, RuleProblem, load_text};
 pub use model::{Example, Mitre, Rule, RuleSpec, Severity, Technique, Threat};
 
 /// The rule files shipped in `rules/`, compiled into the binary (name, content).

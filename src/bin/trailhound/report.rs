@@ -27,7 +27,13 @@ pub fn print(reports: &[FileReport], summary: &Summary, elapsed: Duration) {
     let rate = if seconds > 0.0 { mb / seconds } else { 0.0 };
     eprintln!(
         "files: {} scanned, {} skipped, {} failed; records: {} ({} scanned, {} errors), {} duplicates",
-        summary.files_scanned, summary.files_skipped, summary.files_failed, summary.records, summary.scanned, summary.record_errors, summary.duplicates
+        summary.files_scanned,
+        summary.files_skipped,
+        summary.files_failed,
+        summary.records,
+        summary.scanned,
+        summary.record_errors,
+        summary.duplicates
     );
     eprintln!("alerts: {}", summary.alerts);
     for (rule, count) in &summary.alerts_per_rule {

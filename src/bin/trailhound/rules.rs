@@ -1,8 +1,8 @@
 //! `trailhound rules`, and loading the rule set both subcommands use.
 
 use crate::args::RuleArgs;
-use crate::files::{expand, Input};
-use trailhound::rules::{load_text, ProblemKind, RuleProblem, RuleSet};
+use crate::files::{Input, expand};
+use trailhound::rules::{ProblemKind, RuleProblem, RuleSet, load_text};
 
 /// Loads the built-in rules (unless disabled) and every rule file named by `--rules`.
 /// In a folder, only `.toml`, `.ndjson` and `.json` files are rule files.
