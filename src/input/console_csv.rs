@@ -67,6 +67,8 @@ pub(crate) fn read(text: &[u8], start: usize, emit: &mut Emitter<'_>) -> Ended {
     let full = columns.contains(&Some(15));
     let lossy = (!full).then_some(LOSSY);
     let mut row = csv::StringRecord::new();
+    // Lines are counted incrementally from the record byte offsets (quoted cells may span lines).
+    let (mut seen_byte, mut seen_line) = (start, 1);
     loop {
         match reader.read_record(&mut row) {
             Ok(false) => break,
@@ -77,10 +79,13 @@ pub(crate) fn read(text: &[u8], start: usize, emit: &mut Emitter<'_>) -> Ended {
                 return Ended { shape: Some(Shape::ConsoleCsv), lossy, outcome: FileOutcome::Failed(error) };
             }
         }
-        let location = row.position().map_or_else(Location::default, |p| Location {
-            line: Some(p.line() as usize),
-            byte: Some(start + p.byte() as usize),
-        });
+        let mut byte = row.position().map_or(seen_byte, |p| start + p.byte() as usize).min(text.len());
+        if text.get(byte) == Some(&b'\n') {
+            byte += 1; // csv ends a CRLF record at the CR; the next one starts after the LF
+        }
+        seen_line += memchr::memchr_iter(b'\n', &text[seen_byte.min(byte)..byte]).count();
+        seen_byte = seen_byte.max(byte);
+        let location = Location { line: Some(seen_line), byte: Some(byte) };
         if row.iter().all(|f| f.trim().is_empty()) {
             continue;
         }

@@ -24,7 +24,7 @@ pub(crate) fn read(text: &[u8], start: usize, emit: &mut Emitter<'_>) -> Ended {
             match serde_json::from_slice::<Value>(body) {
                 Err(e) => {
                     let location = Location { line: Some(line), byte: Some(at) };
-                    let column = e.column();
+                    let column = e.column() + lead;
                     emit.error(location, format!("{} (column {column})", json::from_serde(body, 0, &e).reason));
                 }
                 Ok(Value::Object(mut obj)) if obj.get("Records").is_some_and(Value::is_array) => {
