@@ -31,9 +31,16 @@ pub(crate) fn read(text: &[u8], start: usize, emit: &mut Emitter<'_>) -> Ended {
     loop {
         let result = match cur.peek() {
             None => break,
-            Some(b'[') => array(&mut cur, Container::Plain, emit).map(|s| {
-                shape.get_or_insert(s);
-            }),
+            Some(b'[') => {
+                // Known as an array from its first byte, even if it fails part-way.
+                let first = shape.is_none();
+                shape.get_or_insert(Shape::JsonArray);
+                array(&mut cur, Container::Plain, emit).map(|s| {
+                    if first {
+                        shape = Some(s);
+                    }
+                })
+            }
             Some(b'{') => object(&mut cur, emit, &mut shape, &mut skipped),
             Some(_) => Err(cur.error(format!(
                 "expected a JSON object or array, found `{}`",
