@@ -247,3 +247,17 @@ fn deep_nesting_is_an_error_not_a_panic() {
     let r = read(&lines);
     assert_eq!(r.errors()[0].reason, "JSON syntax error: recursion limit exceeded (column 128)");
 }
+
+#[test]
+fn truncated_gzip_csv_drops_the_cut_row() {
+    let plain = fixture("console_history.csv");
+    // Cut inside the last row's last cell: without care it would become a record with a
+    // shortened value.
+    let cut = plain.len() - 5;
+    let mut gz = gzip(&plain[..cut]);
+    gz.truncate(gz.len() - 8); // drop the trailer: the stream now ends without its CRC
+    let r = read(&gz);
+    assert_eq!(r.records().len(), 2);
+    assert!(r.errors().is_empty());
+    assert_eq!(failed(&r).reason, format!("truncated gzip stream after {cut} decompressed bytes"));
+}

@@ -185,8 +185,8 @@ pub fn read_file_with(
     let mut text = &data[..valid];
     let start = if text.starts_with(text::BOM) { text::BOM.len() } else { 0 };
     let sniffed = sniff::sniff(text, start);
-    if stopped.is_some() && sniffed == Sniffed::Lines {
-        // An unterminated last line was cut by the damage: it is not a record of its own.
+    if stopped.is_some() && matches!(sniffed, Sniffed::Lines | Sniffed::Csv) {
+        // An unterminated last line (or CSV row) was cut by the damage: not a record of its own.
         text = memchr::memrchr(b'\n', text).map_or(&text[..start], |nl| &text[..=nl]);
     }
     let mut emit = Emitter::new(sink);
