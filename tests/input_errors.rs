@@ -1,6 +1,7 @@
 //! Broken inputs: each fails (or errs per record) with its exact reason and position, and what
 //! came before the damage is still yielded.
 
+#[path = "input_support.rs"]
 mod common;
 
 use common::{fixture, gzip, read, read_with};
@@ -14,7 +15,10 @@ fn failed(r: &common::Read) -> &FileError {
 }
 
 fn loc(line: usize, byte: usize) -> Location {
-    Location { line: Some(line), byte: Some(byte) }
+    Location {
+        line: Some(line),
+        byte: Some(byte),
+    }
 }
 
 #[test]
@@ -35,9 +39,19 @@ fn truncated_gzip_trailer() {
     let gz = gzip(&plain);
     let r = read(&gz[..gz.len() - 4]);
     assert!(r.file.gzip);
-    assert_eq!(r.records().len(), 3, "everything was inflated before the trailer");
+    assert_eq!(
+        r.records().len(),
+        3,
+        "everything was inflated before the trailer"
+    );
     let e = failed(&r);
-    assert_eq!(e.reason, format!("truncated gzip stream after {} decompressed bytes", plain.len()));
+    assert_eq!(
+        e.reason,
+        format!(
+            "truncated gzip stream after {} decompressed bytes",
+            plain.len()
+        )
+    );
     assert_eq!(e.location, loc(1, plain.len()));
 }
 
@@ -67,7 +81,12 @@ fn corrupt_gzip() {
     let r = read(b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03this is not deflate data at all");
     assert!(r.file.gzip);
     let e = failed(&r);
-    assert!(e.reason.starts_with("corrupt gzip stream after 0 decompressed bytes: "), "{}", e.reason);
+    assert!(
+        e.reason
+            .starts_with("corrupt gzip stream after 0 decompressed bytes: "),
+        "{}",
+        e.reason
+    );
     assert_eq!(e.location, loc(1, 0));
 }
 
@@ -78,20 +97,32 @@ fn gzip_bomb_stops_at_the_limit() {
     text.extend(b"]}");
     let bomb = gzip(&text);
     assert!(bomb.len() < 64 << 10, "a small file that inflates a lot");
-    let limits = Limits { max_inflated_bytes: 1 << 20 };
+    let limits = Limits {
+        max_inflated_bytes: 1 << 20,
+    };
     let r = read_with(&bomb, &limits);
     assert!(r.file.gzip);
     assert!(r.items.is_empty());
     let e = failed(&r);
-    assert_eq!(e.reason, "gzip stream inflates to more than the limit of 1048576 bytes; stopped there");
+    assert_eq!(
+        e.reason,
+        "gzip stream inflates to more than the limit of 1048576 bytes; stopped there"
+    );
     assert_eq!(e.location, loc(1, 1 << 20));
 }
 
 #[test]
 fn gzip_bomb_of_lines_yields_the_lines_before_the_limit() {
     let line = b"{\"eventVersion\":\"1.09\",\"eventName\":\"ListBuckets\",\"eventSource\":\"s3.amazonaws.com\"}\n";
-    let text: Vec<u8> = line.iter().copied().cycle().take(line.len() * 10_000).collect();
-    let limits = Limits { max_inflated_bytes: (line.len() * 100 + 10) as u64 };
+    let text: Vec<u8> = line
+        .iter()
+        .copied()
+        .cycle()
+        .take(line.len() * 10_000)
+        .collect();
+    let limits = Limits {
+        max_inflated_bytes: (line.len() * 100 + 10) as u64,
+    };
     let r = read_with(&gzip(&text), &limits);
     assert_eq!(r.records().len(), 100);
     assert!(r.errors().is_empty());
@@ -151,7 +182,10 @@ fn non_object_elements_are_record_errors() {
     // Elements sit on their own line, indented by 4.
     let line_of = |needle: &[u8]| {
         let needle = [b"\n    ".as_slice(), needle].concat();
-        let at = 5 + text.windows(needle.len()).position(|w| w == needle).expect("needle");
+        let at = 5 + text
+            .windows(needle.len())
+            .position(|w| w == needle)
+            .expect("needle");
         loc(text[..at].iter().filter(|&&b| b == b'\n').count() + 1, at)
     };
     assert_eq!(errs[0].location, line_of(b"42"));
@@ -175,7 +209,10 @@ fn bad_ndjson_line_is_a_record_error_and_the_rest_goes_on() {
     assert_eq!(r.file.outcome, FileOutcome::Complete);
     assert_eq!(r.items.len(), 4);
     let errs = r.errors();
-    assert_eq!(errs[0].reason, "JSON syntax error: expected ident (column 18)");
+    assert_eq!(
+        errs[0].reason,
+        "JSON syntax error: expected ident (column 18)"
+    );
     assert_eq!(errs[0].location, loc(2, 42));
     assert_eq!(errs[1].reason, "expected a JSON object, found an array");
     assert_eq!(errs[1].location, loc(3, 62));
@@ -245,7 +282,10 @@ fn deep_nesting_is_an_error_not_a_panic() {
     lines.extend(std::iter::repeat_n(b'[', 5000));
     lines.push(b'\n');
     let r = read(&lines);
-    assert_eq!(r.errors()[0].reason, "JSON syntax error: recursion limit exceeded (column 128)");
+    assert_eq!(
+        r.errors()[0].reason,
+        "JSON syntax error: recursion limit exceeded (column 128)"
+    );
 }
 
 #[test]
@@ -259,5 +299,8 @@ fn truncated_gzip_csv_drops_the_cut_row() {
     let r = read(&gz);
     assert_eq!(r.records().len(), 2);
     assert!(r.errors().is_empty());
-    assert_eq!(failed(&r).reason, format!("truncated gzip stream after {cut} decompressed bytes"));
+    assert_eq!(
+        failed(&r).reason,
+        format!("truncated gzip stream after {cut} decompressed bytes")
+    );
 }

@@ -49,16 +49,28 @@ pub(crate) fn read(text: &[u8], start: usize, emit: &mut Emitter<'_>) -> Ended {
         };
         if let Err(e) = result {
             let error = text::file_error(text, e.byte, e.reason);
-            return Ended { shape, lossy: None, outcome: FileOutcome::Failed(error) };
+            return Ended {
+                shape,
+                lossy: None,
+                outcome: FileOutcome::Failed(error),
+            };
         }
     }
     let outcome = match (shape, skipped) {
         (None, Some(reason)) => {
-            return Ended { shape: Some(Shape::Digest), lossy: None, outcome: FileOutcome::Skipped(reason) };
+            return Ended {
+                shape: Some(Shape::Digest),
+                lossy: None,
+                outcome: FileOutcome::Skipped(reason),
+            };
         }
         _ => FileOutcome::Complete,
     };
-    Ended { shape, lossy: None, outcome }
+    Ended {
+        shape,
+        lossy: None,
+        outcome,
+    }
 }
 
 /// One top-level object: streamed when it starts with `Records` or `Events`, else parsed whole.
@@ -120,7 +132,10 @@ fn walk(
                 let at = cur.pos;
                 let value: Value = cur.value()?;
                 let found = kind::type_name(&value);
-                return Err(JsonError { byte: at, reason: format!("`{key}` is {found}, not an array") });
+                return Err(JsonError {
+                    byte: at,
+                    reason: format!("`{key}` is {found}, not an array"),
+                });
             }
         } else {
             cur.value::<IgnoredAny>()?;
@@ -137,7 +152,11 @@ fn walk(
 }
 
 /// Streams the array at the cursor; returns the shape its elements make.
-fn array(cur: &mut Cursor<'_>, container: Container, emit: &mut Emitter<'_>) -> Result<Shape, JsonError> {
+fn array(
+    cur: &mut Cursor<'_>,
+    container: Container,
+    emit: &mut Emitter<'_>,
+) -> Result<Shape, JsonError> {
     cur.expect(b'[', "`[`")?;
     let mut first: Option<RecordKind> = None;
     if cur.peek() == Some(b']') {
@@ -177,7 +196,10 @@ pub(crate) fn element(
 ) {
     // Records carry the byte only; errors get the line too (computed only for them).
     let error_at = || match location {
-        Location { line: None, byte: Some(at) } => text::at(text, at),
+        Location {
+            line: None,
+            byte: Some(at),
+        } => text::at(text, at),
         other => other,
     };
     if container == Container::Events {
@@ -188,7 +210,10 @@ pub(crate) fn element(
             },
             other => emit.error(
                 error_at(),
-                format!("expected a lookup-events entry object, found {}", kind::type_name(other)),
+                format!(
+                    "expected a lookup-events entry object, found {}",
+                    kind::type_name(other)
+                ),
             ),
         }
         return;
@@ -218,9 +243,15 @@ fn whole(
     skipped: &mut Option<String>,
 ) -> Result<(), JsonError> {
     let Value::Object(mut obj) = value else {
-        return Err(JsonError { byte: start, reason: "expected a JSON object".into() });
+        return Err(JsonError {
+            byte: start,
+            reason: "expected a JSON object".into(),
+        });
     };
-    let containers = [("Records", Container::Records, Shape::S3Delivery), ("Events", Container::Events, Shape::LookupEvents)];
+    let containers = [
+        ("Records", Container::Records, Shape::S3Delivery),
+        ("Events", Container::Events, Shape::LookupEvents),
+    ];
     for (key, container, container_shape) in containers {
         match obj.remove(key) {
             Some(Value::Array(items)) => {
@@ -233,24 +264,44 @@ fn whole(
             }
             Some(other) => {
                 let found = kind::type_name(&other);
-                return Err(JsonError { byte: start, reason: format!("`{key}` is {found}, not an array") });
+                return Err(JsonError {
+                    byte: start,
+                    reason: format!("`{key}` is {found}, not an array"),
+                });
             }
             None => {}
         }
     }
     if let Some(hits) = ecs_export::search_hits(&mut obj) {
-        let hits = hits.map_err(|reason| JsonError { byte: start, reason })?;
+        let hits = hits.map_err(|reason| JsonError {
+            byte: start,
+            reason,
+        })?;
         shape.get_or_insert(Shape::Ecs);
         let mut first = Some(RecordKind::Ecs);
         for hit in hits {
-            element(text, hit, byte_at(start), Container::Plain, &mut first, emit);
+            element(
+                text,
+                hit,
+                byte_at(start),
+                Container::Plain,
+                &mut first,
+                emit,
+            );
         }
         return Ok(());
     }
-    let location = Location { line: None, byte: Some(start) };
+    let location = Location {
+        line: None,
+        byte: Some(start),
+    };
     match kind::classify(Value::Object(obj)) {
         Item::Record(k, v) => {
-            shape.get_or_insert(if k == RecordKind::Ecs { Shape::Ecs } else { Shape::SingleRecord });
+            shape.get_or_insert(if k == RecordKind::Ecs {
+                Shape::Ecs
+            } else {
+                Shape::SingleRecord
+            });
             emit.record(k, v, location);
         }
         Item::Bad(why) => {
@@ -283,5 +334,8 @@ fn digest_first(shape: &Option<Shape>, skipped: &Option<String>) -> bool {
 
 /// A record location that knows only its byte.
 fn byte_at(byte: usize) -> Location {
-    Location { line: None, byte: Some(byte) }
+    Location {
+        line: None,
+        byte: Some(byte),
+    }
 }

@@ -19,7 +19,9 @@ pub(crate) fn is_ecs(obj: &Map<String, Value>) -> bool {
     let ecs_object = obj.get("ecs").is_some_and(Value::is_object);
     let markers = ecs_object
         || obj.get("event").is_some_and(Value::is_object)
-        || obj.keys().any(|k| k.starts_with("event.") || k.starts_with("ecs."));
+        || obj
+            .keys()
+            .any(|k| k.starts_with("event.") || k.starts_with("ecs."));
     markers && (obj.contains_key("@timestamp") || ecs_object || obj.contains_key("ecs.version"))
 }
 
@@ -30,7 +32,10 @@ pub(crate) fn hit_source(obj: &mut Map<String, Value>) -> Option<Result<Value, S
     Some(if source.is_object() {
         Ok(source)
     } else {
-        Err(format!("search hit `_source` is {}, not an object", super::kind::type_name(&source)))
+        Err(format!(
+            "search hit `_source` is {}, not an object",
+            super::kind::type_name(&source)
+        ))
     })
 }
 

@@ -19,12 +19,21 @@ impl<'s> Emitter<'s> {
 
     pub(crate) fn record(&mut self, kind: RecordKind, value: Value, location: Location) {
         let index = self.take();
-        (self.sink)(Ok(Record { index, kind, value, location }));
+        (self.sink)(Ok(Record {
+            index,
+            kind,
+            value,
+            location,
+        }));
     }
 
     pub(crate) fn error(&mut self, location: Location, reason: impl Into<String>) {
         let index = self.take();
-        (self.sink)(Err(RecordError { index, location, reason: reason.into() }));
+        (self.sink)(Err(RecordError {
+            index,
+            location,
+            reason: reason.into(),
+        }));
     }
 
     fn take(&mut self) -> usize {

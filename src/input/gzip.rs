@@ -26,7 +26,12 @@ pub(crate) fn inflate(bytes: &[u8], max: u64) -> Inflated {
     let max = usize::try_from(max).unwrap_or(usize::MAX);
     loop {
         match decoder.read(&mut chunk) {
-            Ok(0) => return Inflated { data, stopped: None },
+            Ok(0) => {
+                return Inflated {
+                    data,
+                    stopped: None,
+                };
+            }
             Ok(n) => {
                 if data.len() + n > max {
                     let room = max - data.len();
@@ -34,7 +39,10 @@ pub(crate) fn inflate(bytes: &[u8], max: u64) -> Inflated {
                     let stopped = format!(
                         "gzip stream inflates to more than the limit of {max} bytes; stopped there"
                     );
-                    return Inflated { data, stopped: Some(stopped) };
+                    return Inflated {
+                        data,
+                        stopped: Some(stopped),
+                    };
                 }
                 data.extend_from_slice(&chunk[..n]);
             }
@@ -46,7 +54,10 @@ pub(crate) fn inflate(bytes: &[u8], max: u64) -> Inflated {
                 } else {
                     format!("corrupt gzip stream after {n} decompressed bytes: {e}")
                 };
-                return Inflated { data, stopped: Some(stopped) };
+                return Inflated {
+                    data,
+                    stopped: Some(stopped),
+                };
             }
         }
     }

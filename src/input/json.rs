@@ -67,7 +67,10 @@ impl<'a> Cursor<'a> {
     }
 
     pub(crate) fn error(&self, reason: impl Into<String>) -> JsonError {
-        JsonError { byte: self.pos, reason: reason.into() }
+        JsonError {
+            byte: self.pos,
+            reason: reason.into(),
+        }
     }
 }
 
@@ -78,7 +81,10 @@ pub(crate) fn from_serde(slice: &[u8], base: usize, e: &serde_json::Error) -> Js
     } else {
         base + offset_of(slice, e.line(), e.column())
     };
-    JsonError { byte, reason: format!("JSON syntax error: {}", message(e)) }
+    JsonError {
+        byte,
+        reason: format!("JSON syntax error: {}", message(e)),
+    }
 }
 
 /// serde_json's message without its " at line L column C" suffix (we report our own position).

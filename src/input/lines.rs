@@ -23,9 +23,15 @@ pub(crate) fn read(text: &[u8], start: usize, emit: &mut Emitter<'_>) -> Ended {
             let at = pos + lead;
             match serde_json::from_slice::<Value>(body) {
                 Err(e) => {
-                    let location = Location { line: Some(line), byte: Some(at) };
+                    let location = Location {
+                        line: Some(line),
+                        byte: Some(at),
+                    };
                     let column = e.column() + lead;
-                    emit.error(location, format!("{} (column {column})", json::from_serde(body, 0, &e).reason));
+                    emit.error(
+                        location,
+                        format!("{} (column {column})", json::from_serde(body, 0, &e).reason),
+                    );
                 }
                 Ok(Value::Object(mut obj)) if obj.get("Records").is_some_and(Value::is_array) => {
                     if let Some(Value::Array(records)) = obj.remove("Records") {
@@ -40,8 +46,16 @@ pub(crate) fn read(text: &[u8], start: usize, emit: &mut Emitter<'_>) -> Ended {
         pos = end + 1;
         line += 1;
     }
-    let shape = if first == Some(RecordKind::Ecs) { Shape::Ecs } else { Shape::JsonLines };
-    Ended { shape: Some(shape), lossy: None, outcome: FileOutcome::Complete }
+    let shape = if first == Some(RecordKind::Ecs) {
+        Shape::Ecs
+    } else {
+        Shape::JsonLines
+    };
+    Ended {
+        shape: Some(shape),
+        lossy: None,
+        outcome: FileOutcome::Complete,
+    }
 }
 
 /// One value of a line, yielded with the line's number.
@@ -54,6 +68,9 @@ fn one(
     first: &mut Option<RecordKind>,
     emit: &mut Emitter<'_>,
 ) {
-    let location = Location { line: Some(line), byte: Some(at) };
+    let location = Location {
+        line: Some(line),
+        byte: Some(at),
+    };
     document::element(text, value, location, container, first, emit);
 }

@@ -12,7 +12,10 @@ pub(crate) fn is_entry(obj: &Map<String, Value>) -> bool {
 
 /// The record inside a lookup-events entry, or why it cannot be read.
 pub(crate) fn record_of(obj: &Map<String, Value>) -> Result<Value, String> {
-    let id = obj.get("EventId").and_then(Value::as_str).map(|id| format!(" (EventId {id})"));
+    let id = obj
+        .get("EventId")
+        .and_then(Value::as_str)
+        .map(|id| format!(" (EventId {id})"));
     let id = id.unwrap_or_default();
     let text = match obj.get("CloudTrailEvent") {
         Some(Value::String(s)) => s,

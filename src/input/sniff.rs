@@ -42,8 +42,12 @@ pub(crate) fn sniff(text: &[u8], start: usize) -> Sniffed {
 /// JSON Lines when there are at least two non-blank lines and the first or the second holds
 /// exactly one complete JSON object (a pretty-printed document's lines never do).
 fn looks_like_lines(text: &[u8], first: usize) -> bool {
-    let Some((one, rest)) = next_line(text, first) else { return false };
-    let Some((two, _)) = next_line(text, rest) else { return false };
+    let Some((one, rest)) = next_line(text, first) else {
+        return false;
+    };
+    let Some((two, _)) = next_line(text, rest) else {
+        return false;
+    };
     whole_object(one) || whole_object(two)
 }
 

@@ -15,12 +15,18 @@ pub(crate) fn line_of(text: &[u8], byte: usize) -> usize {
 
 /// A location with both line and byte, for errors.
 pub(crate) fn at(text: &[u8], byte: usize) -> Location {
-    Location { line: Some(line_of(text, byte)), byte: Some(byte) }
+    Location {
+        line: Some(line_of(text, byte)),
+        byte: Some(byte),
+    }
 }
 
 /// A file error at `byte` of `text`.
 pub(crate) fn file_error(text: &[u8], byte: usize, reason: impl Into<String>) -> FileError {
-    FileError { location: at(text, byte), reason: reason.into() }
+    FileError {
+        location: at(text, byte),
+        reason: reason.into(),
+    }
 }
 
 /// The offset of the first byte that is not JSON whitespace, from `pos`.

@@ -1,4 +1,5 @@
-//! Shared helpers for the input tests: read bytes or a fixture and collect what reached the sink.
+//! Shared helpers for the input tests (included by the other `input_*` tests as `common`): read
+//! bytes or a fixture and collect what reached the sink.
 
 #![allow(dead_code)]
 
@@ -44,7 +45,10 @@ pub fn read(bytes: &[u8]) -> Read {
 }
 
 pub fn fixture(name: &str) -> Vec<u8> {
-    let path = format!("{}/tests/fixtures/inputs/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/tests/fixtures/inputs/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
@@ -55,5 +59,8 @@ pub fn gzip(bytes: &[u8]) -> Vec<u8> {
 }
 
 pub fn str_at<'a>(r: &'a Record, pointer: &str) -> &'a str {
-    r.value.pointer(pointer).and_then(|v| v.as_str()).unwrap_or_else(|| panic!("{pointer} missing in {}", r.value))
+    r.value
+        .pointer(pointer)
+        .and_then(|v| v.as_str())
+        .unwrap_or_else(|| panic!("{pointer} missing in {}", r.value))
 }
