@@ -294,3 +294,19 @@ fn digest_is_skipped() {
         );
     }
 }
+
+#[test]
+fn json_lines_of_lookup_pages_and_search_responses() {
+    let lookup = std::str::from_utf8(&fixture("lookup_events.json")).unwrap().replace('\n', "");
+    let search = std::str::from_utf8(&fixture("ecs_search_response.json")).unwrap().replace('\n', "");
+    let text = format!("{lookup}\n{lookup}\n");
+    let r = read(text.as_bytes());
+    assert_eq!(r.file.shape, Some(Shape::JsonLines));
+    assert_eq!((r.records().len(), r.errors().len()), (4, 2));
+    assert_eq!(r.errors()[1].location.line, Some(2));
+    let text = format!("{search}\n{search}\n");
+    let r = read(text.as_bytes());
+    assert_eq!(r.file.shape, Some(Shape::Ecs));
+    assert_eq!(r.records().len(), 4);
+    assert!(r.records().iter().all(|x| x.kind == RecordKind::Ecs));
+}

@@ -248,46 +248,15 @@ fn whole(
             reason: "expected a JSON object".into(),
         });
     };
-    let containers = [
-        ("Records", Container::Records, Shape::S3Delivery),
-        ("Events", Container::Events, Shape::LookupEvents),
-    ];
-    for (key, container, container_shape) in containers {
-        match obj.remove(key) {
-            Some(Value::Array(items)) => {
-                shape.get_or_insert(container_shape);
-                let mut first = None;
-                for item in items {
-                    element(text, item, byte_at(start), container, &mut first, emit);
-                }
-                return Ok(());
-            }
-            Some(other) => {
-                let found = kind::type_name(&other);
-                return Err(JsonError {
-                    byte: start,
-                    reason: format!("`{key}` is {found}, not an array"),
-                });
-            }
-            None => {}
-        }
-    }
-    if let Some(hits) = ecs_export::search_hits(&mut obj) {
-        let hits = hits.map_err(|reason| JsonError {
+    if let Some(found) = container(&mut obj) {
+        let (found_shape, container, items) = found.map_err(|reason| JsonError {
             byte: start,
             reason,
         })?;
-        shape.get_or_insert(Shape::Ecs);
-        let mut first = Some(RecordKind::Ecs);
-        for hit in hits {
-            element(
-                text,
-                hit,
-                byte_at(start),
-                Container::Plain,
-                &mut first,
-                emit,
-            );
+        shape.get_or_insert(found_shape);
+        let mut first = (found_shape == Shape::Ecs).then_some(RecordKind::Ecs);
+        for item in items {
+            element(text, item, byte_at(start), container, &mut first, emit);
         }
         return Ok(());
     }
@@ -330,6 +299,29 @@ fn whole(
 /// A digest is skipped when it is what the file is (nothing read before it).
 fn digest_first(shape: &Option<Shape>, skipped: &Option<String>) -> bool {
     shape.is_none() && skipped.is_none()
+}
+
+/// The records an object holds as a container: the `Records` of an S3 delivery, the `Events` of
+/// lookup-events output, or the hits of a search response; `None` when `obj` is none of these.
+pub(crate) fn container(
+    obj: &mut serde_json::Map<String, Value>,
+) -> Option<Result<(Shape, Container, Vec<Value>), String>> {
+    let keyed = [
+        ("Records", Container::Records, Shape::S3Delivery),
+        ("Events", Container::Events, Shape::LookupEvents),
+    ];
+    for (key, container, shape) in keyed {
+        match obj.remove(key) {
+            Some(Value::Array(items)) => return Some(Ok((shape, container, items))),
+            Some(other) => {
+                let found = kind::type_name(&other);
+                return Some(Err(format!("`{key}` is {found}, not an array")));
+            }
+            None => {}
+        }
+    }
+    let hits = ecs_export::search_hits(obj)?;
+    Some(hits.map(|hits| (Shape::Ecs, Container::Plain, hits)))
 }
 
 /// A record location that knows only its byte.

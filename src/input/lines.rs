@@ -33,13 +33,30 @@ pub(crate) fn read(text: &[u8], start: usize, emit: &mut Emitter<'_>) -> Ended {
                         format!("{} (column {column})", json::from_serde(body, 0, &e).reason),
                     );
                 }
-                Ok(Value::Object(mut obj)) if obj.get("Records").is_some_and(Value::is_array) => {
-                    if let Some(Value::Array(records)) = obj.remove("Records") {
-                        for record in records {
-                            one(text, record, at, line, Container::Records, &mut first, emit);
+                Ok(Value::Object(mut obj)) => match document::container(&mut obj) {
+                    // A compact S3 delivery, lookup-events page or search response on one line.
+                    Some(Ok((_, container, items))) => {
+                        for item in items {
+                            one(text, item, at, line, container, &mut first, emit);
                         }
                     }
-                }
+                    Some(Err(why)) => emit.error(
+                        Location {
+                            line: Some(line),
+                            byte: Some(at),
+                        },
+                        why,
+                    ),
+                    None => one(
+                        text,
+                        Value::Object(obj),
+                        at,
+                        line,
+                        Container::Plain,
+                        &mut first,
+                        emit,
+                    ),
+                },
                 Ok(value) => one(text, value, at, line, Container::Plain, &mut first, emit),
             }
         }
