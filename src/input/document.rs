@@ -249,7 +249,11 @@ fn whole(
         });
     };
     if let Some(found) = container(&mut obj) {
-        let (found_shape, container, items) = found.map_err(|reason| JsonError {
+        let Contained {
+            shape: found_shape,
+            container,
+            items,
+        } = found.map_err(|reason| JsonError {
             byte: start,
             reason,
         })?;
@@ -301,18 +305,31 @@ fn digest_first(shape: &Option<Shape>, skipped: &Option<String>) -> bool {
     shape.is_none() && skipped.is_none()
 }
 
+/// The records a container object holds, and what they make the file.
+pub(crate) struct Contained {
+    pub shape: Shape,
+    pub container: Container,
+    pub items: Vec<Value>,
+}
+
 /// The records an object holds as a container: the `Records` of an S3 delivery, the `Events` of
 /// lookup-events output, or the hits of a search response; `None` when `obj` is none of these.
 pub(crate) fn container(
     obj: &mut serde_json::Map<String, Value>,
-) -> Option<Result<(Shape, Container, Vec<Value>), String>> {
+) -> Option<Result<Contained, String>> {
     let keyed = [
         ("Records", Container::Records, Shape::S3Delivery),
         ("Events", Container::Events, Shape::LookupEvents),
     ];
     for (key, container, shape) in keyed {
         match obj.remove(key) {
-            Some(Value::Array(items)) => return Some(Ok((shape, container, items))),
+            Some(Value::Array(items)) => {
+                return Some(Ok(Contained {
+                    shape,
+                    container,
+                    items,
+                }));
+            }
             Some(other) => {
                 let found = kind::type_name(&other);
                 return Some(Err(format!("`{key}` is {found}, not an array")));
@@ -321,7 +338,11 @@ pub(crate) fn container(
         }
     }
     let hits = ecs_export::search_hits(obj)?;
-    Some(hits.map(|hits| (Shape::Ecs, Container::Plain, hits)))
+    Some(hits.map(|items| Contained {
+        shape: Shape::Ecs,
+        container: Container::Plain,
+        items,
+    }))
 }
 
 /// A record location that knows only its byte.

@@ -35,7 +35,9 @@ pub(crate) fn read(text: &[u8], start: usize, emit: &mut Emitter<'_>) -> Ended {
                 }
                 Ok(Value::Object(mut obj)) => match document::container(&mut obj) {
                     // A compact S3 delivery, lookup-events page or search response on one line.
-                    Some(Ok((_, container, items))) => {
+                    Some(Ok(document::Contained {
+                        container, items, ..
+                    })) => {
                         for item in items {
                             one(text, item, at, line, container, &mut first, emit);
                         }
