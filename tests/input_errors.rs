@@ -304,3 +304,16 @@ fn truncated_gzip_csv_drops_the_cut_row() {
         format!("truncated gzip stream after {cut} decompressed bytes")
     );
 }
+
+#[test]
+fn utf16_is_named() {
+    let utf16: Vec<u8> = "\u{feff}{\"Records\":[]}"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    let r = read(&utf16);
+    assert_eq!(
+        failed(&r).reason,
+        "expected UTF-8 text, found UTF-16 text (byte order mark FF FE or FE FF); save the file as UTF-8"
+    );
+}

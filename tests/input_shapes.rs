@@ -297,8 +297,12 @@ fn digest_is_skipped() {
 
 #[test]
 fn json_lines_of_lookup_pages_and_search_responses() {
-    let lookup = std::str::from_utf8(&fixture("lookup_events.json")).unwrap().replace('\n', "");
-    let search = std::str::from_utf8(&fixture("ecs_search_response.json")).unwrap().replace('\n', "");
+    let lookup = std::str::from_utf8(&fixture("lookup_events.json"))
+        .unwrap()
+        .replace('\n', "");
+    let search = std::str::from_utf8(&fixture("ecs_search_response.json"))
+        .unwrap()
+        .replace('\n', "");
     let text = format!("{lookup}\n{lookup}\n");
     let r = read(text.as_bytes());
     assert_eq!(r.file.shape, Some(Shape::JsonLines));

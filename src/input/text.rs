@@ -40,6 +40,8 @@ pub(crate) fn skip_ws(text: &[u8], mut pos: usize) -> usize {
 /// Names binary content we recognise, or `None` when the start of `data` looks like text.
 pub(crate) fn binary_kind(data: &[u8]) -> Option<&'static str> {
     const SIGNATURES: &[(&[u8], &str)] = &[
+        (b"\xFF\xFE", UTF16),
+        (b"\xFE\xFF", UTF16),
         (b"\x89PNG\r\n\x1a\n", "PNG image"),
         (b"PK\x03\x04", "ZIP archive; extract it first"),
         (b"BZh", "bzip2 data; decompress it first"),
@@ -60,9 +62,16 @@ pub(crate) fn binary_kind(data: &[u8]) -> Option<&'static str> {
     control.then_some("")
 }
 
+/// UTF-16 text (PowerShell's default encoding) is named apart from binary data.
+const UTF16: &str = "UTF-16 text";
+
 /// The message for binary content.
 pub(crate) fn binary_reason(kind: &str) -> String {
-    if kind.is_empty() {
+    if kind == UTF16 {
+        "expected UTF-8 text, found UTF-16 text (byte order mark FF FE or FE FF); save the file as \
+         UTF-8"
+            .to_string()
+    } else if kind.is_empty() {
         "expected JSON, found binary data".to_string()
     } else {
         format!("expected JSON, found binary data ({kind})")
