@@ -317,3 +317,19 @@ fn utf16_is_named() {
         "expected UTF-8 text, found UTF-16 text (byte order mark FF FE or FE FF); save the file as UTF-8"
     );
 }
+
+#[test]
+fn many_record_errors_stay_linear() {
+    // 200k non-object elements over 200k lines: positions are counted forward, not from the start.
+    let mut text = b"{\"Records\":[\n".to_vec();
+    for _ in 0..200_000 {
+        text.extend(b"1,\n");
+    }
+    text.extend(b"{\"eventVersion\":\"1.09\"}]}");
+    let started = std::time::Instant::now();
+    let r = read(&text);
+    assert_eq!(r.errors().len(), 200_000);
+    assert_eq!(r.errors()[199_999].location, loc(200_001, 13 + 3 * 199_999));
+    assert_eq!(r.records().len(), 1);
+    assert!(started.elapsed().as_secs() < 20, "took {:?}", started.elapsed());
+}

@@ -92,7 +92,7 @@ fn object(
         }
         _ => {
             let value: Value = cur.value()?;
-            whole(cur.text, start, value, emit, shape, skipped)
+            whole(start, value, emit, shape, skipped)
         }
     }
 }
@@ -166,7 +166,7 @@ fn array(
             cur.skip_ws();
             let at = cur.pos;
             let value: Value = cur.value()?;
-            element(cur.text, value, byte_at(at), container, &mut first, emit);
+            element(value, byte_at(at), container, &mut first, emit);
             match cur.peek() {
                 Some(b',') => cur.pos += 1,
                 Some(b']') => {
@@ -187,7 +187,6 @@ fn array(
 
 /// Yields one element (of an array, or a line) that starts at byte `at`.
 pub(crate) fn element(
-    text: &[u8],
     value: Value,
     location: Location,
     container: Container,
@@ -195,21 +194,21 @@ pub(crate) fn element(
     emit: &mut Emitter<'_>,
 ) {
     // Records carry the byte only; errors get the line too (computed only for them).
-    let error_at = || match location {
+    let error_at = |emit: &Emitter<'_>| match location {
         Location {
             line: None,
             byte: Some(at),
-        } => text::at(text, at),
+        } => emit.at(at),
         other => other,
     };
     if container == Container::Events {
         match &value {
             Value::Object(obj) => match lookup::record_of(obj) {
                 Ok(record) => emit.record(RecordKind::CloudTrail, record, location),
-                Err(why) => emit.error(error_at(), why),
+                Err(why) => emit.error(error_at(emit), why),
             },
             other => emit.error(
-                error_at(),
+                error_at(emit),
                 format!(
                     "expected a lookup-events entry object, found {}",
                     kind::type_name(other)
@@ -223,8 +222,8 @@ pub(crate) fn element(
             first.get_or_insert(k);
             emit.record(k, v, location);
         }
-        Item::Bad(why) => emit.error(error_at(), why),
-        Item::Digest(_) => emit.error(error_at(), "a CloudTrail digest object, not a record"),
+        Item::Bad(why) => emit.error(error_at(emit), why),
+        Item::Digest(_) => emit.error(error_at(emit), "a CloudTrail digest object, not a record"),
         Item::Unknown(v) => {
             let k = first.unwrap_or(RecordKind::CloudTrail);
             emit.record(k, v, location);
@@ -235,7 +234,6 @@ pub(crate) fn element(
 /// A top-level object parsed whole: an S3 delivery or lookup output whose array is not the first
 /// key, a search response, a single record or ECS document, a search hit, or a digest.
 fn whole(
-    text: &[u8],
     start: usize,
     value: Value,
     emit: &mut Emitter<'_>,
@@ -260,7 +258,7 @@ fn whole(
         shape.get_or_insert(found_shape);
         let mut first = (found_shape == Shape::Ecs).then_some(RecordKind::Ecs);
         for item in items {
-            element(text, item, byte_at(start), container, &mut first, emit);
+            element(item, byte_at(start), container, &mut first, emit);
         }
         return Ok(());
     }
@@ -279,7 +277,7 @@ fn whole(
         }
         Item::Bad(why) => {
             shape.get_or_insert(Shape::SingleRecord);
-            emit.error(text::at(text, start), why);
+            emit.error(emit.at(start), why);
         }
         Item::Digest(reason) => {
             if digest_first(shape, skipped) {

@@ -39,7 +39,7 @@ pub(crate) fn read(text: &[u8], start: usize, emit: &mut Emitter<'_>) -> Ended {
                         container, items, ..
                     })) => {
                         for item in items {
-                            one(text, item, at, line, container, &mut first, emit);
+                            one(item, at, line, container, &mut first, emit);
                         }
                     }
                     Some(Err(why)) => emit.error(
@@ -50,7 +50,6 @@ pub(crate) fn read(text: &[u8], start: usize, emit: &mut Emitter<'_>) -> Ended {
                         why,
                     ),
                     None => one(
-                        text,
                         Value::Object(obj),
                         at,
                         line,
@@ -59,7 +58,7 @@ pub(crate) fn read(text: &[u8], start: usize, emit: &mut Emitter<'_>) -> Ended {
                         emit,
                     ),
                 },
-                Ok(value) => one(text, value, at, line, Container::Plain, &mut first, emit),
+                Ok(value) => one(value, at, line, Container::Plain, &mut first, emit),
             }
         }
         pos = end + 1;
@@ -79,7 +78,6 @@ pub(crate) fn read(text: &[u8], start: usize, emit: &mut Emitter<'_>) -> Ended {
 
 /// One value of a line, yielded with the line's number.
 fn one(
-    text: &[u8],
     value: Value,
     at: usize,
     line: usize,
@@ -91,5 +89,5 @@ fn one(
         line: Some(line),
         byte: Some(at),
     };
-    document::element(text, value, location, container, first, emit);
+    document::element(value, location, container, first, emit);
 }

@@ -207,7 +207,7 @@ pub fn read_file_with(
         // An unterminated last line (or CSV row) was cut by the damage: not a record of its own.
         text = memchr::memrchr(b'\n', text).map_or(&text[..start], |nl| &text[..=nl]);
     }
-    let mut emit = Emitter::new(sink);
+    let mut emit = Emitter::new(sink, text);
     let ended = match sniffed {
         Sniffed::Empty if stopped.is_none() => {
             let what = if data.is_empty() {

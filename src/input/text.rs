@@ -3,6 +3,7 @@
 //! Depends on nothing else in the crate; positions are computed only when an error needs them.
 
 use super::{FileError, Location};
+use std::cell::Cell;
 
 /// The UTF-8 byte order mark, accepted and skipped.
 pub(crate) const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -11,6 +12,38 @@ pub(crate) const BOM: &[u8] = b"\xEF\xBB\xBF";
 pub(crate) fn line_of(text: &[u8], byte: usize) -> usize {
     let end = byte.min(text.len());
     memchr::memchr_iter(b'\n', &text[..end]).count() + 1
+}
+
+/// Line numbers for a run of positions that mostly move forward: each lookup counts newlines
+/// only from the previous one, so many errors in one file stay linear.
+pub(crate) struct Positions<'a> {
+    text: &'a [u8],
+    seen: Cell<(usize, usize)>,
+}
+
+impl<'a> Positions<'a> {
+    pub(crate) fn new(text: &'a [u8]) -> Self {
+        Positions {
+            text,
+            seen: Cell::new((0, 1)),
+        }
+    }
+
+    /// Line and byte of `byte`.
+    pub(crate) fn at(&self, byte: usize) -> Location {
+        let byte = byte.min(self.text.len());
+        let (seen_byte, seen_line) = self.seen.get();
+        let line = if byte >= seen_byte {
+            seen_line + memchr::memchr_iter(b'\n', &self.text[seen_byte..byte]).count()
+        } else {
+            line_of(self.text, byte)
+        };
+        self.seen.set((byte, line));
+        Location {
+            line: Some(line),
+            byte: Some(byte),
+        }
+    }
 }
 
 /// A location with both line and byte, for errors.
