@@ -331,5 +331,24 @@ fn many_record_errors_stay_linear() {
     assert_eq!(r.errors().len(), 200_000);
     assert_eq!(r.errors()[199_999].location, loc(200_001, 13 + 3 * 199_999));
     assert_eq!(r.records().len(), 1);
-    assert!(started.elapsed().as_secs() < 20, "took {:?}", started.elapsed());
+    assert!(
+        started.elapsed().as_secs() < 20,
+        "took {:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn default_limit_is_4_gib_and_zero_stops_at_once() {
+    assert_eq!(Limits::default().max_inflated_bytes, 4 << 30);
+    let r = read_with(
+        &gzip(b"[]"),
+        &Limits {
+            max_inflated_bytes: 0,
+        },
+    );
+    assert_eq!(
+        failed(&r).reason,
+        "gzip stream inflates to more than the limit of 0 bytes; stopped there"
+    );
 }

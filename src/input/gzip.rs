@@ -21,9 +21,10 @@ pub(crate) struct Inflated {
 /// Inflates `bytes` (all gzip members), keeping at most `max` inflated bytes.
 pub(crate) fn inflate(bytes: &[u8], max: u64) -> Inflated {
     let mut decoder = MultiGzDecoder::new(bytes);
-    let mut data = Vec::with_capacity(bytes.len().saturating_mul(8).min(64 << 20));
-    let mut chunk = vec![0u8; 64 * 1024];
     let max = usize::try_from(max).unwrap_or(usize::MAX);
+    let guess = bytes.len().saturating_mul(8).min(64 << 20).min(max);
+    let mut data = Vec::with_capacity(guess);
+    let mut chunk = vec![0u8; 64 * 1024];
     loop {
         match decoder.read(&mut chunk) {
             Ok(0) => {
