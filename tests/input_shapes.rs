@@ -253,8 +253,9 @@ fn assert_ecs(r: &common::Read, gz: bool) {
     let recs = r.records();
     assert_eq!(recs.len(), 2);
     assert!(recs.iter().all(|x| x.kind == RecordKind::Ecs));
-    assert_eq!(str_at(recs[0], "/event/action"), "DeleteTrail");
-    assert_eq!(str_at(recs[1], "/event/action"), "CreateKeyPair");
+    assert_eq!(str_at(recs[0], "/event/action"), "StopLogging");
+    assert_eq!(str_at(recs[1], "/event/action"), "CreateUser");
+    assert_eq!(str_at(recs[1], "/aws/cloudtrail/user_identity/arn"), "arn:aws:iam::229654561268:user/christophe");
     assert!(recs[0].value.get("_source").is_none() && recs[0].value.get("_index").is_none());
 }
 
