@@ -15,10 +15,7 @@ fn failed(r: &common::Read) -> &FileError {
 }
 
 fn loc(line: usize, byte: usize) -> Location {
-    Location {
-        line: Some(line),
-        byte: Some(byte),
-    }
+    Location { line: Some(line), byte: Some(byte) }
 }
 
 #[test]
@@ -39,19 +36,9 @@ fn truncated_gzip_trailer() {
     let gz = gzip(&plain);
     let r = read(&gz[..gz.len() - 4]);
     assert!(r.file.gzip);
-    assert_eq!(
-        r.records().len(),
-        3,
-        "everything was inflated before the trailer"
-    );
+    assert_eq!(r.records().len(), 3, "everything was inflated before the trailer");
     let e = failed(&r);
-    assert_eq!(
-        e.reason,
-        format!(
-            "truncated gzip stream after {} decompressed bytes",
-            plain.len()
-        )
-    );
+    assert_eq!(e.reason, format!("truncated gzip stream after {} decompressed bytes", plain.len()));
     assert_eq!(e.location, loc(1, plain.len()));
 }
 
@@ -81,12 +68,7 @@ fn corrupt_gzip() {
     let r = read(b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03this is not deflate data at all");
     assert!(r.file.gzip);
     let e = failed(&r);
-    assert!(
-        e.reason
-            .starts_with("corrupt gzip stream after 0 decompressed bytes: "),
-        "{}",
-        e.reason
-    );
+    assert!(e.reason.starts_with("corrupt gzip stream after 0 decompressed bytes: "), "{}", e.reason);
     assert_eq!(e.location, loc(1, 0));
 }
 
@@ -97,32 +79,20 @@ fn gzip_bomb_stops_at_the_limit() {
     text.extend(b"]}");
     let bomb = gzip(&text);
     assert!(bomb.len() < 64 << 10, "a small file that inflates a lot");
-    let limits = Limits {
-        max_inflated_bytes: 1 << 20,
-    };
+    let limits = Limits { max_inflated_bytes: 1 << 20 };
     let r = read_with(&bomb, &limits);
     assert!(r.file.gzip);
     assert!(r.items.is_empty());
     let e = failed(&r);
-    assert_eq!(
-        e.reason,
-        "gzip stream inflates to more than the limit of 1048576 bytes; stopped there"
-    );
+    assert_eq!(e.reason, "gzip stream inflates to more than the limit of 1048576 bytes; stopped there");
     assert_eq!(e.location, loc(1, 1 << 20));
 }
 
 #[test]
 fn gzip_bomb_of_lines_yields_the_lines_before_the_limit() {
     let line = b"{\"eventVersion\":\"1.09\",\"eventName\":\"ListBuckets\",\"eventSource\":\"s3.amazonaws.com\"}\n";
-    let text: Vec<u8> = line
-        .iter()
-        .copied()
-        .cycle()
-        .take(line.len() * 10_000)
-        .collect();
-    let limits = Limits {
-        max_inflated_bytes: (line.len() * 100 + 10) as u64,
-    };
+    let text: Vec<u8> = line.iter().copied().cycle().take(line.len() * 10_000).collect();
+    let limits = Limits { max_inflated_bytes: (line.len() * 100 + 10) as u64 };
     let r = read_with(&gzip(&text), &limits);
     assert_eq!(r.records().len(), 100);
     assert!(r.errors().is_empty());
@@ -182,10 +152,7 @@ fn non_object_elements_are_record_errors() {
     // Elements sit on their own line, indented by 4.
     let line_of = |needle: &[u8]| {
         let needle = [b"\n    ".as_slice(), needle].concat();
-        let at = 5 + text
-            .windows(needle.len())
-            .position(|w| w == needle)
-            .expect("needle");
+        let at = 5 + text.windows(needle.len()).position(|w| w == needle).expect("needle");
         loc(text[..at].iter().filter(|&&b| b == b'\n').count() + 1, at)
     };
     assert_eq!(errs[0].location, line_of(b"42"));
@@ -203,16 +170,14 @@ fn records_not_an_array() {
 
 #[test]
 fn bad_ndjson_line_is_a_record_error_and_the_rest_goes_on() {
-    let text = b"{\"eventVersion\":\"1.09\",\"eventName\":\"A\"}\n  {\"eventName\": nope}\n[1]\n{\"eventVersion\":\"1.09\",\"eventName\":\"B\"}\n";
+    let text =
+        b"{\"eventVersion\":\"1.09\",\"eventName\":\"A\"}\n  {\"eventName\": nope}\n[1]\n{\"eventVersion\":\"1.09\",\"eventName\":\"B\"}\n";
     let r = read(text);
     assert_eq!(r.file.shape, Some(Shape::JsonLines));
     assert_eq!(r.file.outcome, FileOutcome::Complete);
     assert_eq!(r.items.len(), 4);
     let errs = r.errors();
-    assert_eq!(
-        errs[0].reason,
-        "JSON syntax error: expected ident (column 18)"
-    );
+    assert_eq!(errs[0].reason, "JSON syntax error: expected ident (column 18)");
     assert_eq!(errs[0].location, loc(2, 42));
     assert_eq!(errs[1].reason, "expected a JSON object, found an array");
     assert_eq!(errs[1].location, loc(3, 62));
@@ -254,10 +219,7 @@ fn wrong_csv_header() {
 #[test]
 fn unknown_shapes() {
     let e = failed(&read(b"hello world\nthis is not a log\n")).clone();
-    assert_eq!(
-        e.reason,
-        "unknown shape: expected JSON or the CloudTrail console's CSV, found text starting with `hello world`"
-    );
+    assert_eq!(e.reason, "unknown shape: expected JSON or the CloudTrail console's CSV, found text starting with `hello world`");
     let e = failed(&read(br#"{"foo": 1, "bar": [2]}"#)).clone();
     assert_eq!(
         e.reason,
@@ -282,10 +244,7 @@ fn deep_nesting_is_an_error_not_a_panic() {
     lines.extend(std::iter::repeat_n(b'[', 5000));
     lines.push(b'\n');
     let r = read(&lines);
-    assert_eq!(
-        r.errors()[0].reason,
-        "JSON syntax error: recursion limit exceeded (column 128)"
-    );
+    assert_eq!(r.errors()[0].reason, "JSON syntax error: recursion limit exceeded (column 128)");
 }
 
 #[test]
@@ -299,23 +258,14 @@ fn truncated_gzip_csv_drops_the_cut_row() {
     let r = read(&gz);
     assert_eq!(r.records().len(), 2);
     assert!(r.errors().is_empty());
-    assert_eq!(
-        failed(&r).reason,
-        format!("truncated gzip stream after {cut} decompressed bytes")
-    );
+    assert_eq!(failed(&r).reason, format!("truncated gzip stream after {cut} decompressed bytes"));
 }
 
 #[test]
 fn utf16_is_named() {
-    let utf16: Vec<u8> = "\u{feff}{\"Records\":[]}"
-        .encode_utf16()
-        .flat_map(u16::to_le_bytes)
-        .collect();
+    let utf16: Vec<u8> = "\u{feff}{\"Records\":[]}".encode_utf16().flat_map(u16::to_le_bytes).collect();
     let r = read(&utf16);
-    assert_eq!(
-        failed(&r).reason,
-        "expected UTF-8 text, found UTF-16 text (byte order mark FF FE or FE FF); save the file as UTF-8"
-    );
+    assert_eq!(failed(&r).reason, "expected UTF-8 text, found UTF-16 text (byte order mark FF FE or FE FF); save the file as UTF-8");
 }
 
 #[test]
@@ -331,24 +281,12 @@ fn many_record_errors_stay_linear() {
     assert_eq!(r.errors().len(), 200_000);
     assert_eq!(r.errors()[199_999].location, loc(200_001, 13 + 3 * 199_999));
     assert_eq!(r.records().len(), 1);
-    assert!(
-        started.elapsed().as_secs() < 20,
-        "took {:?}",
-        started.elapsed()
-    );
+    assert!(started.elapsed().as_secs() < 20, "took {:?}", started.elapsed());
 }
 
 #[test]
 fn default_limit_is_4_gib_and_zero_stops_at_once() {
     assert_eq!(Limits::default().max_inflated_bytes, 4 << 30);
-    let r = read_with(
-        &gzip(b"[]"),
-        &Limits {
-            max_inflated_bytes: 0,
-        },
-    );
-    assert_eq!(
-        failed(&r).reason,
-        "gzip stream inflates to more than the limit of 0 bytes; stopped there"
-    );
+    let r = read_with(&gzip(b"[]"), &Limits { max_inflated_bytes: 0 });
+    assert_eq!(failed(&r).reason, "gzip stream inflates to more than the limit of 0 bytes; stopped there");
 }

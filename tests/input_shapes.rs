@@ -21,20 +21,11 @@ fn s3_delivery_plain() {
     assert_eq!(str_at(recs[0], "/eventName"), "DeleteBucketPolicy");
     assert_eq!(str_at(recs[0], "/eventSource"), "s3.amazonaws.com");
     assert!(recs[0].value.get("errorCode").is_none());
-    assert_eq!(
-        str_at(recs[0], "/requestParameters/bucketName"),
-        "TrailDiscoverBucketName"
-    );
+    assert_eq!(str_at(recs[0], "/requestParameters/bucketName"), "TrailDiscoverBucketName");
     assert_eq!(str_at(recs[1], "/errorCode"), "NoSuchBucket");
     assert_eq!(str_at(recs[2], "/eventName"), "StopLogging");
     // Records carry their byte offset: the first element starts right after `{"Records":[`.
-    assert_eq!(
-        recs[0].location,
-        Location {
-            line: None,
-            byte: Some(12)
-        }
-    );
+    assert_eq!(recs[0].location, Location { line: None, byte: Some(12) });
     assert!(recs[1].location.byte > recs[0].location.byte);
     // Key order is preserved.
     let keys: Vec<&String> = recs[0].value.as_object().unwrap().keys().take(2).collect();
@@ -86,24 +77,14 @@ fn empty_records() {
 
 #[test]
 fn json_array_plain_and_gzip() {
-    for (bytes, gz) in [
-        (fixture("array.json"), false),
-        (gzip(&fixture("array.json")), true),
-    ] {
+    for (bytes, gz) in [(fixture("array.json"), false), (gzip(&fixture("array.json")), true)] {
         let r = read(&bytes);
         assert_eq!(r.file.shape, Some(Shape::JsonArray));
         assert_eq!(r.file.gzip, gz);
         assert_eq!(r.file.outcome, FileOutcome::Complete);
-        let names: Vec<&str> = r
-            .records()
-            .iter()
-            .map(|x| str_at(x, "/eventName"))
-            .collect();
+        let names: Vec<&str> = r.records().iter().map(|x| str_at(x, "/eventName")).collect();
         assert_eq!(names, ["AttachUserPolicy", "CreateAccessKey", "CreateUser"]);
-        assert_eq!(
-            str_at(r.records()[0], "/requestParameters/policyArn"),
-            "arn:aws:iam::aws:policy/AdministratorAccess"
-        );
+        assert_eq!(str_at(r.records()[0], "/requestParameters/policyArn"), "arn:aws:iam::aws:policy/AdministratorAccess");
         assert_eq!(r.records()[0].location.byte, Some(6));
     }
 }
@@ -115,18 +96,12 @@ fn single_record() {
     assert_eq!(r.file.outcome, FileOutcome::Complete);
     assert_eq!(r.records().len(), 1);
     assert_eq!(r.records()[0].kind, RecordKind::CloudTrail);
-    assert_eq!(
-        str_at(r.records()[0], "/userIdentity/userName"),
-        "christophe"
-    );
+    assert_eq!(str_at(r.records()[0], "/userIdentity/userName"), "christophe");
 }
 
 #[test]
 fn json_lines_with_blank_and_broken_line() {
-    for (bytes, gz) in [
-        (fixture("records.ndjson"), false),
-        (gzip(&fixture("records.ndjson")), true),
-    ] {
+    for (bytes, gz) in [(fixture("records.ndjson"), false), (gzip(&fixture("records.ndjson")), true)] {
         let r = read(&bytes);
         assert_eq!(r.file.shape, Some(Shape::JsonLines));
         assert_eq!(r.file.gzip, gz);
@@ -136,10 +111,7 @@ fn json_lines_with_blank_and_broken_line() {
         let err = r.errors()[0];
         assert_eq!(err.index, 1);
         assert_eq!(err.location.line, Some(3));
-        assert_eq!(
-            err.reason,
-            "JSON syntax error: EOF while parsing a value (column 56)"
-        );
+        assert_eq!(err.reason, "JSON syntax error: EOF while parsing a value (column 56)");
         let recs = r.records();
         assert_eq!(recs[0].location.line, Some(1));
         assert_eq!(recs[1].location.line, Some(4));
@@ -152,11 +124,7 @@ fn json_lines_of_crlf_and_compact_deliveries() {
     let text = "{\"eventVersion\":\"1.09\",\"eventName\":\"A\"}\r\n{\"Records\":[{\"eventVersion\":\"1.09\",\"eventName\":\"B\"},{\"eventVersion\":\"1.09\",\"eventName\":\"C\"}]}\r\n";
     let r = read(text.as_bytes());
     assert_eq!(r.file.shape, Some(Shape::JsonLines));
-    let names: Vec<&str> = r
-        .records()
-        .iter()
-        .map(|x| str_at(x, "/eventName"))
-        .collect();
+    let names: Vec<&str> = r.records().iter().map(|x| str_at(x, "/eventName")).collect();
     assert_eq!(names, ["A", "B", "C"]);
     assert_eq!(r.records()[2].location.line, Some(2));
 }
@@ -171,10 +139,7 @@ fn lookup_events() {
     assert_eq!(recs.len(), 2);
     assert_eq!(recs[0].kind, RecordKind::CloudTrail);
     assert_eq!(str_at(recs[0], "/eventName"), "CreateUser");
-    assert_eq!(
-        str_at(recs[0], "/responseElements/user/userName"),
-        "malicious-iam-user"
-    );
+    assert_eq!(str_at(recs[0], "/responseElements/user/userName"), "malicious-iam-user");
     assert_eq!(str_at(recs[1], "/eventName"), "AttachUserPolicy");
     let err = r.errors()[0];
     assert_eq!(err.index, 1);
@@ -229,21 +194,12 @@ fn console_csv_with_full_event_column() {
     assert_eq!(r.file.lossy, None);
     assert_eq!(r.items.len(), 2);
     let rec = r.records()[0];
-    assert_eq!(
-        str_at(rec, "/userAgent"),
-        "stratus-red-team_c97089f1-1ae3-4ecc-b006-f5e8fd0f2571"
-    );
-    assert_eq!(
-        str_at(rec, "/requestParameters/name"),
-        "stratus-red-team-ct-stop-trail-buykxbqejv"
-    );
+    assert_eq!(str_at(rec, "/userAgent"), "stratus-red-team_c97089f1-1ae3-4ecc-b006-f5e8fd0f2571");
+    assert_eq!(str_at(rec, "/requestParameters/name"), "stratus-red-team-ct-stop-trail-buykxbqejv");
     let err = r.errors()[0];
     assert_eq!(err.index, 1);
     assert_eq!(err.location.line, Some(3));
-    assert_eq!(
-        err.reason,
-        "`CloudTrail event` column is not valid JSON: EOF while parsing a value"
-    );
+    assert_eq!(err.reason, "`CloudTrail event` column is not valid JSON: EOF while parsing a value");
 }
 
 fn assert_ecs(r: &common::Read, gz: bool) {
@@ -261,12 +217,7 @@ fn assert_ecs(r: &common::Read, gz: bool) {
 
 #[test]
 fn ecs_exports() {
-    for name in [
-        "ecs_source.ndjson",
-        "ecs_hits.ndjson",
-        "ecs_search_response.json",
-        "ecs_array.json",
-    ] {
+    for name in ["ecs_source.ndjson", "ecs_hits.ndjson", "ecs_search_response.json", "ecs_array.json"] {
         assert_ecs(&read(&fixture(name)), false);
         assert_ecs(&read(&gzip(&fixture(name))), true);
     }
@@ -298,12 +249,8 @@ fn digest_is_skipped() {
 
 #[test]
 fn json_lines_of_lookup_pages_and_search_responses() {
-    let lookup = std::str::from_utf8(&fixture("lookup_events.json"))
-        .unwrap()
-        .replace('\n', "");
-    let search = std::str::from_utf8(&fixture("ecs_search_response.json"))
-        .unwrap()
-        .replace('\n', "");
+    let lookup = std::str::from_utf8(&fixture("lookup_events.json")).unwrap().replace('\n', "");
+    let search = std::str::from_utf8(&fixture("ecs_search_response.json")).unwrap().replace('\n', "");
     let text = format!("{lookup}\n{lookup}\n");
     let r = read(text.as_bytes());
     assert_eq!(r.file.shape, Some(Shape::JsonLines));

@@ -45,10 +45,7 @@ pub fn read(bytes: &[u8]) -> Read {
 }
 
 pub fn fixture(name: &str) -> Vec<u8> {
-    let path = format!(
-        "{}/tests/fixtures/inputs/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let path = format!("{}/tests/fixtures/inputs/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
@@ -59,8 +56,5 @@ pub fn gzip(bytes: &[u8]) -> Vec<u8> {
 }
 
 pub fn str_at<'a>(r: &'a Record, pointer: &str) -> &'a str {
-    r.value
-        .pointer(pointer)
-        .and_then(|v| v.as_str())
-        .unwrap_or_else(|| panic!("{pointer} missing in {}", r.value))
+    r.value.pointer(pointer).and_then(|v| v.as_str()).unwrap_or_else(|| panic!("{pointer} missing in {}", r.value))
 }

@@ -37,26 +37,14 @@ pub const LOSSY: &str = "console CSV export: only the Event history columns surv
 
 /// Reads the CSV in `text` from `start`.
 pub(crate) fn read(text: &[u8], start: usize, emit: &mut Emitter<'_>) -> Ended {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(&text[start..]);
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(&text[start..]);
     let header = match reader.headers() {
         Ok(h) => h.clone(),
         Err(e) => return fail(text, start, format!("unreadable CSV header: {e}")),
     };
-    let columns: Vec<Option<usize>> = header
-        .iter()
-        .map(|name| {
-            CONSOLE_HEADER
-                .iter()
-                .position(|c| c.eq_ignore_ascii_case(name.trim()))
-        })
-        .collect();
-    let missing: Vec<&str> = REQUIRED
-        .iter()
-        .filter(|r| !header.iter().any(|h| h.trim().eq_ignore_ascii_case(r)))
-        .copied()
-        .collect();
+    let columns: Vec<Option<usize>> =
+        header.iter().map(|name| CONSOLE_HEADER.iter().position(|c| c.eq_ignore_ascii_case(name.trim()))).collect();
+    let missing: Vec<&str> = REQUIRED.iter().filter(|r| !header.iter().any(|h| h.trim().eq_ignore_ascii_case(r))).copied().collect();
     if !missing.is_empty() {
         let found: Vec<String> = header.iter().take(8).map(|h| format!("\"{h}\"")).collect();
         return fail(
@@ -65,11 +53,7 @@ pub(crate) fn read(text: &[u8], start: usize, emit: &mut Emitter<'_>) -> Ended {
             format!(
                 "CSV header is not the CloudTrail console's Event history export: missing {} \
                  (found {})",
-                missing
-                    .iter()
-                    .map(|m| format!("\"{m}\""))
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                missing.iter().map(|m| format!("\"{m}\"")).collect::<Vec<_>>().join(", "),
                 found.join(", ")
             ),
         );
@@ -84,42 +68,23 @@ pub(crate) fn read(text: &[u8], start: usize, emit: &mut Emitter<'_>) -> Ended {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                let byte = e
-                    .position()
-                    .map_or(text.len(), |p| start + p.byte() as usize);
+                let byte = e.position().map_or(text.len(), |p| start + p.byte() as usize);
                 let error = text::file_error(text, byte, format!("CSV error: {e}"));
-                return Ended {
-                    shape: Some(Shape::ConsoleCsv),
-                    lossy,
-                    outcome: FileOutcome::Failed(error),
-                };
+                return Ended { shape: Some(Shape::ConsoleCsv), lossy, outcome: FileOutcome::Failed(error) };
             }
         }
-        let mut byte = row
-            .position()
-            .map_or(seen_byte, |p| start + p.byte() as usize)
-            .min(text.len());
+        let mut byte = row.position().map_or(seen_byte, |p| start + p.byte() as usize).min(text.len());
         if text.get(byte) == Some(&b'\n') {
             byte += 1; // csv ends a CRLF record at the CR; the next one starts after the LF
         }
         seen_line += memchr::memchr_iter(b'\n', &text[seen_byte.min(byte)..byte]).count();
         seen_byte = seen_byte.max(byte);
-        let location = Location {
-            line: Some(seen_line),
-            byte: Some(byte),
-        };
+        let location = Location { line: Some(seen_line), byte: Some(byte) };
         if row.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
         if row.len() != header.len() {
-            emit.error(
-                location,
-                format!(
-                    "CSV row has {} fields, the header has {}",
-                    row.len(),
-                    header.len()
-                ),
-            );
+            emit.error(location, format!("CSV row has {} fields, the header has {}", row.len(), header.len()));
             continue;
         }
         match record(&columns, &row) {
@@ -127,43 +92,22 @@ pub(crate) fn read(text: &[u8], start: usize, emit: &mut Emitter<'_>) -> Ended {
             Err(why) => emit.error(location, why),
         }
     }
-    Ended {
-        shape: Some(Shape::ConsoleCsv),
-        lossy,
-        outcome: FileOutcome::Complete,
-    }
+    Ended { shape: Some(Shape::ConsoleCsv), lossy, outcome: FileOutcome::Complete }
 }
 
 fn fail(text: &[u8], start: usize, reason: String) -> Ended {
-    let error = FileError {
-        location: text::at(text, start),
-        reason,
-    };
-    Ended {
-        shape: None,
-        lossy: None,
-        outcome: FileOutcome::Failed(error),
-    }
+    let error = FileError { location: text::at(text, start), reason };
+    Ended { shape: None, lossy: None, outcome: FileOutcome::Failed(error) }
 }
 
 /// One row → a raw CloudTrail record (the full event when the row carries it).
 fn record(columns: &[Option<usize>], row: &csv::StringRecord) -> Result<Value, String> {
-    let cell = |i: usize| {
-        columns
-            .iter()
-            .position(|c| *c == Some(i))
-            .and_then(|at| row.get(at))
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-    };
+    let cell = |i: usize| columns.iter().position(|c| *c == Some(i)).and_then(|at| row.get(at)).map(str::trim).filter(|s| !s.is_empty());
     if let Some(json) = cell(15) {
         return match serde_json::from_str::<Value>(json) {
             Ok(v @ Value::Object(_)) => Ok(v),
             Ok(_) => Err("`CloudTrail event` column does not hold a JSON object".to_string()),
-            Err(e) => Err(format!(
-                "`CloudTrail event` column is not valid JSON: {}",
-                super::json::message(&e)
-            )),
+            Err(e) => Err(format!("`CloudTrail event` column is not valid JSON: {}", super::json::message(&e))),
         };
     }
     let mut out = Map::new();
@@ -205,11 +149,7 @@ fn record(columns: &[Option<usize>], row: &csv::StringRecord) -> Result<Value, S
 /// `Resource type` and `Resource name` (comma-separated lists when an event names several)
 /// → CloudTrail `resources` entries (`type`, and `ARN` when the name is an ARN, else `name`).
 fn resources(types: Option<&str>, names: Option<&str>) -> Option<Value> {
-    let names: Vec<&str> = names?
-        .split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect();
+    let names: Vec<&str> = names?.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
     let types: Vec<&str> = types.map_or_else(Vec::new, |t| t.split(',').map(str::trim).collect());
     let paired = types.len() == names.len();
     let list = names
@@ -217,11 +157,7 @@ fn resources(types: Option<&str>, names: Option<&str>) -> Option<Value> {
         .enumerate()
         .map(|(i, name)| {
             let mut r = Map::new();
-            let key = if name.starts_with("arn:") {
-                "ARN"
-            } else {
-                "name"
-            };
+            let key = if name.starts_with("arn:") { "ARN" } else { "name" };
             r.insert(key.into(), Value::String((*name).to_string()));
             let ty = if paired {
                 types.get(i)

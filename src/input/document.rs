@@ -42,44 +42,24 @@ pub(crate) fn read(text: &[u8], start: usize, emit: &mut Emitter<'_>) -> Ended {
                 })
             }
             Some(b'{') => object(&mut cur, emit, &mut shape, &mut skipped),
-            Some(_) => Err(cur.error(format!(
-                "expected a JSON object or array, found `{}`",
-                text::excerpt(text, cur.pos)
-            ))),
+            Some(_) => Err(cur.error(format!("expected a JSON object or array, found `{}`", text::excerpt(text, cur.pos)))),
         };
         if let Err(e) = result {
             let error = text::file_error(text, e.byte, e.reason);
-            return Ended {
-                shape,
-                lossy: None,
-                outcome: FileOutcome::Failed(error),
-            };
+            return Ended { shape, lossy: None, outcome: FileOutcome::Failed(error) };
         }
     }
     let outcome = match (shape, skipped) {
         (None, Some(reason)) => {
-            return Ended {
-                shape: Some(Shape::Digest),
-                lossy: None,
-                outcome: FileOutcome::Skipped(reason),
-            };
+            return Ended { shape: Some(Shape::Digest), lossy: None, outcome: FileOutcome::Skipped(reason) };
         }
         _ => FileOutcome::Complete,
     };
-    Ended {
-        shape,
-        lossy: None,
-        outcome,
-    }
+    Ended { shape, lossy: None, outcome }
 }
 
 /// One top-level object: streamed when it starts with `Records` or `Events`, else parsed whole.
-fn object(
-    cur: &mut Cursor<'_>,
-    emit: &mut Emitter<'_>,
-    shape: &mut Option<Shape>,
-    skipped: &mut Option<String>,
-) -> Result<(), JsonError> {
+fn object(cur: &mut Cursor<'_>, emit: &mut Emitter<'_>, shape: &mut Option<Shape>, skipped: &mut Option<String>) -> Result<(), JsonError> {
     let start = cur.pos;
     match first_key(cur).as_deref() {
         Some("Records") => {
@@ -108,12 +88,7 @@ fn first_key(cur: &Cursor<'_>) -> Option<String> {
 }
 
 /// Walks an object, streaming the array under `key` and skipping every other value.
-fn walk(
-    cur: &mut Cursor<'_>,
-    key: &str,
-    container: Container,
-    emit: &mut Emitter<'_>,
-) -> Result<(), JsonError> {
+fn walk(cur: &mut Cursor<'_>, key: &str, container: Container, emit: &mut Emitter<'_>) -> Result<(), JsonError> {
     cur.expect(b'{', "`{`")?;
     if cur.peek() == Some(b'}') {
         cur.pos += 1;
@@ -132,10 +107,7 @@ fn walk(
                 let at = cur.pos;
                 let value: Value = cur.value()?;
                 let found = kind::type_name(&value);
-                return Err(JsonError {
-                    byte: at,
-                    reason: format!("`{key}` is {found}, not an array"),
-                });
+                return Err(JsonError { byte: at, reason: format!("`{key}` is {found}, not an array") });
             }
         } else {
             cur.value::<IgnoredAny>()?;
@@ -152,11 +124,7 @@ fn walk(
 }
 
 /// Streams the array at the cursor; returns the shape its elements make.
-fn array(
-    cur: &mut Cursor<'_>,
-    container: Container,
-    emit: &mut Emitter<'_>,
-) -> Result<Shape, JsonError> {
+fn array(cur: &mut Cursor<'_>, container: Container, emit: &mut Emitter<'_>) -> Result<Shape, JsonError> {
     cur.expect(b'[', "`[`")?;
     let mut first: Option<RecordKind> = None;
     if cur.peek() == Some(b']') {
@@ -186,19 +154,10 @@ fn array(
 }
 
 /// Yields one element (of an array, or a line) that starts at byte `at`.
-pub(crate) fn element(
-    value: Value,
-    location: Location,
-    container: Container,
-    first: &mut Option<RecordKind>,
-    emit: &mut Emitter<'_>,
-) {
+pub(crate) fn element(value: Value, location: Location, container: Container, first: &mut Option<RecordKind>, emit: &mut Emitter<'_>) {
     // Records carry the byte only; errors get the line too (computed only for them).
     let error_at = |emit: &Emitter<'_>| match location {
-        Location {
-            line: None,
-            byte: Some(at),
-        } => emit.at(at),
+        Location { line: None, byte: Some(at) } => emit.at(at),
         other => other,
     };
     if container == Container::Events {
@@ -207,13 +166,7 @@ pub(crate) fn element(
                 Ok(record) => emit.record(RecordKind::CloudTrail, record, location),
                 Err(why) => emit.error(error_at(emit), why),
             },
-            other => emit.error(
-                error_at(emit),
-                format!(
-                    "expected a lookup-events entry object, found {}",
-                    kind::type_name(other)
-                ),
-            ),
+            other => emit.error(error_at(emit), format!("expected a lookup-events entry object, found {}", kind::type_name(other))),
         }
         return;
     }
@@ -241,20 +194,10 @@ fn whole(
     skipped: &mut Option<String>,
 ) -> Result<(), JsonError> {
     let Value::Object(mut obj) = value else {
-        return Err(JsonError {
-            byte: start,
-            reason: "expected a JSON object".into(),
-        });
+        return Err(JsonError { byte: start, reason: "expected a JSON object".into() });
     };
     if let Some(found) = container(&mut obj) {
-        let Contained {
-            shape: found_shape,
-            container,
-            items,
-        } = found.map_err(|reason| JsonError {
-            byte: start,
-            reason,
-        })?;
+        let Contained { shape: found_shape, container, items } = found.map_err(|reason| JsonError { byte: start, reason })?;
         shape.get_or_insert(found_shape);
         let mut first = (found_shape == Shape::Ecs).then_some(RecordKind::Ecs);
         for item in items {
@@ -262,17 +205,10 @@ fn whole(
         }
         return Ok(());
     }
-    let location = Location {
-        line: None,
-        byte: Some(start),
-    };
+    let location = Location { line: None, byte: Some(start) };
     match kind::classify(Value::Object(obj)) {
         Item::Record(k, v) => {
-            shape.get_or_insert(if k == RecordKind::Ecs {
-                Shape::Ecs
-            } else {
-                Shape::SingleRecord
-            });
+            shape.get_or_insert(if k == RecordKind::Ecs { Shape::Ecs } else { Shape::SingleRecord });
             emit.record(k, v, location);
         }
         Item::Bad(why) => {
@@ -312,21 +248,12 @@ pub(crate) struct Contained {
 
 /// The records an object holds as a container: the `Records` of an S3 delivery, the `Events` of
 /// lookup-events output, or the hits of a search response; `None` when `obj` is none of these.
-pub(crate) fn container(
-    obj: &mut serde_json::Map<String, Value>,
-) -> Option<Result<Contained, String>> {
-    let keyed = [
-        ("Records", Container::Records, Shape::S3Delivery),
-        ("Events", Container::Events, Shape::LookupEvents),
-    ];
+pub(crate) fn container(obj: &mut serde_json::Map<String, Value>) -> Option<Result<Contained, String>> {
+    let keyed = [("Records", Container::Records, Shape::S3Delivery), ("Events", Container::Events, Shape::LookupEvents)];
     for (key, container, shape) in keyed {
         match obj.remove(key) {
             Some(Value::Array(items)) => {
-                return Some(Ok(Contained {
-                    shape,
-                    container,
-                    items,
-                }));
+                return Some(Ok(Contained { shape, container, items }));
             }
             Some(other) => {
                 let found = kind::type_name(&other);
@@ -336,17 +263,10 @@ pub(crate) fn container(
         }
     }
     let hits = ecs_export::search_hits(obj)?;
-    Some(hits.map(|items| Contained {
-        shape: Shape::Ecs,
-        container: Container::Plain,
-        items,
-    }))
+    Some(hits.map(|items| Contained { shape: Shape::Ecs, container: Container::Plain, items }))
 }
 
 /// A record location that knows only its byte.
 fn byte_at(byte: usize) -> Location {
-    Location {
-        line: None,
-        byte: Some(byte),
-    }
+    Location { line: None, byte: Some(byte) }
 }

@@ -7,8 +7,7 @@ use serde_json::{Map, Value};
 
 /// A raw CloudTrail record names its format version or its service and API call.
 pub(crate) fn is_raw_cloudtrail(obj: &Map<String, Value>) -> bool {
-    obj.contains_key("eventVersion")
-        || (obj.contains_key("eventSource") && obj.contains_key("eventName"))
+    obj.contains_key("eventVersion") || (obj.contains_key("eventSource") && obj.contains_key("eventName"))
 }
 
 /// An ECS document has `@timestamp` with `event`/`ecs` objects or dotted keys like `event.action`.
@@ -19,9 +18,7 @@ pub(crate) fn is_ecs(obj: &Map<String, Value>) -> bool {
     let ecs_object = obj.get("ecs").is_some_and(Value::is_object);
     let markers = ecs_object
         || obj.get("event").is_some_and(Value::is_object)
-        || obj
-            .keys()
-            .any(|k| k.starts_with("event.") || k.starts_with("ecs."));
+        || obj.keys().any(|k| k.starts_with("event.") || k.starts_with("ecs."));
     markers && (obj.contains_key("@timestamp") || ecs_object || obj.contains_key("ecs.version"))
 }
 
@@ -32,10 +29,7 @@ pub(crate) fn hit_source(obj: &mut Map<String, Value>) -> Option<Result<Value, S
     Some(if source.is_object() {
         Ok(source)
     } else {
-        Err(format!(
-            "search hit `_source` is {}, not an object",
-            super::kind::type_name(&source)
-        ))
+        Err(format!("search hit `_source` is {}, not an object", super::kind::type_name(&source)))
     })
 }
 
@@ -44,10 +38,7 @@ pub(crate) fn search_hits(obj: &mut Map<String, Value>) -> Option<Result<Vec<Val
     let outer = obj.get_mut("hits")?.as_object_mut()?;
     Some(match outer.remove("hits") {
         Some(Value::Array(hits)) => Ok(hits),
-        Some(other) => Err(format!(
-            "search response `hits.hits` is {}, not an array",
-            super::kind::type_name(&other)
-        )),
+        Some(other) => Err(format!("search response `hits.hits` is {}, not an array", super::kind::type_name(&other))),
         None => Err("search response has no `hits.hits` array".to_string()),
     })
 }

@@ -16,15 +16,8 @@ pub(crate) struct Emitter<'s> {
 }
 
 impl<'s> Emitter<'s> {
-    pub(crate) fn new(
-        sink: &'s mut dyn FnMut(Result<Record, RecordError>),
-        text: &'s [u8],
-    ) -> Self {
-        Emitter {
-            sink,
-            next: 0,
-            positions: Positions::new(text),
-        }
+    pub(crate) fn new(sink: &'s mut dyn FnMut(Result<Record, RecordError>), text: &'s [u8]) -> Self {
+        Emitter { sink, next: 0, positions: Positions::new(text) }
     }
 
     /// Line and byte of `byte` in the text being read.
@@ -34,21 +27,12 @@ impl<'s> Emitter<'s> {
 
     pub(crate) fn record(&mut self, kind: RecordKind, value: Value, location: Location) {
         let index = self.take();
-        (self.sink)(Ok(Record {
-            index,
-            kind,
-            value,
-            location,
-        }));
+        (self.sink)(Ok(Record { index, kind, value, location }));
     }
 
     pub(crate) fn error(&mut self, location: Location, reason: impl Into<String>) {
         let index = self.take();
-        (self.sink)(Err(RecordError {
-            index,
-            location,
-            reason: reason.into(),
-        }));
+        (self.sink)(Err(RecordError { index, location, reason: reason.into() }));
     }
 
     fn take(&mut self) -> usize {

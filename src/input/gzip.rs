@@ -28,22 +28,14 @@ pub(crate) fn inflate(bytes: &[u8], max: u64) -> Inflated {
     loop {
         match decoder.read(&mut chunk) {
             Ok(0) => {
-                return Inflated {
-                    data,
-                    stopped: None,
-                };
+                return Inflated { data, stopped: None };
             }
             Ok(n) => {
                 if data.len() + n > max {
                     let room = max - data.len();
                     data.extend_from_slice(&chunk[..room]);
-                    let stopped = format!(
-                        "gzip stream inflates to more than the limit of {max} bytes; stopped there"
-                    );
-                    return Inflated {
-                        data,
-                        stopped: Some(stopped),
-                    };
+                    let stopped = format!("gzip stream inflates to more than the limit of {max} bytes; stopped there");
+                    return Inflated { data, stopped: Some(stopped) };
                 }
                 data.extend_from_slice(&chunk[..n]);
             }
@@ -55,10 +47,7 @@ pub(crate) fn inflate(bytes: &[u8], max: u64) -> Inflated {
                 } else {
                     format!("corrupt gzip stream after {n} decompressed bytes: {e}")
                 };
-                return Inflated {
-                    data,
-                    stopped: Some(stopped),
-                };
+                return Inflated { data, stopped: Some(stopped) };
             }
         }
     }

@@ -43,10 +43,9 @@ impl<'a> Cursor<'a> {
                 self.pos += 1;
                 Ok(())
             }
-            Some(_) => Err(self.error(format!(
-                "JSON syntax error: expected {what}, found `{}`",
-                super::text::excerpt(self.text, self.pos)
-            ))),
+            Some(_) => {
+                Err(self.error(format!("JSON syntax error: expected {what}, found `{}`", super::text::excerpt(self.text, self.pos))))
+            }
             None => Err(self.error(format!("JSON syntax error: EOF while expecting {what}"))),
         }
     }
@@ -67,24 +66,14 @@ impl<'a> Cursor<'a> {
     }
 
     pub(crate) fn error(&self, reason: impl Into<String>) -> JsonError {
-        JsonError {
-            byte: self.pos,
-            reason: reason.into(),
-        }
+        JsonError { byte: self.pos, reason: reason.into() }
     }
 }
 
 /// Converts a serde_json error on `slice` (which starts at `base`) to an absolute position.
 pub(crate) fn from_serde(slice: &[u8], base: usize, e: &serde_json::Error) -> JsonError {
-    let byte = if e.classify() == Category::Eof {
-        base + slice.len()
-    } else {
-        base + offset_of(slice, e.line(), e.column())
-    };
-    JsonError {
-        byte,
-        reason: format!("JSON syntax error: {}", message(e)),
-    }
+    let byte = if e.classify() == Category::Eof { base + slice.len() } else { base + offset_of(slice, e.line(), e.column()) };
+    JsonError { byte, reason: format!("JSON syntax error: {}", message(e)) }
 }
 
 /// serde_json's message without its " at line L column C" suffix (we report our own position).

@@ -19,10 +19,7 @@ pub(crate) enum Item {
 /// Classifies `value`, one element, line or top-level value of a file.
 pub(crate) fn classify(value: Value) -> Item {
     let Value::Object(mut obj) = value else {
-        return Item::Bad(format!(
-            "expected a JSON object, found {}",
-            type_name(&value)
-        ));
+        return Item::Bad(format!("expected a JSON object, found {}", type_name(&value)));
     };
     if let Some(source) = ecs_export::hit_source(&mut obj) {
         return match source {

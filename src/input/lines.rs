@@ -23,40 +23,19 @@ pub(crate) fn read(text: &[u8], start: usize, emit: &mut Emitter<'_>) -> Ended {
             let at = pos + lead;
             match serde_json::from_slice::<Value>(body) {
                 Err(e) => {
-                    let location = Location {
-                        line: Some(line),
-                        byte: Some(at),
-                    };
+                    let location = Location { line: Some(line), byte: Some(at) };
                     let column = e.column() + lead;
-                    emit.error(
-                        location,
-                        format!("{} (column {column})", json::from_serde(body, 0, &e).reason),
-                    );
+                    emit.error(location, format!("{} (column {column})", json::from_serde(body, 0, &e).reason));
                 }
                 Ok(Value::Object(mut obj)) => match document::container(&mut obj) {
                     // A compact S3 delivery, lookup-events page or search response on one line.
-                    Some(Ok(document::Contained {
-                        container, items, ..
-                    })) => {
+                    Some(Ok(document::Contained { container, items, .. })) => {
                         for item in items {
                             one(item, at, line, container, &mut first, emit);
                         }
                     }
-                    Some(Err(why)) => emit.error(
-                        Location {
-                            line: Some(line),
-                            byte: Some(at),
-                        },
-                        why,
-                    ),
-                    None => one(
-                        Value::Object(obj),
-                        at,
-                        line,
-                        Container::Plain,
-                        &mut first,
-                        emit,
-                    ),
+                    Some(Err(why)) => emit.error(Location { line: Some(line), byte: Some(at) }, why),
+                    None => one(Value::Object(obj), at, line, Container::Plain, &mut first, emit),
                 },
                 Ok(value) => one(value, at, line, Container::Plain, &mut first, emit),
             }
@@ -64,30 +43,12 @@ pub(crate) fn read(text: &[u8], start: usize, emit: &mut Emitter<'_>) -> Ended {
         pos = end + 1;
         line += 1;
     }
-    let shape = if first == Some(RecordKind::Ecs) {
-        Shape::Ecs
-    } else {
-        Shape::JsonLines
-    };
-    Ended {
-        shape: Some(shape),
-        lossy: None,
-        outcome: FileOutcome::Complete,
-    }
+    let shape = if first == Some(RecordKind::Ecs) { Shape::Ecs } else { Shape::JsonLines };
+    Ended { shape: Some(shape), lossy: None, outcome: FileOutcome::Complete }
 }
 
 /// One value of a line, yielded with the line's number.
-fn one(
-    value: Value,
-    at: usize,
-    line: usize,
-    container: Container,
-    first: &mut Option<RecordKind>,
-    emit: &mut Emitter<'_>,
-) {
-    let location = Location {
-        line: Some(line),
-        byte: Some(at),
-    };
+fn one(value: Value, at: usize, line: usize, container: Container, first: &mut Option<RecordKind>, emit: &mut Emitter<'_>) {
+    let location = Location { line: Some(line), byte: Some(at) };
     document::element(value, location, container, first, emit);
 }

@@ -130,9 +130,7 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits {
-            max_inflated_bytes: 4 << 30,
-        }
+        Limits { max_inflated_bytes: 4 << 30 }
     }
 }
 
@@ -149,19 +147,12 @@ pub fn read_file(bytes: &[u8], sink: &mut dyn FnMut(Result<Record, RecordError>)
 }
 
 /// [`read_file`] with explicit [`Limits`].
-pub fn read_file_with(
-    bytes: &[u8],
-    limits: &Limits,
-    sink: &mut dyn FnMut(Result<Record, RecordError>),
-) -> FileRead {
+pub fn read_file_with(bytes: &[u8], limits: &Limits, sink: &mut dyn FnMut(Result<Record, RecordError>)) -> FileRead {
     let gzip = gzip::is_gzip(bytes);
     let inflated;
     let (data, mut stopped): (&[u8], Option<(usize, String)>) = if gzip {
         inflated = gzip::inflate(bytes, limits.max_inflated_bytes);
-        let stop = inflated
-            .stopped
-            .clone()
-            .map(|why| (inflated.data.len(), why));
+        let stop = inflated.stopped.clone().map(|why| (inflated.data.len(), why));
         (&inflated.data, stop)
     } else {
         (bytes, None)
@@ -173,13 +164,7 @@ pub fn read_file_with(
         outcome: FileOutcome::Failed(FileError { location, reason }),
     };
     if let Some(kind) = text::binary_kind(data) {
-        return failed(
-            Location {
-                line: Some(1),
-                byte: Some(0),
-            },
-            text::binary_reason(kind),
-        );
+        return failed(Location { line: Some(1), byte: Some(0) }, text::binary_reason(kind));
     }
     // Text ends at the first invalid UTF-8 byte (or where the gzip stream stopped); what comes
     // before it is read, and the file then fails there.
@@ -188,20 +173,13 @@ pub fn read_file_with(
         Err(e) => {
             let cut_by_gzip = stopped.is_some() && e.error_len().is_none();
             if !cut_by_gzip {
-                stopped = Some((
-                    e.valid_up_to(),
-                    format!("invalid UTF-8 at byte {}", e.valid_up_to()),
-                ));
+                stopped = Some((e.valid_up_to(), format!("invalid UTF-8 at byte {}", e.valid_up_to())));
             }
             e.valid_up_to()
         }
     };
     let mut text = &data[..valid];
-    let start = if text.starts_with(text::BOM) {
-        text::BOM.len()
-    } else {
-        0
-    };
+    let start = if text.starts_with(text::BOM) { text::BOM.len() } else { 0 };
     let sniffed = sniff::sniff(text, start);
     if stopped.is_some() && matches!(sniffed, Sniffed::Lines | Sniffed::Csv) {
         // An unterminated last line (or CSV row) was cut by the damage: not a record of its own.
@@ -210,18 +188,10 @@ pub fn read_file_with(
     let mut emit = Emitter::new(sink, text);
     let ended = match sniffed {
         Sniffed::Empty if stopped.is_none() => {
-            let what = if data.is_empty() {
-                "empty file"
-            } else {
-                "empty file (only whitespace)"
-            };
+            let what = if data.is_empty() { "empty file" } else { "empty file (only whitespace)" };
             return failed(text::at(data, 0), what.to_string());
         }
-        Sniffed::Empty => Ended {
-            shape: None,
-            lossy: None,
-            outcome: FileOutcome::Complete,
-        },
+        Sniffed::Empty => Ended { shape: None, lossy: None, outcome: FileOutcome::Complete },
         Sniffed::Document => document::read(text, start, &mut emit),
         Sniffed::Lines => lines::read(text, start, &mut emit),
         Sniffed::Csv => console_csv::read(text, start, &mut emit),
@@ -231,41 +201,14 @@ pub fn read_file_with(
                  with `{}`",
                 text::excerpt(text, at)
             );
-            Ended {
-                shape: None,
-                lossy: None,
-                outcome: FileOutcome::Failed(text::file_error(text, at, reason)),
-            }
+            Ended { shape: None, lossy: None, outcome: FileOutcome::Failed(text::file_error(text, at, reason)) }
         }
     };
     let outcome = match (ended.outcome, stopped) {
         // A failure before the damage stands; anything else ends at the damage.
-        (FileOutcome::Failed(e), Some(_)) if e.location.byte.is_some_and(|b| b < text.len()) => {
-            FileOutcome::Failed(e)
-        }
+        (FileOutcome::Failed(e), Some(_)) if e.location.byte.is_some_and(|b| b < text.len()) => FileOutcome::Failed(e),
         (_, Some((byte, reason))) => FileOutcome::Failed(text::file_error(data, byte, reason)),
         (outcome, None) => outcome,
     };
-    FileRead {
-        shape: ended.shape,
-        gzip,
-        lossy: ended.lossy,
-        outcome,
-    }
-}
-
-/// Limits that keep hostile input from exhausting memory.
-#[derive(Debug, Clone)]
-pub struct Limits {
-    pub max_inflated_bytes: u64,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits { max_inflated_bytes: 4 << 30 }
-    }
-}
-
-pub fn read_file_with(_bytes: &[u8], _limits: &Limits, _sink: &mut dyn FnMut(Result<Record, RecordError>)) -> FileRead {
-    todo!("input readers")
+    FileRead { shape: ended.shape, gzip, lossy: ended.lossy, outcome }
 }

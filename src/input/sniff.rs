@@ -30,11 +30,7 @@ pub(crate) fn sniff(text: &[u8], start: usize) -> Sniffed {
         Some(b'{') => Sniffed::Document,
         Some(_) => {
             let line = next_line(text, first).map_or(&[][..], |(l, _)| l);
-            if memchr::memchr(b',', line).is_some() {
-                Sniffed::Csv
-            } else {
-                Sniffed::Unknown(first)
-            }
+            if memchr::memchr(b',', line).is_some() { Sniffed::Csv } else { Sniffed::Unknown(first) }
         }
     }
 }

@@ -23,10 +23,7 @@ pub(crate) struct Positions<'a> {
 
 impl<'a> Positions<'a> {
     pub(crate) fn new(text: &'a [u8]) -> Self {
-        Positions {
-            text,
-            seen: Cell::new((0, 1)),
-        }
+        Positions { text, seen: Cell::new((0, 1)) }
     }
 
     /// Line and byte of `byte`.
@@ -39,27 +36,18 @@ impl<'a> Positions<'a> {
             line_of(self.text, byte)
         };
         self.seen.set((byte, line));
-        Location {
-            line: Some(line),
-            byte: Some(byte),
-        }
+        Location { line: Some(line), byte: Some(byte) }
     }
 }
 
 /// A location with both line and byte, for errors.
 pub(crate) fn at(text: &[u8], byte: usize) -> Location {
-    Location {
-        line: Some(line_of(text, byte)),
-        byte: Some(byte),
-    }
+    Location { line: Some(line_of(text, byte)), byte: Some(byte) }
 }
 
 /// A file error at `byte` of `text`.
 pub(crate) fn file_error(text: &[u8], byte: usize, reason: impl Into<String>) -> FileError {
-    FileError {
-        location: at(text, byte),
-        reason: reason.into(),
-    }
+    FileError { location: at(text, byte), reason: reason.into() }
 }
 
 /// The offset of the first byte that is not JSON whitespace, from `pos`.
@@ -89,9 +77,7 @@ pub(crate) fn binary_kind(data: &[u8]) -> Option<&'static str> {
         }
     }
     let head = &data[..data.len().min(1024)];
-    let control = head
-        .iter()
-        .any(|&b| b == 0 || (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C)));
+    let control = head.iter().any(|&b| b == 0 || (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C)));
     control.then_some("")
 }
 
