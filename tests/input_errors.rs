@@ -1,7 +1,7 @@
 //! Broken inputs: each fails (or errs per record) with its exact reason and position, and what
 //! came before the damage is still yielded.
 
-#[path = "input_support.rs"]
+#[path = "support/input.rs"]
 mod common;
 
 use common::{fixture, gzip, read, read_with};

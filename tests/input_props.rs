@@ -1,7 +1,7 @@
 //! Properties: no bytes make the reader panic, and the accounting always holds (indexes 0.. in
 //! order, a failure only after what came before it).
 
-#[path = "input_support.rs"]
+#[path = "support/input.rs"]
 mod common;
 
 use common::{fixture, gzip, read, read_with};

@@ -1,6 +1,6 @@
 //! Every shape the input layer reads: shape, gzip flag, counts, kinds and values.
 
-#[path = "input_support.rs"]
+#[path = "support/input.rs"]
 mod common;
 
 use common::{fixture, gzip, read, str_at};
