@@ -40,6 +40,11 @@ impl<'a> EcsView<'a> {
         self.full.get_or_init(|| to_ecs(self.raw, self.opts))
     }
 
+    /// Whether the full document has been built (the fast fields never build it).
+    pub fn is_built(&self) -> bool {
+        self.full.get().is_some()
+    }
+
     /// The value of a fast field, or `None` when the full document must answer.
     fn fast(&self, field: &str) -> Option<Option<Value>> {
         if matches!(field, "event.dataset" | "data_stream.dataset" | "event.module") {
