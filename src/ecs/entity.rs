@@ -51,7 +51,10 @@ fn member<'v>(item: &'v Value, key: &str) -> R<Option<&'v Value>> {
     match item {
         Value::Object(m) => Ok(m.get(key).filter(|v| !v.is_null())),
         Value::Null => Err("null_pointer_exception".into()),
-        other => Err(format!("dynamic getter [{}, {key}] not found", crate::ecs::path::java_type(other))),
+        other => Err(format!(
+            "dynamic getter [{}, {key}] not found",
+            crate::ecs::path::java_type(other)
+        )),
     }
 }
 
@@ -92,7 +95,10 @@ impl<'a> Script<'a> {
         match self.get(path) {
             None => Ok(&[]),
             Some(Value::Array(items)) => Ok(items),
-            Some(other) => Err(format!("dynamic method [{}, stream/0] not found", crate::ecs::path::java_type(other))),
+            Some(other) => Err(format!(
+                "dynamic method [{}, stream/0] not found",
+                crate::ecs::path::java_type(other)
+            )),
         }
     }
     fn related(&mut self, paths: &[&str]) -> R<()> {
@@ -131,12 +137,19 @@ impl<'a> Script<'a> {
 }
 
 /// The fields the script sets, as (dotted path, list value), in the order it sets them.
-pub type Fields = Vec<(&'static str, Vec<String>)>;
+pub type Fields = Vec<(&'static str, Vec<Value>)>;
 
 /// Runs the script; `Err` carries the painless failure message.
 pub fn map(json: &Map<String, Value>) -> R<Fields> {
-    let mut s = Script { json, related: Set::new(), target: Set::new(), actor: None };
-    s.actor = s.get("json.userIdentity.arn").or_else(|| s.get("json.userIdentity.onBehalfOf.userId"));
+    let mut s = Script {
+        json,
+        related: Set::new(),
+        target: Set::new(),
+        actor: None,
+    };
+    s.actor = s
+        .get("json.userIdentity.arn")
+        .or_else(|| s.get("json.userIdentity.onBehalfOf.userId"));
     s.related(&[
         "json.userIdentity.accessKeyId",
         "json.userIdentity.arn",
@@ -200,15 +213,58 @@ impl<'a> ServiceCtx<'_, 'a> {
     }
 }
 
-const USER_TYPES: &[&str] = &["user", "role", "assumed-role", "federated-user", "instance-profile", "mfa", "serialNumber"];
-const SERVICE_TYPES: &[&str] = &[
-    "stack", "stack-set", "trail", "configuration-recorder", "file-system", "mount-target", "rule", "detector", "key",
-    "function", "log-group", "log-stream", "alarm", "db", "cluster", "global-cluster", "trust-anchor",
-    "resolver-query-log-config", "secret", "parameter", "document", "session", "webacl", "rulegroup", "ipset", "topic",
-    "model", "loadbalancer", "table", "group", "policy", "security-group", "network-interface", "vpc", "subnet",
-    "network-acl", "dhcp-options",
+const USER_TYPES: &[&str] = &[
+    "user",
+    "role",
+    "assumed-role",
+    "federated-user",
+    "instance-profile",
+    "mfa",
+    "serialNumber",
 ];
-const SERVICE_PREFIXES: &[&str] = &["sg-", "sgr-", "eni-", "vpc-", "subnet-", "acl-", "rtb-", "igw-", "nat-", "vpce-", "tgw-", "pcx-"];
+const SERVICE_TYPES: &[&str] = &[
+    "stack",
+    "stack-set",
+    "trail",
+    "configuration-recorder",
+    "file-system",
+    "mount-target",
+    "rule",
+    "detector",
+    "key",
+    "function",
+    "log-group",
+    "log-stream",
+    "alarm",
+    "db",
+    "cluster",
+    "global-cluster",
+    "trust-anchor",
+    "resolver-query-log-config",
+    "secret",
+    "parameter",
+    "document",
+    "session",
+    "webacl",
+    "rulegroup",
+    "ipset",
+    "topic",
+    "model",
+    "loadbalancer",
+    "table",
+    "group",
+    "policy",
+    "security-group",
+    "network-interface",
+    "vpc",
+    "subnet",
+    "network-acl",
+    "dhcp-options",
+];
+const SERVICE_PREFIXES: &[&str] = &[
+    "sg-", "sgr-", "eni-", "vpc-", "subnet-", "acl-", "rtb-", "igw-", "nat-", "vpce-", "tgw-",
+    "pcx-",
+];
 
 /// `resource-type` of `arn:partition:service:region:account:resource-type/id` (needs 6 parts).
 fn arn_resource_type(arn: &str) -> Option<(&str, &str)> {
@@ -221,8 +277,8 @@ fn arn_resource_type(arn: &str) -> Option<(&str, &str)> {
     Some((parts[2], kind))
 }
 
-fn list(set: &Set) -> Vec<String> {
-    set.iter().map(|s| s.0.clone()).collect()
+fn list(set: &Set) -> Vec<Value> {
+    set.iter().map(|s| Value::String(s.0.clone())).collect()
 }
 
 fn classify(s: &Script<'_>, user_type: Option<&Value>) -> Fields {
@@ -230,13 +286,19 @@ fn classify(s: &Script<'_>, user_type: Option<&Value>) -> Fields {
     let mut related = s.related.clone();
     if !s.target.is_empty() {
         out.push(("target.entity.id", list(&s.target)));
-        let (mut users, mut hosts, mut services, mut generic) = (Set::new(), Set::new(), Set::new(), Set::new());
+        let (mut users, mut hosts, mut services, mut generic) =
+            (Set::new(), Set::new(), Set::new(), Set::new());
         for t in &s.target {
             let target = t.0.as_str();
             let bucket = if target.starts_with("arn:") {
                 match arn_resource_type(target) {
                     None => Some(&mut generic),
-                    Some(_) if target.contains("/AWSServiceRoleFor") || target.contains("/aws-service-role/") => Some(&mut services),
+                    Some(_)
+                        if target.contains("/AWSServiceRoleFor")
+                            || target.contains("/aws-service-role/") =>
+                    {
+                        Some(&mut services)
+                    }
                     Some((_, kind)) if USER_TYPES.contains(&kind) => Some(&mut users),
                     Some((_, "instance")) => Some(&mut hosts),
                     Some((_, kind)) if SERVICE_TYPES.contains(&kind) => Some(&mut services),
@@ -290,16 +352,16 @@ fn classify(s: &Script<'_>, user_type: Option<&Value>) -> Fields {
         related.extend(s.target.iter().cloned());
     }
     if let Some(actor) = s.actor {
+        // The actor keeps its JSON type in the fields; only the classification reads it as text.
         let actor_str = to_java_string(actor);
-        out.push(("actor.entity.id", vec![actor_str.clone()]));
+        out.push(("actor.entity.id", vec![actor.clone()]));
         let user_type = user_type.and_then(Value::as_str);
-        let mut user_entity = actor_str.clone();
-        if user_type == Some("AssumedRole") {
-            if let Some(Value::String(role)) = s.get("json.userIdentity.sessionContext.sessionIssuer.arn") {
-                if !role.is_empty() {
-                    user_entity = role.clone();
-                }
-            }
+        let mut user_entity = actor.clone();
+        if user_type == Some("AssumedRole")
+            && let Some(role) = s.get("json.userIdentity.sessionContext.sessionIssuer.arn")
+            && role.as_str() != Some("")
+        {
+            user_entity = role.clone();
         }
         let field = if user_type == Some("AWSService")
             || actor_str.contains("/AWSServiceRoleFor")
@@ -316,7 +378,11 @@ fn classify(s: &Script<'_>, user_type: Option<&Value>) -> Fields {
                 _ => "entity.id",
             }
         };
-        let value = if field == "user.entity.id" { user_entity } else { actor_str };
+        let value = if field == "user.entity.id" {
+            user_entity
+        } else {
+            actor.clone()
+        };
         out.push((field, vec![value]));
     }
     out.push(("related.entity", list(&related)));

@@ -78,7 +78,9 @@ pub fn set(root: &mut Map<String, Value>, path: &str, value: Value) -> Result<()
     let mut cur = root;
     if let Some(parents) = parents {
         for p in parents.split('.') {
-            let next = cur.entry(p.to_string()).or_insert_with(|| Value::Object(Map::new()));
+            let next = cur
+                .entry(p.to_string())
+                .or_insert_with(|| Value::Object(Map::new()));
             cur = match next {
                 Value::Object(m) => m,
                 other => {
@@ -95,7 +97,12 @@ pub fn set(root: &mut Map<String, Value>, path: &str, value: Value) -> Result<()
 }
 
 /// `append` processor: turns the field into a list and adds `value` (unless a duplicate).
-pub fn append(root: &mut Map<String, Value>, path: &str, value: Value, allow_duplicates: bool) -> Result<(), String> {
+pub fn append(
+    root: &mut Map<String, Value>,
+    path: &str,
+    value: Value,
+    allow_duplicates: bool,
+) -> Result<(), String> {
     let list = match remove(root, path) {
         None => Vec::new(),
         Some(Value::Array(items)) => items,
@@ -109,7 +116,12 @@ pub fn append(root: &mut Map<String, Value>, path: &str, value: Value, allow_dup
 }
 
 /// `rename` processor. `Ok(false)` when the source is missing.
-pub fn rename(root: &mut Map<String, Value>, from: &str, to: &str, override_: bool) -> Result<bool, String> {
+pub fn rename(
+    root: &mut Map<String, Value>,
+    from: &str,
+    to: &str,
+    override_: bool,
+) -> Result<bool, String> {
     if get(root, from).is_none() {
         return Ok(false);
     }

@@ -27,8 +27,13 @@ pub fn strings(c: &mut Ctx, raw: &Map<String, Value>, retain: Retain) -> Step {
         c.set("aws.cloudtrail.flattened", Value::Object(Map::new()), tag)?;
     }
     for (json_key, out) in PAYLOADS {
-        let Some(value) = c.get(&format!("json.{json_key}")).cloned() else { continue };
-        let text = raw.get(*json_key).and_then(to_java_string_cleaned).unwrap_or_else(|| to_java_string(&value));
+        let Some(value) = c.get(&format!("json.{json_key}")).cloned() else {
+            continue;
+        };
+        let text = raw
+            .get(*json_key)
+            .and_then(to_java_string_cleaned)
+            .unwrap_or_else(|| to_java_string(&value));
         let long = text.encode_utf16().count() >= 32766;
         c.set(&format!("aws.cloudtrail.{out}"), Value::String(text), tag)?;
         if keep && !long {
@@ -41,13 +46,17 @@ pub fn strings(c: &mut Ctx, raw: &Map<String, Value>, retain: Retain) -> Step {
 /// `script_deduplicate_json_resources`: rename ARN/accountId, drop repeats, HashMap order.
 pub fn resources(c: &mut Ctx) -> Step {
     let tag = "script_deduplicate_json_resources";
-    let Some(resources) = c.remove("json.resources") else { return Ok(()) };
+    let Some(resources) = c.remove("json.resources") else {
+        return Ok(());
+    };
     let Value::Array(items) = resources else {
         return c.set("aws.cloudtrail.resources", resources, tag);
     };
     let mut unique: Vec<(String, Value)> = Vec::new();
     for item in items {
-        let Value::Object(original) = item else { continue };
+        let Value::Object(original) = item else {
+            continue;
+        };
         let mut resource = original.clone();
         if let Some(arn) = resource.shift_remove("ARN") {
             resource.insert("arn".into(), arn);
@@ -63,7 +72,10 @@ pub fn resources(c: &mut Ctx) -> Step {
         }
     }
     let n = unique.len();
-    let ordered: Vec<Value> = hashmap_order(unique, n).into_iter().map(|(_, v)| v).collect();
+    let ordered: Vec<Value> = hashmap_order(unique, n)
+        .into_iter()
+        .map(|(_, v)| v)
+        .collect();
     c.set("aws.cloudtrail.resources", Value::Array(ordered), tag)
 }
 
@@ -82,8 +94,15 @@ pub fn console_login(c: &mut Ctx) -> Step {
         aed.insert("mfa_used".into(), Value::Bool(not_no(v)));
     }
     if !aed.is_empty() {
-        c.set("aws.cloudtrail.console_login.additional_eventdata", Value::Object(aed), tag)
-            .map_err(|f| Fail { kind: "script", ..f })?;
+        c.set(
+            "aws.cloudtrail.console_login.additional_eventdata",
+            Value::Object(aed),
+            tag,
+        )
+        .map_err(|f| Fail {
+            kind: "script",
+            ..f
+        })?;
     }
     Ok(())
 }
@@ -104,21 +123,22 @@ const REQUIRED_FLATTENED: &[&str] = &[
 /// the strings.
 pub fn retain(c: &mut Ctx, retain: Retain) -> Step {
     let tag = "script_retain_minimal_flattened_3d24add8";
-    if retain == Retain::Minimal {
-        if let Some(Value::Object(flat)) = c.get("aws.cloudtrail.flattened").cloned() {
-            let mut kept = Map::new();
-            for f in REQUIRED_FLATTENED {
-                if let Some(v) = crate::ecs::path::get(&flat, f).filter(|v| !v.is_null()) {
-                    crate::ecs::path::set(&mut kept, f, v.clone()).map_err(|m| Fail::new("script", tag, m))?;
-                }
+    if retain == Retain::Minimal
+        && let Some(Value::Object(flat)) = c.get("aws.cloudtrail.flattened").cloned()
+    {
+        let mut kept = Map::new();
+        for f in REQUIRED_FLATTENED {
+            if let Some(v) = crate::ecs::path::get(&flat, f).filter(|v| !v.is_null()) {
+                crate::ecs::path::set(&mut kept, f, v.clone())
+                    .map_err(|m| Fail::new("script", tag, m))?;
             }
-            for f in ["digest", "insight_details"] {
-                if let Some(v) = flat.get(f).filter(|v| !v.is_null()) {
-                    kept.insert(f.into(), v.clone());
-                }
-            }
-            c.set("aws.cloudtrail.flattened", Value::Object(kept), tag)?;
         }
+        for f in ["digest", "insight_details"] {
+            if let Some(v) = flat.get(f).filter(|v| !v.is_null()) {
+                kept.insert(f.into(), v.clone());
+            }
+        }
+        c.set("aws.cloudtrail.flattened", Value::Object(kept), tag)?;
     }
     if matches!(retain, Retain::Flattened | Retain::None) {
         for (_, out) in PAYLOADS {

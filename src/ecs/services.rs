@@ -43,10 +43,10 @@ pub fn enrich(c: &mut C<'_, '_>, source: &str, name: Option<&str>) -> R {
                 c.target("json.requestParameters.configurationRecorderName")?;
             }
         }
-        "ec2-instance-connect.amazonaws.com" => {
-            if is(&["SendSSHPublicKey", "SendSerialConsoleSSHPublicKey"]) {
-                c.target("json.requestParameters.instanceId")?;
-            }
+        "ec2-instance-connect.amazonaws.com"
+            if is(&["SendSSHPublicKey", "SendSerialConsoleSSHPublicKey"]) =>
+        {
+            c.target("json.requestParameters.instanceId")?;
         }
         "ec2.amazonaws.com" => ec2(c, n)?,
         "elasticfilesystem.amazonaws.com" => {
@@ -58,7 +58,10 @@ pub fn enrich(c: &mut C<'_, '_>, source: &str, name: Option<&str>) -> R {
         }
         "events.amazonaws.com" if n == "DeleteRule" => c.target("json.requestParameters.name")?,
         "guardduty.amazonaws.com" => {
-            c.related(&["json.requestParameters.detectorId", "json.responseElements.detectorId"])?;
+            c.related(&[
+                "json.requestParameters.detectorId",
+                "json.responseElements.detectorId",
+            ])?;
             if n == "CreateDetector" {
                 c.target("json.responseElements.detectorId")?;
             } else if n == "DeleteDetector" {
@@ -84,11 +87,17 @@ pub fn enrich(c: &mut C<'_, '_>, source: &str, name: Option<&str>) -> R {
                 "json.responseElements.functionName",
                 "json.responseElements.role",
             ])?;
-            let groups: Vec<Option<&Value>> =
-                c.list("json.responseElements.vpcConfig.securityGroupIds")?.iter().map(Some).collect();
+            let groups: Vec<Option<&Value>> = c
+                .list("json.responseElements.vpcConfig.securityGroupIds")?
+                .iter()
+                .map(Some)
+                .collect();
             c.related_values(&groups)?;
-            let subnets: Vec<Option<&Value>> =
-                c.list("json.responseElements.vpcConfig.subnetIds")?.iter().map(Some).collect();
+            let subnets: Vec<Option<&Value>> = c
+                .list("json.responseElements.vpcConfig.subnetIds")?
+                .iter()
+                .map(Some)
+                .collect();
             c.related_values(&subnets)?;
             if n.contains("AddPermission") && name.is_some() {
                 c.target("json.requestParameters.functionName")?;
@@ -103,7 +112,9 @@ pub fn enrich(c: &mut C<'_, '_>, source: &str, name: Option<&str>) -> R {
                 c.target("json.requestParameters.logStreamName")?;
             }
         }
-        "monitoring.amazonaws.com" if n == "DeleteAlarms" => c.target_strings("json.requestParameters.alarmNames")?,
+        "monitoring.amazonaws.com" if n == "DeleteAlarms" => {
+            c.target_strings("json.requestParameters.alarmNames")?
+        }
         "rds.amazonaws.com" => rds(c, n)?,
         "rolesanywhere.amazonaws.com" if n == "CreateTrustAnchor" => {
             c.target("json.responseElements.trustAnchor.trustAnchorArn")?
@@ -114,13 +125,23 @@ pub fn enrich(c: &mut C<'_, '_>, source: &str, name: Option<&str>) -> R {
         "s3.amazonaws.com" => {
             c.related(&["json.requestParameters.bucketName"])?;
             if is(&[
-                "CopyObject", "PutBucketLogging", "PutBucketVersioning", "PutObject", "GetBucketPolicy", "ListObjects",
-                "HeadObject", "GetObject", "DeleteObject", "DeleteBucket",
+                "CopyObject",
+                "PutBucketLogging",
+                "PutBucketVersioning",
+                "PutObject",
+                "GetBucketPolicy",
+                "ListObjects",
+                "HeadObject",
+                "GetObject",
+                "DeleteObject",
+                "DeleteBucket",
             ]) {
                 c.target_resources()?;
             } else if n == "PutBucketReplication" {
                 c.target_resources()?;
-                c.target("json.requestParameters.ReplicationConfiguration.Rule.Destination.Bucket")?;
+                c.target(
+                    "json.requestParameters.ReplicationConfiguration.Rule.Destination.Bucket",
+                )?;
             } else if n == "ListBuckets" {
                 c.target("json.recipientAccountId")?;
             }
@@ -146,7 +167,9 @@ pub fn enrich(c: &mut C<'_, '_>, source: &str, name: Option<&str>) -> R {
             if n == "AssumeRole" {
                 match c.get("json.userIdentity.type").and_then(Value::as_str) {
                     Some("AWSService") => c.set_actor("json.userIdentity.invokedBy"),
-                    Some("AssumedRole") => c.set_actor("json.userIdentity.sessionContext.sessionIssuer.arn"),
+                    Some("AssumedRole") => {
+                        c.set_actor("json.userIdentity.sessionContext.sessionIssuer.arn")
+                    }
                     _ => c.set_actor("json.userIdentity.arn"),
                 }
                 c.target("json.requestParameters.roleArn")?;
@@ -169,7 +192,9 @@ pub fn enrich(c: &mut C<'_, '_>, source: &str, name: Option<&str>) -> R {
             }
         }
         "bedrock.amazonaws.com" if n == "Converse" => c.target("json.requestParameters.modelId")?,
-        "elasticloadbalancing.amazonaws.com" if n == "DescribeLoadBalancers" => c.target("json.recipientAccountId")?,
+        "elasticloadbalancing.amazonaws.com" if n == "DescribeLoadBalancers" => {
+            c.target("json.recipientAccountId")?
+        }
         "dynamodb.amazonaws.com" if n == "ListTables" => c.target("json.recipientAccountId")?,
         _ => {}
     }
@@ -195,7 +220,11 @@ fn ec2(c: &mut C<'_, '_>, n: &str) -> R {
     ])?;
     for i in c.list("json.responseElements.securityGroupRuleSet.items")? {
         let referenced = C::member_opt(C::member(i, "referencedGroupInfo")?, "groupId")?;
-        c.related_values(&[C::member(i, "groupId")?, referenced, C::member(i, "securityGroupRuleId")?])?;
+        c.related_values(&[
+            C::member(i, "groupId")?,
+            referenced,
+            C::member(i, "securityGroupRuleId")?,
+        ])?;
     }
     c.related_each("json.responseElements.groupSet.items", "groupId")?;
     c.related_each("json.requestParameters.groupSet.items", "groupId")?;
@@ -209,19 +238,34 @@ fn ec2(c: &mut C<'_, '_>, n: &str) -> R {
             C::member(inst, "imageId")?,
             profile,
         ])?;
-        let Some(items) = C::member_opt(C::member(inst, "networkInterfaceSet")?, "items")? else { continue };
-        let Value::Array(items) = items else { return Err("dynamic method [stream/0] not found".into()) };
+        let Some(items) = C::member_opt(C::member(inst, "networkInterfaceSet")?, "items")? else {
+            continue;
+        };
+        let Value::Array(items) = items else {
+            return Err("dynamic method [stream/0] not found".into());
+        };
         for net in items {
-            c.related_values(&[C::member(net, "networkInterfaceId")?, C::member(net, "vpcId")?, C::member(net, "subnetId")?])?;
-            let Some(groups) = C::member_opt(C::member(net, "groupSet")?, "items")? else { continue };
-            let Value::Array(groups) = groups else { return Err("dynamic method [stream/0] not found".into()) };
+            c.related_values(&[
+                C::member(net, "networkInterfaceId")?,
+                C::member(net, "vpcId")?,
+                C::member(net, "subnetId")?,
+            ])?;
+            let Some(groups) = C::member_opt(C::member(net, "groupSet")?, "items")? else {
+                continue;
+            };
+            let Value::Array(groups) = groups else {
+                return Err("dynamic method [stream/0] not found".into());
+            };
             for g in groups {
                 c.related_values(&[C::member(g, "groupId")?])?;
             }
         }
     }
     for i in c.list("json.requestParameters.revokedSecurityGroupRuleSet.items")? {
-        c.related_values(&[C::member(i, "securityGroupRuleId")?, C::member(i, "groupId")?])?;
+        c.related_values(&[
+            C::member(i, "securityGroupRuleId")?,
+            C::member(i, "groupId")?,
+        ])?;
     }
     match n {
         "AuthorizeSecurityGroupIngress" | "AuthorizeSecurityGroupEgress" => {
@@ -302,14 +346,27 @@ fn rds(c: &mut C<'_, '_>, n: &str) -> R {
         "json.responseElements.dBSubnetGroup.vpcId",
         "json.responseElements.vpcSecurityGroups.vpcSecurityGroupId",
     ])?;
-    c.related_each("json.responseElements.dBSubnetGroup.subnets", "subnetIdentifier")?;
-    c.related_each("json.responseElements.vpcSecurityGroups", "vpcSecurityGroupId")?;
+    c.related_each(
+        "json.responseElements.dBSubnetGroup.subnets",
+        "subnetIdentifier",
+    )?;
+    c.related_each(
+        "json.responseElements.vpcSecurityGroups",
+        "vpcSecurityGroupId",
+    )?;
     match n {
-        "DeleteDBCluster" | "ModifyDBCluster" | "StopDBCluster" => c.target("json.responseElements.dBClusterArn")?,
-        "DeleteDBInstance" | "ModifyDBInstance" | "RestoreDBInstanceFromDBSnapshot" | "RestoreDBInstanceFromS3"
+        "DeleteDBCluster" | "ModifyDBCluster" | "StopDBCluster" => {
+            c.target("json.responseElements.dBClusterArn")?
+        }
+        "DeleteDBInstance"
+        | "ModifyDBInstance"
+        | "RestoreDBInstanceFromDBSnapshot"
+        | "RestoreDBInstanceFromS3"
         | "StopDBInstance" => c.target("json.responseElements.dBInstanceArn")?,
         "DeleteGlobalCluster" => c.target("json.responseElements.globalClusterArn")?,
-        "ModifyDBClusterSnapshotAttribute" => c.target("json.responseElements.dBClusterSnapshotIdentifier")?,
+        "ModifyDBClusterSnapshotAttribute" => {
+            c.target("json.responseElements.dBClusterSnapshotIdentifier")?
+        }
         "ModifyDBSnapshotAttribute" => c.target("json.responseElements.dBSnapshotIdentifier")?,
         "DescribeDBInstances" => c.target("json.recipientAccountId")?,
         _ => {}
@@ -319,12 +376,18 @@ fn rds(c: &mut C<'_, '_>, n: &str) -> R {
 
 fn ssm(c: &mut C<'_, '_>, n: &str) -> R {
     match n {
-        "GetParameter" | "GetParameters" | "CreateControlChannel" | "OpenControlChannel" => c.target_resources()?,
+        "GetParameter" | "GetParameters" | "CreateControlChannel" | "OpenControlChannel" => {
+            c.target_resources()?
+        }
         "StartSession" => c.target("json.requestParameters.target")?,
         "CreateDocument" => c.target("json.requestParameters.name")?,
         "TerminateSession" | "OpenDataChannel" => c.target("json.requestParameters.sessionId")?,
         "SendCommand" => {
-            let mut ids: Vec<Option<&Value>> = c.list("json.requestParameters.instanceIds")?.iter().map(Some).collect();
+            let mut ids: Vec<Option<&Value>> = c
+                .list("json.requestParameters.instanceIds")?
+                .iter()
+                .map(Some)
+                .collect();
             if ids.is_empty() {
                 for t in c.list("json.requestParameters.targets")? {
                     match C::member(t, "values")? {
