@@ -4,7 +4,7 @@
 //! The stages live in their own modules; this file only sequences them and holds the one-line
 //! renames of record-level fields.
 
-use crate::ecs::clean::{Pass, clean_map, cleaned};
+use crate::ecs::clean::{Pass, clean_map};
 use crate::ecs::ctx::{Ctx, Fail, Step};
 use crate::ecs::identity::date;
 use crate::ecs::{MapOptions, category, entity, identity, network, payload};
@@ -540,11 +540,6 @@ fn user_fields(c: &mut Ctx) -> Step {
         }
     }
     Ok(())
-}
-
-/// Whether `cleaned` keeps anything of `v` (re-exported for the view).
-pub fn kept(v: &Value) -> bool {
-    cleaned(v, Pass::First).is_some()
 }
 
 /// The document of a `message` the `json` processor cannot parse (pipeline-level `on_failure`).

@@ -70,10 +70,11 @@ impl<'a> EcsView<'a> {
             return None;
         }
         let raw = self.raw.as_object()?;
+        // A string the first null-removal pass keeps (not "", "-" or "none").
         let text = |k: &str| {
             raw.get(k)
                 .and_then(Value::as_str)
-                .filter(|s| crate::ecs::pipeline::kept(&Value::String(s.to_string())))
+                .filter(|s| !matches!(*s, "" | "-" | "none"))
         };
         let s = |v: &str| Some(Value::String(v.to_string()));
         Some(match field {
