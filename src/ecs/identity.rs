@@ -370,3 +370,41 @@ fn grok_session(arn: &str) -> Option<String> {
     let slash = rest.rfind('/')?;
     Some(rest[slash + 1..].to_string())
 }
+
+/// `user.email` from an e-mail `user.name`, then the `related.user` appends.
+pub fn user_fields(c: &mut Ctx) -> Step {
+    let tag = "set_user_email_d6b77481";
+    if c.get("user.email").is_none() {
+        match c.get("user.name") {
+            None => {}
+            Some(Value::String(name)) if name.find('@').is_some_and(|i| i > 0) => {
+                c.copy("user.email", "user.name", tag)?;
+            }
+            Some(Value::String(_)) => {}
+            Some(o) => {
+                return Err(Fail::new(
+                    "set",
+                    tag,
+                    format!(
+                        "dynamic method [{}, indexOf/1] not found",
+                        crate::ecs::path::java_type(o)
+                    ),
+                ));
+            }
+        }
+    }
+    for (path, tag) in [
+        ("user.id", "append_related_user_3b2f7fde"),
+        ("user.name", "append_related_user_3b423052"),
+        ("user.changes.name", "append_related_user_25fd8c1b"),
+        (
+            "aws.cloudtrail.user_identity.on_behalf_of.user_id",
+            "append_related_user_on_behalf_of_user_id",
+        ),
+    ] {
+        if c.get(path).is_some() {
+            c.append_render("related.user", path, tag)?;
+        }
+    }
+    Ok(())
+}

@@ -10,6 +10,7 @@ mod category;
 mod clean;
 mod ctx;
 mod date;
+mod digest;
 mod entity;
 mod identity;
 pub mod javamap;

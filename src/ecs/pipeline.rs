@@ -7,7 +7,7 @@
 use crate::ecs::clean::{Pass, clean_map};
 use crate::ecs::ctx::{Ctx, Fail, Step};
 use crate::ecs::identity::date;
-use crate::ecs::{MapOptions, category, entity, identity, network, payload};
+use crate::ecs::{MapOptions, category, digest, entity, identity, network, payload};
 use serde_json::{Map, Value, json};
 
 /// Builds the document for one record; `original` is the `message` text (`event.original`).
@@ -347,7 +347,7 @@ fn steps(c: &mut Ctx, raw: &Value, opts: &MapOptions) -> Step {
     }
     let step = category::run(c);
     c.handled(step);
-    digest(c)?;
+    digest::run(c)?;
     for (to, from, tag) in [
         (
             "group.id",
@@ -388,157 +388,9 @@ fn steps(c: &mut Ctx, raw: &Value, opts: &MapOptions) -> Step {
         "rename_json_insightDetails",
     )?;
     network::tls(c)?;
-    user_fields(c)?;
+    identity::user_fields(c)?;
     network::related(c)?;
     payload::retain(c, opts.retain)?;
-    Ok(())
-}
-
-/// CloudTrail digest records: `aws.cloudtrail.digest.*`, `file.path`, `@timestamp` from the end time.
-fn digest(c: &mut Ctx) -> Step {
-    if c.get("cloud.account.id").is_none() {
-        c.rename(
-            "json.awsAccountId",
-            "cloud.account.id",
-            "rename_json_awsAccountId_to_cloud_account_id_8aa111ca",
-        )?;
-    }
-    if c.get("file.path").is_none() {
-        c.rename(
-            "json.digestS3Object",
-            "file.path",
-            "rename_json_digestS3Object_to_file_path_42209760",
-        )?;
-    }
-    let d = "aws.cloudtrail.digest";
-    c.rename(
-        "json.previousDigestS3Object",
-        &format!("{d}.previous_s3_object"),
-        "rename_digest",
-    )?;
-    c.rename(
-        "json.previousDigestSignature",
-        &format!("{d}.previous_signature"),
-        "rename_digest",
-    )?;
-    c.rename(
-        "json.previousDigestHashValue",
-        &format!("{d}.previous_hash_value"),
-        "rename_digest",
-    )?;
-    if c.get("aws.cloudtrail.digest.previous_hash_value").is_some() {
-        c.append_render(
-            "related.hash",
-            "aws.cloudtrail.digest.previous_hash_value",
-            "append_related_hash_previous_digest_7574f0ee",
-        )?;
-    }
-    c.rename("json.logFiles", &format!("{d}.log_files"), "rename_digest")?;
-    date(
-        c,
-        "json.digestStartTime",
-        "aws.cloudtrail.digest.start_time",
-        false,
-        "date_json_digestStartTime_to_aws_cloudtrail_digest_start_time_3c1d2845",
-    );
-    date(
-        c,
-        "json.digestEndTime",
-        "aws.cloudtrail.digest.end_time",
-        false,
-        "date_json_digestEndTime_to_aws_cloudtrail_digest_end_time_d95ac027",
-    );
-    c.copy(
-        "@timestamp",
-        "aws.cloudtrail.digest.end_time",
-        "set_timestamp_from_digest_end_time_3953c970",
-    )?;
-    c.rename(
-        "json.digestS3Bucket",
-        &format!("{d}.s3_bucket"),
-        "rename_digest",
-    )?;
-    date(
-        c,
-        "json.newestEventTime",
-        "aws.cloudtrail.digest.newest_event_time",
-        false,
-        "date_json_newestEventTime_to_aws_cloudtrail_digest_newest_event_time_66ba4c38",
-    );
-    date(
-        c,
-        "json.oldestEventTime",
-        "aws.cloudtrail.digest.oldest_event_time",
-        false,
-        "date_json_oldestEventTime_to_aws_cloudtrail_digest_oldest_event_time_51f01072",
-    );
-    c.rename(
-        "json.previousDigestS3Bucket",
-        &format!("{d}.previous_s3_bucket"),
-        "rename_digest",
-    )?;
-    c.rename(
-        "json.previousDigestHashAlgorithm",
-        &format!("{d}.previous_hash_algorithm"),
-        "rename_digest",
-    )?;
-    c.rename(
-        "json.digestPublicKeyFingerprint",
-        &format!("{d}.public_key_fingerprint"),
-        "rename_digest",
-    )?;
-    if c.get("aws.cloudtrail.digest.public_key_fingerprint")
-        .is_none()
-    {
-        c.rename(
-            "json.publicKeyFingerprint",
-            &format!("{d}.public_key_fingerprint"),
-            "rename_digest",
-        )?;
-    }
-    c.rename(
-        "json.digestSignatureAlgorithm",
-        &format!("{d}.signature_algorithm"),
-        "rename_digest",
-    )?;
-    Ok(())
-}
-
-/// `user.email` from an e-mail `user.name`, then the `related.user` appends.
-fn user_fields(c: &mut Ctx) -> Step {
-    let tag = "set_user_email_d6b77481";
-    if c.get("user.email").is_none() {
-        match c.get("user.name") {
-            None => {}
-            Some(Value::String(name)) if name.find('@').is_some_and(|i| i > 0) => {
-                c.copy("user.email", "user.name", tag)?;
-            }
-            Some(Value::String(_)) => {}
-            Some(o) => {
-                return Err(Fail::new(
-                    "set",
-                    tag,
-                    format!(
-                        "dynamic method [{}, indexOf/1] not found",
-                        crate::ecs::path::java_type(o)
-                    ),
-                ));
-            }
-        }
-    }
-    for (path, tag) in [
-        ("user.id", "append_related_user_3b2f7fde"),
-        ("user.name", "append_related_user_3b423052"),
-        ("user.changes.name", "append_related_user_25fd8c1b"),
-        (
-            "aws.cloudtrail.user_identity.on_behalf_of.user_id",
-            "append_related_user_on_behalf_of_user_id",
-        ),
-    ] {
-        if c.get(path).is_some() {
-            c.append_render("related.user", path, tag)?;
-        }
-    }
     Ok(())
 }
 
