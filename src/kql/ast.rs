@@ -229,6 +229,8 @@ fn escape_unquoted(text: &str) -> String {
         match c {
             '\t' => out.push_str("\\t"),
             '\r' => out.push_str("\\r"),
+            // `\n` before "ot" would read back as the escaped keyword `\not`.
+            '\n' if chars[i + 1..].starts_with(&['o', 't']) => out.push_str("\\u000a"),
             '\n' => out.push_str("\\n"),
             c if SPECIAL.contains(&c) => {
                 out.push('\\');
@@ -244,7 +246,11 @@ fn escape_unquoted(text: &str) -> String {
         let trimmed_start = out.len() - out.trim_start_matches(' ').len();
         let trimmed_end = out.len() - out.trim_end_matches(' ').len();
         let core = out.trim_matches(' ').to_string();
-        out = format!("{}{}{}", "\\u0020".repeat(trimmed_start), core, "\\u0020".repeat(trimmed_end));
+        out = if core.is_empty() {
+            "\\u0020".repeat(out.len())
+        } else {
+            format!("{}{}{}", "\\u0020".repeat(trimmed_start), core, "\\u0020".repeat(trimmed_end))
+        };
     }
     out
 }

@@ -339,6 +339,13 @@ impl<'a> Parser<'a> {
                 }
                 '\\' => {
                     self.bump();
+                    // `\not` is the keyword escaped, not a newline and "ot".
+                    if let Some(len) = ["and", "not", "or"].iter().find(|k| self.keyword_prefix(k)).map(|k| k.len()) {
+                        text.push_str(&std::mem::take(&mut pending_space));
+                        text.push_str(&self.text[self.pos..self.pos + len]);
+                        self.pos += len;
+                        continue;
+                    }
                     let escaped = match self.peek() {
                         Some('t') => '\t',
                         Some('r') => '\r',
@@ -351,13 +358,6 @@ impl<'a> Parser<'a> {
                             continue;
                         }
                         Some(c) if SPECIAL.contains(&c) => c,
-                        Some(_) if ["or", "and", "not"].iter().any(|k| self.keyword_prefix(k)) => {
-                            text.push_str(&std::mem::take(&mut pending_space));
-                            let len = ["and", "not", "or"].iter().find(|k| self.keyword_prefix(k)).map_or(0, |k| k.len());
-                            text.push_str(&self.text[self.pos..self.pos + len]);
-                            self.pos += len;
-                            continue;
-                        }
                         _ => {
                             return Err(
                                 self.error("unknown escape; escape one of \\():<>\"*{} or whitespace or a keyword", at..self.pos + 1)
