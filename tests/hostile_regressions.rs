@@ -28,3 +28,67 @@ fn a_delivery_with_its_only_record_on_a_line_of_its_own_is_not_json_lines() {
     assert_eq!(file.shape, Some(Shape::JsonLines));
     assert!(items[0].is_err() && items[1].is_ok());
 }
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const DIGEST: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/inputs/digest.json");
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("trailhound-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn spawn(args: &[&str]) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_trailhound"))
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs")
+}
+
+/// Waits for `child` at most `secs`; a child still running then is killed and the test fails.
+fn finish_within(mut child: Child, secs: u64, what: &str) -> Output {
+    let started = Instant::now();
+    while child.try_wait().expect("wait").is_none() {
+        if started.elapsed() > Duration::from_secs(secs) {
+            child.kill().ok();
+            child.wait().ok();
+            panic!("{what}: still running after {secs} s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().expect("output")
+}
+
+fn names(dir: &Path, file: &str) -> String {
+    dir.join(file).display().to_string()
+}
+
+/// Two symbolic links to their own folder (as an extracted archive or a planted folder may hold)
+/// made the folder walk follow x/y/x/y/... to the kernel's 40-link limit: 2^40 paths, a hang.
+/// A link back to a folder being walked is now named as a loop and not followed.
+#[cfg(unix)]
+#[test]
+fn symbolic_links_back_to_their_folder_are_named_as_loops_not_walked_forever() {
+    let dir = temp_dir("symlink-loop");
+    std::fs::copy(DIGEST, dir.join("digest.json")).unwrap();
+    std::os::unix::fs::symlink(".", dir.join("x")).unwrap();
+    std::os::unix::fs::symlink(&dir, dir.join("y")).unwrap();
+    std::fs::create_dir(dir.join("sub")).unwrap();
+    std::os::unix::fs::symlink("../sub", dir.join("sub/z")).unwrap();
+    let out = finish_within(spawn(&["scan", dir.to_str().unwrap()]), 30, "a folder with link loops");
+    std::fs::remove_dir_all(&dir).ok();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    for link in ["x", "y", "sub/z"] {
+        let line = format!("error: {}: start of file: file system loop: ", names(&dir, link));
+        assert!(stderr.lines().any(|l| l.starts_with(&line)), "names {link}:\n{stderr}");
+    }
+    assert!(stderr.contains("files: 0 scanned, 1 skipped, 3 failed"), "the digest once, the three loops:\n{stderr}");
+}

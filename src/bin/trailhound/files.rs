@@ -1,4 +1,5 @@
-//! Finding the input files: folders are walked recursively in name order; `-` is standard input.
+//! Finding the input files: folders are walked recursively in name order (never around a
+//! symbolic-link loop); `-` is standard input.
 
 use std::fs;
 use std::io::Read;
@@ -19,13 +20,16 @@ pub fn expand(paths: &[PathBuf]) -> Vec<Input> {
         if path.as_os_str() == "-" {
             inputs.push(Input::Stdin);
         } else {
-            walk(path, &mut inputs);
+            walk(path, &mut Vec::new(), &mut inputs);
         }
     }
     inputs
 }
 
-fn walk(path: &Path, inputs: &mut Vec<Input>) {
+/// Adds `path`: a file, or a folder's files;
+/// `ancestors` are the folders being walked (resolved), so that a symbolic link back to one of them
+/// is named as a loop instead of being followed forever.
+fn walk(path: &Path, ancestors: &mut Vec<PathBuf>, inputs: &mut Vec<Input>) {
     let meta = match fs::metadata(path) {
         Ok(meta) => meta,
         Err(e) => return inputs.push(Input::Unreadable(path.to_path_buf(), e.to_string())),
@@ -33,15 +37,22 @@ fn walk(path: &Path, inputs: &mut Vec<Input>) {
     if !meta.is_dir() {
         return inputs.push(Input::File(path.to_path_buf()));
     }
+    let real = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    if let Some(ancestor) = ancestors.iter().find(|a| **a == real) {
+        let why = format!("file system loop: a link back to {}, which is being scanned; not followed", ancestor.display());
+        return inputs.push(Input::Unreadable(path.to_path_buf(), why));
+    }
     let entries = match fs::read_dir(path) {
         Ok(entries) => entries,
         Err(e) => return inputs.push(Input::Unreadable(path.to_path_buf(), e.to_string())),
     };
     let mut children: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     children.sort();
+    ancestors.push(real);
     for child in children {
-        walk(&child, inputs);
+        walk(&child, ancestors, inputs);
     }
+    ancestors.pop();
 }
 
 impl Input {
