@@ -92,3 +92,32 @@ fn symbolic_links_back_to_their_folder_are_named_as_loops_not_walked_forever() {
     }
     assert!(stderr.contains("files: 0 scanned, 1 skipped, 3 failed"), "the digest once, the three loops:\n{stderr}");
 }
+
+/// A named pipe in a folder (planted, or a leftover of a capture tool) made the scan block for
+/// ever on opening it, so no file after it was scanned. In a folder, only regular files are read;
+/// a pipe or device named on the command line is still read (`trailhound scan <(zcat a.gz)`).
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_in_a_folder_is_named_and_does_not_hang_the_scan() {
+    let dir = temp_dir("fifo");
+    std::fs::copy(DIGEST, dir.join("b-digest.json")).unwrap();
+    let fifo = dir.join("a-pipe.json");
+    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo runs");
+    assert!(made.success());
+    let out = finish_within(spawn(&["scan", dir.to_str().unwrap()]), 30, "a folder with a named pipe");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let line = format!("error: {}: start of file: not a regular file (a named pipe)", fifo.display());
+    assert!(stderr.lines().any(|l| l.starts_with(&line)), "names the pipe:\n{stderr}");
+    assert!(stderr.contains("files: 0 scanned, 1 skipped, 1 failed"), "{stderr}");
+
+    // Named on the command line, the pipe is read.
+    let child = spawn(&["scan", fifo.to_str().unwrap()]);
+    let digest = std::fs::read(DIGEST).unwrap();
+    std::fs::write(&fifo, digest).expect("write into the pipe");
+    let out = finish_within(child, 60, "a named pipe on the command line");
+    std::fs::remove_dir_all(&dir).ok();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("files: 0 scanned, 1 skipped, 0 failed"), "{stderr}");
+}
