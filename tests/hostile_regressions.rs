@@ -121,3 +121,26 @@ fn a_named_pipe_in_a_folder_is_named_and_does_not_hang_the_scan() {
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(stderr.contains("files: 0 scanned, 1 skipped, 0 failed"), "{stderr}");
 }
+
+/// Planted text reached the analyst's terminal raw: an object key, a lookup-events `EventId` or
+/// a file name carrying `\u001b[2J` (clear screen) or an OSC title sequence was printed as is in
+/// the scan summary. The summary now shows control characters escaped (`\u{1b}`).
+#[test]
+fn terminal_escape_sequences_from_the_input_are_shown_escaped_in_the_summary() {
+    let dir = temp_dir("escapes");
+    std::fs::write(dir.join("key.json"), b"{\"\\u001b[2Jowned\": 1}").unwrap();
+    std::fs::write(dir.join("name-\u{1b}]0;title\u{7}.json"), b"").unwrap();
+    std::fs::write(dir.join("rtl-\u{202e}nosj.exe"), b"").unwrap();
+    std::fs::write(dir.join("events.json"), br#"{"Events":[{"EventId":"\u001b[31mred","CloudTrailEvent":"x"}]}"#).unwrap();
+    let out = finish_within(spawn(&["scan", dir.to_str().unwrap()]), 30, "a folder of escape sequences");
+    std::fs::remove_dir_all(&dir).ok();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    for line in stderr.lines() {
+        assert!(!line.chars().any(|c| c.is_control() || c == '\u{202e}'), "a raw control character in {line:?}");
+    }
+    assert!(stderr.contains(r"keys `\u{1b}[2Jowned`"), "{stderr}");
+    assert!(stderr.contains(r"name-\u{1b}]0;title\u{7}.json"), "{stderr}");
+    assert!(stderr.contains(r"rtl-\u{202e}nosj.exe"), "{stderr}");
+    assert!(stderr.contains(r"(EventId \u{1b}[31mred)"), "{stderr}");
+}
