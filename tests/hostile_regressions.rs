@@ -144,3 +144,25 @@ fn terminal_escape_sequences_from_the_input_are_shown_escaped_in_the_summary() {
     assert!(stderr.contains(r"rtl-\u{202e}nosj.exe"), "{stderr}");
     assert!(stderr.contains(r"(EventId \u{1b}[31mred)"), "{stderr}");
 }
+
+/// The alert table (for a terminal) printed planted fields raw: a bucket name or user name
+/// carrying an escape sequence in an alerting record drove the analyst's terminal. Control
+/// characters in the table are now shown escaped; NDJSON keeps the exact values (JSON-escaped).
+#[test]
+fn terminal_escape_sequences_in_alerting_records_are_shown_escaped_in_the_table() {
+    let dir = temp_dir("table-escapes");
+    let record = r#"{"eventVersion":"1.09","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::111111111111:user/x","accountId":"111111111111","userName":"\u001b]0;pwned\u0007mallory"},"eventTime":"2024-08-18T13:51:12Z","eventSource":"s3.amazonaws.com","eventName":"DeleteBucketPolicy","awsRegion":"us-east-1","sourceIPAddress":"203.0.113.7","requestParameters":{"bucketName":"\u001b[2J\u001b[Hevidence"},"eventID":"e5c4a9e0-0000-4000-8000-000000000001","readOnly":false,"eventType":"AwsApiCall","recipientAccountId":"111111111111"}"#;
+    let file = dir.join("planted.json");
+    std::fs::write(&file, record).unwrap();
+    let table = finish_within(spawn(&["scan", file.to_str().unwrap()]), 30, "the table");
+    let ndjson = finish_within(spawn(&["scan", "--format", "ndjson", file.to_str().unwrap()]), 30, "NDJSON");
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(table.status.code(), Some(0), "{}", String::from_utf8_lossy(&table.stderr));
+    let text = String::from_utf8_lossy(&table.stdout);
+    assert!(text.lines().count() == 2, "a header and one alert:\n{text}");
+    assert!(!text.chars().any(|c| c.is_control() && c != '\n'), "raw control characters in the table:\n{text:?}");
+    assert!(text.contains(r"\u{1b}[2J\u{1b}[Hevidence"), "{text}");
+    assert!(text.contains(r"\u{1b}]0;pwned\u{7}mallory"), "{text}");
+    let doc: serde_json::Value = serde_json::from_slice(&ndjson.stdout).expect("one NDJSON alert");
+    assert_eq!(doc["user"]["name"], "\u{1b}]0;pwned\u{7}mallory", "NDJSON keeps the value");
+}
