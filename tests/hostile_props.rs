@@ -21,7 +21,8 @@ fn real_records() -> Vec<Value> {
         .map(|f| std::path::Path::new(INPUTS).join(f))
         .collect();
     if let Ok(entries) = std::fs::read_dir(STRATUS) {
-        let mut more: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_file()).collect();
+        let mut more: Vec<_> =
+            entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|e| e == "json")).collect();
         more.sort();
         files.extend(more.into_iter().take(200));
     }
