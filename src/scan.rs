@@ -109,7 +109,7 @@ impl<'r> Scanner<'r> {
     pub fn scan_file(&mut self, name: &str, bytes: &[u8], alerts: &mut Vec<Alert>) -> FileReport {
         let mut report = FileReport::unreadable(name, String::new());
         report.bytes = bytes.len() as u64;
-        let limits = self.limits.clone();
+        let limits = self.limits;
         let read = input::read_file_with(bytes, &limits, &mut |item| {
             report.records += 1;
             match item {

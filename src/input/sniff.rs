@@ -36,7 +36,8 @@ pub(crate) fn sniff(text: &[u8], start: usize) -> Sniffed {
 }
 
 /// JSON Lines when there are at least two non-blank lines and the first or the second holds
-/// exactly one complete JSON object (a pretty-printed document's lines never do).
+/// exactly one complete JSON object. A first line that is a value left open (`{"Records":[`) starts
+/// a document, even when its next line is one whole record.
 fn looks_like_lines(text: &[u8], first: usize) -> bool {
     let Some((one, rest)) = next_line(text, first) else {
         return false;
@@ -44,7 +45,12 @@ fn looks_like_lines(text: &[u8], first: usize) -> bool {
     let Some((two, _)) = next_line(text, rest) else {
         return false;
     };
-    whole_object(one) || whole_object(two)
+    whole_object(one) || (!left_open(one) && whole_object(two))
+}
+
+/// Whether `line` is the start of a JSON value that goes on past the line's end.
+fn left_open(line: &[u8]) -> bool {
+    serde_json::from_slice::<IgnoredAny>(line.trim_ascii()).is_err_and(|e| e.is_eof())
 }
 
 fn whole_object(line: &[u8]) -> bool {

@@ -1,6 +1,6 @@
 //! `trailhound scan`: load rules, scan every input, write alerts, report on stderr.
 
-use crate::args::ScanArgs;
+use crate::args::{FormatArg, ScanArgs};
 use crate::files::expand;
 use crate::report;
 use crate::rules::{has_errors, load, print_problems};
@@ -48,6 +48,15 @@ fn write_alerts(args: &ScanArgs, alerts: &[trailhound::alert::Alert], generated_
         Some(path) => Box::new(BufWriter::new(File::create(path)?)),
         None => Box::new(BufWriter::new(io::stdout().lock())),
     };
-    output::write(args.format.into(), alerts, generated_at, &mut out)?;
+    if matches!(args.format, FormatArg::Table) {
+        // The table is read on a terminal: planted control characters are shown escaped.
+        let mut table = Vec::new();
+        output::write(args.format.into(), alerts, generated_at, &mut table)?;
+        for line in String::from_utf8_lossy(&table).lines() {
+            writeln!(out, "{}", report::printable(line))?;
+        }
+    } else {
+        output::write(args.format.into(), alerts, generated_at, &mut out)?;
+    }
     out.flush()
 }
