@@ -1,0 +1,137 @@
+//! The alerts table: one row an alert (time, severity, rule, action, actor, source IP,
+//! account/region, bucket), sortable headers, group headers, and only the visible rows rendered
+//! when there are many (fixed row height, spacer rows above and below).
+
+use super::Shared;
+use crate::alert::Alert;
+use crate::app::view::{self, Column, Row, Sort};
+use std::rc::Rc;
+use web_sys::HtmlElement;
+use yew::prelude::*;
+
+/// Row height in CSS pixels; `.alerts tr.row` has exactly this height.
+pub const ROW_HEIGHT: f64 = 34.0;
+/// Rows rendered above and below the viewport.
+const MARGIN: usize = 20;
+/// Below this many rows everything is rendered.
+const VIRTUAL_FROM: usize = 200;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub alerts: Shared<Vec<Rc<Alert>>>,
+    pub rows: Shared<Vec<Row>>,
+    pub suppressed: Shared<Vec<Option<usize>>>,
+    pub sort: Sort,
+    pub selected: Option<usize>,
+    pub on_sort: Callback<Column>,
+    pub on_select: Callback<Option<usize>>,
+    pub on_toggle_group: Callback<String>,
+}
+
+#[component]
+pub fn AlertsTable(props: &Props) -> Html {
+    let scroller = use_node_ref();
+    let viewport = use_state(|| (0.0_f64, 800.0_f64));
+    let onscroll = {
+        let (scroller, viewport) = (scroller.clone(), viewport.clone());
+        Callback::from(move |_: Event| {
+            if let Some(el) = scroller.cast::<HtmlElement>() {
+                viewport.set((el.scroll_top() as f64, el.client_height() as f64));
+            }
+        })
+    };
+    let total = props.rows.len();
+    let (start, end) =
+        if total < VIRTUAL_FROM { (0, total) } else { view::visible_window(total, viewport.0, viewport.1, ROW_HEIGHT, MARGIN) };
+    let header = Column::ALL.iter().map(|&column| {
+        let sorted = props.sort.column == column;
+        let aria = match (sorted, props.sort.descending) {
+            (false, _) => "none",
+            (true, false) => "ascending",
+            (true, true) => "descending",
+        };
+        let arrow = match (sorted, props.sort.descending) {
+            (false, _) => "",
+            (true, false) => " ▲",
+            (true, true) => " ▼",
+        };
+        html! {
+            <th scope="col" aria-sort={aria} class={classes!("col", column.key())}>
+                <button class="sort" onclick={props.on_sort.reform(move |_| column)} data-sort={column.key()}>
+                    { column.label() }<span class="arrow">{ arrow }</span>
+                </button>
+            </th>
+        }
+    });
+    let rows = props.rows[start..end].iter().map(|row| match row {
+        Row::Group { key, count, collapsed } => {
+            let toggle = {
+                let key = key.clone();
+                props.on_toggle_group.reform(move |_| key.clone())
+            };
+            html! {
+                <tr class="row group" key={format!("g-{key}")} onclick={toggle} aria-expanded={(!collapsed).to_string()}>
+                    <td colspan="8">
+                        <span class="chevron">{ if *collapsed { "▸" } else { "▾" } }</span>
+                        <strong>{ key.clone() }</strong>
+                        <span class="group-count">{ format!("{count} alerts") }</span>
+                    </td>
+                </tr>
+            }
+        }
+        Row::Alert(index) => alert_row(props, *index),
+    });
+    let top = start as f64 * ROW_HEIGHT;
+    let bottom = (total - end) as f64 * ROW_HEIGHT;
+    html! {
+        <div class="table-scroll" ref={scroller} {onscroll}>
+            <table class="alerts" data-testid="alerts">
+                <thead><tr>{ for header }</tr></thead>
+                <tbody>
+                    if top > 0.0 { <tr class="spacer" aria-hidden="true"><td colspan="8" height={top.to_string()}></td></tr> }
+                    { for rows }
+                    if bottom > 0.0 { <tr class="spacer" aria-hidden="true"><td colspan="8" height={bottom.to_string()}></td></tr> }
+                </tbody>
+            </table>
+            if total == 0 {
+                <p class="table-empty muted">{ "No alerts match." }</p>
+            }
+        </div>
+    }
+}
+
+fn alert_row(props: &Props, index: usize) -> Html {
+    let Some(alert) = props.alerts.get(index) else { return html! {} };
+    let selected = props.selected == Some(index);
+    let suppressed = props.suppressed.get(index).is_some_and(Option::is_some);
+    let onclick = props.on_select.reform(move |_| Some(index));
+    let onkeydown = {
+        let on_select = props.on_select.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" || e.key() == " " {
+                e.prevent_default();
+                on_select.emit(Some(index));
+            }
+        })
+    };
+    let severity = alert.rule.severity.as_str();
+    let cell = |column: Column| {
+        let text = view::cell(alert, column);
+        html! { <td class={column.key()} title={text.clone()}>{ text }</td> }
+    };
+    let time = view::cell(alert, Column::Time).replace('T', " ").trim_end_matches('Z').to_string();
+    html! {
+        <tr key={index} class={classes!("row", "alert", selected.then_some("selected"), suppressed.then_some("suppressed"))}
+            data-event-id={alert.event.event_id.clone().unwrap_or_default()} data-severity={severity}
+            tabindex="0" aria-selected={selected.to_string()} {onclick} {onkeydown}>
+            <td class="time" title={alert.event.timestamp.clone().unwrap_or_default()}>{ time }</td>
+            <td class="severity"><span class={classes!("sev", severity)}>{ severity }</span></td>
+            { cell(Column::Rule) }
+            { cell(Column::Action) }
+            { cell(Column::Actor) }
+            { cell(Column::SourceIp) }
+            { cell(Column::Account) }
+            { cell(Column::Bucket) }
+        </tr>
+    }
+}
