@@ -139,20 +139,20 @@ impl<'r> Scanner<'r> {
             RecordKind::Ecs => &record.value,
         };
         let event_id = first(doc, "event.id");
-        if let Some(id) = &event_id {
-            if !self.seen.insert(hash(id)) {
-                report.duplicates += 1;
-            }
+        if let Some(id) = &event_id
+            && !self.seen.insert(hash(id))
+        {
+            report.duplicates += 1;
         }
         let mut built: Option<(serde_json::Value, EventSummary)> = None;
         for (index, rule) in self.rules.iter().enumerate() {
             if !rule.query.matches(doc) {
                 continue;
             }
-            if let Some(id) = &event_id {
-                if !self.alerted.insert((index, id.clone())) {
-                    continue;
-                }
+            if let Some(id) = &event_id
+                && !self.alerted.insert((index, id.clone()))
+            {
+                continue;
             }
             let (document, event) = built.get_or_insert_with(|| {
                 let raw = (record.kind == RecordKind::CloudTrail).then_some(&record.value);

@@ -48,7 +48,7 @@ fn a_mixed_folder_gives_exactly_the_seed_rules_alerts_and_names_the_broken_files
         assert_eq!(doc["kibana.alert.rule.name"], "AWS S3 Bucket Configuration Deletion");
         assert_eq!(doc["kibana.alert.severity"], "low");
         assert_eq!(doc["kibana.alert.risk_score"], 21);
-        assert_eq!(doc["kibana.alert.original_event"]["action"].is_null(), true, "original_event fields are dotted keys");
+        assert!(doc["kibana.alert.original_event"]["action"].is_null(), "original_event fields are dotted keys");
         assert!(doc["kibana.alert.original_event.action"].as_str().is_some_and(|a| a.starts_with("DeleteBucket")));
     }
 
@@ -124,7 +124,11 @@ fn rule_errors_and_usage_errors_exit_2() {
     let dir = std::env::temp_dir().join(format!("trailhound-rules-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let bad = dir.join("bad.toml");
-    std::fs::write(&bad, "[rule]\ntype = \"query\"\nrule_id = \"x\"\nname = \"Bad\"\nquery = \"a:(b or\"\nseverity = \"low\"\nrisk_score = 1\n").unwrap();
+    std::fs::write(
+        &bad,
+        "[rule]\ntype = \"query\"\nrule_id = \"x\"\nname = \"Bad\"\nquery = \"a:(b or\"\nseverity = \"low\"\nrisk_score = 1\n",
+    )
+    .unwrap();
     let out = trailhound(&["scan", "--rules", bad.to_str().unwrap(), MIXED]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("bad.toml: rule \"Bad\": invalid: query does not parse"), "{}", stderr(&out));

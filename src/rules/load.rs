@@ -122,7 +122,7 @@ fn toml_error(text: &str, error: &toml::de::Error) -> String {
 fn load_json_lines(source: &str, text: &str, loaded: &mut Loaded) {
     let lines: Vec<(usize, &str)> = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()).collect();
     // A pretty-printed single JSON object (the prebuilt-rules package) spans many lines.
-    if lines.len() > 1 && serde_json::from_str::<Value>(&lines[0].1).is_err() {
+    if lines.len() > 1 && serde_json::from_str::<Value>(lines[0].1).is_err() {
         load_json_value(source.to_string(), text, loaded);
         return;
     }
