@@ -138,7 +138,7 @@ impl Progress {
     pub fn records_per_second(&self) -> Option<f64> {
         let (start, last) = (self.started_ms?, self.last_ms?);
         let seconds = (last - start) / 1000.0;
-        (seconds > 0.0).then(|| self.records as f64 / seconds)
+        (seconds > 0.0 && self.records > 0).then(|| self.records as f64 / seconds)
     }
 }
 
