@@ -64,5 +64,8 @@ impl Drop for WorkerHandle {
 }
 
 fn describe(value: JsValue) -> String {
-    value.as_string().or_else(|| value.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message()))).unwrap_or_else(|| format!("{value:?}"))
+    value
+        .as_string()
+        .or_else(|| value.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())))
+        .unwrap_or_else(|| format!("{value:?}"))
 }

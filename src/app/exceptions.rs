@@ -64,10 +64,10 @@ impl Compiled {
 
     /// Whether this exception suppresses `alert`. An exception that does not parse suppresses nothing.
     pub fn suppresses(&self, alert: &Alert) -> bool {
-        if let Some(rule_id) = &self.exception.rule_id {
-            if *rule_id != alert.rule.rule_id {
-                return false;
-            }
+        if let Some(rule_id) = &self.exception.rule_id
+            && *rule_id != alert.rule.rule_id
+        {
+            return false;
         }
         match &self.exception.matcher {
             Matcher::Field { field, value } => has_value(&alert.document, field, value),

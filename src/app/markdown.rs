@@ -56,11 +56,15 @@ mod tests {
 
     #[test]
     fn raw_html_is_text_and_links_are_safe() {
-        let html = to_html("## Triage\n\n<script>alert(1)</script>\n\nSee [docs](https://example.com/a?b=\"c\") and [x](javascript:alert(1)).");
+        let html =
+            to_html("## Triage\n\n<script>alert(1)</script>\n\nSee [docs](https://example.com/a?b=\"c\") and [x](javascript:alert(1)).");
         assert!(html.contains("<h2>Triage</h2>"), "{html}");
         assert!(!html.contains("<script>"), "{html}");
         assert!(html.contains("&lt;script&gt;"), "{html}");
-        assert!(html.contains(r#"<a href="https://example.com/a?b=&quot;c&quot;" target="_blank" rel="noopener noreferrer">docs</a>"#), "{html}");
+        assert!(
+            html.contains(r#"<a href="https://example.com/a?b=&quot;c&quot;" target="_blank" rel="noopener noreferrer">docs</a>"#),
+            "{html}"
+        );
         assert!(html.contains("<a>x</a>"), "{html}");
     }
 }

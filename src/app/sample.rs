@@ -25,7 +25,9 @@ pub fn files() -> Result<Vec<(String, web_sys::File)>, String> {
         .map(|(name, bytes)| {
             let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(*bytes));
             let short = name.rsplit('/').next().unwrap_or(name);
-            web_sys::File::new_with_u8_array_sequence(&parts, short).map(|f| (name.to_string(), f)).map_err(|e| format!("could not build the sample: {e:?}"))
+            web_sys::File::new_with_u8_array_sequence(&parts, short)
+                .map(|f| (name.to_string(), f))
+                .map_err(|e| format!("could not build the sample: {e:?}"))
         })
         .collect()
 }

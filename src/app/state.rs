@@ -88,13 +88,30 @@ pub struct Queued {
 /// Every change to the state.
 #[derive(Debug, Clone)]
 pub enum Action {
-    Queue { files: Vec<Queued>, now_ms: f64 },
-    Reading { id: usize, bytes: u64, now_ms: f64 },
-    FileDone { id: usize, result: FileResult, alerts: Vec<Alert>, now_ms: f64 },
+    Queue {
+        files: Vec<Queued>,
+        now_ms: f64,
+    },
+    Reading {
+        id: usize,
+        bytes: u64,
+        now_ms: f64,
+    },
+    FileDone {
+        id: usize,
+        result: FileResult,
+        alerts: Vec<Alert>,
+        now_ms: f64,
+    },
     /// The user cancelled: files not finished are left out.
-    Cancel { now_ms: f64 },
+    Cancel {
+        now_ms: f64,
+    },
     /// The worker died (a panic or a load failure).
-    WorkerFailed { message: String, now_ms: f64 },
+    WorkerFailed {
+        message: String,
+        now_ms: f64,
+    },
     /// Forget files and alerts (keeps rules, exceptions and filters).
     Reset,
     DismissError,
@@ -109,11 +126,19 @@ pub enum Action {
     ToggleGroup(String),
     Select(Option<usize>),
     SetTab(Tab),
-    AddException { rule_id: Option<String>, rule_name: Option<String>, matcher: Matcher, comment: String },
+    AddException {
+        rule_id: Option<String>,
+        rule_name: Option<String>,
+        matcher: Matcher,
+        comment: String,
+    },
     RemoveException(u64),
     LoadExceptions(Vec<Exception>),
     ToggleShowSuppressed,
-    AddRuleFile { name: String, text: String },
+    AddRuleFile {
+        name: String,
+        text: String,
+    },
     RemoveRuleFile(String),
     ToggleRule(String),
     /// Restores the rule settings saved in the browser.
@@ -200,16 +225,16 @@ impl State {
                 self.update_phase();
             }
             Action::Reading { id, bytes, now_ms } => {
-                if let Some(file) = self.file_mut(id) {
-                    if !matches!(file.state, FileState::Finished(_)) {
-                        let before = match file.state {
-                            FileState::Reading { bytes } => bytes,
-                            _ => 0,
-                        };
-                        file.state = FileState::Reading { bytes };
-                        self.progress.bytes_done += bytes.saturating_sub(before);
-                        self.progress.last_ms = Some(now_ms);
-                    }
+                if let Some(file) = self.file_mut(id)
+                    && !matches!(file.state, FileState::Finished(_))
+                {
+                    let before = match file.state {
+                        FileState::Reading { bytes } => bytes,
+                        _ => 0,
+                    };
+                    file.state = FileState::Reading { bytes };
+                    self.progress.bytes_done += bytes.saturating_sub(before);
+                    self.progress.last_ms = Some(now_ms);
                 }
             }
             Action::FileDone { id, result, alerts, now_ms } => {
@@ -240,9 +265,8 @@ impl State {
                     self.finish(id, FileResult::unreadable(bytes, format!("the scanner stopped on this file: {message}")));
                 }
                 self.leave_unfinished("not scanned: the scanner stopped on another file", Outcome::Skipped);
-                self.error = Some(format!(
-                    "The scanner stopped unexpectedly ({message}). Results so far are kept; drop files again or start over."
-                ));
+                self.error =
+                    Some(format!("The scanner stopped unexpectedly ({message}). Results so far are kept; drop files again or start over."));
                 self.progress.last_ms = Some(now_ms);
                 self.update_phase();
             }
@@ -438,7 +462,11 @@ impl State {
         let builtin = RuleSet::builtin().rules.into_iter().map(|r| r.rule_id).collect::<BTreeSet<_>>();
         self.rules = rules
             .into_iter()
-            .map(|rule| RuleEntry { enabled: rule.enabled && !disabled.contains(&rule.rule_id), builtin: builtin.contains(&rule.rule_id), rule })
+            .map(|rule| RuleEntry {
+                enabled: rule.enabled && !disabled.contains(&rule.rule_id),
+                builtin: builtin.contains(&rule.rule_id),
+                rule,
+            })
             .collect();
         self.rule_problems = problems;
     }
@@ -596,7 +624,7 @@ mod tests {
         assert!(!state.rules.is_empty());
         let id = state.rules[0].rule.rule_id.clone();
         let state = state.reduce(Action::ToggleRule(id.clone()));
-        assert_eq!(state.rule_config().disabled, [id.clone()]);
+        assert_eq!(state.rule_config().disabled, std::slice::from_ref(&id));
         let state = state.reduce(Action::AddRuleFile { name: "bad.toml".into(), text: "[rule]\nname = 3\n".into() });
         assert_eq!(state.rule_problems.len(), 1, "{:?}", state.rule_problems);
         assert!(state.rule_problems[0].starts_with("bad.toml"));

@@ -95,7 +95,8 @@ pub fn App() -> Html {
     let detail = state.selected.and_then(|i| {
         let alert = state.alerts.get(i)?.clone();
         let rule = state.rule(&alert.rule.rule_id).cloned();
-        let suppressed_by = state.suppressed.get(i).copied().flatten().and_then(|e| state.exceptions.get(e)).map(|c| c.exception.describe());
+        let suppressed_by =
+            state.suppressed.get(i).copied().flatten().and_then(|e| state.exceptions.get(e)).map(|c| c.exception.describe());
         Some(html! {
             <Detail {alert} {rule} {suppressed_by} on_close={dispatch.reform(|_| Action::Select(None))} {on_exception} />
         })

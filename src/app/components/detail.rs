@@ -28,7 +28,8 @@ pub struct Props {
 impl PartialEq for Props {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.alert, &other.alert)
-            && self.rule.as_ref().map(|r| (&r.rule_id, r.version, &r.source)) == other.rule.as_ref().map(|r| (&r.rule_id, r.version, &r.source))
+            && self.rule.as_ref().map(|r| (&r.rule_id, r.version, &r.source))
+                == other.rule.as_ref().map(|r| (&r.rule_id, r.version, &r.source))
             && self.suppressed_by == other.suppressed_by
     }
 }
@@ -58,23 +59,32 @@ pub fn Detail(props: &Props) -> Html {
 
     let summary = [
         ("Time", e.timestamp.clone()),
-        ("Action", match (&e.action, &e.provider) {
-            (Some(a), Some(p)) => Some(format!("{a} ({p})")),
-            (a, _) => a.clone(),
-        }),
+        (
+            "Action",
+            match (&e.action, &e.provider) {
+                (Some(a), Some(p)) => Some(format!("{a} ({p})")),
+                (a, _) => a.clone(),
+            },
+        ),
         ("Outcome", e.outcome.clone()),
         ("User", e.user_name.clone()),
-        ("Identity", match (&e.identity_type, &e.identity_arn) {
-            (Some(t), Some(a)) => Some(format!("{t} · {a}")),
-            (t, a) => a.clone().or(t.clone()),
-        }),
+        (
+            "Identity",
+            match (&e.identity_type, &e.identity_arn) {
+                (Some(t), Some(a)) => Some(format!("{t} · {a}")),
+                (t, a) => a.clone().or(t.clone()),
+            },
+        ),
         ("Access key", e.access_key_id.clone()),
         ("Source", e.source_ip.clone().or(e.source_address.clone())),
         ("User agent", e.user_agent.clone()),
-        ("Account / region", match (&e.account_id, &e.region) {
-            (Some(a), Some(r)) => Some(format!("{a} / {r}")),
-            (a, r) => a.clone().or(r.clone()),
-        }),
+        (
+            "Account / region",
+            match (&e.account_id, &e.region) {
+                (Some(a), Some(r)) => Some(format!("{a} / {r}")),
+                (a, r) => a.clone().or(r.clone()),
+            },
+        ),
         ("Bucket", e.bucket.clone()),
         ("Event ID", e.event_id.clone()),
         ("Found in", Some(format!("{}, record {}", alert.origin.file, alert.origin.record + 1))),

@@ -4,18 +4,23 @@
 use crate::app::exceptions::Compiled;
 use yew::prelude::*;
 
+/// One exception as the panel lists it: (id, what it matches, rule, parse error, alerts suppressed).
+pub type Line = (u64, String, Option<String>, Option<String>, usize);
+
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub exceptions: Vec<(u64, String, Option<String>, Option<String>, usize)>,
+    pub exceptions: Vec<Line>,
     pub on_remove: Callback<u64>,
 }
 
 /// The rows the panel shows: (id, what, rule, error, suppressed count).
-pub fn rows(exceptions: &[Compiled], counts: &[usize]) -> Vec<(u64, String, Option<String>, Option<String>, usize)> {
+pub fn rows(exceptions: &[Compiled], counts: &[usize]) -> Vec<Line> {
     exceptions
         .iter()
         .zip(counts.iter().chain(std::iter::repeat(&0)))
-        .map(|(c, n)| (c.exception.id, c.exception.describe(), c.exception.rule_name.clone().or(c.exception.rule_id.clone()), c.error.clone(), *n))
+        .map(|(c, n)| {
+            (c.exception.id, c.exception.describe(), c.exception.rule_name.clone().or(c.exception.rule_id.clone()), c.error.clone(), *n)
+        })
         .collect()
 }
 

@@ -66,7 +66,8 @@ pub fn Intake(props: &Props) -> Html {
                 for i in 0..list.length() {
                     if let Some(file) = list.get(i) {
                         // `webkitRelativePath` (folder picker) is not in web-sys's File.
-                        let path = js_sys::Reflect::get(&file, &"webkitRelativePath".into()).ok().and_then(|p| p.as_string()).unwrap_or_default();
+                        let path =
+                            js_sys::Reflect::get(&file, &"webkitRelativePath".into()).ok().and_then(|p| p.as_string()).unwrap_or_default();
                         files.push((if path.is_empty() { file.name() } else { path }, file));
                     }
                 }
@@ -130,8 +131,10 @@ fn dropped(dt: &web_sys::DataTransfer) -> Vec<Dropped> {
             }
         }
     }
-    if out.is_empty() {
-        if let Some(list) = dt.files() {
+    if out.is_empty()
+        && let Some(list) = dt.files()
+    {
+        {
             for i in 0..list.length() {
                 if let Some(file) = list.get(i) {
                     out.push(Dropped::File(file));

@@ -29,13 +29,13 @@ fn save<T: serde::Serialize>(key: &str, value: &T) {
 pub fn use_persistence(dispatch: Callback<Action>, exceptions: Vec<Exception>, rules: RuleConfig) {
     let first_save = use_mut_ref(|| true);
     use_effect_with((), move |_| {
-            if let Some(list) = load::<Vec<Exception>>(EXCEPTIONS_KEY) {
-                dispatch.emit(Action::LoadExceptions(list));
-            }
-            if let Some(config) = load::<RuleConfig>(RULES_KEY) {
-                dispatch.emit(Action::LoadRuleConfig(config));
-            }
-        });
+        if let Some(list) = load::<Vec<Exception>>(EXCEPTIONS_KEY) {
+            dispatch.emit(Action::LoadExceptions(list));
+        }
+        if let Some(config) = load::<RuleConfig>(RULES_KEY) {
+            dispatch.emit(Action::LoadRuleConfig(config));
+        }
+    });
     use_effect_with((exceptions, rules), move |(exceptions, rules)| {
         // The first run sees the defaults, before the restored settings are applied: not saved.
         if !std::mem::replace(&mut *first_save.borrow_mut(), false) {

@@ -61,10 +61,10 @@ fn add_files(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>, files: Vec
     dispatch.emit(Action::Queue { files: queued, now_ms: now() });
     let mut state = inner.borrow_mut();
     for (i, (name, file)) in files.into_iter().enumerate() {
-        if let Some(worker) = &state.worker {
-            if let Err(reason) = worker.send(&ToWorker::Scan { id: start + i, name: name.clone() }, Some(&file)) {
-                dispatch.emit(Action::WorkerFailed { message: reason, now_ms: now() });
-            }
+        if let Some(worker) = &state.worker
+            && let Err(reason) = worker.send(&ToWorker::Scan { id: start + i, name: name.clone() }, Some(&file))
+        {
+            dispatch.emit(Action::WorkerFailed { message: reason, now_ms: now() });
         }
         state.files.push((name, file));
     }
