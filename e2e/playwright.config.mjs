@@ -3,6 +3,8 @@
 import { defineConfig } from '@playwright/test';
 
 const PORT = 4173;
+// The folder to serve (TRAILHOUND_DIST to test another build).
+const DIST = process.env.TRAILHOUND_DIST || '../dist';
 
 export default defineConfig({
   testDir: './tests',
@@ -23,7 +25,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `node serve.mjs ../dist ${PORT}`,
+    command: `node serve.mjs ${DIST} ${PORT}`,
     url: `http://127.0.0.1:${PORT}/`,
     reuseExistingServer: false,
     timeout: 20_000,

@@ -37,6 +37,8 @@ test('the sample scans in the worker and fills the views', async ({ page, contex
   const requests = watchRequests(context, ORIGIN);
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
+  // A Content-Security-Policy violation is logged as a console error.
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   await page.goto('/');
   await expect(page.getByTestId('scan-status')).toHaveAttribute('data-state', 'idle');
   await page.screenshot({ path: join(SHOTS, '01-idle-light.png') });
@@ -59,6 +61,18 @@ test('the sample scans in the worker and fills the views', async ({ page, contex
   await page.getByTestId('group-by').selectOption('actor');
   await expect(page.locator('[data-testid="alerts"] tr.group').first()).toBeVisible();
   await page.screenshot({ path: join(SHOTS, '05-grouped-by-actor.png') });
+
+  // Rules: the loaded rule with its metadata; a broken rule file is listed with why.
+  await page.getByRole('tab', { name: /Rules/ }).click();
+  const rules = page.getByTestId('rules');
+  await expect(rules.locator('tr[data-rule-id="227dc608-e558-43d9-b521-150772250bae"]')).toContainText('AWS S3 Bucket Configuration Deletion');
+  await rules.getByTestId('rule-input').setInputFiles({
+    name: 'broken-rule.toml',
+    mimeType: 'text/plain',
+    buffer: Buffer.from('[rule]\nname = "Broken"\ntype = "query"\nrule_id = "b"\nquery = "event.action:(a or"\nseverity = "high"\nrisk_score = 73\n'),
+  });
+  await expect(rules.getByTestId('rule-problems')).toContainText('broken-rule.toml');
+  await page.screenshot({ path: join(SHOTS, '09-rules.png') });
 
   expect(errors).toEqual([]);
   expect(requests.offOrigin()).toEqual([]);
@@ -85,8 +99,10 @@ test('a mixed drop and a folder: rows, file statuses, detail, filters, exception
   await expect(files.locator('[data-file$="CloudTrail-Digest_eu-west-1_trail_eu-west-1_20260302T031500Z.json.gz"]')).toHaveAttribute('data-status', 'skipped');
   await expect(files.locator('[data-file$="Qm9vZ2xlYmFy.json.gz"]')).toHaveAttribute('data-status', 'scanned');
   await expect(files.locator('[data-file="array.json"]')).toHaveAttribute('data-status', 'scanned');
-  await expect(files.locator('[data-file="array.json"]')).toContainText('1 alerts');
-  await expect(files.locator('[data-file="truncated.json.gz"]')).toContainText(/\S+/);
+  await expect(files.locator('[data-file="array.json"]')).toContainText('3 records, 1 alert');
+  // An error says where (the engine's location) and why.
+  await expect(files.locator('[data-file="truncated.json.gz"] .file-summary')).toHaveText(/(line|byte) \d+.*: \S+/);
+  await expect(files.locator('[data-file="notes.json"] .file-summary')).toHaveText(/(line|byte) \d+.*: \S+/);
   await page.screenshot({ path: join(SHOTS, '06-files.png'), fullPage: true });
 
   // Detail: the guide rendered from the rule's Markdown note, MITRE links that open only on click.
@@ -102,6 +118,8 @@ test('a mixed drop and a folder: rows, file statuses, detail, filters, exception
   await expect(detail).toContainText('now-60m');
   await expect(detail.getByTestId('original-record')).toContainText('"eventName": "DeleteBucketCors"');
   await page.screenshot({ path: join(SHOTS, '07-detail.png') });
+  await detail.getByTestId('guide').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(SHOTS, '07b-detail-guide.png') });
 
   // Filters: free text and a facet.
   await page.getByTestId('search').fill('a0000000-0000-4000-8000-000000000010');

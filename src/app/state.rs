@@ -154,7 +154,10 @@ pub struct Progress {
     /// Bytes of finished files plus bytes read of files being read.
     pub bytes_done: u64,
     pub records: usize,
+    /// When the rate's count started (a scan, or more files added to a finished one).
     pub started_ms: Option<f64>,
+    /// Records already counted when the rate started.
+    pub rate_base: usize,
     pub last_ms: Option<f64>,
 }
 
@@ -163,7 +166,8 @@ impl Progress {
     pub fn records_per_second(&self) -> Option<f64> {
         let (start, last) = (self.started_ms?, self.last_ms?);
         let seconds = (last - start) / 1000.0;
-        (seconds > 0.0 && self.records > 0).then(|| self.records as f64 / seconds)
+        let records = self.records.saturating_sub(self.rate_base);
+        (seconds > 0.0 && records > 0).then(|| records as f64 / seconds)
     }
 }
 
@@ -210,11 +214,9 @@ impl State {
         match action {
             Action::Queue { files, now_ms } => {
                 if self.phase != Phase::Scanning {
+                    // A new scan, or files added to a finished one: the rate counts from now.
                     self.progress.started_ms = Some(now_ms);
-                    if self.phase == Phase::Done {
-                        // Adding to a finished scan: the rate counts from now.
-                        self.progress.records = 0;
-                    }
+                    self.progress.rate_base = self.progress.records;
                 }
                 for file in files {
                     self.progress.files_total += 1;

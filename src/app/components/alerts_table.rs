@@ -74,7 +74,7 @@ pub fn AlertsTable(props: &Props) -> Html {
                     <td colspan="8">
                         <span class="chevron">{ if *collapsed { "▸" } else { "▾" } }</span>
                         <strong>{ key.clone() }</strong>
-                        <span class="group-count">{ format!("{count} alerts") }</span>
+                        <span class="group-count">{ super::plural(*count, "alert", "alerts") }</span>
                     </td>
                 </tr>
             }
@@ -119,7 +119,9 @@ fn alert_row(props: &Props, index: usize) -> Html {
         let text = view::cell(alert, column);
         html! { <td class={column.key()} title={text.clone()}>{ text }</td> }
     };
-    let time = view::cell(alert, Column::Time).replace('T', " ").trim_end_matches('Z').to_string();
+    let full = view::cell(alert, Column::Time);
+    // `2026-03-02T03:07:31.000Z` → `2026-03-02 03:07:31` (the title keeps the full value).
+    let time = full.get(..19).map_or_else(|| full.clone(), |t| t.replacen('T', " ", 1));
     html! {
         <tr key={index} class={classes!("row", "alert", selected.then_some("selected"), suppressed.then_some("suppressed"))}
             data-event-id={alert.event.event_id.clone().unwrap_or_default()} data-severity={severity}

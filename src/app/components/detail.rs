@@ -8,6 +8,7 @@ use crate::app::exceptions::{EXCEPTABLE_FIELDS, Matcher, check_query};
 use crate::app::markdown;
 use crate::rules::Rule;
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
@@ -44,6 +45,26 @@ pub fn Detail(props: &Props) -> Html {
     let e = &alert.event;
     let rule_id = alert.rule.rule_id.clone();
     let rule_name = alert.rule.name.clone();
+    // Escape closes the detail.
+    {
+        let on_close = props.on_close.clone();
+        use_effect_with((), move |_| {
+            let listener = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(move |e: web_sys::KeyboardEvent| {
+                if e.key() == "Escape" {
+                    on_close.emit(());
+                }
+            });
+            let document = web_sys::window().and_then(|w| w.document());
+            if let Some(document) = &document {
+                let _ = document.add_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
+            }
+            move || {
+                if let Some(document) = document {
+                    let _ = document.remove_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
+                }
+            }
+        });
+    }
     let kql = use_state(String::new);
     let kql_error = use_state(|| None::<String>);
     let added = use_state(|| None::<String>);

@@ -1,7 +1,7 @@
 //! The files panel: every file with its status — scanned (records, alerts), skipped (why) or error
 //! (where and why) — plus its shape and record errors.
 
-use super::{Shared, bytes, count};
+use super::{Shared, bytes, plural};
 use crate::app::state::{FileEntry, FileState};
 use yew::prelude::*;
 
@@ -37,18 +37,18 @@ fn file(entry: &FileEntry) -> Html {
                 what.push(format!("{shape}{}", if result.gzip { ", gzip" } else { "" }));
             }
             let summary = match result.outcome.as_str() {
-                "scanned" => format!("{} records, {} alerts", count(result.records), count(result.alerts)),
+                "scanned" => format!("{}, {}", plural(result.records, "record", "records"), plural(result.alerts, "alert", "alerts")),
                 _ => result.reason.clone().unwrap_or_default(),
             };
             let mut notes = Vec::new();
             if result.outcome.as_str() == "error" && result.records > 0 {
-                notes.push(format!("{} records read before the error, {} alerts", count(result.records), count(result.alerts)));
+                notes.push(format!("{} read before the error, {}", plural(result.records, "record", "records"), plural(result.alerts, "alert", "alerts")));
             }
             if result.record_errors > 0 {
-                notes.push(format!("{} records could not be read", count(result.record_errors)));
+                notes.push(format!("{} could not be read", plural(result.record_errors, "record", "records")));
             }
             if result.duplicates > 0 {
-                notes.push(format!("{} duplicate events (alerted once)", count(result.duplicates)));
+                notes.push(format!("{} already seen in another file (alerted once)", plural(result.duplicates, "event", "events")));
             }
             if let Some(lossy) = &result.lossy {
                 notes.push(format!("this shape loses information: {lossy}"));

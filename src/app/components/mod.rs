@@ -55,6 +55,11 @@ pub fn count(n: usize) -> String {
     out
 }
 
+/// `n thing` or `n things`, with thousands separators.
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{} {}", count(n), if n == 1 { one } else { many })
+}
+
 /// A byte size in B / KB / MB / GB.
 pub fn bytes(n: u64) -> String {
     const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];

@@ -1,7 +1,7 @@
 //! The scan status line: files and bytes done of the total, records per second, Cancel, and the
 //! totals once done (`data-state` = idle | scanning | done).
 
-use super::{bytes, count};
+use super::{bytes, count, plural};
 use crate::app::state::{Phase, Progress};
 use yew::prelude::*;
 
@@ -29,7 +29,7 @@ pub fn ScanStatus(props: &Props) -> Html {
                 <progress max={p.bytes_total.max(1).to_string()} value={p.bytes_done.to_string()} aria-label="Scan progress"></progress>
                 <span class="status-text">
                     <strong>{ "Scanning… " }</strong>
-                    { format!("{} of {} files · {} of {}", count(p.files_done), count(p.files_total), bytes(p.bytes_done), bytes(p.bytes_total)) }
+                    { format!("{} of {} files · {} of {} · {}", count(p.files_done), count(p.files_total), bytes(p.bytes_done), bytes(p.bytes_total), plural(p.records, "record", "records")) }
                     if let Some(rate) = rate { { format!(" · {rate}") } }
                 </span>
                 <button class="button danger" onclick={props.on_cancel.reform(|_| ())} data-testid="cancel">{ "Cancel" }</button>
@@ -38,9 +38,9 @@ pub fn ScanStatus(props: &Props) -> Html {
         Phase::Done => html! {
             <>
                 <span class="status-text">
-                    <strong>{ format!("{} alerts", count(props.alerts)) }</strong>
+                    <strong>{ plural(props.alerts, "alert", "alerts") }</strong>
                     if props.suppressed > 0 { { format!(" ({} suppressed by exceptions)", count(props.suppressed)) } }
-                    { format!(" · {} records in {} files ({}): {} scanned", count(p.records), count(p.files_total), bytes(p.bytes_total), count(props.scanned)) }
+                    { format!(" · {} in {} ({}): {} scanned", plural(p.records, "record", "records"), plural(p.files_total, "file", "files"), bytes(p.bytes_total), count(props.scanned)) }
                     if props.skipped > 0 { { format!(", {} skipped", props.skipped) } }
                     if props.failed > 0 { <span class="text-error">{ format!(", {} with errors", props.failed) }</span> }
                     if let Some(rate) = rate { <span class="muted">{ format!(" · {rate}") }</span> }
