@@ -29,6 +29,9 @@ pub mod worker;
 #[cfg(feature = "web")]
 pub fn start_app() {
     components::fatal::install_panic_hook();
+    if let Some(loading) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("loading")) {
+        loading.remove();
+    }
     let root = gloo_utils_root();
     match root {
         Some(root) => {

@@ -330,17 +330,23 @@ impl State {
                 self.refresh_rows();
             }
             Action::AddRuleFile { name, text } => {
+                let before = self.running_rules();
                 self.rule_files.retain(|(n, _)| *n != name);
                 self.rule_files.push((name, text));
                 let disabled = self.disabled_rules();
                 self.reload_rules(&disabled);
-                self.mark_rules_changed();
+                if self.running_rules() != before {
+                    self.mark_rules_changed();
+                }
             }
             Action::RemoveRuleFile(name) => {
+                let before = self.running_rules();
                 self.rule_files.retain(|(n, _)| *n != name);
                 let disabled = self.disabled_rules();
                 self.reload_rules(&disabled);
-                self.mark_rules_changed();
+                if self.running_rules() != before {
+                    self.mark_rules_changed();
+                }
             }
             Action::ToggleRule(rule_id) => {
                 if let Some(entry) = self.rules.iter_mut().find(|r| r.rule.rule_id == rule_id) {
@@ -477,6 +483,11 @@ impl State {
         if !self.files.is_empty() {
             self.rules_changed = true;
         }
+    }
+
+    /// What the worker would run: (rule_id, version) of every enabled rule.
+    fn running_rules(&self) -> Vec<(String, Option<u32>)> {
+        self.rules.iter().filter(|r| r.enabled).map(|r| (r.rule.rule_id.clone(), r.rule.version)).collect()
     }
 }
 

@@ -114,12 +114,12 @@ pub fn RulesPanel(props: &Props) -> Html {
                 <ul class="rule-files">
                     { for props.files.iter().map(|name| {
                         let n = name.clone();
-                        html! { <li><code>{ name.clone() }</code> <button class="button small ghost" onclick={props.on_remove_file.reform(move |_| n.clone())}>{ "Remove" }</button></li> }
+                        html! { <li><code>{ name.clone() }</code>{ " " }<button class="button small ghost" onclick={props.on_remove_file.reform(move |_| n.clone())}>{ "Remove" }</button></li> }
                     }) }
                 </ul>
             }
             if !props.problems.is_empty() {
-                <h3 class="text-error">{ format!("{} rules could not be loaded", props.problems.len()) }</h3>
+                <h3 class="text-error">{ format!("{} could not be loaded", super::plural(props.problems.len(), "rule", "rules")) }</h3>
                 <ul class="problems" data-testid="rule-problems">
                     { for props.problems.iter().map(|p| html! { <li>{ p.clone() }</li> }) }
                 </ul>
