@@ -20,7 +20,7 @@ pub fn Tabs(props: &Props) -> Html {
         html! {
             <button role="tab" class={classes!("tab", selected.then_some("selected"))} aria-selected={selected.to_string()}
                 data-tab={key.to_string()} onclick={props.on_select.reform(move |_| tab)}>
-                { label.to_string() }<span class="tab-count">{ n }</span>
+                { label.to_string() }<span class="tab-count">{ super::count(n) }</span>
             </button>
         }
     };
