@@ -147,6 +147,16 @@ test('a mixed drop and a folder: rows, file statuses, detail, filters, exception
   await page.getByTestId('exceptions').getByRole('button', { name: 'Remove' }).click();
   await expect(page.getByTestId('exceptions').locator('tr[data-exception]')).toHaveCount(0);
 
+  // An exception written as KQL.
+  await page.getByRole('tab', { name: /Alerts/ }).click();
+  await page.locator('tr[data-event-id="a0000000-0000-4000-8000-00000000000d"]').click();
+  await detail.getByTestId('kql-exception').fill('source.ip:"203.0.113.77" and not user.name:nobody');
+  await detail.getByTestId('add-kql-exception').click();
+  await expect.poll(() => rowIds(page).then((ids) => ids.includes('a0000000-0000-4000-8000-00000000000d'))).toBe(false);
+  await page.getByRole('tab', { name: /Exceptions/ }).click();
+  await expect(page.getByTestId('exceptions').locator('tr[data-exception]')).toContainText('source.ip:"203.0.113.77"');
+  await page.getByTestId('exceptions').getByRole('button', { name: 'Remove' }).click();
+
   // CSV export of the filtered view.
   await page.getByRole('tab', { name: /Alerts/ }).click();
   await dropFiles(page, ['exports/array.json', 'lookup-events.json']);
@@ -160,6 +170,15 @@ test('a mixed drop and a folder: rows, file statuses, detail, filters, exception
   expect(lines[0]).toMatch(/^timestamp,severity,risk_score,rule_id,rule,/);
   expect(lines.length - 1).toBe(shown.length);
   for (const id of shown) expect(csv).toContain(id);
+
+  // NDJSON export in Elastic's alert shape, as the CLI writes it.
+  const [ndjson] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-ndjson').click()]);
+  const docs = readFileSync(await ndjson.path(), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+  expect(docs.map((d) => d.event.id).sort()).toEqual([...shown].sort());
+  for (const doc of docs) {
+    expect(doc['kibana.alert.rule.rule_id']).toBe('227dc608-e558-43d9-b521-150772250bae');
+    expect(doc['kibana.alert.severity']).toBe('low');
+  }
 
   expect(requests.offOrigin()).toEqual([]);
 });

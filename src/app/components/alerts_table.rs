@@ -100,17 +100,56 @@ pub fn AlertsTable(props: &Props) -> Html {
     }
 }
 
+/// The alert `step` rows away from `index` (skipping group headers).
+fn neighbour(rows: &[Row], index: usize, step: isize) -> Option<usize> {
+    let here = rows.iter().position(|r| *r == Row::Alert(index))?;
+    let mut at = here as isize;
+    loop {
+        at += step;
+        match rows.get(usize::try_from(at).ok()?)? {
+            Row::Alert(i) => return Some(*i),
+            Row::Group { .. } => continue,
+        }
+    }
+}
+
+/// Moves keyboard focus to the row of alert `index`, once it is rendered.
+fn focus_row(event: &KeyboardEvent, index: usize) {
+    use wasm_bindgen::JsCast;
+    let Some(table) = event.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|e| e.closest("table").ok().flatten()) else {
+        return;
+    };
+    let focus = wasm_bindgen::closure::Closure::once_into_js(move || {
+        if let Ok(Some(row)) = table.query_selector(&format!("tr[data-index='{index}']"))
+            && let Ok(row) = row.dyn_into::<HtmlElement>()
+        {
+            let _ = row.focus();
+        }
+    });
+    if let Some(window) = web_sys::window() {
+        let _ = window.set_timeout_with_callback(focus.unchecked_ref());
+    }
+}
+
 fn alert_row(props: &Props, index: usize) -> Html {
     let Some(alert) = props.alerts.get(index) else { return html! {} };
     let selected = props.selected == Some(index);
     let suppressed = props.suppressed.get(index).is_some_and(Option::is_some);
     let onclick = props.on_select.reform(move |_| Some(index));
     let onkeydown = {
-        let on_select = props.on_select.clone();
+        let (on_select, rows) = (props.on_select.clone(), props.rows.clone());
         Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Enter" || e.key() == " " {
-                e.prevent_default();
-                on_select.emit(Some(index));
+            let step: isize = match e.key().as_str() {
+                "Enter" | " " => 0,
+                "ArrowDown" | "j" => 1,
+                "ArrowUp" | "k" => -1,
+                _ => return,
+            };
+            e.prevent_default();
+            let target = if step == 0 { Some(index) } else { neighbour(&rows, index, step) };
+            if let Some(target) = target {
+                on_select.emit(Some(target));
+                focus_row(&e, target);
             }
         })
     };
@@ -124,7 +163,7 @@ fn alert_row(props: &Props, index: usize) -> Html {
     let time = full.get(..19).map_or_else(|| full.clone(), |t| t.replacen('T', " ", 1));
     html! {
         <tr key={index} class={classes!("row", "alert", selected.then_some("selected"), suppressed.then_some("suppressed"))}
-            data-event-id={alert.event.event_id.clone().unwrap_or_default()} data-severity={severity}
+            data-event-id={alert.event.event_id.clone().unwrap_or_default()} data-severity={severity} data-index={index.to_string()}
             tabindex="0" aria-selected={selected.to_string()} {onclick} {onkeydown}>
             <td class="time" title={alert.event.timestamp.clone().unwrap_or_default()}>{ time }</td>
             <td class="severity"><span class={classes!("sev", severity)}>{ severity }</span></td>
