@@ -42,6 +42,7 @@ async fn the_scan_status_says_its_state() {
         failed: 0,
         alerts: 0,
         suppressed: 0,
+        current: Some("logs/a.json.gz".into()),
         on_cancel: Callback::noop(),
         on_reset: Callback::noop(),
     };
@@ -49,7 +50,8 @@ async fn the_scan_status_says_its_state() {
     settle().await;
     let status = div.query_selector("[data-testid=scan-status]").unwrap().expect("the status");
     assert_eq!(status.get_attribute("data-state").as_deref(), Some("scanning"));
-    assert!(status.text_content().unwrap().contains("1 of 3 files"));
+    let text = status.text_content().unwrap();
+    assert!(text.contains("1 of 3 files") && text.contains("logs/a.json.gz"), "{text}");
     assert!(div.query_selector("[data-testid=cancel]").unwrap().is_some());
 }
 

@@ -267,3 +267,18 @@ test('thousands of alerts stay fast: only visible rows are rendered', async ({ p
   await page.locator('button[data-sort="actor"]').click();
   await page.screenshot({ path: join(SHOTS, '10-many-alerts.png') });
 });
+
+test('a scanner that dies is reported and the user can start over', async ({ page }) => {
+  // The worker's Wasm fails to load: the worker reports it instead of leaving the page waiting.
+  await page.route('**/worker_bg.wasm', (route) => route.abort());
+  await page.goto('/');
+  await page.getByTestId('sample').click();
+  await expect(page.getByTestId('error')).toContainText('The scanner stopped unexpectedly');
+  await scanDone(page);
+  await page.getByRole('tab', { name: /Files/ }).click();
+  await expect(page.getByTestId('files').locator('[data-status="scanned"]')).toHaveCount(0);
+  await page.screenshot({ path: join(SHOTS, '11-scanner-died.png') });
+  await page.getByTestId('error').getByRole('button', { name: 'Start over' }).click();
+  await expect(page.getByTestId('scan-status')).toHaveAttribute('data-state', 'idle');
+  await expect(page.getByTestId('error')).toHaveCount(0);
+});

@@ -155,6 +155,7 @@ pub fn App() -> Html {
                 <Intake on_files={scanner.add.clone()} scanning={state.phase == Phase::Scanning} />
                 <ScanStatus phase={state.phase} progress={state.progress.clone()} {scanned} {skipped} {failed}
                     alerts={state.active_alerts()} suppressed={suppressed_total}
+                    current={state.files.iter().find(|f| matches!(f.state, FileState::Reading { .. })).map(|f| AttrValue::from(f.name.clone()))}
                     on_cancel={scanner.cancel.clone()} on_reset={scanner.reset.clone()} />
                 if let Some(message) = &state.error {
                     <ErrorBanner message={message.clone()} on_dismiss={dispatch.reform(|_| Action::DismissError)} on_reset={scanner.reset.clone()} />

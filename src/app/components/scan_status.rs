@@ -14,6 +14,8 @@ pub struct Props {
     pub failed: usize,
     pub alerts: usize,
     pub suppressed: usize,
+    /// The file being read, if any.
+    pub current: Option<AttrValue>,
     pub on_cancel: Callback<()>,
     pub on_reset: Callback<()>,
 }
@@ -31,6 +33,7 @@ pub fn ScanStatus(props: &Props) -> Html {
                     <strong>{ "Scanning… " }</strong>
                     { format!("{} of {} files · {} of {} · {}", count(p.files_done), count(p.files_total), bytes(p.bytes_done), bytes(p.bytes_total), plural(p.records, "record", "records")) }
                     if let Some(rate) = rate { { format!(" · {rate}") } }
+                    if let Some(current) = &props.current { <span class="muted current-file" title={current.clone()}>{ format!(" · {current}") }</span> }
                 </span>
                 <button class="button danger" onclick={props.on_cancel.reform(|_| ())} data-testid="cancel">{ "Cancel" }</button>
             </>
