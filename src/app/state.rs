@@ -262,11 +262,16 @@ impl State {
                 // The file being read when the worker died is the likely cause.
                 let reading: Vec<usize> =
                     self.files.iter().filter(|f| matches!(f.state, FileState::Reading { .. })).map(|f| f.id).collect();
+                let why = if reading.is_empty() {
+                    "not scanned: the scanner stopped"
+                } else {
+                    "not scanned: the scanner stopped on another file"
+                };
                 for id in reading {
                     let bytes = self.file_mut(id).map_or(0, |f| f.bytes);
                     self.finish(id, FileResult::unreadable(bytes, format!("the scanner stopped on this file: {message}")));
                 }
-                self.leave_unfinished("not scanned: the scanner stopped on another file", Outcome::Skipped);
+                self.leave_unfinished(why, Outcome::Skipped);
                 self.error =
                     Some(format!("The scanner stopped unexpectedly ({message}). Results so far are kept; drop files again or start over."));
                 self.progress.last_ms = Some(now_ms);

@@ -116,7 +116,8 @@ fn neighbour(rows: &[Row], index: usize, step: isize) -> Option<usize> {
 /// Moves keyboard focus to the row of alert `index`, once it is rendered.
 fn focus_row(event: &KeyboardEvent, index: usize) {
     use wasm_bindgen::JsCast;
-    let Some(table) = event.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|e| e.closest("table").ok().flatten()) else {
+    let Some(table) = event.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|e| e.closest("table").ok().flatten())
+    else {
         return;
     };
     let focus = wasm_bindgen::closure::Closure::once_into_js(move || {

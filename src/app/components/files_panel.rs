@@ -42,7 +42,11 @@ fn file(entry: &FileEntry) -> Html {
             };
             let mut notes = Vec::new();
             if result.outcome.as_str() == "error" && result.records > 0 {
-                notes.push(format!("{} read before the error, {}", plural(result.records, "record", "records"), plural(result.alerts, "alert", "alerts")));
+                notes.push(format!(
+                    "{} read before the error, {}",
+                    plural(result.records, "record", "records"),
+                    plural(result.alerts, "alert", "alerts")
+                ));
             }
             if result.record_errors > 0 {
                 notes.push(format!("{} could not be read", plural(result.record_errors, "record", "records")));
