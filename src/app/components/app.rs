@@ -59,7 +59,6 @@ pub fn App() -> Html {
     let saved: Vec<_> = state.exceptions.iter().map(|c| c.exception.clone()).collect();
     use_persistence(dispatch.clone(), saved, state.rule_config());
 
-    let act = |f: fn(String) -> Action| dispatch.reform(f);
     let counts = state.suppression_counts();
     let suppressed_total: usize = counts.iter().sum();
     let (mut scanned, mut skipped, mut failed) = (0, 0, 0);
@@ -92,6 +91,13 @@ pub fn App() -> Html {
         comment: String::new(),
     });
 
+    let on_sample = {
+        let (add, dispatch) = (scanner.add.clone(), dispatch.clone());
+        Callback::from(move |_: MouseEvent| match crate::app::sample::files() {
+            Ok(files) => add.emit(files),
+            Err(message) => dispatch.emit(Action::WorkerFailed { message, now_ms: js_sys::Date::now() }),
+        })
+    };
     let detail = state.selected.and_then(|i| {
         let alert = state.alerts.get(i)?.clone();
         let rule = state.rule(&alert.rule.rule_id).cloned();
@@ -107,7 +113,8 @@ pub fn App() -> Html {
             <section class="panel empty welcome">
                 <h2>{ "Scan CloudTrail logs for threats, offline" }</h2>
                 <p>{ "Trailhound maps each CloudTrail record to Elastic Common Schema and runs Elastic's detection rules (KQL) over it, in this tab. Nothing is uploaded." }</p>
-                <p class="muted">{ format!("{} rules loaded. Drop logs or a whole AWSLogs folder above, or try the sample.", state.rules.iter().filter(|r| r.enabled).count()) }</p>
+                <p class="muted">{ format!("{} loaded. Drop logs or a whole AWSLogs folder above, or start with the built-in sample: an attack on an audit bucket hidden in an ordinary morning of CloudTrail.", super::plural(state.rules.iter().filter(|r| r.enabled).count(), "rule", "rules")) }</p>
+                <button class="button primary" onclick={on_sample}>{ "Scan the sample logs" }</button>
             </section>
         },
         Tab::Alerts => html! {
@@ -115,7 +122,7 @@ pub fn App() -> Html {
                 <Overview alerts={alerts.clone()} rows={rows.clone()} on_actor={dispatch.reform(Action::SetActor)} />
                 <FilterBar alerts={alerts.clone()} filter={state.filter.clone()} grouping={state.grouping} {shown}
                     suppressed={suppressed_total} show_suppressed={state.show_suppressed}
-                    on_text={act(Action::SetFilterText)}
+                    on_text={dispatch.reform(Action::SetFilterText)}
                     on_severity={dispatch.reform(Action::SetSeverity)}
                     on_rule={dispatch.reform(Action::SetRuleFilter)}
                     on_actor={dispatch.reform(Action::SetActor)}
