@@ -114,6 +114,8 @@ pub enum Action {
     },
     /// Forget files and alerts (keeps rules, exceptions and filters).
     Reset,
+    /// Something failed that the user should know about (an export, the sample).
+    Failed(String),
     DismissError,
     SetFilterText(String),
     SetSeverity(Option<Severity>),
@@ -289,6 +291,7 @@ impl State {
                 self.refresh_rows();
                 self.update_phase();
             }
+            Action::Failed(message) => self.error = Some(message),
             Action::DismissError => self.error = None,
             Action::SetFilterText(text) => self.set_filter(Filter { text, ..self.filter.clone() }),
             Action::SetSeverity(severity) => self.set_filter(Filter { severity, ..self.filter.clone() }),

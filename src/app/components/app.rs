@@ -80,7 +80,7 @@ pub fn App() -> Html {
         let dispatch = dispatch.clone();
         Callback::from(move |_: ()| {
             if let Err(reason) = export(store.0.visible_alerts(), csv) {
-                dispatch.emit(Action::WorkerFailed { message: format!("export failed: {reason}"), now_ms: js_sys::Date::now() });
+                dispatch.emit(Action::Failed(format!("The export failed: {reason}")));
             }
         })
     };
@@ -95,7 +95,7 @@ pub fn App() -> Html {
         let (add, dispatch) = (scanner.add.clone(), dispatch.clone());
         Callback::from(move |_: MouseEvent| match crate::app::sample::files() {
             Ok(files) => add.emit(files),
-            Err(message) => dispatch.emit(Action::WorkerFailed { message, now_ms: js_sys::Date::now() }),
+            Err(message) => dispatch.emit(Action::Failed(message)),
         })
     };
     let detail = state.selected.and_then(|i| {
