@@ -116,6 +116,9 @@ test('a mixed drop and a folder: rows, file statuses, detail, filters, exception
   await expect(files.locator('[data-file="truncated.json.gz"] .file-summary')).toHaveText(/(line|byte) \d+.*: \S+/);
   await expect(files.locator('[data-file="notes.json"] .file-summary')).toHaveText(/(line|byte) \d+.*: \S+/);
   await page.screenshot({ path: join(SHOTS, '06-files.png'), fullPage: true });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({ path: join(SHOTS, '06b-files-dark.png'), fullPage: true });
+  await page.emulateMedia({ colorScheme: 'light' });
 
   // Detail: the guide rendered from the rule's Markdown note, MITRE links that open only on click.
   await page.getByRole('tab', { name: /Alerts/ }).click();
