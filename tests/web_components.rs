@@ -88,6 +88,7 @@ async fn the_table_renders_a_row_per_alert_and_only_visible_rows_when_many() {
         alerts: Shared(Rc::new(alerts)),
         rows: Shared(Rc::new(rows)),
         sort: Sort::default(),
+        scope: "".into(),
         selected: None,
         on_sort: Callback::noop(),
         on_select: Callback::noop(),

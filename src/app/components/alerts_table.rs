@@ -22,6 +22,8 @@ pub struct Props {
     pub rows: Shared<Vec<Row>>,
     pub suppressed: Shared<Vec<Option<usize>>>,
     pub sort: Sort,
+    /// Changes when the filters or grouping change: the table scrolls back to the top.
+    pub scope: AttrValue,
     pub selected: Option<usize>,
     pub on_sort: Callback<Column>,
     pub on_select: Callback<Option<usize>>,
@@ -40,6 +42,15 @@ pub fn AlertsTable(props: &Props) -> Html {
             }
         })
     };
+    {
+        let (scroller, viewport) = (scroller.clone(), viewport.clone());
+        use_effect_with((props.scope.clone(), props.sort), move |_| {
+            if let Some(el) = scroller.cast::<HtmlElement>() {
+                el.set_scroll_top(0);
+                viewport.set((0.0, el.client_height() as f64));
+            }
+        });
+    }
     let total = props.rows.len();
     let (start, end) =
         if total < VIRTUAL_FROM { (0, total) } else { view::visible_window(total, viewport.0, viewport.1, ROW_HEIGHT, MARGIN) };

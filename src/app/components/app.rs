@@ -133,7 +133,7 @@ pub fn App() -> Html {
                     on_export_csv={on_export(true)} on_export_ndjson={on_export(false)} />
                 <div class={classes!("results", detail.is_some().then_some("with-detail"))}>
                     <AlertsTable alerts={alerts.clone()} rows={rows.clone()} suppressed={Shared(Rc::new(state.suppressed.clone()))}
-                        sort={state.sort} selected={state.selected}
+                        sort={state.sort} selected={state.selected} scope={format!("{:?} {:?}", state.filter, state.grouping)}
                         on_sort={dispatch.reform(Action::SortBy)} on_select={dispatch.reform(Action::Select)}
                         on_toggle_group={dispatch.reform(Action::ToggleGroup)} />
                     { detail.unwrap_or_default() }
