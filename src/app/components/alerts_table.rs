@@ -38,7 +38,7 @@ pub fn AlertsTable(props: &Props) -> Html {
         let (scroller, viewport) = (scroller.clone(), viewport.clone());
         Callback::from(move |_: Event| {
             if let Some(el) = scroller.cast::<HtmlElement>() {
-                viewport.set((el.scroll_top() as f64, el.client_height() as f64));
+                viewport.set((el.scroll_top() as f64, visible_height(&el)));
             }
         })
     };
@@ -47,7 +47,7 @@ pub fn AlertsTable(props: &Props) -> Html {
         use_effect_with((props.scope.clone(), props.sort), move |_| {
             if let Some(el) = scroller.cast::<HtmlElement>() {
                 el.set_scroll_top(0);
-                viewport.set((0.0, el.client_height() as f64));
+                viewport.set((0.0, visible_height(&el)));
             }
         });
     }
@@ -109,6 +109,13 @@ pub fn AlertsTable(props: &Props) -> Html {
             }
         </div>
     }
+}
+
+/// How much of the table can be seen: its box, but never more than the window (without its
+/// stylesheet the box grows to every row).
+fn visible_height(el: &HtmlElement) -> f64 {
+    let window = web_sys::window().and_then(|w| w.inner_height().ok()).and_then(|h| h.as_f64()).unwrap_or(1000.0);
+    (el.client_height() as f64).min(window)
 }
 
 /// The alert `step` rows away from `index` (skipping group headers).
