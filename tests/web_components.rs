@@ -102,3 +102,18 @@ async fn the_table_renders_a_row_per_alert_and_only_visible_rows_when_many() {
     assert!(first.text_content().unwrap().contains("<script>x</script>"), "log content is text");
     assert!(div.query_selector("td script").unwrap().is_none());
 }
+
+#[wasm_bindgen_test]
+fn a_panic_shows_the_fatal_box_with_a_way_to_start_over() {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let fatal = document.create_element("div").unwrap();
+    fatal.set_id("fatal");
+    fatal.set_attribute("hidden", "").unwrap();
+    fatal.set_inner_html(r#"<span class="fatal-text"></span><a href="./">Start over</a>"#);
+    document.body().unwrap().append_child(&fatal).unwrap();
+    trailhound::app::components::fatal::show("The app stopped: <b>boom</b>");
+    assert!(!fatal.has_attribute("hidden"));
+    let text = fatal.query_selector(".fatal-text").unwrap().unwrap();
+    assert_eq!(text.text_content().as_deref(), Some("The app stopped: <b>boom</b>"), "the message is text");
+    fatal.remove();
+}
