@@ -7,10 +7,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use trailhound::ecs::{MapOptions, Retain, to_ecs_line};
 
-const DIR: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/tests/fixtures/elastic-pipeline"
-);
+const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/elastic-pipeline");
 
 /// Fields nobody offline can (or needs to) reproduce: GeoIP/ASN lookups against Elastic's test
 /// databases, ingest/shipper times, the ECS version stamp, the uap-core user-agent parse, and the
@@ -35,11 +32,7 @@ fn flatten(v: &Value) -> BTreeMap<String, Value> {
         match v {
             Value::Object(m) => {
                 for (k, x) in m {
-                    let p = if prefix.is_empty() {
-                        k.clone()
-                    } else {
-                        format!("{prefix}.{k}")
-                    };
+                    let p = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
                     walk(x, &p, out);
                 }
             }
@@ -58,18 +51,12 @@ fn retain_of(log: &Path) -> Retain {
     let Ok(text) = std::fs::read_to_string(config) else {
         return Retain::All;
     };
-    text.lines()
-        .filter_map(|l| l.trim().strip_prefix("retain:"))
-        .find_map(|v| Retain::parse(v.trim()))
-        .unwrap_or(Retain::All)
+    text.lines().filter_map(|l| l.trim().strip_prefix("retain:")).find_map(|v| Retain::parse(v.trim())).unwrap_or(Retain::All)
 }
 
 /// The documents elastic-package sends for a `.log`: one a line, a final empty line included.
 fn lines(text: &str) -> Vec<&str> {
-    text.strip_suffix('\n')
-        .unwrap_or(text)
-        .split('\n')
-        .collect()
+    text.strip_suffix('\n').unwrap_or(text).split('\n').collect()
 }
 
 #[test]
@@ -81,26 +68,16 @@ fn elastic_pipeline_pairs_agree_field_for_field() {
         .collect();
     logs.sort();
     assert_eq!(logs.len(), 40, "the 40 pipeline tests of aws 8.9.0");
-    let (mut fields_eq, mut fields_all, mut docs_eq, mut docs_all) =
-        (0usize, 0usize, 0usize, 0usize);
+    let (mut fields_eq, mut fields_all, mut docs_eq, mut docs_all) = (0usize, 0usize, 0usize, 0usize);
     let mut failures: Vec<String> = Vec::new();
     for log in &logs {
-        let name = log
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default()
-            .to_string();
+        let name = log.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
         let text = std::fs::read_to_string(log).expect("log");
-        let expected_text =
-            std::fs::read_to_string(format!("{}-expected.json", log.display())).expect("expected");
+        let expected_text = std::fs::read_to_string(format!("{}-expected.json", log.display())).expect("expected");
         let expected: Value = serde_json::from_str(&expected_text).expect("expected json");
         let expected = expected["expected"].as_array().cloned().unwrap_or_default();
         let inputs = lines(&text);
-        assert_eq!(
-            inputs.len(),
-            expected.len(),
-            "{name}: one expected document a line"
-        );
+        assert_eq!(inputs.len(), expected.len(), "{name}: one expected document a line");
         let opts = MapOptions::elastic_test(retain_of(log));
         let (mut f_eq, mut f_all, mut d_eq) = (0, 0, 0);
         for (i, (line, want)) in inputs.iter().zip(&expected).enumerate() {
@@ -117,9 +94,7 @@ fn elastic_pipeline_pairs_agree_field_for_field() {
                 }
                 f_all += 1;
                 let (g, w) = (got.get(k), want.get(k));
-                let excepted = EXCEPTIONS
-                    .iter()
-                    .any(|(f, field, _)| *f == name && field == k);
+                let excepted = EXCEPTIONS.iter().any(|(f, field, _)| *f == name && field == k);
                 if g == w || excepted {
                     f_eq += 1;
                 } else {
@@ -131,10 +106,7 @@ fn elastic_pipeline_pairs_agree_field_for_field() {
                 d_eq += 1;
             }
         }
-        println!(
-            "{name}: fields {f_eq}/{f_all}, documents {d_eq}/{}",
-            expected.len()
-        );
+        println!("{name}: fields {f_eq}/{f_all}, documents {d_eq}/{}", expected.len());
         fields_eq += f_eq;
         fields_all += f_all;
         docs_eq += d_eq;
@@ -144,11 +116,7 @@ fn elastic_pipeline_pairs_agree_field_for_field() {
     for f in &failures {
         println!("DIFF {f}");
     }
-    assert!(
-        failures.is_empty(),
-        "{} fields differ (see DIFF lines)",
-        failures.len()
-    );
+    assert!(failures.is_empty(), "{} fields differ (see DIFF lines)", failures.len());
     assert_eq!(docs_eq, docs_all);
 }
 

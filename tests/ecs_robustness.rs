@@ -29,15 +29,11 @@ fn junk() -> Vec<Value> {
 }
 
 fn check(raw: &Value, opts: &MapOptions, origin: &str) {
-    let doc = catch_unwind(AssertUnwindSafe(|| to_ecs(raw, opts)))
-        .unwrap_or_else(|_| panic!("{origin}: to_ecs panicked on {raw}"));
+    let doc = catch_unwind(AssertUnwindSafe(|| to_ecs(raw, opts))).unwrap_or_else(|_| panic!("{origin}: to_ecs panicked on {raw}"));
     let kind = doc.pointer("/event/kind").and_then(Value::as_str);
     match kind {
         Some("event") => {}
-        Some("pipeline_error") => assert!(
-            doc.pointer("/error/message").is_some(),
-            "{origin}: pipeline_error without error.message: {doc}"
-        ),
+        Some("pipeline_error") => assert!(doc.pointer("/error/message").is_some(), "{origin}: pipeline_error without error.message: {doc}"),
         other => panic!("{origin}: event.kind {other:?} for {raw} -> {doc}"),
     }
     for field in FAST_FIELDS {
@@ -110,11 +106,7 @@ fn never_panics_on_fixture_records() {
     for (origin, raw) in ecs_common::all_records() {
         check(&raw, &opts, &origin);
         let doc = to_ecs(&raw, &opts);
-        assert_eq!(
-            doc.pointer("/event/kind").and_then(Value::as_str),
-            Some("event"),
-            "{origin}: {doc}"
-        );
+        assert_eq!(doc.pointer("/event/kind").and_then(Value::as_str), Some("event"), "{origin}: {doc}");
     }
 }
 
@@ -125,19 +117,11 @@ fn never_panics_on_mangled_records() {
     let mut seen = std::collections::BTreeSet::new();
     let mut count = 0;
     for (i, (origin, raw)) in records.into_iter().enumerate() {
-        let shape = (
-            raw.get("eventSource").cloned(),
-            raw.pointer("/userIdentity/type").cloned(),
-            raw.get("errorCode").is_some(),
-        );
+        let shape = (raw.get("eventSource").cloned(), raw.pointer("/userIdentity/type").cloned(), raw.get("errorCode").is_some());
         if !seen.insert(format!("{shape:?}")) {
             continue;
         }
-        let opts = if i % 2 == 0 {
-            MapOptions::default()
-        } else {
-            MapOptions::elastic_test(Retain::Minimal)
-        };
+        let opts = if i % 2 == 0 { MapOptions::default() } else { MapOptions::elastic_test(Retain::Minimal) };
         {
             for (what, m) in mangled(&raw) {
                 check(&m, &opts, &format!("{origin} with {what}"));
@@ -151,31 +135,14 @@ fn never_panics_on_mangled_records() {
 #[test]
 fn never_panics_on_odd_roots_and_lines() {
     let opts = MapOptions::elastic_test(Retain::All);
-    for root in junk()
-        .into_iter()
-        .chain([json!("a string"), json!([{"eventName": "x"}])])
-    {
+    for root in junk().into_iter().chain([json!("a string"), json!([{"eventName": "x"}])]) {
         check(&root, &opts, "root");
     }
-    for line in [
-        "",
-        "   ",
-        "{",
-        "not json",
-        "[1,2]",
-        "null",
-        "{\"eventTime\": \"yesterday\"}",
-    ] {
+    for line in ["", "   ", "{", "not json", "[1,2]", "null", "{\"eventTime\": \"yesterday\"}"] {
         let doc = to_ecs_line(line, &opts);
         assert!(doc.is_object(), "{line:?}");
     }
-    let bad_time = to_ecs_line(
-        "{\"eventTime\": \"yesterday\", \"eventName\": \"X\"}",
-        &opts,
-    );
-    assert_eq!(
-        bad_time.pointer("/event/kind"),
-        Some(&json!("pipeline_error"))
-    );
+    let bad_time = to_ecs_line("{\"eventTime\": \"yesterday\", \"eventName\": \"X\"}", &opts);
+    assert_eq!(bad_time.pointer("/event/kind"), Some(&json!("pipeline_error")));
     assert_eq!(bad_time.pointer("/event/action"), Some(&json!("X")));
 }

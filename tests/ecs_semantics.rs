@@ -22,19 +22,10 @@ fn federated_user_is_named_by_its_issuer_and_session_goes_to_related_user() {
         "recipientAccountId": "123"
     }));
     assert_eq!(at(&doc, "user.name"), Some(&json!("alice")));
-    assert_eq!(
-        at(&doc, "related.user"),
-        Some(&json!(["bob", "123:bob", "alice"]))
-    );
-    assert_eq!(
-        at(&doc, "actor.entity.id"),
-        Some(&json!(["arn:aws:sts::123:federated-user/bob"]))
-    );
+    assert_eq!(at(&doc, "related.user"), Some(&json!(["bob", "123:bob", "alice"])));
+    assert_eq!(at(&doc, "actor.entity.id"), Some(&json!(["arn:aws:sts::123:federated-user/bob"])));
     // FederatedUser is not in userIdentityTypes: classified by the ARN's resource type.
-    assert_eq!(
-        at(&doc, "user.entity.id"),
-        Some(&json!(["arn:aws:sts::123:federated-user/bob"]))
-    );
+    assert_eq!(at(&doc, "user.entity.id"), Some(&json!(["arn:aws:sts::123:federated-user/bob"])));
     assert_eq!(at(&doc, "entity.target.id"), Some(&json!(["123"])));
     assert_eq!(at(&doc, "event.category"), Some(&json!(["authentication"])));
 }
@@ -60,29 +51,16 @@ fn scalar_conversions() {
         "tlsDetails": {"tlsVersion": "1.3"}, "sourceIPAddress": "AWS Internal", "errorMessage": "-",
         "requestParameters": {"a": 1.0, "b": 1e21, "c": [null, "", "x"], "d": {"e": "none"}}
     }));
-    assert_eq!(
-        at(&doc, "@timestamp"),
-        Some(&json!("2023-12-31T22:00:00.123Z"))
-    );
-    assert_eq!(
-        at(&doc, "aws.cloudtrail.management_event"),
-        Some(&json!("true"))
-    );
+    assert_eq!(at(&doc, "@timestamp"), Some(&json!("2023-12-31T22:00:00.123Z")));
+    assert_eq!(at(&doc, "aws.cloudtrail.management_event"), Some(&json!("true")));
     assert_eq!(at(&doc, "aws.cloudtrail.read_only"), Some(&json!(false)));
     assert_eq!(at(&doc, "tls.version"), Some(&json!("1.3")));
     assert_eq!(at(&doc, "tls.version_protocol"), None);
     assert_eq!(at(&doc, "source.ip"), None);
-    assert_eq!(
-        at(&doc, "related.hosts"),
-        None,
-        "`AWS Internal` has a space"
-    );
+    assert_eq!(at(&doc, "related.hosts"), None, "`AWS Internal` has a space");
     // "-" is removed before the outcome is decided.
     assert_eq!(at(&doc, "event.outcome"), Some(&json!("success")));
-    assert_eq!(
-        at(&doc, "aws.cloudtrail.request_parameters"),
-        Some(&json!("{a=1.0, b=1.0E21, c=[x]}"))
-    );
+    assert_eq!(at(&doc, "aws.cloudtrail.request_parameters"), Some(&json!("{a=1.0, b=1.0E21, c=[x]}")));
 }
 
 #[test]
@@ -93,24 +71,14 @@ fn aws_service_actor_gets_service_fields_not_user_fields() {
             "sessionContext": {"sessionIssuer": {"userName": "AWSServiceRoleForConfig",
                 "arn": "arn:aws:iam::1:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig"}}}
     }));
-    assert_eq!(
-        at(&doc, "service.name"),
-        Some(&json!("config.amazonaws.com"))
-    );
+    assert_eq!(at(&doc, "service.name"), Some(&json!("config.amazonaws.com")));
     assert_eq!(at(&doc, "user"), None);
-    assert_eq!(
-        at(&doc, "service.entity.id"),
-        Some(&json!([
-            "arn:aws:sts::1:assumed-role/AWSServiceRoleForConfig/x"
-        ]))
-    );
+    assert_eq!(at(&doc, "service.entity.id"), Some(&json!(["arn:aws:sts::1:assumed-role/AWSServiceRoleForConfig/x"])));
 }
 
 #[test]
 fn a_script_type_error_becomes_a_pipeline_error_document() {
-    let doc = map(
-        json!({"eventTime": "2024-01-01T00:00:00Z", "eventName": "X", "userIdentity": {"arn": 5}}),
-    );
+    let doc = map(json!({"eventTime": "2024-01-01T00:00:00Z", "eventName": "X", "userIdentity": {"arn": 5}}));
     assert_eq!(at(&doc, "event.kind"), Some(&json!("pipeline_error")));
     assert!(at(&doc, "error.message").is_some());
     assert_eq!(at(&doc, "event.action"), Some(&json!("X")));

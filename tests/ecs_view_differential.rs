@@ -34,11 +34,7 @@ pub fn check(raw: &Value, opts: &MapOptions, origin: &str) -> usize {
         } else {
             &shared
         };
-        assert_eq!(
-            values(view, field),
-            values(&full, field),
-            "{origin}: field {field} of {raw}"
-        );
+        assert_eq!(values(view, field), values(&full, field), "{origin}: field {field} of {raw}");
     }
     let view = EcsView::new(raw, opts);
     let mut names = Vec::new();
@@ -52,17 +48,9 @@ pub fn check(raw: &Value, opts: &MapOptions, origin: &str) -> usize {
 #[test]
 fn view_agrees_with_full_document_on_every_fixture_record() {
     let records = ecs_common::all_records();
-    assert!(
-        records.len() >= 370,
-        "45 elastic + 310 stratus + 18 traildiscover records, got {}",
-        records.len()
-    );
+    assert!(records.len() >= 370, "45 elastic + 310 stratus + 18 traildiscover records, got {}", records.len());
     let mut compared = 0;
-    for opts in [
-        MapOptions::default(),
-        MapOptions::elastic_test(Retain::All),
-        MapOptions::elastic_test(Retain::Minimal),
-    ] {
+    for opts in [MapOptions::default(), MapOptions::elastic_test(Retain::All), MapOptions::elastic_test(Retain::Minimal)] {
         for (origin, raw) in &records {
             compared += check(raw, &opts, origin);
         }
@@ -78,9 +66,6 @@ fn fast_fields_do_not_build_the_document() {
         for field in FAST_FIELDS {
             view.exists(field);
         }
-        assert!(
-            !view.is_built(),
-            "{origin}: a fast field built the document"
-        );
+        assert!(!view.is_built(), "{origin}: a fast field built the document");
     }
 }

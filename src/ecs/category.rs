@@ -52,11 +52,7 @@ const TABLE: &[(&str, &str, &[&str])] = &[
     ("PutUserPolicy", "iam", &["user", "change"]),
     ("RemoveUserFromGroup", "iam", &["group", "change"]),
     ("SetDefaultPolicyVersion", "iam", &["admin", "change"]),
-    (
-        "SetSecurityTokenServicePreferences",
-        "iam",
-        &["admin", "change"],
-    ),
+    ("SetSecurityTokenServicePreferences", "iam", &["admin", "change"]),
     ("TagUser", "iam", &["user", "change"]),
     ("UntagUser", "iam", &["user", "change"]),
     ("UpdateAccessKey", "iam", &["user", "change"]),
@@ -109,25 +105,13 @@ const TABLE: &[(&str, &str, &[&str])] = &[
 
 /// `event.category` and `event.type` of an event name, if the table has it.
 pub fn lookup(action: &str) -> Option<(&'static str, &'static [&'static str])> {
-    TABLE
-        .iter()
-        .find(|(n, _, _)| *n == action)
-        .map(|(_, c, t)| (*c, *t))
+    TABLE.iter().find(|(n, _, _)| *n == action).map(|(_, c, t)| (*c, *t))
 }
 
 /// `event.outcome` as the script decides it from the raw record (ConsoleLogin override included).
 pub fn outcome(raw: &serde_json::Map<String, Value>) -> Option<String> {
-    let present = |k: &str| {
-        raw.get(k)
-            .and_then(|v| crate::ecs::clean::cleaned(v, crate::ecs::clean::Pass::First))
-            .is_some()
-    };
-    let mut outcome = if present("errorCode") || present("errorMessage") {
-        "failure"
-    } else {
-        "success"
-    }
-    .to_string();
+    let present = |k: &str| raw.get(k).and_then(|v| crate::ecs::clean::cleaned(v, crate::ecs::clean::Pass::First)).is_some();
+    let mut outcome = if present("errorCode") || present("errorMessage") { "failure" } else { "success" }.to_string();
     if raw.get("eventName").and_then(Value::as_str) == Some("ConsoleLogin")
         && let Some(Value::Object(re)) = raw.get("responseElements")
         && let Some(Value::String(s)) = re.get("ConsoleLogin")
@@ -141,14 +125,8 @@ pub fn outcome(raw: &serde_json::Map<String, Value>) -> Option<String> {
 pub fn run(c: &mut Ctx) -> Step {
     c.set("event.kind", json!("event"), TAG).map_err(script)?;
     c.set("event.type", json!(["info"]), TAG).map_err(script)?;
-    let failed = c.get("aws.cloudtrail.error_code").is_some()
-        || c.get("aws.cloudtrail.error_message").is_some();
-    c.set(
-        "event.outcome",
-        json!(if failed { "failure" } else { "success" }),
-        TAG,
-    )
-    .map_err(script)?;
+    let failed = c.get("aws.cloudtrail.error_code").is_some() || c.get("aws.cloudtrail.error_message").is_some();
+    c.set("event.outcome", json!(if failed { "failure" } else { "success" }), TAG).map_err(script)?;
     let Some(action) = c.get("event.action").cloned() else {
         return Ok(());
     };
@@ -157,27 +135,18 @@ pub fn run(c: &mut Ctx) -> Step {
         && let Some(v) = c.nav("json.responseElements.ConsoleLogin", TAG)?
     {
         let Value::String(s) = v else {
-            return Err(Fail::new(
-                "script",
-                TAG,
-                "class_cast_exception: Cannot cast to java.lang.String",
-            ));
+            return Err(Fail::new("script", TAG, "class_cast_exception: Cannot cast to java.lang.String"));
         };
         let lower = s.to_lowercase();
-        c.set("event.outcome", Value::String(lower), TAG)
-            .map_err(script)?;
+        c.set("event.outcome", Value::String(lower), TAG).map_err(script)?;
     }
     if let Some((category, types)) = lookup(&action) {
-        c.set("event.category", json!([category]), TAG)
-            .map_err(script)?;
+        c.set("event.category", json!([category]), TAG).map_err(script)?;
         c.set("event.type", json!(types), TAG).map_err(script)?;
     }
     Ok(())
 }
 
 fn script(f: Fail) -> Fail {
-    Fail {
-        kind: "script",
-        ..f
-    }
+    Fail { kind: "script", ..f }
 }

@@ -47,7 +47,5 @@ pub fn cleaned(v: &Value, pass: Pass) -> Option<Value> {
 
 /// Cleans the entries of a map (the map itself stays, even if empty).
 pub fn clean_map(map: &Map<String, Value>, pass: Pass) -> Map<String, Value> {
-    map.iter()
-        .filter_map(|(k, x)| cleaned(x, pass).map(|x| (k.clone(), x)))
-        .collect()
+    map.iter().filter_map(|(k, x)| cleaned(x, pass).map(|x| (k.clone(), x))).collect()
 }

@@ -19,18 +19,11 @@ pub struct Fail {
 
 impl Fail {
     pub fn new(kind: &'static str, tag: &'static str, message: impl Into<String>) -> Self {
-        Fail {
-            kind,
-            tag,
-            message: message.into(),
-        }
+        Fail { kind, tag, message: message.into() }
     }
     /// The text the pipeline appends to `error.message`.
     pub fn text(&self) -> String {
-        format!(
-            "Processor {} with tag {} in pipeline {PIPELINE} failed with message: {}",
-            self.kind, self.tag, self.message
-        )
+        format!("Processor {} with tag {} in pipeline {PIPELINE} failed with message: {}", self.kind, self.tag, self.message)
     }
 }
 
@@ -54,14 +47,10 @@ impl Ctx {
     }
     /// `rename` with `ignore_missing: true`.
     pub fn rename(&mut self, from: &str, to: &str, tag: &'static str) -> Step {
-        path::rename(&mut self.doc, from, to, false)
-            .map(|_| ())
-            .map_err(|m| Fail::new("rename", tag, m))
+        path::rename(&mut self.doc, from, to, false).map(|_| ()).map_err(|m| Fail::new("rename", tag, m))
     }
     pub fn rename_override(&mut self, from: &str, to: &str, tag: &'static str) -> Step {
-        path::rename(&mut self.doc, from, to, true)
-            .map(|_| ())
-            .map_err(|m| Fail::new("rename", tag, m))
+        path::rename(&mut self.doc, from, to, true).map(|_| ()).map_err(|m| Fail::new("rename", tag, m))
     }
     pub fn set(&mut self, p: &str, v: Value, tag: &'static str) -> Step {
         path::set(&mut self.doc, p, v).map_err(|m| Fail::new("set", tag, m))
@@ -90,12 +79,7 @@ impl Ctx {
     }
     /// A processor's own `on_failure`: append the failure to `error.message`.
     pub fn record(&mut self, fail: &Fail) {
-        let _ = path::append(
-            &mut self.doc,
-            "error.message",
-            Value::String(fail.text()),
-            true,
-        );
+        let _ = path::append(&mut self.doc, "error.message", Value::String(fail.text()), true);
     }
     /// Runs a step whose processor has an `on_failure` that only records the failure.
     pub fn handled(&mut self, step: Step) {

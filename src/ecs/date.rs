@@ -5,19 +5,13 @@
 
 /// Parses `s` with the first format that accepts it and prints the UTC instant with milliseconds.
 pub fn to_timestamp(s: &str, basic_formats: bool) -> Option<String> {
-    let (days, secs, millis) =
-        iso8601(s).or_else(|| if basic_formats { basic(s) } else { None })?;
+    let (days, secs, millis) = iso8601(s).or_else(|| if basic_formats { basic(s) } else { None })?;
     let (y, m, d) = civil_from_days(days + secs.div_euclid(86_400));
     let sod = secs.rem_euclid(86_400);
     if !(0..=9999).contains(&y) {
         return None;
     }
-    Some(format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{millis:03}Z",
-        sod / 3600,
-        sod / 60 % 60,
-        sod % 60
-    ))
+    Some(format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{millis:03}Z", sod / 3600, sod / 60 % 60, sod % 60))
 }
 
 struct Cursor<'a> {
@@ -32,10 +26,7 @@ impl Cursor<'_> {
             return None;
         }
         self.i += n;
-        Some(
-            part.iter()
-                .fold(0i64, |acc, c| acc * 10 + i64::from(c - b'0')),
-        )
+        Some(part.iter().fold(0i64, |acc, c| acc * 10 + i64::from(c - b'0')))
     }
     fn eat(&mut self, c: u8) -> bool {
         if self.b.get(self.i) == Some(&c) {
@@ -57,10 +48,7 @@ impl Cursor<'_> {
 type Instant = (i64, i64, i64);
 
 fn iso8601(s: &str) -> Option<Instant> {
-    let mut c = Cursor {
-        b: s.as_bytes(),
-        i: 0,
-    };
+    let mut c = Cursor { b: s.as_bytes(), i: 0 };
     let y = c.digits(4)?;
     let (mut mo, mut d) = (1, 1);
     if c.eat(b'-') {
@@ -87,10 +75,7 @@ fn iso8601(s: &str) -> Option<Instant> {
 }
 
 fn basic(s: &str) -> Option<Instant> {
-    let mut c = Cursor {
-        b: s.as_bytes(),
-        i: 0,
-    };
+    let mut c = Cursor { b: s.as_bytes(), i: 0 };
     let (y, mo, d) = (c.digits(4)?, c.digits(2)?, c.digits(2)?);
     if !c.eat(b'T') {
         return None;
@@ -110,12 +95,7 @@ fn fraction(c: &mut Cursor<'_>) -> Option<i64> {
     if frac.is_empty() {
         return None;
     }
-    Some(
-        frac.iter()
-            .take(3)
-            .enumerate()
-            .fold(0, |acc, (i, x)| acc + i64::from(x - b'0') * [100, 10, 1][i]),
-    )
+    Some(frac.iter().take(3).enumerate().fold(0, |acc, (i, x)| acc + i64::from(x - b'0') * [100, 10, 1][i]))
 }
 
 fn offset(c: &mut Cursor<'_>) -> Option<i64> {
@@ -138,39 +118,10 @@ fn offset(c: &mut Cursor<'_>) -> Option<i64> {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn finish(
-    done: bool,
-    y: i64,
-    mo: i64,
-    d: i64,
-    h: i64,
-    mi: i64,
-    se: i64,
-    ms: i64,
-    off: i64,
-) -> Option<Instant> {
+fn finish(done: bool, y: i64, mo: i64, d: i64, h: i64, mi: i64, se: i64, ms: i64, off: i64) -> Option<Instant> {
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let dim = [
-        31,
-        if leap { 29 } else { 28 },
-        31,
-        30,
-        31,
-        30,
-        31,
-        31,
-        30,
-        31,
-        30,
-        31,
-    ];
-    let ok = done
-        && (1..=12).contains(&mo)
-        && d >= 1
-        && d <= dim[(mo - 1) as usize]
-        && h < 24
-        && mi < 60
-        && se < 60;
+    let dim = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    let ok = done && (1..=12).contains(&mo) && d >= 1 && d <= dim[(mo - 1) as usize] && h < 24 && mi < 60 && se < 60;
     ok.then(|| (days_from_civil(y, mo, d), h * 3600 + mi * 60 + se - off, ms))
 }
 
@@ -192,15 +143,7 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
     let mp = (5 * doy + 2) / 153;
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (
-        if m <= 2 {
-            yoe + era * 400 + 1
-        } else {
-            yoe + era * 400
-        },
-        m,
-        d,
-    )
+    (if m <= 2 { yoe + era * 400 + 1 } else { yoe + era * 400 }, m, d)
 }
 
 #[cfg(test)]
@@ -209,18 +152,9 @@ mod tests {
 
     #[test]
     fn iso_and_offsets() {
-        assert_eq!(
-            to_timestamp("2020-01-10T16:06:40Z", false).as_deref(),
-            Some("2020-01-10T16:06:40.000Z")
-        );
-        assert_eq!(
-            to_timestamp("2020-01-10T16:06:40.123456+01:00", false).as_deref(),
-            Some("2020-01-10T15:06:40.123Z")
-        );
-        assert_eq!(
-            to_timestamp("20200110T160640Z", true).as_deref(),
-            Some("2020-01-10T16:06:40.000Z")
-        );
+        assert_eq!(to_timestamp("2020-01-10T16:06:40Z", false).as_deref(), Some("2020-01-10T16:06:40.000Z"));
+        assert_eq!(to_timestamp("2020-01-10T16:06:40.123456+01:00", false).as_deref(), Some("2020-01-10T15:06:40.123Z"));
+        assert_eq!(to_timestamp("20200110T160640Z", true).as_deref(), Some("2020-01-10T16:06:40.000Z"));
         assert_eq!(to_timestamp("yesterday", true), None);
     }
 }

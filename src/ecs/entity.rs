@@ -39,10 +39,7 @@ fn cast_str(v: Option<&Value>) -> R<Option<&str>> {
     match v {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
-        Some(other) => Err(format!(
-            "class_cast_exception: Cannot cast {} to java.lang.String",
-            crate::ecs::path::java_type(other)
-        )),
+        Some(other) => Err(format!("class_cast_exception: Cannot cast {} to java.lang.String", crate::ecs::path::java_type(other))),
     }
 }
 
@@ -51,10 +48,7 @@ fn member<'v>(item: &'v Value, key: &str) -> R<Option<&'v Value>> {
     match item {
         Value::Object(m) => Ok(m.get(key).filter(|v| !v.is_null())),
         Value::Null => Err("null_pointer_exception".into()),
-        other => Err(format!(
-            "dynamic getter [{}, {key}] not found",
-            crate::ecs::path::java_type(other)
-        )),
+        other => Err(format!("dynamic getter [{}, {key}] not found", crate::ecs::path::java_type(other))),
     }
 }
 
@@ -95,10 +89,7 @@ impl<'a> Script<'a> {
         match self.get(path) {
             None => Ok(&[]),
             Some(Value::Array(items)) => Ok(items),
-            Some(other) => Err(format!(
-                "dynamic method [{}, stream/0] not found",
-                crate::ecs::path::java_type(other)
-            )),
+            Some(other) => Err(format!("dynamic method [{}, stream/0] not found", crate::ecs::path::java_type(other))),
         }
     }
     fn related(&mut self, paths: &[&str]) -> R<()> {
@@ -141,15 +132,8 @@ pub type Fields = Vec<(&'static str, Vec<Value>)>;
 
 /// Runs the script; `Err` carries the painless failure message.
 pub fn map(json: &Map<String, Value>) -> R<Fields> {
-    let mut s = Script {
-        json,
-        related: Set::new(),
-        target: Set::new(),
-        actor: None,
-    };
-    s.actor = s
-        .get("json.userIdentity.arn")
-        .or_else(|| s.get("json.userIdentity.onBehalfOf.userId"));
+    let mut s = Script { json, related: Set::new(), target: Set::new(), actor: None };
+    s.actor = s.get("json.userIdentity.arn").or_else(|| s.get("json.userIdentity.onBehalfOf.userId"));
     s.related(&[
         "json.userIdentity.accessKeyId",
         "json.userIdentity.arn",
@@ -213,15 +197,7 @@ impl<'a> ServiceCtx<'_, 'a> {
     }
 }
 
-const USER_TYPES: &[&str] = &[
-    "user",
-    "role",
-    "assumed-role",
-    "federated-user",
-    "instance-profile",
-    "mfa",
-    "serialNumber",
-];
+const USER_TYPES: &[&str] = &["user", "role", "assumed-role", "federated-user", "instance-profile", "mfa", "serialNumber"];
 const SERVICE_TYPES: &[&str] = &[
     "stack",
     "stack-set",
@@ -261,10 +237,7 @@ const SERVICE_TYPES: &[&str] = &[
     "network-acl",
     "dhcp-options",
 ];
-const SERVICE_PREFIXES: &[&str] = &[
-    "sg-", "sgr-", "eni-", "vpc-", "subnet-", "acl-", "rtb-", "igw-", "nat-", "vpce-", "tgw-",
-    "pcx-",
-];
+const SERVICE_PREFIXES: &[&str] = &["sg-", "sgr-", "eni-", "vpc-", "subnet-", "acl-", "rtb-", "igw-", "nat-", "vpce-", "tgw-", "pcx-"];
 
 /// `resource-type` of `arn:partition:service:region:account:resource-type/id` (needs 6 parts).
 fn arn_resource_type(arn: &str) -> Option<(&str, &str)> {
@@ -286,19 +259,13 @@ fn classify(s: &Script<'_>, user_type: Option<&Value>) -> Fields {
     let mut related = s.related.clone();
     if !s.target.is_empty() {
         out.push(("target.entity.id", list(&s.target)));
-        let (mut users, mut hosts, mut services, mut generic) =
-            (Set::new(), Set::new(), Set::new(), Set::new());
+        let (mut users, mut hosts, mut services, mut generic) = (Set::new(), Set::new(), Set::new(), Set::new());
         for t in &s.target {
             let target = t.0.as_str();
             let bucket = if target.starts_with("arn:") {
                 match arn_resource_type(target) {
                     None => Some(&mut generic),
-                    Some(_)
-                        if target.contains("/AWSServiceRoleFor")
-                            || target.contains("/aws-service-role/") =>
-                    {
-                        Some(&mut services)
-                    }
+                    Some(_) if target.contains("/AWSServiceRoleFor") || target.contains("/aws-service-role/") => Some(&mut services),
                     Some((_, kind)) if USER_TYPES.contains(&kind) => Some(&mut users),
                     Some((_, "instance")) => Some(&mut hosts),
                     Some((_, kind)) if SERVICE_TYPES.contains(&kind) => Some(&mut services),
@@ -363,26 +330,20 @@ fn classify(s: &Script<'_>, user_type: Option<&Value>) -> Fields {
         {
             user_entity = role.clone();
         }
-        let field = if user_type == Some("AWSService")
-            || actor_str.contains("/AWSServiceRoleFor")
-            || actor_str.contains("/aws-service-role/")
-        {
-            "service.entity.id"
-        } else if matches!(user_type, Some("IAMUser" | "Root" | "AssumedRole")) {
-            "user.entity.id"
-        } else {
-            match arn_resource_type(&actor_str).filter(|_| actor_str.starts_with("arn:")) {
-                Some((_, "user" | "role" | "assumed-role" | "federated-user")) => "user.entity.id",
-                Some((_, "instance")) => "host.entity.id",
-                _ if actor_str.starts_with("i-") => "host.entity.id",
-                _ => "entity.id",
-            }
-        };
-        let value = if field == "user.entity.id" {
-            user_entity
-        } else {
-            actor.clone()
-        };
+        let field =
+            if user_type == Some("AWSService") || actor_str.contains("/AWSServiceRoleFor") || actor_str.contains("/aws-service-role/") {
+                "service.entity.id"
+            } else if matches!(user_type, Some("IAMUser" | "Root" | "AssumedRole")) {
+                "user.entity.id"
+            } else {
+                match arn_resource_type(&actor_str).filter(|_| actor_str.starts_with("arn:")) {
+                    Some((_, "user" | "role" | "assumed-role" | "federated-user")) => "user.entity.id",
+                    Some((_, "instance")) => "host.entity.id",
+                    _ if actor_str.starts_with("i-") => "host.entity.id",
+                    _ => "entity.id",
+                }
+            };
+        let value = if field == "user.entity.id" { user_entity } else { actor.clone() };
         out.push((field, vec![value]));
     }
     out.push(("related.entity", list(&related)));

@@ -11,50 +11,22 @@ const UI: &str = "aws.cloudtrail.user_identity";
 
 /// The identity processors, from the `userIdentity.type` rename to `signInSessionArn`.
 pub fn run(c: &mut Ctx) -> Step {
-    c.rename(
-        "json.userIdentity.type",
-        "aws.cloudtrail.user_identity.type",
-        "rename_user_identity_type_122d0a3c",
-    )?;
+    c.rename("json.userIdentity.type", "aws.cloudtrail.user_identity.type", "rename_user_identity_type_122d0a3c")?;
     if c.get("json.userIdentity").is_some() {
         let step = service_actor(c);
         c.handled(step);
     }
-    c.copy(
-        "service.name",
-        "_tmp.service_name",
-        "set_service_name_aws_service_actor_1408990a",
-    )?;
+    c.copy("service.name", "_tmp.service_name", "set_service_name_aws_service_actor_1408990a")?;
     let human = c.get("_tmp.service_name").is_none();
     if human {
-        c.rename(
-            "json.userIdentity.userName",
-            "user.name",
-            "rename_user_identity_user_name_iam_user_c30a296d",
-        )?;
-        c.rename(
-            "json.userIdentity.principalId",
-            "user.id",
-            "rename_user_identity_principal_id_1f790b6f",
-        )?;
+        c.rename("json.userIdentity.userName", "user.name", "rename_user_identity_user_name_iam_user_c30a296d")?;
+        c.rename("json.userIdentity.principalId", "user.id", "rename_user_identity_principal_id_1f790b6f")?;
     }
-    c.rename(
-        "json.userIdentity.arn",
-        "aws.cloudtrail.user_identity.arn",
-        "rename_arn",
-    )?;
+    c.rename("json.userIdentity.arn", "aws.cloudtrail.user_identity.arn", "rename_arn")?;
     if c.get("cloud.account.id").is_none() {
-        c.rename(
-            "json.userIdentity.accountId",
-            "cloud.account.id",
-            "rename_account_id",
-        )?;
+        c.rename("json.userIdentity.accountId", "cloud.account.id", "rename_account_id")?;
     }
-    c.rename(
-        "json.userIdentity.accessKeyId",
-        "aws.cloudtrail.user_identity.access_key_id",
-        "rename_access_key_id",
-    )?;
+    c.rename("json.userIdentity.accessKeyId", "aws.cloudtrail.user_identity.access_key_id", "rename_access_key_id")?;
     c.rename(
         "json.userIdentity.sessionContext.attributes.mfaAuthenticated",
         "aws.cloudtrail.user_identity.session_context.mfa_authenticated",
@@ -88,86 +60,39 @@ pub fn run(c: &mut Ctx) -> Step {
         "rename_issuer_principal_id",
     )?;
     session_name(c, kind.as_ref())?;
-    c.copy(
-        "aws.cloudtrail.user_identity.on_behalf_of.user_id",
-        "json.userIdentity.onBehalfOf.userId",
-        "set_on_behalf_of",
-    )?;
+    c.copy("aws.cloudtrail.user_identity.on_behalf_of.user_id", "json.userIdentity.onBehalfOf.userId", "set_on_behalf_of")?;
     c.rename(
         "json.userIdentity.onBehalfOf.identityStoreArn",
         "aws.cloudtrail.user_identity.on_behalf_of.identity_store_arn",
         "rename_isa",
     )?;
     if eq_str(kind.as_ref(), "IdentityCenterUser") && c.get("user.id").is_none() {
-        c.rename(
-            "json.userIdentity.onBehalfOf.userId",
-            "user.id",
-            "rename_user_id_identity_center_user_a2cfa5f2",
-        )?;
+        c.rename("json.userIdentity.onBehalfOf.userId", "user.id", "rename_user_id_identity_center_user_a2cfa5f2")?;
     }
     for (from, to) in [
-        (
-            "sessionContext.sessionIssuer.arn",
-            "session_context.session_issuer.arn",
-        ),
-        (
-            "sessionContext.sessionIssuer.accountId",
-            "session_context.session_issuer.account_id",
-        ),
+        ("sessionContext.sessionIssuer.arn", "session_context.session_issuer.arn"),
+        ("sessionContext.sessionIssuer.accountId", "session_context.session_issuer.account_id"),
     ] {
-        c.rename(
-            &format!("json.userIdentity.{from}"),
-            &format!("{UI}.{to}"),
-            "rename_issuer",
-        )?;
+        c.rename(&format!("json.userIdentity.{from}"), &format!("{UI}.{to}"), "rename_issuer")?;
     }
-    c.rename(
-        "json.sessionCredentialFromConsole",
-        "aws.cloudtrail.session_credential_from_console",
-        "rename_scfc",
-    )?;
+    c.rename("json.sessionCredentialFromConsole", "aws.cloudtrail.session_credential_from_console", "rename_scfc")?;
     for (from, to) in [
         ("invokedBy", "invoked_by"),
-        (
-            "invokedByDelegate.accountId",
-            "invoked_by_delegate.account_id",
-        ),
+        ("invokedByDelegate.accountId", "invoked_by_delegate.account_id"),
         ("credentialId", "credential_id"),
         ("identityProvider", "identity_provider"),
         ("inScopeOf.issuerType", "in_scope_of.issuer_type"),
-        (
-            "inScopeOf.credentialsIssuedTo",
-            "in_scope_of.credentials_issued_to",
-        ),
+        ("inScopeOf.credentialsIssuedTo", "in_scope_of.credentials_issued_to"),
         ("inScopeOf.sourceArn", "in_scope_of.source_arn"),
         ("inScopeOf.sourceAccount", "in_scope_of.source_account"),
-        (
-            "sessionContext.ec2RoleDelivery",
-            "session_context.ec2_role_delivery",
-        ),
-        (
-            "sessionContext.sourceIdentity",
-            "session_context.source_identity",
-        ),
-        (
-            "sessionContext.webIdFederationData.federatedProvider",
-            "session_context.web_id_federation_data.federated_provider",
-        ),
-        (
-            "sessionContext.webIdFederationData.attributes",
-            "session_context.web_id_federation_data.attributes",
-        ),
+        ("sessionContext.ec2RoleDelivery", "session_context.ec2_role_delivery"),
+        ("sessionContext.sourceIdentity", "session_context.source_identity"),
+        ("sessionContext.webIdFederationData.federatedProvider", "session_context.web_id_federation_data.federated_provider"),
+        ("sessionContext.webIdFederationData.attributes", "session_context.web_id_federation_data.attributes"),
         ("sessionContext.assumedRoot", "session_context.assumed_root"),
-        (
-            "sessionContext.signInSessionArn",
-            "session_context.sign_in_session_arn",
-        ),
+        ("sessionContext.signInSessionArn", "session_context.sign_in_session_arn"),
     ] {
-        c.rename(
-            &format!("json.userIdentity.{from}"),
-            &format!("{UI}.{to}"),
-            "rename_user_identity",
-        )?;
+        c.rename(&format!("json.userIdentity.{from}"), &format!("{UI}.{to}"), "rename_user_identity")?;
     }
     Ok(())
 }
@@ -184,17 +109,8 @@ pub fn date(c: &mut Ctx, from: &str, to: &str, basic: bool, tag: &'static str) {
         _ => None,
     };
     let result = match parsed {
-        Some(ts) => c
-            .set(to, Value::String(ts), tag)
-            .map_err(|f| Fail { kind: "date", ..f }),
-        None => Err(Fail::new(
-            "date",
-            tag,
-            format!(
-                "unable to parse date [{}]",
-                crate::ecs::javamap::to_java_string(&value)
-            ),
-        )),
+        Some(ts) => c.set(to, Value::String(ts), tag).map_err(|f| Fail { kind: "date", ..f }),
+        None => Err(Fail::new("date", tag, format!("unable to parse date [{}]", crate::ecs::javamap::to_java_string(&value)))),
     };
     if let Err(f) = result {
         c.remove(from);
@@ -212,10 +128,7 @@ fn service_actor(c: &mut Ctx) -> Step {
             Some(o) => Err(Fail::new(
                 "script",
                 SERVICE_TAG,
-                format!(
-                    "class_cast_exception: Cannot cast {} to java.lang.String",
-                    crate::ecs::path::java_type(o)
-                ),
+                format!("class_cast_exception: Cannot cast {} to java.lang.String", crate::ecs::path::java_type(o)),
             )),
         }
     };
@@ -224,14 +137,7 @@ fn service_actor(c: &mut Ctx) -> Step {
     let member = |key: &str| -> Result<Option<&Value>, Fail> {
         match &identity {
             Value::Object(m) => Ok(m.get(key)),
-            o => Err(Fail::new(
-                "script",
-                SERVICE_TAG,
-                format!(
-                    "dynamic getter [{}, {key}] not found",
-                    crate::ecs::path::java_type(o)
-                ),
-            )),
+            o => Err(Fail::new("script", SERVICE_TAG, format!("dynamic getter [{}, {key}] not found", crate::ecs::path::java_type(o)))),
         }
     };
     let invoked_by = cast(member("invokedBy")?)?;
@@ -247,10 +153,7 @@ fn service_actor(c: &mut Ctx) -> Step {
                 return Err(Fail::new(
                     "script",
                     SERVICE_TAG,
-                    format!(
-                        "dynamic getter [{}, sessionIssuer] not found",
-                        crate::ecs::path::java_type(o)
-                    ),
+                    format!("dynamic getter [{}, sessionIssuer] not found", crate::ecs::path::java_type(o)),
                 ));
             }
         };
@@ -261,10 +164,7 @@ fn service_actor(c: &mut Ctx) -> Step {
                 return Err(Fail::new(
                     "script",
                     SERVICE_TAG,
-                    format!(
-                        "dynamic getter [{}, arn] not found",
-                        crate::ecs::path::java_type(o)
-                    ),
+                    format!("dynamic getter [{}, arn] not found", crate::ecs::path::java_type(o)),
                 ));
             }
         };
@@ -278,11 +178,7 @@ fn service_actor(c: &mut Ctx) -> Step {
         }
     }
     if let Some(s) = service.filter(|s| !s.is_empty()) {
-        c.set("_tmp.service_name", Value::String(s), SERVICE_TAG)
-            .map_err(|f| Fail {
-                kind: "script",
-                ..f
-            })?;
+        c.set("_tmp.service_name", Value::String(s), SERVICE_TAG).map_err(|f| Fail { kind: "script", ..f })?;
     }
     Ok(())
 }
@@ -290,63 +186,32 @@ fn service_actor(c: &mut Ctx) -> Step {
 /// Session name of an assumed-role/federated/Identity Center ARN → `related.user` (+ e-mail prefix).
 fn session_name(c: &mut Ctx, kind: Option<&Value>) -> Step {
     let tag = "extract_session_name_from_arn";
-    let typed = ["AssumedRole", "FederatedUser", "IdentityCenterUser"]
-        .iter()
-        .any(|t| eq_str(kind, t));
+    let typed = ["AssumedRole", "FederatedUser", "IdentityCenterUser"].iter().any(|t| eq_str(kind, t));
     if typed {
         match c.get("aws.cloudtrail.user_identity.arn") {
             None => {}
-            Some(Value::String(arn)) if arn.contains(":sts:") && arn.contains('/') => {
-                match grok_session(arn) {
-                    Some(name) => c.set("_tmp.session_name", Value::String(name), tag)?,
-                    None => c.record(&Fail::new(
-                        "grok",
-                        tag,
-                        "Provided Grok expressions do not match field value",
-                    )),
-                }
-            }
+            Some(Value::String(arn)) if arn.contains(":sts:") && arn.contains('/') => match grok_session(arn) {
+                Some(name) => c.set("_tmp.session_name", Value::String(name), tag)?,
+                None => c.record(&Fail::new("grok", tag, "Provided Grok expressions do not match field value")),
+            },
             Some(Value::String(_)) => {}
             Some(o) => {
-                return Err(Fail::new(
-                    "grok",
-                    tag,
-                    format!(
-                        "dynamic method [{}, contains/1] not found",
-                        crate::ecs::path::java_type(o)
-                    ),
-                ));
+                return Err(Fail::new("grok", tag, format!("dynamic method [{}, contains/1] not found", crate::ecs::path::java_type(o))));
             }
         }
     }
     if c.get("_tmp.session_name").is_some() {
-        c.append_render(
-            "related.user",
-            "_tmp.session_name",
-            "append_related_user_session_name_ad00fb8e",
-        )?;
+        c.append_render("related.user", "_tmp.session_name", "append_related_user_session_name_ad00fb8e")?;
         if let Some(name) = c.get_str("_tmp.session_name").map(str::to_string)
             && let Some((prefix, _)) = name.split_once('@')
         {
-            c.set(
-                "_tmp.session_name_prefix",
-                Value::String(prefix.to_string()),
-                "extract_session_name_email_prefix_453956b3",
-            )?;
+            c.set("_tmp.session_name_prefix", Value::String(prefix.to_string()), "extract_session_name_email_prefix_453956b3")?;
         }
     }
     if c.get("_tmp.session_name_prefix").is_some() {
-        c.append_render(
-            "related.user",
-            "_tmp.session_name_prefix",
-            "append_related_user_session_name_prefix_b21bdeb0",
-        )?;
+        c.append_render("related.user", "_tmp.session_name_prefix", "append_related_user_session_name_prefix_b21bdeb0")?;
         if c.get("user.email").is_none() {
-            c.copy(
-                "user.email",
-                "_tmp.session_name",
-                "set_user_email_from_session_name_39bbd1e6",
-            )?;
+            c.copy("user.email", "_tmp.session_name", "set_user_email_from_session_name_39bbd1e6")?;
         }
     }
     Ok(())
@@ -356,11 +221,7 @@ fn session_name(c: &mut Ctx, kind: Option<&Value>) -> Step {
 fn grok_session(arn: &str) -> Option<String> {
     let rest = arn.strip_prefix("arn:")?;
     let (partition, rest) = rest.split_once(':')?;
-    if partition.is_empty()
-        || !partition
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-    {
+    if partition.is_empty() || !partition.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
         return None;
     }
     let rest = rest.strip_prefix("sts:")?;
@@ -382,14 +243,7 @@ pub fn user_fields(c: &mut Ctx) -> Step {
             }
             Some(Value::String(_)) => {}
             Some(o) => {
-                return Err(Fail::new(
-                    "set",
-                    tag,
-                    format!(
-                        "dynamic method [{}, indexOf/1] not found",
-                        crate::ecs::path::java_type(o)
-                    ),
-                ));
+                return Err(Fail::new("set", tag, format!("dynamic method [{}, indexOf/1] not found", crate::ecs::path::java_type(o))));
             }
         }
     }
@@ -397,10 +251,7 @@ pub fn user_fields(c: &mut Ctx) -> Step {
         ("user.id", "append_related_user_3b2f7fde"),
         ("user.name", "append_related_user_3b423052"),
         ("user.changes.name", "append_related_user_25fd8c1b"),
-        (
-            "aws.cloudtrail.user_identity.on_behalf_of.user_id",
-            "append_related_user_on_behalf_of_user_id",
-        ),
+        ("aws.cloudtrail.user_identity.on_behalf_of.user_id", "append_related_user_on_behalf_of_user_id"),
     ] {
         if c.get(path).is_some() {
             c.append_render("related.user", path, tag)?;

@@ -7,8 +7,7 @@ use serde_json::Value;
 
 /// Java `String.hashCode` (31·h + UTF-16 unit, wrapping int32).
 pub fn string_hash(s: &str) -> i32 {
-    s.encode_utf16()
-        .fold(0i32, |h, u| h.wrapping_mul(31).wrapping_add(i32::from(u)))
+    s.encode_utf16().fold(0i32, |h, u| h.wrapping_mul(31).wrapping_add(i32::from(u)))
 }
 
 /// The table size a default `HashMap` has after `inserted` distinct insertions.
@@ -30,10 +29,7 @@ pub fn bucket(key: &str, cap: usize) -> usize {
 /// `inserted` distinct insertions (removals never shrink the table).
 pub fn hashmap_order<T>(entries: Vec<(String, T)>, inserted: usize) -> Vec<(String, T)> {
     let cap = capacity_for(inserted);
-    let mut keyed: Vec<(usize, (String, T))> = entries
-        .into_iter()
-        .map(|e| (bucket(&e.0, cap), e))
-        .collect();
+    let mut keyed: Vec<(usize, (String, T))> = entries.into_iter().map(|e| (bucket(&e.0, cap), e)).collect();
     keyed.sort_by_key(|(b, _)| *b); // stable: a bucket keeps insertion order
     keyed.into_iter().map(|(_, e)| e).collect()
 }
@@ -44,18 +40,10 @@ pub fn java_double(f: f64) -> String {
         return "NaN".into();
     }
     if f.is_infinite() {
-        return if f > 0.0 {
-            "Infinity".into()
-        } else {
-            "-Infinity".into()
-        };
+        return if f > 0.0 { "Infinity".into() } else { "-Infinity".into() };
     }
     if f == 0.0 {
-        return if f.is_sign_negative() {
-            "-0.0".into()
-        } else {
-            "0.0".into()
-        };
+        return if f.is_sign_negative() { "-0.0".into() } else { "0.0".into() };
     }
     let abs = f.abs();
     if (1e-3..1e7).contains(&abs) {
@@ -64,11 +52,7 @@ pub fn java_double(f: f64) -> String {
     } else {
         let s = format!("{f:e}");
         let (mant, exp) = s.split_once('e').unwrap_or((&s, "0"));
-        let mant = if mant.contains('.') {
-            mant.to_string()
-        } else {
-            format!("{mant}.0")
-        };
+        let mant = if mant.contains('.') { mant.to_string() } else { format!("{mant}.0") };
         format!("{mant}E{exp}")
     }
 }
@@ -122,11 +106,7 @@ fn write(v: &Value, out: &mut String, filter: Option<crate::ecs::clean::Pass>) {
             out.push(']');
         }
         Value::Object(map) => {
-            let entries: Vec<(String, &Value)> = map
-                .iter()
-                .filter(|(_, x)| keep(x))
-                .map(|(k, x)| (k.clone(), x))
-                .collect();
+            let entries: Vec<(String, &Value)> = map.iter().filter(|(_, x)| keep(x)).map(|(k, x)| (k.clone(), x)).collect();
             out.push('{');
             for (i, (k, x)) in hashmap_order(entries, map.len()).into_iter().enumerate() {
                 if i > 0 {

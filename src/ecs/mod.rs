@@ -69,13 +69,7 @@ pub struct MapOptions {
 impl Default for MapOptions {
     /// `retain: all`, entity mapping on, no `event.original`, no shipper timestamp, data-stream fields on.
     fn default() -> Self {
-        MapOptions {
-            retain: Retain::All,
-            preserve_original: false,
-            actor_target_mapping: true,
-            timestamp: None,
-            data_stream: true,
-        }
+        MapOptions { retain: Retain::All, preserve_original: false, actor_target_mapping: true, timestamp: None, data_stream: true }
     }
 }
 

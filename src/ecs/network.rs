@@ -20,36 +20,20 @@ pub fn as_ip(v: &Value) -> Option<String> {
 /// `sourceIPAddress` → `source.address`, `source.ip`; `userAgent` → `user_agent.original`.
 pub fn source(c: &mut Ctx) -> Step {
     if c.get("source.address").is_none() {
-        c.rename(
-            "json.sourceIPAddress",
-            "source.address",
-            "rename_json_sourceIPAddress_to_source_address_03dee86f",
-        )?;
+        c.rename("json.sourceIPAddress", "source.address", "rename_json_sourceIPAddress_to_source_address_03dee86f")?;
     }
     if let Some(ip) = c.get("source.address").and_then(as_ip) {
-        c.set(
-            "source.ip",
-            Value::String(ip),
-            "convert_source_address_to_source_ip",
-        )?;
+        c.set("source.ip", Value::String(ip), "convert_source_address_to_source_ip")?;
     }
     let tag = "user_agent_json_userAgent_to_user_agent_12c778f0";
     match c.get("json.userAgent").cloned() {
         None => {}
-        Some(Value::String(ua)) => c
-            .set("user_agent.original", Value::String(ua), tag)
-            .map_err(|f| Fail {
-                kind: "user_agent",
-                ..f
-            })?,
+        Some(Value::String(ua)) => c.set("user_agent.original", Value::String(ua), tag).map_err(|f| Fail { kind: "user_agent", ..f })?,
         Some(other) => {
             return Err(Fail::new(
                 "user_agent",
                 tag,
-                format!(
-                    "field [json.userAgent] of type [{}] cannot be cast to [java.lang.String]",
-                    crate::ecs::path::java_type(&other)
-                ),
+                format!("field [json.userAgent] of type [{}] cannot be cast to [java.lang.String]", crate::ecs::path::java_type(&other)),
             ));
         }
     }
@@ -58,55 +42,25 @@ pub fn source(c: &mut Ctx) -> Step {
 
 /// `tlsDetails` → `tls.*` (`TLSv1.3` → protocol `tls`, version `1.3`; placeholder dropped).
 pub fn tls(c: &mut Ctx) -> Step {
-    if c.nav(
-        "json.tlsDetails.tlsVersion",
-        "remove_json_tlsDetails_d5e86911",
-    )?
-    .and_then(Value::as_str)
-        == Some("tlsVersion")
-    {
+    if c.nav("json.tlsDetails.tlsVersion", "remove_json_tlsDetails_d5e86911")?.and_then(Value::as_str) == Some("tlsVersion") {
         c.remove("json.tlsDetails");
     }
     let tag = "dissect_json_tlsDetails_tlsVersion_7a65d5ad";
     if let Some(version) = c.get("json.tlsDetails.tlsVersion").cloned() {
         match version.as_str().and_then(|s| s.split_once('v')) {
             Some((protocol, number)) => {
-                c.set(
-                    "tls.version_protocol",
-                    Value::String(protocol.to_string()),
-                    tag,
-                )?;
+                c.set("tls.version_protocol", Value::String(protocol.to_string()), tag)?;
                 c.set("tls.version", Value::String(number.to_string()), tag)?;
             }
-            None => c.rename(
-                "json.tlsDetails.tlsVersion",
-                "tls.version",
-                "rename_json_tlsDetails_tlsVersion_to_tls_version_f271a1f0",
-            )?,
+            None => c.rename("json.tlsDetails.tlsVersion", "tls.version", "rename_json_tlsDetails_tlsVersion_to_tls_version_f271a1f0")?,
         }
     }
     if let Some(Value::String(p)) = c.get("tls.version_protocol").cloned() {
-        c.set(
-            "tls.version_protocol",
-            Value::String(p.to_lowercase()),
-            "lowercase_tls_version_protocol_b840a1f9",
-        )?;
+        c.set("tls.version_protocol", Value::String(p.to_lowercase()), "lowercase_tls_version_protocol_b840a1f9")?;
     }
-    c.rename(
-        "json.tlsDetails.cipherSuite",
-        "tls.cipher",
-        "rename_json_tlsDetails_cipherSuite_to_tls_cipher_01d89d76",
-    )?;
-    c.rename(
-        "json.tlsDetails.clientProvidedHostHeader",
-        "tls.client.server_name",
-        "rename_tls_server_name",
-    )?;
-    c.rename(
-        "json.tlsDetails.keyExchange",
-        "aws.cloudtrail.tls_details.key_exchange",
-        "rename_tls_key_exchange",
-    )?;
+    c.rename("json.tlsDetails.cipherSuite", "tls.cipher", "rename_json_tlsDetails_cipherSuite_to_tls_cipher_01d89d76")?;
+    c.rename("json.tlsDetails.clientProvidedHostHeader", "tls.client.server_name", "rename_tls_server_name")?;
+    c.rename("json.tlsDetails.keyExchange", "aws.cloudtrail.tls_details.key_exchange", "rename_tls_key_exchange")?;
     Ok(())
 }
 
@@ -114,14 +68,7 @@ fn str_cond<'a>(v: Option<&'a Value>, tag: &'static str) -> Result<Option<&'a st
     match v {
         None => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
-        Some(o) => Err(Fail::new(
-            "append",
-            tag,
-            format!(
-                "dynamic method [{}, endsWith/1] not found",
-                crate::ecs::path::java_type(o)
-            ),
-        )),
+        Some(o) => Err(Fail::new("append", tag, format!("dynamic method [{}, endsWith/1] not found", crate::ecs::path::java_type(o)))),
     }
 }
 
@@ -130,21 +77,12 @@ pub fn related(c: &mut Ctx) -> Step {
     if c.get("source.ip").is_some() {
         c.append_render("related.ip", "source.ip", "append_related_ip_source_ip")?;
     }
-    if let Some(v) = c.nav(
-        "json.serviceEventDetails.sourceIpAddress",
-        "convert_json_serviceEventDetails_sourceIpAddress_to_tmp_service_event_ip",
-    )? && let Some(ip) = as_ip(v)
+    if let Some(v) =
+        c.nav("json.serviceEventDetails.sourceIpAddress", "convert_json_serviceEventDetails_sourceIpAddress_to_tmp_service_event_ip")?
+        && let Some(ip) = as_ip(v)
     {
-        c.set(
-            "_tmp.service_event_ip",
-            Value::String(ip),
-            "convert_service_event_ip",
-        )?;
-        c.append_render(
-            "related.ip",
-            "_tmp.service_event_ip",
-            "append_related_ip_service_event_source_ip",
-        )?;
+        c.set("_tmp.service_event_ip", Value::String(ip), "convert_service_event_ip")?;
+        c.append_render("related.ip", "_tmp.service_event_ip", "append_related_ip_service_event_source_ip")?;
     }
     let tag = "append_related_hosts_tls_client_server_name";
     if let Some(name) = str_cond(c.get("tls.client.server_name"), tag)?
@@ -232,9 +170,5 @@ fn instance_hosts(c: &mut Ctx) {
             hosts.push(h);
         }
     }
-    let _ = c.set(
-        "related.hosts",
-        Value::Array(hosts),
-        "script_append_related_hosts_instance_ids",
-    );
+    let _ = c.set("related.hosts", Value::Array(hosts), "script_append_related_hosts_instance_ids");
 }

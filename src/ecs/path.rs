@@ -27,10 +27,7 @@ pub fn nav<'a>(root: &'a Map<String, Value>, path: &str) -> Result<Option<&'a Va
                 None | Some(Value::Null) => return Ok(None),
                 Some(Value::Object(m)) => m,
                 Some(other) => {
-                    return Err(format!(
-                        "dynamic getter [{}, {p}] not found",
-                        java_type(other)
-                    ));
+                    return Err(format!("dynamic getter [{}, {p}] not found", java_type(other)));
                 }
             }
         };
@@ -78,16 +75,11 @@ pub fn set(root: &mut Map<String, Value>, path: &str, value: Value) -> Result<()
     let mut cur = root;
     if let Some(parents) = parents {
         for p in parents.split('.') {
-            let next = cur
-                .entry(p.to_string())
-                .or_insert_with(|| Value::Object(Map::new()));
+            let next = cur.entry(p.to_string()).or_insert_with(|| Value::Object(Map::new()));
             cur = match next {
                 Value::Object(m) => m,
                 other => {
-                    return Err(format!(
-                        "cannot set [{leaf}] with parent object of type [{}] as part of path [{path}]",
-                        java_type(other)
-                    ));
+                    return Err(format!("cannot set [{leaf}] with parent object of type [{}] as part of path [{path}]", java_type(other)));
                 }
             };
         }
@@ -97,12 +89,7 @@ pub fn set(root: &mut Map<String, Value>, path: &str, value: Value) -> Result<()
 }
 
 /// `append` processor: turns the field into a list and adds `value` (unless a duplicate).
-pub fn append(
-    root: &mut Map<String, Value>,
-    path: &str,
-    value: Value,
-    allow_duplicates: bool,
-) -> Result<(), String> {
+pub fn append(root: &mut Map<String, Value>, path: &str, value: Value, allow_duplicates: bool) -> Result<(), String> {
     let list = match remove(root, path) {
         None => Vec::new(),
         Some(Value::Array(items)) => items,
@@ -116,12 +103,7 @@ pub fn append(
 }
 
 /// `rename` processor. `Ok(false)` when the source is missing.
-pub fn rename(
-    root: &mut Map<String, Value>,
-    from: &str,
-    to: &str,
-    override_: bool,
-) -> Result<bool, String> {
+pub fn rename(root: &mut Map<String, Value>, from: &str, to: &str, override_: bool) -> Result<bool, String> {
     if get(root, from).is_none() {
         return Ok(false);
     }

@@ -30,10 +30,7 @@ pub fn strings(c: &mut Ctx, raw: &Map<String, Value>, retain: Retain) -> Step {
         let Some(value) = c.get(&format!("json.{json_key}")).cloned() else {
             continue;
         };
-        let text = raw
-            .get(*json_key)
-            .and_then(to_java_string_cleaned)
-            .unwrap_or_else(|| to_java_string(&value));
+        let text = raw.get(*json_key).and_then(to_java_string_cleaned).unwrap_or_else(|| to_java_string(&value));
         let long = text.encode_utf16().count() >= 32766;
         c.set(&format!("aws.cloudtrail.{out}"), Value::String(text), tag)?;
         if keep && !long {
@@ -72,10 +69,7 @@ pub fn resources(c: &mut Ctx) -> Step {
         }
     }
     let n = unique.len();
-    let ordered: Vec<Value> = hashmap_order(unique, n)
-        .into_iter()
-        .map(|(_, v)| v)
-        .collect();
+    let ordered: Vec<Value> = hashmap_order(unique, n).into_iter().map(|(_, v)| v).collect();
     c.set("aws.cloudtrail.resources", Value::Array(ordered), tag)
 }
 
@@ -94,15 +88,7 @@ pub fn console_login(c: &mut Ctx) -> Step {
         aed.insert("mfa_used".into(), Value::Bool(not_no(v)));
     }
     if !aed.is_empty() {
-        c.set(
-            "aws.cloudtrail.console_login.additional_eventdata",
-            Value::Object(aed),
-            tag,
-        )
-        .map_err(|f| Fail {
-            kind: "script",
-            ..f
-        })?;
+        c.set("aws.cloudtrail.console_login.additional_eventdata", Value::Object(aed), tag).map_err(|f| Fail { kind: "script", ..f })?;
     }
     Ok(())
 }
@@ -129,8 +115,7 @@ pub fn retain(c: &mut Ctx, retain: Retain) -> Step {
         let mut kept = Map::new();
         for f in REQUIRED_FLATTENED {
             if let Some(v) = crate::ecs::path::get(&flat, f).filter(|v| !v.is_null()) {
-                crate::ecs::path::set(&mut kept, f, v.clone())
-                    .map_err(|m| Fail::new("script", tag, m))?;
+                crate::ecs::path::set(&mut kept, f, v.clone()).map_err(|m| Fail::new("script", tag, m))?;
             }
         }
         for f in ["digest", "insight_details"] {

@@ -43,9 +43,7 @@ pub fn enrich(c: &mut C<'_, '_>, source: &str, name: Option<&str>) -> R {
                 c.target("json.requestParameters.configurationRecorderName")?;
             }
         }
-        "ec2-instance-connect.amazonaws.com"
-            if is(&["SendSSHPublicKey", "SendSerialConsoleSSHPublicKey"]) =>
-        {
+        "ec2-instance-connect.amazonaws.com" if is(&["SendSSHPublicKey", "SendSerialConsoleSSHPublicKey"]) => {
             c.target("json.requestParameters.instanceId")?;
         }
         "ec2.amazonaws.com" => ec2(c, n)?,
@@ -58,10 +56,7 @@ pub fn enrich(c: &mut C<'_, '_>, source: &str, name: Option<&str>) -> R {
         }
         "events.amazonaws.com" if n == "DeleteRule" => c.target("json.requestParameters.name")?,
         "guardduty.amazonaws.com" => {
-            c.related(&[
-                "json.requestParameters.detectorId",
-                "json.responseElements.detectorId",
-            ])?;
+            c.related(&["json.requestParameters.detectorId", "json.responseElements.detectorId"])?;
             if n == "CreateDetector" {
                 c.target("json.responseElements.detectorId")?;
             } else if n == "DeleteDetector" {
@@ -87,17 +82,9 @@ pub fn enrich(c: &mut C<'_, '_>, source: &str, name: Option<&str>) -> R {
                 "json.responseElements.functionName",
                 "json.responseElements.role",
             ])?;
-            let groups: Vec<Option<&Value>> = c
-                .list("json.responseElements.vpcConfig.securityGroupIds")?
-                .iter()
-                .map(Some)
-                .collect();
+            let groups: Vec<Option<&Value>> = c.list("json.responseElements.vpcConfig.securityGroupIds")?.iter().map(Some).collect();
             c.related_values(&groups)?;
-            let subnets: Vec<Option<&Value>> = c
-                .list("json.responseElements.vpcConfig.subnetIds")?
-                .iter()
-                .map(Some)
-                .collect();
+            let subnets: Vec<Option<&Value>> = c.list("json.responseElements.vpcConfig.subnetIds")?.iter().map(Some).collect();
             c.related_values(&subnets)?;
             if n.contains("AddPermission") && name.is_some() {
                 c.target("json.requestParameters.functionName")?;
@@ -112,13 +99,9 @@ pub fn enrich(c: &mut C<'_, '_>, source: &str, name: Option<&str>) -> R {
                 c.target("json.requestParameters.logStreamName")?;
             }
         }
-        "monitoring.amazonaws.com" if n == "DeleteAlarms" => {
-            c.target_strings("json.requestParameters.alarmNames")?
-        }
+        "monitoring.amazonaws.com" if n == "DeleteAlarms" => c.target_strings("json.requestParameters.alarmNames")?,
         "rds.amazonaws.com" => rds(c, n)?,
-        "rolesanywhere.amazonaws.com" if n == "CreateTrustAnchor" => {
-            c.target("json.responseElements.trustAnchor.trustAnchorArn")?
-        }
+        "rolesanywhere.amazonaws.com" if n == "CreateTrustAnchor" => c.target("json.responseElements.trustAnchor.trustAnchorArn")?,
         "route53resolver.amazonaws.com" if n == "DeleteResolverQueryLogConfig" => {
             c.target("json.responseElements.resolverQueryLogConfig.arn")?
         }
@@ -139,9 +122,7 @@ pub fn enrich(c: &mut C<'_, '_>, source: &str, name: Option<&str>) -> R {
                 c.target_resources()?;
             } else if n == "PutBucketReplication" {
                 c.target_resources()?;
-                c.target(
-                    "json.requestParameters.ReplicationConfiguration.Rule.Destination.Bucket",
-                )?;
+                c.target("json.requestParameters.ReplicationConfiguration.Rule.Destination.Bucket")?;
             } else if n == "ListBuckets" {
                 c.target("json.recipientAccountId")?;
             }
@@ -167,9 +148,7 @@ pub fn enrich(c: &mut C<'_, '_>, source: &str, name: Option<&str>) -> R {
             if n == "AssumeRole" {
                 match c.get("json.userIdentity.type").and_then(Value::as_str) {
                     Some("AWSService") => c.set_actor("json.userIdentity.invokedBy"),
-                    Some("AssumedRole") => {
-                        c.set_actor("json.userIdentity.sessionContext.sessionIssuer.arn")
-                    }
+                    Some("AssumedRole") => c.set_actor("json.userIdentity.sessionContext.sessionIssuer.arn"),
                     _ => c.set_actor("json.userIdentity.arn"),
                 }
                 c.target("json.requestParameters.roleArn")?;
@@ -192,9 +171,7 @@ pub fn enrich(c: &mut C<'_, '_>, source: &str, name: Option<&str>) -> R {
             }
         }
         "bedrock.amazonaws.com" if n == "Converse" => c.target("json.requestParameters.modelId")?,
-        "elasticloadbalancing.amazonaws.com" if n == "DescribeLoadBalancers" => {
-            c.target("json.recipientAccountId")?
-        }
+        "elasticloadbalancing.amazonaws.com" if n == "DescribeLoadBalancers" => c.target("json.recipientAccountId")?,
         "dynamodb.amazonaws.com" if n == "ListTables" => c.target("json.recipientAccountId")?,
         _ => {}
     }
@@ -220,11 +197,7 @@ fn ec2(c: &mut C<'_, '_>, n: &str) -> R {
     ])?;
     for i in c.list("json.responseElements.securityGroupRuleSet.items")? {
         let referenced = C::member_opt(C::member(i, "referencedGroupInfo")?, "groupId")?;
-        c.related_values(&[
-            C::member(i, "groupId")?,
-            referenced,
-            C::member(i, "securityGroupRuleId")?,
-        ])?;
+        c.related_values(&[C::member(i, "groupId")?, referenced, C::member(i, "securityGroupRuleId")?])?;
     }
     c.related_each("json.responseElements.groupSet.items", "groupId")?;
     c.related_each("json.requestParameters.groupSet.items", "groupId")?;
@@ -245,11 +218,7 @@ fn ec2(c: &mut C<'_, '_>, n: &str) -> R {
             return Err("dynamic method [stream/0] not found".into());
         };
         for net in items {
-            c.related_values(&[
-                C::member(net, "networkInterfaceId")?,
-                C::member(net, "vpcId")?,
-                C::member(net, "subnetId")?,
-            ])?;
+            c.related_values(&[C::member(net, "networkInterfaceId")?, C::member(net, "vpcId")?, C::member(net, "subnetId")?])?;
             let Some(groups) = C::member_opt(C::member(net, "groupSet")?, "items")? else {
                 continue;
             };
@@ -262,10 +231,7 @@ fn ec2(c: &mut C<'_, '_>, n: &str) -> R {
         }
     }
     for i in c.list("json.requestParameters.revokedSecurityGroupRuleSet.items")? {
-        c.related_values(&[
-            C::member(i, "securityGroupRuleId")?,
-            C::member(i, "groupId")?,
-        ])?;
+        c.related_values(&[C::member(i, "securityGroupRuleId")?, C::member(i, "groupId")?])?;
     }
     match n {
         "AuthorizeSecurityGroupIngress" | "AuthorizeSecurityGroupEgress" => {
@@ -274,10 +240,18 @@ fn ec2(c: &mut C<'_, '_>, n: &str) -> R {
                 c.target_values(&[C::member(f, "securityGroupRuleId")?])?;
             }
         }
-        "CreateTrafficMirrorFilter" => c.target("json.responseElements.CreateTrafficMirrorFilterResponse.trafficMirrorFilter.trafficMirrorFilterId")?,
-        "CreateTrafficMirrorFilterRule" => c.target("json.responseElements.CreateTrafficMirrorFilterRuleResponse.trafficMirrorFilterRule.trafficMirrorFilterRuleId")?,
-        "CreateTrafficMirrorSession" => c.target("json.responseElements.CreateTrafficMirrorSessionResponse.trafficMirrorSession.trafficMirrorSessionId")?,
-        "CreateTrafficMirrorTarget" => c.target("json.responseElements.CreateTrafficMirrorTargetResponse.trafficMirrorTarget.trafficMirrorTargetId")?,
+        "CreateTrafficMirrorFilter" => {
+            c.target("json.responseElements.CreateTrafficMirrorFilterResponse.trafficMirrorFilter.trafficMirrorFilterId")?
+        }
+        "CreateTrafficMirrorFilterRule" => {
+            c.target("json.responseElements.CreateTrafficMirrorFilterRuleResponse.trafficMirrorFilterRule.trafficMirrorFilterRuleId")?
+        }
+        "CreateTrafficMirrorSession" => {
+            c.target("json.responseElements.CreateTrafficMirrorSessionResponse.trafficMirrorSession.trafficMirrorSessionId")?
+        }
+        "CreateTrafficMirrorTarget" => {
+            c.target("json.responseElements.CreateTrafficMirrorTargetResponse.trafficMirrorTarget.trafficMirrorTargetId")?
+        }
         "DeleteFlowLogs" => c.target("json.requestParameters.DeleteFlowLogsRequest.FlowLogId.content")?,
         "DeleteNetworkAcl" => c.target("json.requestParameters.networkAclId")?,
         "DeleteNetworkAclEntry" => {
@@ -289,8 +263,12 @@ fn ec2(c: &mut C<'_, '_>, n: &str) -> R {
         "GetPasswordData" => c.target("json.requestParameters.instanceId")?,
         "ModifyImageAttribute" => c.target("json.requestParameters.imageId")?,
         "ModifySnapshotAttribute" => c.target("json.requestParameters.snapshotId")?,
-        "DescribeSecurityGroups" | "DescribeNetworkInterfaces" | "DescribeRegions" | "DescribeVpcs"
-        | "DescribeNetworkAcls" | "DescribeVolumes" => c.target("json.recipientAccountId")?,
+        "DescribeSecurityGroups"
+        | "DescribeNetworkInterfaces"
+        | "DescribeRegions"
+        | "DescribeVpcs"
+        | "DescribeNetworkAcls"
+        | "DescribeVolumes" => c.target("json.recipientAccountId")?,
         _ => {}
     }
     Ok(())
@@ -316,9 +294,7 @@ fn iam(c: &mut C<'_, '_>, n: &str) -> R {
     ])?;
     match n {
         "AttachGroupPolicy" => c.target("json.requestParameters.groupName")?,
-        "AttachRolePolicy" | "ListAttachedRolePolicies" | "UpdateAssumeRolePolicy" => {
-            c.target("json.requestParameters.roleName")?
-        }
+        "AttachRolePolicy" | "ListAttachedRolePolicies" | "UpdateAssumeRolePolicy" => c.target("json.requestParameters.roleName")?,
         "AttachUserPolicy" => {
             c.target("json.requestParameters.policyArn")?;
             c.target("json.requestParameters.userName")?;
@@ -346,27 +322,15 @@ fn rds(c: &mut C<'_, '_>, n: &str) -> R {
         "json.responseElements.dBSubnetGroup.vpcId",
         "json.responseElements.vpcSecurityGroups.vpcSecurityGroupId",
     ])?;
-    c.related_each(
-        "json.responseElements.dBSubnetGroup.subnets",
-        "subnetIdentifier",
-    )?;
-    c.related_each(
-        "json.responseElements.vpcSecurityGroups",
-        "vpcSecurityGroupId",
-    )?;
+    c.related_each("json.responseElements.dBSubnetGroup.subnets", "subnetIdentifier")?;
+    c.related_each("json.responseElements.vpcSecurityGroups", "vpcSecurityGroupId")?;
     match n {
-        "DeleteDBCluster" | "ModifyDBCluster" | "StopDBCluster" => {
-            c.target("json.responseElements.dBClusterArn")?
+        "DeleteDBCluster" | "ModifyDBCluster" | "StopDBCluster" => c.target("json.responseElements.dBClusterArn")?,
+        "DeleteDBInstance" | "ModifyDBInstance" | "RestoreDBInstanceFromDBSnapshot" | "RestoreDBInstanceFromS3" | "StopDBInstance" => {
+            c.target("json.responseElements.dBInstanceArn")?
         }
-        "DeleteDBInstance"
-        | "ModifyDBInstance"
-        | "RestoreDBInstanceFromDBSnapshot"
-        | "RestoreDBInstanceFromS3"
-        | "StopDBInstance" => c.target("json.responseElements.dBInstanceArn")?,
         "DeleteGlobalCluster" => c.target("json.responseElements.globalClusterArn")?,
-        "ModifyDBClusterSnapshotAttribute" => {
-            c.target("json.responseElements.dBClusterSnapshotIdentifier")?
-        }
+        "ModifyDBClusterSnapshotAttribute" => c.target("json.responseElements.dBClusterSnapshotIdentifier")?,
         "ModifyDBSnapshotAttribute" => c.target("json.responseElements.dBSnapshotIdentifier")?,
         "DescribeDBInstances" => c.target("json.recipientAccountId")?,
         _ => {}
@@ -376,18 +340,12 @@ fn rds(c: &mut C<'_, '_>, n: &str) -> R {
 
 fn ssm(c: &mut C<'_, '_>, n: &str) -> R {
     match n {
-        "GetParameter" | "GetParameters" | "CreateControlChannel" | "OpenControlChannel" => {
-            c.target_resources()?
-        }
+        "GetParameter" | "GetParameters" | "CreateControlChannel" | "OpenControlChannel" => c.target_resources()?,
         "StartSession" => c.target("json.requestParameters.target")?,
         "CreateDocument" => c.target("json.requestParameters.name")?,
         "TerminateSession" | "OpenDataChannel" => c.target("json.requestParameters.sessionId")?,
         "SendCommand" => {
-            let mut ids: Vec<Option<&Value>> = c
-                .list("json.requestParameters.instanceIds")?
-                .iter()
-                .map(Some)
-                .collect();
+            let mut ids: Vec<Option<&Value>> = c.list("json.requestParameters.instanceIds")?.iter().map(Some).collect();
             if ids.is_empty() {
                 for t in c.list("json.requestParameters.targets")? {
                     match C::member(t, "values")? {

@@ -32,12 +32,7 @@ pub const FAST_FIELDS: &[&str] = &[
 
 impl<'a> EcsView<'a> {
     pub fn new(raw: &'a Value, opts: &'a MapOptions) -> Self {
-        EcsView {
-            raw,
-            opts,
-            full: OnceCell::new(),
-            simple: well_formed(raw),
-        }
+        EcsView { raw, opts, full: OnceCell::new(), simple: well_formed(raw) }
     }
 
     /// The full ECS document (built on first use).
@@ -52,30 +47,19 @@ impl<'a> EcsView<'a> {
 
     /// The value of a fast field, or `None` when the full document must answer.
     fn fast(&self, field: &str) -> Option<Option<Value>> {
-        if matches!(
-            field,
-            "event.dataset" | "data_stream.dataset" | "event.module"
-        ) {
+        if matches!(field, "event.dataset" | "data_stream.dataset" | "event.module") {
             let value = match field {
                 "event.module" => "aws",
                 _ => "aws.cloudtrail",
             };
-            return Some(
-                self.opts
-                    .data_stream
-                    .then(|| Value::String(value.to_string())),
-            );
+            return Some(self.opts.data_stream.then(|| Value::String(value.to_string())));
         }
         if !self.simple {
             return None;
         }
         let raw = self.raw.as_object()?;
         // A string the first null-removal pass keeps (not "", "-" or "none").
-        let text = |k: &str| {
-            raw.get(k)
-                .and_then(Value::as_str)
-                .filter(|s| !matches!(*s, "" | "-" | "none"))
-        };
+        let text = |k: &str| raw.get(k).and_then(Value::as_str).filter(|s| !matches!(*s, "" | "-" | "none"));
         let s = |v: &str| Some(Value::String(v.to_string()));
         Some(match field {
             "cloud.provider" => s("aws"),
@@ -100,30 +84,11 @@ fn well_formed(raw: &Value) -> bool {
     let Some(m) = raw.as_object() else {
         return false;
     };
-    let str_or_absent =
-        |v: Option<&Value>| matches!(v, None | Some(Value::Null | Value::String(_)));
-    let obj_or_absent =
-        |v: Option<&Value>| matches!(v, None | Some(Value::Null | Value::Object(_)));
-    let strings = [
-        "eventSource",
-        "eventName",
-        "awsRegion",
-        "eventID",
-        "sourceIPAddress",
-        "userAgent",
-        "eventTime",
-    ];
-    let objects = [
-        "requestParameters",
-        "responseElements",
-        "additionalEventData",
-        "serviceEventDetails",
-        "tlsDetails",
-        "userIdentity",
-    ];
-    if !strings.iter().all(|k| str_or_absent(m.get(*k)))
-        || !objects.iter().all(|k| obj_or_absent(m.get(*k)))
-    {
+    let str_or_absent = |v: Option<&Value>| matches!(v, None | Some(Value::Null | Value::String(_)));
+    let obj_or_absent = |v: Option<&Value>| matches!(v, None | Some(Value::Null | Value::Object(_)));
+    let strings = ["eventSource", "eventName", "awsRegion", "eventID", "sourceIPAddress", "userAgent", "eventTime"];
+    let objects = ["requestParameters", "responseElements", "additionalEventData", "serviceEventDetails", "tlsDetails", "userIdentity"];
+    if !strings.iter().all(|k| str_or_absent(m.get(*k))) || !objects.iter().all(|k| obj_or_absent(m.get(*k))) {
         return false;
     }
     if let Some(Value::Object(re)) = m.get("responseElements")
@@ -132,10 +97,7 @@ fn well_formed(raw: &Value) -> bool {
         return false;
     }
     if let Some(Value::Object(ui)) = m.get("userIdentity") {
-        if !["type", "userName", "arn", "invokedBy"]
-            .iter()
-            .all(|k| str_or_absent(ui.get(*k)))
-        {
+        if !["type", "userName", "arn", "invokedBy"].iter().all(|k| str_or_absent(ui.get(*k))) {
             return false;
         }
         match ui.get("sessionContext") {
@@ -143,10 +105,7 @@ fn well_formed(raw: &Value) -> bool {
             Some(Value::Object(sc)) => match sc.get("sessionIssuer") {
                 None | Some(Value::Null) => {}
                 Some(Value::Object(si)) => {
-                    if !["arn", "userName"]
-                        .iter()
-                        .all(|k| str_or_absent(si.get(*k)))
-                    {
+                    if !["arn", "userName"].iter().all(|k| str_or_absent(si.get(*k))) {
                         return false;
                     }
                 }

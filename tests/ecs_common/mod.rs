@@ -26,12 +26,8 @@ pub fn all_records() -> Vec<(String, Value)> {
         }
     }
     for dir in ["stratus", "traildiscover"] {
-        for p in files(dir, ".json")
-            .into_iter()
-            .chain(files(dir, ".json.cloudtrail"))
-        {
-            let v: Value =
-                serde_json::from_str(&std::fs::read_to_string(&p).expect("file")).expect("json");
+        for p in files(dir, ".json").into_iter().chain(files(dir, ".json.cloudtrail")) {
+            let v: Value = serde_json::from_str(&std::fs::read_to_string(&p).expect("file")).expect("json");
             match v {
                 Value::Array(items) => out.extend(items.into_iter().map(|r| (name(&p), r))),
                 other => out.push((name(&p), other)),
@@ -42,7 +38,5 @@ pub fn all_records() -> Vec<(String, Value)> {
 }
 
 fn name(p: &std::path::Path) -> String {
-    p.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
+    p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
 }
