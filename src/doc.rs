@@ -57,23 +57,13 @@ pub fn any_leaf(value: &Value, visit: &mut dyn FnMut(Scalar<'_>) -> bool) -> boo
 fn lookup_any(value: &Value, path: &str, visit: &mut dyn FnMut(Scalar<'_>) -> bool) -> bool {
     match value {
         Value::Object(map) => {
-            if let Some(leaf) = map.get(path) {
-                if any_leaf(leaf, visit) {
-                    return true;
-                }
+            if let Some(leaf) = map.get(path)
+                && any_leaf(leaf, visit)
+            {
+                return true;
             }
             // Try every split point: "a.b.c" may be {"a":{"b.c":..}} or {"a.b":{"c":..}}.
-            let mut found = false;
-            for (i, _) in path.match_indices('.') {
-                let (head, rest) = (&path[..i], &path[i + 1..]);
-                if let Some(child) = map.get(head) {
-                    if lookup_any(child, rest, visit) {
-                        found = true;
-                        break;
-                    }
-                }
-            }
-            found
+            path.match_indices('.').any(|(i, _)| map.get(&path[..i]).is_some_and(|child| lookup_any(child, &path[i + 1..], visit)))
         }
         Value::Array(items) => items.iter().any(|item| lookup_any(item, path, visit)),
         _ => false,

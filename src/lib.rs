@@ -13,6 +13,8 @@
 //! The engine never depends on a browser API: it builds and tests natively and for wasm32.
 
 pub mod alert;
+/// The browser app (Yew, feature `web`); its state and messages are yew-free and always built.
+pub mod app;
 pub mod doc;
 pub mod ecs;
 pub mod input;

@@ -1,1 +1,225 @@
-//! The scan loop.
+//! The scan loop: read a file's records, match every enabled rule, raise alerts, and account for
+//! every record (records = scanned + errors), with duplicate `eventID`s counted and alerted once.
+//!
+//! Depends on input, ecs, kql (through rules) and alert; never on output formats or a platform API.
+
+use crate::alert::{Alert, EventSummary, Origin, RuleRef, first};
+use crate::doc::Document;
+use crate::ecs::{self, EcsView, MapOptions};
+use crate::input::{self, FileOutcome, FileRead, Limits, Record, RecordError, RecordKind};
+use crate::rules::Rule;
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{BTreeMap, HashSet};
+use std::hash::{Hash, Hasher};
+
+/// How many record errors a file report keeps in full (the rest are counted).
+pub const KEPT_RECORD_ERRORS: usize = 20;
+
+/// How one file went.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileReport {
+    pub name: String,
+    pub bytes: u64,
+    pub read: FileRead,
+    /// Records seen: scanned + record errors.
+    pub records: usize,
+    pub scanned: usize,
+    pub record_errors: usize,
+    /// The first [`KEPT_RECORD_ERRORS`] record errors.
+    pub errors: Vec<RecordError>,
+    /// Records whose `eventID` was already seen in this scan.
+    pub duplicates: usize,
+    pub alerts: usize,
+}
+
+/// A file's status in one word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileStatus {
+    Scanned,
+    Skipped,
+    Error,
+}
+
+impl FileStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FileStatus::Scanned => "scanned",
+            FileStatus::Skipped => "skipped",
+            FileStatus::Error => "error",
+        }
+    }
+}
+
+impl FileReport {
+    pub fn status(&self) -> FileStatus {
+        match self.read.outcome {
+            FileOutcome::Complete => FileStatus::Scanned,
+            FileOutcome::Skipped(_) => FileStatus::Skipped,
+            FileOutcome::Failed(_) => FileStatus::Error,
+        }
+    }
+
+    /// A report for a file that could not even be opened.
+    pub fn unreadable(name: &str, reason: String) -> FileReport {
+        FileReport {
+            name: name.to_string(),
+            bytes: 0,
+            read: FileRead {
+                shape: None,
+                gzip: false,
+                lossy: None,
+                outcome: FileOutcome::Failed(input::FileError { location: Default::default(), reason }),
+            },
+            records: 0,
+            scanned: 0,
+            record_errors: 0,
+            errors: Vec::new(),
+            duplicates: 0,
+            alerts: 0,
+        }
+    }
+}
+
+/// Scans files against a set of rules; remembers `eventID`s across files to count duplicates.
+pub struct Scanner<'r> {
+    rules: Vec<&'r Rule>,
+    map: MapOptions,
+    limits: Limits,
+    seen: HashSet<u64>,
+    alerted: HashSet<(usize, String)>,
+}
+
+impl<'r> Scanner<'r> {
+    pub fn new(rules: impl IntoIterator<Item = &'r Rule>) -> Self {
+        Scanner {
+            rules: rules.into_iter().collect(),
+            map: MapOptions::default(),
+            limits: Limits::default(),
+            seen: HashSet::new(),
+            alerted: HashSet::new(),
+        }
+    }
+
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// Scans one file's content, pushing its alerts to `alerts`.
+    pub fn scan_file(&mut self, name: &str, bytes: &[u8], alerts: &mut Vec<Alert>) -> FileReport {
+        let mut report = FileReport::unreadable(name, String::new());
+        report.bytes = bytes.len() as u64;
+        let limits = self.limits;
+        let read = input::read_file_with(bytes, &limits, &mut |item| {
+            report.records += 1;
+            match item {
+                Ok(record) => {
+                    report.scanned += 1;
+                    self.scan_record(name, record, &mut report, alerts);
+                }
+                Err(error) => {
+                    report.record_errors += 1;
+                    if report.errors.len() < KEPT_RECORD_ERRORS {
+                        report.errors.push(error);
+                    }
+                }
+            }
+        });
+        report.read = read;
+        report
+    }
+
+    fn scan_record(&mut self, file: &str, record: Record, report: &mut FileReport, alerts: &mut Vec<Alert>) {
+        let view;
+        let doc: &dyn Document = match record.kind {
+            RecordKind::CloudTrail => {
+                view = EcsView::new(&record.value, &self.map);
+                &view
+            }
+            RecordKind::Ecs => &record.value,
+        };
+        let event_id = first(doc, "event.id");
+        if let Some(id) = &event_id
+            && !self.seen.insert(hash(id))
+        {
+            report.duplicates += 1;
+        }
+        let mut built: Option<(serde_json::Value, EventSummary)> = None;
+        for (index, rule) in self.rules.iter().enumerate() {
+            if !rule.query.matches(doc) {
+                continue;
+            }
+            if let Some(id) = &event_id
+                && !self.alerted.insert((index, id.clone()))
+            {
+                continue;
+            }
+            let (document, event) = built.get_or_insert_with(|| {
+                let raw = (record.kind == RecordKind::CloudTrail).then_some(&record.value);
+                let document = match raw {
+                    Some(raw) => ecs::to_ecs(raw, &self.map),
+                    None => record.value.clone(),
+                };
+                let event = EventSummary::from_ecs(&document, raw);
+                (document, event)
+            });
+            report.alerts += 1;
+            alerts.push(Alert {
+                rule: RuleRef::of(rule),
+                event: event.clone(),
+                origin: Origin { file: file.to_string(), record: record.index },
+                document: document.clone(),
+                original: (record.kind == RecordKind::CloudTrail).then(|| record.value.clone()),
+            });
+        }
+    }
+}
+
+fn hash(id: &str) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    id.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// Totals over many files.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Summary {
+    pub files_scanned: usize,
+    pub files_skipped: usize,
+    pub files_failed: usize,
+    pub bytes: u64,
+    pub records: usize,
+    pub scanned: usize,
+    pub record_errors: usize,
+    pub duplicates: usize,
+    pub alerts: usize,
+    /// Alerts per rule name.
+    pub alerts_per_rule: BTreeMap<String, usize>,
+    /// Files whose shape loses information (name, what is lost).
+    pub lossy: Vec<(String, &'static str)>,
+}
+
+impl Summary {
+    pub fn add(&mut self, report: &FileReport) {
+        match report.status() {
+            FileStatus::Scanned => self.files_scanned += 1,
+            FileStatus::Skipped => self.files_skipped += 1,
+            FileStatus::Error => self.files_failed += 1,
+        }
+        self.bytes += report.bytes;
+        self.records += report.records;
+        self.scanned += report.scanned;
+        self.record_errors += report.record_errors;
+        self.duplicates += report.duplicates;
+        self.alerts += report.alerts;
+        if let Some(what) = report.read.lossy {
+            self.lossy.push((report.name.clone(), what));
+        }
+    }
+
+    pub fn count_alerts(&mut self, alerts: &[Alert]) {
+        for alert in alerts {
+            *self.alerts_per_rule.entry(alert.rule.name.clone()).or_default() += 1;
+        }
+    }
+}

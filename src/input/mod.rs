@@ -1,9 +1,30 @@
 //! Input files → records: sniff the shape by content (never by extension), inflate gzip by magic
 //! bytes, and yield each record or a positioned error.
 //!
+//! The pipeline for one file: bytes → (gzip inflated by magic bytes, with a size limit) → checked
+//! text (BOM, binary, UTF-8) → shape sniffed by content → a reader for that shape → records or
+//! positioned record errors, counted from 0 in order, then how the file ended.
+//!
 //! Depends on nothing else in the crate.
 
+mod console_csv;
+mod digest;
+mod document;
+mod ecs_export;
+mod emit;
+mod gzip;
+mod json;
+mod kind;
+mod lines;
+mod lookup;
+mod sniff;
+mod text;
+
+pub use console_csv::{CONSOLE_HEADER, LOSSY as CONSOLE_CSV_LOSSY};
+
+use emit::Emitter;
 use serde_json::Value;
+use sniff::Sniffed;
 use std::fmt;
 
 /// The shape of a file, detected from its content.
@@ -100,7 +121,94 @@ pub struct FileRead {
     pub outcome: FileOutcome,
 }
 
+/// Bounds on reading one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// The most bytes a gzip file may inflate to; past it the file fails (a gzip bomb).
+    pub max_inflated_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_inflated_bytes: 4 << 30 }
+    }
+}
+
+/// How a shape reader ended (the caller adds the gzip flag).
+pub(crate) struct Ended {
+    pub shape: Option<Shape>,
+    pub lossy: Option<&'static str>,
+    pub outcome: FileOutcome,
+}
+
 /// Reads `bytes` (the file's whole content), calling `sink` for each record or record error.
-pub fn read_file(_bytes: &[u8], _sink: &mut dyn FnMut(Result<Record, RecordError>)) -> FileRead {
-    todo!("input readers")
+pub fn read_file(bytes: &[u8], sink: &mut dyn FnMut(Result<Record, RecordError>)) -> FileRead {
+    read_file_with(bytes, &Limits::default(), sink)
+}
+
+/// [`read_file`] with explicit [`Limits`].
+pub fn read_file_with(bytes: &[u8], limits: &Limits, sink: &mut dyn FnMut(Result<Record, RecordError>)) -> FileRead {
+    let gzip = gzip::is_gzip(bytes);
+    let inflated;
+    let (data, mut stopped): (&[u8], Option<(usize, String)>) = if gzip {
+        inflated = gzip::inflate(bytes, limits.max_inflated_bytes);
+        let stop = inflated.stopped.clone().map(|why| (inflated.data.len(), why));
+        (&inflated.data, stop)
+    } else {
+        (bytes, None)
+    };
+    let failed = |location: Location, reason: String| FileRead {
+        shape: None,
+        gzip,
+        lossy: None,
+        outcome: FileOutcome::Failed(FileError { location, reason }),
+    };
+    if let Some(kind) = text::binary_kind(data) {
+        return failed(Location { line: Some(1), byte: Some(0) }, text::binary_reason(kind));
+    }
+    // Text ends at the first invalid UTF-8 byte (or where the gzip stream stopped); what comes
+    // before it is read, and the file then fails there.
+    let valid = match std::str::from_utf8(data) {
+        Ok(_) => data.len(),
+        Err(e) => {
+            let cut_by_gzip = stopped.is_some() && e.error_len().is_none();
+            if !cut_by_gzip {
+                stopped = Some((e.valid_up_to(), format!("invalid UTF-8 at byte {}", e.valid_up_to())));
+            }
+            e.valid_up_to()
+        }
+    };
+    let mut text = &data[..valid];
+    let start = if text.starts_with(text::BOM) { text::BOM.len() } else { 0 };
+    let sniffed = sniff::sniff(text, start);
+    if stopped.is_some() && matches!(sniffed, Sniffed::Lines | Sniffed::Csv) {
+        // An unterminated last line (or CSV row) was cut by the damage: not a record of its own.
+        text = memchr::memrchr(b'\n', text).map_or(&text[..start], |nl| &text[..=nl]);
+    }
+    let mut emit = Emitter::new(sink, text);
+    let ended = match sniffed {
+        Sniffed::Empty if stopped.is_none() => {
+            let what = if data.is_empty() { "empty file" } else { "empty file (only whitespace)" };
+            return failed(text::at(data, 0), what.to_string());
+        }
+        Sniffed::Empty => Ended { shape: None, lossy: None, outcome: FileOutcome::Complete },
+        Sniffed::Document => document::read(text, start, &mut emit),
+        Sniffed::Lines => lines::read(text, start, &mut emit),
+        Sniffed::Csv => console_csv::read(text, start, &mut emit),
+        Sniffed::Unknown(at) => {
+            let reason = format!(
+                "unknown shape: expected JSON or the CloudTrail console's CSV, found text starting \
+                 with `{}`",
+                text::excerpt(text, at)
+            );
+            Ended { shape: None, lossy: None, outcome: FileOutcome::Failed(text::file_error(text, at, reason)) }
+        }
+    };
+    let outcome = match (ended.outcome, stopped) {
+        // A failure before the damage stands; anything else ends at the damage.
+        (FileOutcome::Failed(e), Some(_)) if e.location.byte.is_some_and(|b| b < text.len()) => FileOutcome::Failed(e),
+        (_, Some((byte, reason))) => FileOutcome::Failed(text::file_error(data, byte, reason)),
+        (outcome, None) => outcome,
+    };
+    FileRead { shape: ended.shape, gzip, lossy: ended.lossy, outcome }
 }

@@ -1,1 +1,38 @@
-//! Alert output formats.
+//! Alert output formats, one small module each: a readable table, Elastic-alert NDJSON and JSON,
+//! and CSV. Formats only render; they never filter or change alerts.
+
+pub mod csv;
+pub mod elastic;
+pub mod table;
+
+use crate::alert::Alert;
+use std::io::{self, Write};
+
+/// The formats `trailhound scan --format` offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Table,
+    Ndjson,
+    Json,
+    Csv,
+}
+
+/// Writes `alerts` in `format`; `generated_at` is the alerts' creation time (RFC 3339).
+pub fn write(format: Format, alerts: &[Alert], generated_at: &str, out: &mut dyn Write) -> io::Result<()> {
+    match format {
+        Format::Table => table::write(alerts, out),
+        Format::Csv => csv::write(alerts, out),
+        Format::Ndjson => {
+            for alert in alerts {
+                serde_json::to_writer(&mut *out, &elastic::alert_document(alert, generated_at))?;
+                out.write_all(b"\n")?;
+            }
+            Ok(())
+        }
+        Format::Json => {
+            let docs: Vec<_> = alerts.iter().map(|a| elastic::alert_document(a, generated_at)).collect();
+            serde_json::to_writer_pretty(&mut *out, &docs)?;
+            out.write_all(b"\n")
+        }
+    }
+}

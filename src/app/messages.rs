@@ -1,0 +1,185 @@
+//! Messages between the page and the scanning worker, and the per-file result the page shows.
+//!
+//! Plain serde data sent as JSON text (the `File` handles travel beside it, see `bridge`); yew-free
+//! and built natively, so its conversions are tested with `cargo test`.
+
+use crate::alert::Alert;
+use crate::input::{FileOutcome, Shape};
+use crate::scan::{FileReport, FileStatus};
+use serde::{Deserialize, Serialize};
+
+/// The rules a worker scans with: the built-in set, plus rule files the user added, minus the rules
+/// switched off.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RuleConfig {
+    /// Rule files the user added: (file name, content).
+    pub files: Vec<(String, String)>,
+    /// `rule_id`s switched off.
+    pub disabled: Vec<String>,
+}
+
+/// Page → worker. A `Scan` message carries the file's `File` handle next to this JSON.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ToWorker {
+    /// Load these rules and forget every `eventID` seen so far (a new scan).
+    Configure { rules: RuleConfig },
+    /// Read and scan the attached file.
+    Scan { id: usize, name: String },
+}
+
+/// Worker → page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum FromWorker {
+    /// The worker's Wasm is loaded and it takes messages.
+    Ready,
+    /// Reading a file: `bytes` of it read so far.
+    Reading { id: usize, bytes: u64 },
+    /// A file is done (scanned, skipped or failed), with its alerts.
+    Done { id: usize, result: FileResult, alerts: Vec<Alert> },
+    /// The worker panicked; it must be replaced.
+    Panic { message: String },
+}
+
+/// How a file went, in one word (the `data-status` the page shows).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Scanned,
+    Skipped,
+    Error,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Scanned => "scanned",
+            Outcome::Skipped => "skipped",
+            Outcome::Error => "error",
+        }
+    }
+}
+
+/// A file's scan result as the files panel shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FileResult {
+    pub outcome: Outcome,
+    pub bytes: u64,
+    pub records: usize,
+    pub scanned: usize,
+    pub record_errors: usize,
+    pub duplicates: usize,
+    pub alerts: usize,
+    /// The shape the engine recognised, in words.
+    pub shape: Option<String>,
+    pub gzip: bool,
+    /// What the shape loses (the console CSV).
+    pub lossy: Option<String>,
+    /// Why the file was skipped, or where and why it failed.
+    pub reason: Option<String>,
+    /// The first record errors, "where: why".
+    pub record_error_samples: Vec<String>,
+}
+
+impl FileResult {
+    /// The result of the engine's report for one file.
+    pub fn from_report(report: &FileReport) -> FileResult {
+        let outcome = match report.status() {
+            FileStatus::Scanned => Outcome::Scanned,
+            FileStatus::Skipped => Outcome::Skipped,
+            FileStatus::Error => Outcome::Error,
+        };
+        let reason = match &report.read.outcome {
+            FileOutcome::Complete => None,
+            FileOutcome::Skipped(why) => Some(why.clone()),
+            FileOutcome::Failed(error) => Some(format!("{}: {}", error.location, error.reason)),
+        };
+        FileResult {
+            outcome,
+            bytes: report.bytes,
+            records: report.records,
+            scanned: report.scanned,
+            record_errors: report.record_errors,
+            duplicates: report.duplicates,
+            alerts: report.alerts,
+            shape: report.read.shape.map(|s| shape_name(s).to_string()),
+            gzip: report.read.gzip,
+            lossy: report.read.lossy.map(str::to_string),
+            reason,
+            record_error_samples: report.errors.iter().map(|e| format!("record {}, {}: {}", e.index + 1, e.location, e.reason)).collect(),
+        }
+    }
+
+    /// A file the worker could not read at all (the browser refused it, or it vanished).
+    pub fn unreadable(bytes: u64, reason: String) -> FileResult {
+        FileResult {
+            outcome: Outcome::Error,
+            bytes,
+            records: 0,
+            scanned: 0,
+            record_errors: 0,
+            duplicates: 0,
+            alerts: 0,
+            shape: None,
+            gzip: false,
+            lossy: None,
+            reason: Some(reason),
+            record_error_samples: Vec::new(),
+        }
+    }
+
+    /// A file left out of a scan before it was scanned (cancelled, or the scanner stopped).
+    pub fn not_scanned(bytes: u64, reason: &str, outcome: Outcome) -> FileResult {
+        FileResult { outcome, reason: Some(reason.to_string()), ..FileResult::unreadable(bytes, String::new()) }
+    }
+}
+
+/// A shape in words, as the files panel says it.
+pub fn shape_name(shape: Shape) -> &'static str {
+    match shape {
+        Shape::S3Delivery => "CloudTrail S3 delivery",
+        Shape::JsonArray => "JSON array of records",
+        Shape::SingleRecord => "single record",
+        Shape::JsonLines => "NDJSON records",
+        Shape::LookupEvents => "lookup-events output",
+        Shape::ConsoleCsv => "console Event history CSV",
+        Shape::Ecs => "ECS documents",
+        Shape::Digest => "CloudTrail digest",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::{FileError, FileRead, Location};
+
+    fn report(outcome: FileOutcome) -> FileReport {
+        let mut report = FileReport::unreadable("a.json", String::new());
+        report.read = FileRead { shape: Some(Shape::S3Delivery), gzip: true, lossy: None, outcome };
+        report
+    }
+
+    #[test]
+    fn a_failed_file_says_where_and_why() {
+        let failed = FileResult::from_report(&report(FileOutcome::Failed(FileError {
+            location: Location { line: Some(3), byte: Some(120) },
+            reason: "unexpected end of gzip stream".into(),
+        })));
+        assert_eq!(failed.outcome, Outcome::Error);
+        assert_eq!(failed.reason.as_deref(), Some("line 3, byte 120: unexpected end of gzip stream"));
+        assert_eq!(failed.shape.as_deref(), Some("CloudTrail S3 delivery"));
+        let skipped = FileResult::from_report(&report(FileOutcome::Skipped("a digest file".into())));
+        assert_eq!((skipped.outcome, skipped.reason.as_deref()), (Outcome::Skipped, Some("a digest file")));
+    }
+
+    #[test]
+    fn messages_round_trip_as_json() {
+        let message = ToWorker::Scan { id: 3, name: "logs/a.json.gz".into() };
+        let text = serde_json::to_string(&message).unwrap();
+        assert_eq!(text, r#"{"kind":"scan","id":3,"name":"logs/a.json.gz"}"#);
+        assert_eq!(serde_json::from_str::<ToWorker>(&text).unwrap(), message);
+        let back = FromWorker::Panic { message: "boom".into() };
+        assert_eq!(serde_json::from_str::<FromWorker>(&serde_json::to_string(&back).unwrap()).unwrap(), back);
+    }
+}

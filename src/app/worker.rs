@@ -1,0 +1,145 @@
+//! The scanning worker: reads each posted `File` in slices (reporting bytes read), hands the bytes
+//! to the engine's [`Scanner`], and posts the file's result and alerts back. Jobs run one at a
+//! time in arrival order; a panic is reported to the page before the worker dies.
+//!
+//! Runs in a dedicated worker (no DOM). Depends on the engine and the message types only.
+
+use super::messages::{FileResult, FromWorker, ToWorker};
+use super::state::load_rules;
+use crate::rules::Rule;
+use crate::scan::Scanner;
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+/// How much of a file is read at a time (and how often progress is posted).
+const SLICE: u64 = 4 << 20;
+
+struct Job {
+    id: usize,
+    name: String,
+    file: web_sys::File,
+}
+
+#[derive(Default)]
+struct Worker {
+    scanner: Option<Scanner<'static>>,
+    queue: VecDeque<Job>,
+    running: bool,
+}
+
+thread_local! {
+    static WORKER: RefCell<Worker> = RefCell::new(Worker::default());
+}
+
+fn scope() -> web_sys::DedicatedWorkerGlobalScope {
+    js_sys::global().unchecked_into()
+}
+
+fn post(message: &FromWorker) {
+    if let Ok(text) = serde_json::to_string(message) {
+        let _ = scope().post_message(&JsValue::from_str(&text));
+    }
+}
+
+/// Starts serving the page's messages.
+pub fn start() {
+    std::panic::set_hook(Box::new(|info| {
+        post(&FromWorker::Panic { message: info.to_string() });
+        web_sys::console::error_1(&info.to_string().into());
+    }));
+    let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(|event: web_sys::MessageEvent| receive(event.data()));
+    scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+    post(&FromWorker::Ready);
+}
+
+fn receive(data: JsValue) {
+    let json = js_sys::Reflect::get(&data, &"json".into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
+    let message = match serde_json::from_str::<ToWorker>(&json) {
+        Ok(message) => message,
+        Err(error) => {
+            post(&FromWorker::Panic { message: format!("the scanner got a message it cannot read: {error}") });
+            return;
+        }
+    };
+    match message {
+        ToWorker::Configure { rules } => {
+            let (loaded, _problems) = load_rules(&rules.files);
+            let enabled: Vec<Rule> = loaded.into_iter().filter(|r| r.enabled && !rules.disabled.contains(&r.rule_id)).collect();
+            // The scanner borrows its rules for the worker's life; a new configuration is rare
+            // (a rescan), so the old set is simply kept.
+            let enabled: &'static [Rule] = Box::leak(enabled.into_boxed_slice());
+            WORKER.with(|w| w.borrow_mut().scanner = Some(Scanner::new(enabled.iter())));
+        }
+        ToWorker::Scan { id, name } => {
+            let file = js_sys::Reflect::get(&data, &"file".into()).ok().and_then(|f| f.dyn_into::<web_sys::File>().ok());
+            let Some(file) = file else {
+                post(&FromWorker::Done { id, result: FileResult::unreadable(0, "the browser gave no file".into()), alerts: vec![] });
+                return;
+            };
+            let start = WORKER.with(|w| {
+                let mut w = w.borrow_mut();
+                w.queue.push_back(Job { id, name, file });
+                !std::mem::replace(&mut w.running, true)
+            });
+            if start {
+                wasm_bindgen_futures::spawn_local(run());
+            }
+        }
+    }
+}
+
+async fn run() {
+    while let Some(job) = WORKER.with(|w| w.borrow_mut().queue.pop_front()) {
+        let size = job.file.size() as u64;
+        let result = match read(&job).await {
+            Ok(bytes) => scan(&job.name, &bytes),
+            Err(reason) => (FileResult::unreadable(size, format!("could not read the file: {reason}")), vec![]),
+        };
+        post(&FromWorker::Done { id: job.id, result: result.0, alerts: result.1 });
+    }
+    WORKER.with(|w| w.borrow_mut().running = false);
+}
+
+fn scan(name: &str, bytes: &[u8]) -> (FileResult, Vec<crate::alert::Alert>) {
+    WORKER.with(|w| {
+        let mut w = w.borrow_mut();
+        let scanner = w.scanner.get_or_insert_with(|| {
+            let (rules, _) = load_rules(&[]);
+            let rules: &'static [Rule] = Box::leak(rules.into_boxed_slice());
+            Scanner::new(rules.iter())
+        });
+        let mut alerts = Vec::new();
+        let report = scanner.scan_file(name, bytes, &mut alerts);
+        (FileResult::from_report(&report), alerts)
+    })
+}
+
+async fn read(job: &Job) -> Result<Vec<u8>, String> {
+    let size = job.file.size() as u64;
+    let mut bytes = Vec::with_capacity(size as usize);
+    let mut offset = 0u64;
+    while offset < size {
+        let end = (offset + SLICE).min(size);
+        let blob = job.file.slice_with_f64_and_f64(offset as f64, end as f64).map_err(describe)?;
+        let buffer = JsFuture::from(blob.array_buffer()).await.map_err(describe)?;
+        let chunk = js_sys::Uint8Array::new(&buffer);
+        let at = bytes.len();
+        bytes.resize(at + chunk.length() as usize, 0);
+        chunk.copy_to(&mut bytes[at..]);
+        offset = end;
+        post(&FromWorker::Reading { id: job.id, bytes: offset });
+    }
+    Ok(bytes)
+}
+
+fn describe(value: JsValue) -> String {
+    value
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| value.as_string())
+        .unwrap_or_else(|| "the browser refused to read it".into())
+}

@@ -1,2 +1,0 @@
-//! The `trailhound` command line.
-fn main() {}

@@ -1,0 +1,29 @@
+//! The `trailhound` command line: wires arguments to the engine; holds no detection logic.
+//!
+//! Exit status: 0 when every input was read, 1 when some input could not be (after scanning the
+//! rest), 2 for usage or rule errors.
+
+#[cfg(not(target_arch = "wasm32"))]
+mod args;
+#[cfg(not(target_arch = "wasm32"))]
+mod files;
+#[cfg(not(target_arch = "wasm32"))]
+mod report;
+#[cfg(not(target_arch = "wasm32"))]
+mod rules;
+#[cfg(not(target_arch = "wasm32"))]
+mod scan;
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() -> std::process::ExitCode {
+    use clap::Parser;
+    let cli = args::Cli::parse();
+    let code = match cli.command {
+        args::Command::Scan(scan_args) => scan::run(&scan_args),
+        args::Command::Rules(rule_args) => rules::run(&rule_args),
+    };
+    std::process::ExitCode::from(code)
+}
+
+#[cfg(target_arch = "wasm32")]
+fn main() {}

@@ -1,0 +1,5 @@
+//! The scanning worker's entry point: serves scan jobs posted by the page (see `trailhound::app::worker`).
+
+fn main() {
+    trailhound::app::worker::start();
+}

@@ -1,0 +1,272 @@
+//! JSON documents: a sequence of top-level values (usually one) that are S3 deliveries
+//! `{"Records":[...]}`, arrays of records, single records, lookup-events output, search
+//! responses or digests. `Records`, `Events` and arrays stream element by element with byte
+//! offsets; a syntax error stops the file there, after the elements before it were yielded.
+//!
+//! Depends on the cursor ([`super::json`]) and the object classifier ([`super::kind`]).
+
+use super::emit::Emitter;
+use super::json::{Cursor, JsonError};
+use super::kind::{self, Item};
+use super::{Ended, FileOutcome, Location, RecordKind, Shape, ecs_export, lookup, text};
+use serde::de::IgnoredAny;
+use serde_json::Value;
+
+/// What the elements of an array are.
+#[derive(Clone, Copy, PartialEq)]
+pub(crate) enum Container {
+    /// `Records` of an S3 delivery.
+    Records,
+    /// `Events` of lookup-events output.
+    Events,
+    /// A bare array (records, ECS documents or search hits).
+    Plain,
+}
+
+/// Reads every top-level JSON value of `text` from `start`.
+pub(crate) fn read(text: &[u8], start: usize, emit: &mut Emitter<'_>) -> Ended {
+    let mut cur = Cursor::new(text, start);
+    let mut shape: Option<Shape> = None;
+    let mut skipped: Option<String> = None;
+    loop {
+        let result = match cur.peek() {
+            None => break,
+            Some(b'[') => {
+                // Known as an array from its first byte, even if it fails part-way.
+                let first = shape.is_none();
+                shape.get_or_insert(Shape::JsonArray);
+                array(&mut cur, Container::Plain, emit).map(|s| {
+                    if first {
+                        shape = Some(s);
+                    }
+                })
+            }
+            Some(b'{') => object(&mut cur, emit, &mut shape, &mut skipped),
+            Some(_) => Err(cur.error(format!("expected a JSON object or array, found `{}`", text::excerpt(text, cur.pos)))),
+        };
+        if let Err(e) = result {
+            let error = text::file_error(text, e.byte, e.reason);
+            return Ended { shape, lossy: None, outcome: FileOutcome::Failed(error) };
+        }
+    }
+    let outcome = match (shape, skipped) {
+        (None, Some(reason)) => {
+            return Ended { shape: Some(Shape::Digest), lossy: None, outcome: FileOutcome::Skipped(reason) };
+        }
+        _ => FileOutcome::Complete,
+    };
+    Ended { shape, lossy: None, outcome }
+}
+
+/// One top-level object: streamed when it starts with `Records` or `Events`, else parsed whole.
+fn object(cur: &mut Cursor<'_>, emit: &mut Emitter<'_>, shape: &mut Option<Shape>, skipped: &mut Option<String>) -> Result<(), JsonError> {
+    let start = cur.pos;
+    match first_key(cur).as_deref() {
+        Some("Records") => {
+            shape.get_or_insert(Shape::S3Delivery);
+            walk(cur, "Records", Container::Records, emit)
+        }
+        Some("Events") => {
+            shape.get_or_insert(Shape::LookupEvents);
+            walk(cur, "Events", Container::Events, emit)
+        }
+        _ => {
+            let value: Value = cur.value()?;
+            whole(start, value, emit, shape, skipped)
+        }
+    }
+}
+
+/// The first key of the object at the cursor, without moving it.
+fn first_key(cur: &Cursor<'_>) -> Option<String> {
+    let mut probe = Cursor::new(cur.text, cur.pos);
+    probe.expect(b'{', "`{`").ok()?;
+    if probe.peek()? != b'"' {
+        return None;
+    }
+    probe.value::<String>().ok()
+}
+
+/// Walks an object, streaming the array under `key` and skipping every other value.
+fn walk(cur: &mut Cursor<'_>, key: &str, container: Container, emit: &mut Emitter<'_>) -> Result<(), JsonError> {
+    cur.expect(b'{', "`{`")?;
+    if cur.peek() == Some(b'}') {
+        cur.pos += 1;
+        return Ok(());
+    }
+    loop {
+        if cur.peek() != Some(b'"') {
+            cur.expect(b'"', "an object key")?;
+        }
+        let name: String = cur.value()?;
+        cur.expect(b':', "`:`")?;
+        if name == key {
+            if cur.peek() == Some(b'[') {
+                array(cur, container, emit)?;
+            } else {
+                let at = cur.pos;
+                let value: Value = cur.value()?;
+                let found = kind::type_name(&value);
+                return Err(JsonError { byte: at, reason: format!("`{key}` is {found}, not an array") });
+            }
+        } else {
+            cur.value::<IgnoredAny>()?;
+        }
+        match cur.peek() {
+            Some(b',') => cur.pos += 1,
+            Some(b'}') => {
+                cur.pos += 1;
+                return Ok(());
+            }
+            _ => cur.expect(b'}', "`,` or `}` after an object member")?,
+        }
+    }
+}
+
+/// Streams the array at the cursor; returns the shape its elements make.
+fn array(cur: &mut Cursor<'_>, container: Container, emit: &mut Emitter<'_>) -> Result<Shape, JsonError> {
+    cur.expect(b'[', "`[`")?;
+    let mut first: Option<RecordKind> = None;
+    if cur.peek() == Some(b']') {
+        cur.pos += 1;
+    } else {
+        loop {
+            cur.skip_ws();
+            let at = cur.pos;
+            let value: Value = cur.value()?;
+            element(value, byte_at(at), container, &mut first, emit);
+            match cur.peek() {
+                Some(b',') => cur.pos += 1,
+                Some(b']') => {
+                    cur.pos += 1;
+                    break;
+                }
+                _ => cur.expect(b']', "`,` or `]` after an array element")?,
+            }
+        }
+    }
+    Ok(match (container, first) {
+        (Container::Records, _) => Shape::S3Delivery,
+        (Container::Events, _) => Shape::LookupEvents,
+        (Container::Plain, Some(RecordKind::Ecs)) => Shape::Ecs,
+        (Container::Plain, _) => Shape::JsonArray,
+    })
+}
+
+/// Yields one element (of an array, or a line) that starts at byte `at`.
+pub(crate) fn element(value: Value, location: Location, container: Container, first: &mut Option<RecordKind>, emit: &mut Emitter<'_>) {
+    // Records carry the byte only; errors get the line too (computed only for them).
+    let error_at = |emit: &Emitter<'_>| match location {
+        Location { line: None, byte: Some(at) } => emit.at(at),
+        other => other,
+    };
+    if container == Container::Events {
+        match &value {
+            Value::Object(obj) => match lookup::record_of(obj) {
+                Ok(record) => emit.record(RecordKind::CloudTrail, record, location),
+                Err(why) => emit.error(error_at(emit), why),
+            },
+            other => emit.error(error_at(emit), format!("expected a lookup-events entry object, found {}", kind::type_name(other))),
+        }
+        return;
+    }
+    match kind::classify(value) {
+        Item::Record(k, v) => {
+            first.get_or_insert(k);
+            emit.record(k, v, location);
+        }
+        Item::Bad(why) => emit.error(error_at(emit), why),
+        Item::Digest(_) => emit.error(error_at(emit), "a CloudTrail digest object, not a record"),
+        Item::Unknown(v) => {
+            let k = first.unwrap_or(RecordKind::CloudTrail);
+            emit.record(k, v, location);
+        }
+    }
+}
+
+/// A top-level object parsed whole: an S3 delivery or lookup output whose array is not the first
+/// key, a search response, a single record or ECS document, a search hit, or a digest.
+fn whole(
+    start: usize,
+    value: Value,
+    emit: &mut Emitter<'_>,
+    shape: &mut Option<Shape>,
+    skipped: &mut Option<String>,
+) -> Result<(), JsonError> {
+    let Value::Object(mut obj) = value else {
+        return Err(JsonError { byte: start, reason: "expected a JSON object".into() });
+    };
+    if let Some(found) = container(&mut obj) {
+        let Contained { shape: found_shape, container, items } = found.map_err(|reason| JsonError { byte: start, reason })?;
+        shape.get_or_insert(found_shape);
+        let mut first = (found_shape == Shape::Ecs).then_some(RecordKind::Ecs);
+        for item in items {
+            element(item, byte_at(start), container, &mut first, emit);
+        }
+        return Ok(());
+    }
+    let location = Location { line: None, byte: Some(start) };
+    match kind::classify(Value::Object(obj)) {
+        Item::Record(k, v) => {
+            shape.get_or_insert(if k == RecordKind::Ecs { Shape::Ecs } else { Shape::SingleRecord });
+            emit.record(k, v, location);
+        }
+        Item::Bad(why) => {
+            shape.get_or_insert(Shape::SingleRecord);
+            emit.error(emit.at(start), why);
+        }
+        Item::Digest(reason) => {
+            if digest_first(shape, skipped) {
+                *skipped = Some(reason);
+            }
+        }
+        Item::Unknown(v) => {
+            return Err(JsonError {
+                byte: start,
+                reason: format!(
+                    "unknown shape: a JSON object with {} (expected CloudTrail `Records`, a \
+                     CloudTrail record, lookup-events `Events`, or Elasticsearch documents)",
+                    kind::key_list(&v)
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// A digest is skipped when it is what the file is (nothing read before it).
+fn digest_first(shape: &Option<Shape>, skipped: &Option<String>) -> bool {
+    shape.is_none() && skipped.is_none()
+}
+
+/// The records a container object holds, and what they make the file.
+pub(crate) struct Contained {
+    pub shape: Shape,
+    pub container: Container,
+    pub items: Vec<Value>,
+}
+
+/// The records an object holds as a container: the `Records` of an S3 delivery, the `Events` of
+/// lookup-events output, or the hits of a search response; `None` when `obj` is none of these.
+pub(crate) fn container(obj: &mut serde_json::Map<String, Value>) -> Option<Result<Contained, String>> {
+    let keyed = [("Records", Container::Records, Shape::S3Delivery), ("Events", Container::Events, Shape::LookupEvents)];
+    for (key, container, shape) in keyed {
+        match obj.remove(key) {
+            Some(Value::Array(items)) => {
+                return Some(Ok(Contained { shape, container, items }));
+            }
+            Some(other) => {
+                let found = kind::type_name(&other);
+                return Some(Err(format!("`{key}` is {found}, not an array")));
+            }
+            None => {}
+        }
+    }
+    let hits = ecs_export::search_hits(obj)?;
+    Some(hits.map(|items| Contained { shape: Shape::Ecs, container: Container::Plain, items }))
+}
+
+/// A record location that knows only its byte.
+fn byte_at(byte: usize) -> Location {
+    Location { line: None, byte: Some(byte) }
+}

@@ -1,0 +1,43 @@
+//! Record accounting: hands records and record errors to the caller's sink with contiguous
+//! indexes, so that every record a file holds is counted exactly once.
+//!
+//! Depends only on the input types and positions.
+
+use super::text::Positions;
+use super::{Location, Record, RecordError, RecordKind};
+use serde_json::Value;
+
+/// Numbers what it passes to the sink: 0, 1, 2, ... in order, records and errors alike.
+/// Record errors are located through it too (line numbers computed only for errors).
+pub(crate) struct Emitter<'s> {
+    sink: &'s mut dyn FnMut(Result<Record, RecordError>),
+    next: usize,
+    positions: Positions<'s>,
+}
+
+impl<'s> Emitter<'s> {
+    pub(crate) fn new(sink: &'s mut dyn FnMut(Result<Record, RecordError>), text: &'s [u8]) -> Self {
+        Emitter { sink, next: 0, positions: Positions::new(text) }
+    }
+
+    /// Line and byte of `byte` in the text being read.
+    pub(crate) fn at(&self, byte: usize) -> Location {
+        self.positions.at(byte)
+    }
+
+    pub(crate) fn record(&mut self, kind: RecordKind, value: Value, location: Location) {
+        let index = self.take();
+        (self.sink)(Ok(Record { index, kind, value, location }));
+    }
+
+    pub(crate) fn error(&mut self, location: Location, reason: impl Into<String>) {
+        let index = self.take();
+        (self.sink)(Err(RecordError { index, location, reason: reason.into() }));
+    }
+
+    fn take(&mut self) -> usize {
+        let index = self.next;
+        self.next += 1;
+        index
+    }
+}

@@ -1,0 +1,54 @@
+//! JSON Lines / NDJSON: one JSON object a line (raw records, ECS `_source` documents, search
+//! hits, or compact S3 deliveries). Blank lines are ignored; a broken line is a record error with
+//! its line number and the rest goes on.
+//!
+//! Depends on the element handling of [`super::document`].
+
+use super::document::{self, Container};
+use super::emit::Emitter;
+use super::{Ended, FileOutcome, Location, RecordKind, Shape, json};
+use serde_json::Value;
+
+/// Reads `text` from `start` line by line.
+pub(crate) fn read(text: &[u8], start: usize, emit: &mut Emitter<'_>) -> Ended {
+    let mut first: Option<RecordKind> = None;
+    let mut pos = start;
+    let mut line = 1;
+    while pos < text.len() {
+        let end = memchr::memchr(b'\n', &text[pos..]).map_or(text.len(), |i| pos + i);
+        let raw = &text[pos..end];
+        let lead = raw.iter().take_while(|b| b.is_ascii_whitespace()).count();
+        let body = raw[lead..].trim_ascii_end();
+        if !body.is_empty() {
+            let at = pos + lead;
+            match serde_json::from_slice::<Value>(body) {
+                Err(e) => {
+                    let location = Location { line: Some(line), byte: Some(at) };
+                    let column = e.column() + lead;
+                    emit.error(location, format!("{} (column {column})", json::from_serde(body, 0, &e).reason));
+                }
+                Ok(Value::Object(mut obj)) => match document::container(&mut obj) {
+                    // A compact S3 delivery, lookup-events page or search response on one line.
+                    Some(Ok(document::Contained { container, items, .. })) => {
+                        for item in items {
+                            one(item, at, line, container, &mut first, emit);
+                        }
+                    }
+                    Some(Err(why)) => emit.error(Location { line: Some(line), byte: Some(at) }, why),
+                    None => one(Value::Object(obj), at, line, Container::Plain, &mut first, emit),
+                },
+                Ok(value) => one(value, at, line, Container::Plain, &mut first, emit),
+            }
+        }
+        pos = end + 1;
+        line += 1;
+    }
+    let shape = if first == Some(RecordKind::Ecs) { Shape::Ecs } else { Shape::JsonLines };
+    Ended { shape: Some(shape), lossy: None, outcome: FileOutcome::Complete }
+}
+
+/// One value of a line, yielded with the line's number.
+fn one(value: Value, at: usize, line: usize, container: Container, first: &mut Option<RecordKind>, emit: &mut Emitter<'_>) {
+    let location = Location { line: Some(line), byte: Some(at) };
+    document::element(value, location, container, first, emit);
+}

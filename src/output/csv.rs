@@ -1,0 +1,72 @@
+//! Alerts as CSV: one row an alert, the columns an analyst filters on in a spreadsheet.
+
+use crate::alert::Alert;
+use std::io::{self, Write};
+
+/// The CSV header, in column order.
+pub const HEADER: [&str; 23] = [
+    "timestamp",
+    "severity",
+    "risk_score",
+    "rule_id",
+    "rule",
+    "tactics",
+    "techniques",
+    "event_id",
+    "action",
+    "outcome",
+    "provider",
+    "user_name",
+    "identity_type",
+    "identity_arn",
+    "access_key_id",
+    "source_ip",
+    "source_address",
+    "user_agent",
+    "account_id",
+    "region",
+    "bucket",
+    "file",
+    "record",
+];
+
+/// One alert's row, in [`HEADER`] order.
+pub fn row(alert: &Alert) -> Vec<String> {
+    let e = &alert.event;
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let ids = |items: &[crate::rules::Mitre]| items.iter().map(|m| format!("{} {}", m.id, m.name)).collect::<Vec<_>>().join("; ");
+    vec![
+        text(&e.timestamp),
+        alert.rule.severity.to_string(),
+        alert.rule.risk_score.to_string(),
+        alert.rule.rule_id.clone(),
+        alert.rule.name.clone(),
+        ids(&alert.rule.tactics),
+        ids(&alert.rule.techniques),
+        text(&e.event_id),
+        text(&e.action),
+        text(&e.outcome),
+        text(&e.provider),
+        text(&e.user_name),
+        text(&e.identity_type),
+        text(&e.identity_arn),
+        text(&e.access_key_id),
+        text(&e.source_ip),
+        text(&e.source_address),
+        text(&e.user_agent),
+        text(&e.account_id),
+        text(&e.region),
+        text(&e.bucket),
+        alert.origin.file.clone(),
+        alert.origin.record.to_string(),
+    ]
+}
+
+pub fn write(alerts: &[Alert], out: &mut dyn Write) -> io::Result<()> {
+    let mut writer = ::csv::Writer::from_writer(out);
+    writer.write_record(HEADER)?;
+    for alert in alerts {
+        writer.write_record(row(alert))?;
+    }
+    writer.flush()
+}

@@ -1,0 +1,43 @@
+//! Alerts as an aligned text table for a terminal.
+
+use crate::alert::Alert;
+use std::io::{self, Write};
+
+const COLUMNS: [&str; 8] = ["TIME", "SEVERITY", "RULE", "ACTION", "ACTOR", "SOURCE", "ACCOUNT/REGION", "BUCKET"];
+
+fn cells(alert: &Alert) -> [String; 8] {
+    let e = &alert.event;
+    let or_dash = |v: Option<&str>| v.unwrap_or("-").to_string();
+    [
+        or_dash(e.timestamp.as_deref()),
+        alert.rule.severity.to_string(),
+        alert.rule.name.clone(),
+        or_dash(e.action.as_deref()),
+        or_dash(e.actor()),
+        or_dash(e.source_ip.as_deref().or(e.source_address.as_deref())),
+        format!("{}/{}", e.account_id.as_deref().unwrap_or("-"), e.region.as_deref().unwrap_or("-")),
+        or_dash(e.bucket.as_deref()),
+    ]
+}
+
+pub fn write(alerts: &[Alert], out: &mut dyn Write) -> io::Result<()> {
+    if alerts.is_empty() {
+        return writeln!(out, "No alerts.");
+    }
+    let rows: Vec<[String; 8]> = alerts.iter().map(cells).collect();
+    let mut widths = COLUMNS.map(|c| c.chars().count());
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let line = |cells: &[String]| {
+        let padded: Vec<String> = cells.iter().zip(widths).map(|(c, w)| format!("{c:<w$}")).collect();
+        padded.join("  ").trim_end().to_string()
+    };
+    writeln!(out, "{}", line(&COLUMNS.map(str::to_string)))?;
+    for row in &rows {
+        writeln!(out, "{}", line(row))?;
+    }
+    Ok(())
+}

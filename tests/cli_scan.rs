@@ -1,0 +1,158 @@
+//! `trailhound scan` and `trailhound rules` end to end, as a user runs them.
+//!
+//! `tests/fixtures/mixed/` holds every input shape (written by `tests/fixtures/make_mixed.py`):
+//! S3 delivery plain and gzip, a JSON array, a single record, NDJSON plain and gzip, lookup-events
+//! output, the console CSV export, an Elasticsearch ECS export, a digest, a truncated gzip and a
+//! file that is not JSON.
+
+use std::collections::BTreeSet;
+use std::process::{Command, Output};
+
+const MIXED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/mixed");
+
+fn trailhound(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_trailhound")).args(args).output().expect("the binary runs")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// The seed rule's alerts in the mixed folder: one per alerting eventID, whatever the shape.
+const EXPECTED_EVENT_IDS: [&str; 9] = [
+    "a0000000-0000-4000-8000-00000000000a", // S3 delivery, gzip
+    "a0000000-0000-4000-8000-00000000000b", // S3 delivery, plain
+    "a0000000-0000-4000-8000-00000000000c", // JSON array
+    "a0000000-0000-4000-8000-00000000000d", // single record
+    "a0000000-0000-4000-8000-00000000000e", // NDJSON
+    "a0000000-0000-4000-8000-00000000000f", // NDJSON, gzip
+    "a0000000-0000-4000-8000-000000000010", // lookup-events
+    "a0000000-0000-4000-8000-000000000011", // ECS export
+    "a0000000-0000-4000-8000-000000000013", // console CSV
+];
+
+#[test]
+fn a_mixed_folder_gives_exactly_the_seed_rules_alerts_and_names_the_broken_files() {
+    let out = trailhound(&["scan", "--format", "ndjson", MIXED]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "some inputs are broken, so exit 1; stderr:\n{err}");
+
+    let docs: Vec<serde_json::Value> =
+        String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).expect("each line is JSON")).collect();
+    let ids: Vec<&str> = docs.iter().map(|d| d["event"]["id"].as_str().expect("event.id")).collect();
+    let unique: BTreeSet<&str> = ids.iter().copied().collect();
+    assert_eq!(ids.len(), unique.len(), "one alert per event: {ids:?}");
+    assert_eq!(unique, EXPECTED_EVENT_IDS.into_iter().collect::<BTreeSet<_>>());
+    for doc in &docs {
+        assert_eq!(doc["kibana.alert.rule.rule_id"], "227dc608-e558-43d9-b521-150772250bae");
+        assert_eq!(doc["kibana.alert.rule.name"], "AWS S3 Bucket Configuration Deletion");
+        assert_eq!(doc["kibana.alert.severity"], "low");
+        assert_eq!(doc["kibana.alert.risk_score"], 21);
+        assert!(doc["kibana.alert.original_event"]["action"].is_null(), "original_event fields are dotted keys");
+        assert!(doc["kibana.alert.original_event.action"].as_str().is_some_and(|a| a.starts_with("DeleteBucket")));
+    }
+
+    assert!(err.contains("broken/truncated.json.gz"), "names the truncated file:\n{err}");
+    assert!(err.contains("broken/notes.json"), "names the non-JSON file:\n{err}");
+    assert!(err.contains("skipped: ") && err.contains("CloudTrail-Digest"), "skips the digest:\n{err}");
+    assert!(err.contains("record error: ") && err.contains("cGxhaW4.json"), "counts the non-record element:\n{err}");
+    assert!(err.contains("alerts: 9"), "{err}");
+    assert!(err.contains("2 failed"), "{err}");
+    assert!(err.contains("1 skipped"), "{err}");
+}
+
+#[test]
+fn records_add_up_and_duplicates_are_counted() {
+    let out = trailhound(&["scan", "--format", "json", MIXED]);
+    let err = stderr(&out);
+    let totals = err.lines().find(|l| l.starts_with("files: ")).expect("a totals line");
+    let numbers: Vec<usize> = totals.split(|c: char| !c.is_ascii_digit()).filter_map(|n| n.parse().ok()).collect();
+    // files: S scanned, K skipped, F failed; records: R (C scanned, E errors), D duplicates
+    let [_, _, _, records, scanned, errors, duplicates] = numbers[..] else { panic!("unexpected totals line: {totals}") };
+    assert_eq!(records, scanned + errors, "{totals}");
+    assert!(errors >= 1, "the non-object element is a record error: {totals}");
+    assert!(duplicates >= 1, "eventIDs repeated across files are duplicates: {totals}");
+}
+
+#[test]
+fn every_format_renders_the_alerts() {
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/mixed/exports/array.json");
+    let table = trailhound(&["scan", file]);
+    assert_eq!(table.status.code(), Some(0), "{}", stderr(&table));
+    let text = String::from_utf8_lossy(&table.stdout);
+    assert!(text.starts_with("TIME"), "{text}");
+    assert!(text.contains("DeleteBucketCors") && text.contains("acme-web") && text.contains("ops-alice"), "{text}");
+
+    let csv = trailhound(&["scan", "--format", "csv", file]);
+    let text = String::from_utf8_lossy(&csv.stdout);
+    let mut lines = text.lines();
+    assert!(lines.next().is_some_and(|h| h.starts_with("timestamp,severity,risk_score,rule_id,rule,")));
+    let row = lines.next().expect("one alert row");
+    assert!(row.contains("DeleteBucketCors") && row.contains("a0000000-0000-4000-8000-00000000000c"), "{row}");
+    assert_eq!(lines.next(), None);
+
+    let json = trailhound(&["scan", "--format", "json", file]);
+    let docs: serde_json::Value = serde_json::from_slice(&json.stdout).expect("a JSON array");
+    assert_eq!(docs.as_array().map(Vec::len), Some(1));
+}
+
+#[test]
+fn output_goes_to_a_file_and_stdin_is_read() {
+    let dir = std::env::temp_dir().join(format!("trailhound-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let target = dir.join("alerts.ndjson");
+    let input = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/mixed/exports/single-record.json")).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_trailhound"))
+        .args(["scan", "--format", "ndjson", "--output", target.to_str().unwrap(), "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(&input).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(out.stdout.is_empty());
+    let written = std::fs::read_to_string(&target).unwrap();
+    assert!(written.contains("DeleteBucketLifecycle"), "{written}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn rule_errors_and_usage_errors_exit_2() {
+    let dir = std::env::temp_dir().join(format!("trailhound-rules-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.toml");
+    std::fs::write(
+        &bad,
+        "[rule]\ntype = \"query\"\nrule_id = \"x\"\nname = \"Bad\"\nquery = \"a:(b or\"\nseverity = \"low\"\nrisk_score = 1\n",
+    )
+    .unwrap();
+    let out = trailhound(&["scan", "--rules", bad.to_str().unwrap(), MIXED]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("bad.toml: rule \"Bad\": invalid: query does not parse"), "{}", stderr(&out));
+
+    let listed = trailhound(&["rules", "--rules", bad.to_str().unwrap()]);
+    assert_eq!(listed.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&listed.stdout).contains("AWS S3 Bucket Configuration Deletion v208"));
+
+    let usage = trailhound(&["scan"]);
+    assert_eq!(usage.status.code(), Some(2));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn rules_lists_the_seed_rule_and_unsupported_types() {
+    let dir = std::env::temp_dir().join(format!("trailhound-list-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let export = dir.join("export.ndjson");
+    std::fs::write(&export, "{\"rule_id\":\"e\",\"name\":\"An EQL rule\",\"type\":\"eql\",\"language\":\"eql\",\"query\":\"any where true\",\"severity\":\"low\",\"risk_score\":1}\n").unwrap();
+    let out = trailhound(&["rules", "--rules", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "an unsupported type is listed, not an error");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("227dc608-e558-43d9-b521-150772250bae  AWS S3 Bucket Configuration Deletion v208  [low / 21]"), "{text}");
+    assert!(text.contains("every 10m over now-60m, at most 100 alerts a run; TA0005 Defense Evasion"), "{text}");
+    assert!(stderr(&out).contains("rule skipped: ") && stderr(&out).contains("An EQL rule"), "{}", stderr(&out));
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -1,0 +1,127 @@
+//! A gzip bomb stops at the inflate limit without using the memory first: measured in the engine
+//! with a counting allocator, and in the CLI under an address-space limit it could not stay within
+//! if it inflated first and checked later.
+//!
+//! Its own test binary: the allocator counts every allocation in the process, so the tests here
+//! take turns.
+
+#[path = "hostile/corpus.rs"]
+mod corpus;
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use trailhound::input::{FileOutcome, Limits};
+use trailhound::rules::RuleSet;
+use trailhound::scan::Scanner;
+
+/// The system allocator, counting live bytes and their peak.
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+static MEASURING: Mutex<()> = Mutex::new(());
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+            PEAK.fetch_max(live, Ordering::Relaxed);
+        }
+        p
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) };
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let p = unsafe { System.realloc(ptr, layout, new_size) };
+        if !p.is_null() {
+            if new_size >= layout.size() {
+                let live = LIVE.fetch_add(new_size - layout.size(), Ordering::Relaxed) + new_size - layout.size();
+                PEAK.fetch_max(live, Ordering::Relaxed);
+            } else {
+                LIVE.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
+            }
+        }
+        p
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// The most bytes allocated at once while `f` runs, above what was live before.
+fn peak_during(f: impl FnOnce()) -> usize {
+    let _alone = MEASURING.lock().unwrap_or_else(|e| e.into_inner());
+    let before = LIVE.load(Ordering::Relaxed);
+    PEAK.store(before, Ordering::Relaxed);
+    f();
+    PEAK.load(Ordering::Relaxed) - before
+}
+
+const MIB: usize = 1 << 20;
+
+#[test]
+fn the_scanner_stops_a_gzip_bomb_at_the_limit_with_memory_near_the_limit() {
+    let bomb = corpus::corpus().case.into_iter().find(|c| c.generate.as_deref() == Some("gzip_bomb")).expect("the bomb case");
+    let bytes = bomb.bytes();
+    assert!(bytes.len() < 10 * MIB, "{} bytes on disk", bytes.len());
+    let rules = RuleSet::builtin();
+    for limit in [MIB, 32 * MIB, 128 * MIB] {
+        let mut report = None;
+        let peak = peak_during(|| {
+            let mut scanner = Scanner::new(rules.enabled()).with_limits(Limits { max_inflated_bytes: limit as u64 });
+            report = Some(scanner.scan_file("bomb.json.gz", &bytes, &mut Vec::new()));
+        });
+        let report = report.expect("scanned");
+        match &report.read.outcome {
+            FileOutcome::Failed(e) => {
+                assert_eq!(e.reason, format!("gzip stream inflates to more than the limit of {limit} bytes; stopped there"))
+            }
+            other => panic!("expected the limit to stop the bomb, got {other:?}"),
+        }
+        // The inflated text (at most the limit), one 64 KiB read buffer, and small change.
+        assert!(peak <= limit + MIB, "limit {limit}: peak {peak} bytes ({} MiB)", peak / MIB);
+        assert_eq!((report.records, report.scanned, report.record_errors), (0, 0, 0));
+    }
+}
+
+/// The CLI scans the 8 GiB bomb with `--max-inflated-bytes 32 MiB` inside a 512 MiB address space
+/// (`ulimit -v`), next to a good file that is still scanned. As a control, the same run with the
+/// default 4 GiB limit runs out of that address space: the flag is what bounds the memory.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_cli_stops_a_gzip_bomb_inside_a_small_address_space() {
+    // Not measured, but its own allocations must not land in the other test's measurement.
+    let _alone = MEASURING.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = std::env::temp_dir().join(format!("trailhound-bomb-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bomb = corpus::corpus().case.into_iter().find(|c| c.generate.as_deref() == Some("gzip_bomb")).expect("the bomb case");
+    let path = bomb.write_to(&dir);
+    std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/inputs/digest.json"), dir.join("digest.json")).unwrap();
+    let run = |extra: &str| {
+        let script = format!("ulimit -v {}; exec \"$0\" scan {extra} \"$1\"", 512 * 1024);
+        std::process::Command::new("sh")
+            .args(["-c", &script, env!("CARGO_BIN_EXE_trailhound"), dir.to_str().unwrap()])
+            .output()
+            .expect("sh runs")
+    };
+    let bounded = run(&format!("--max-inflated-bytes {}", 32 * MIB));
+    let stderr = String::from_utf8_lossy(&bounded.stderr);
+    assert_eq!(bounded.status.code(), Some(1), "{stderr}");
+    let line = format!(
+        "error: {}: line 1, byte {}: gzip stream inflates to more than the limit of {} bytes; stopped there",
+        path.display(),
+        32 * MIB,
+        32 * MIB
+    );
+    assert!(stderr.lines().any(|l| l == line), "expected `{line}` in:\n{stderr}");
+    assert!(stderr.contains("files: 0 scanned, 1 skipped, 1 failed"), "the other file is still read:\n{stderr}");
+
+    let unbounded = run("");
+    std::fs::remove_dir_all(&dir).ok();
+    let stderr = String::from_utf8_lossy(&unbounded.stderr);
+    assert!(!unbounded.status.success() && stderr.contains("memory allocation"), "the control run should run out of memory:\n{stderr}");
+}

@@ -1,0 +1,60 @@
+//! Shared helpers for the input tests (included by the other `input_*` tests as `common`): read
+//! bytes or a fixture and collect what reached the sink.
+
+#![allow(dead_code)]
+
+use flate2::Compression;
+use flate2::write::GzEncoder;
+use std::io::Write;
+use trailhound::input::{FileRead, Limits, Record, RecordError, read_file_with};
+
+pub struct Read {
+    pub file: FileRead,
+    pub items: Vec<Result<Record, RecordError>>,
+}
+
+impl Read {
+    pub fn records(&self) -> Vec<&Record> {
+        self.items.iter().filter_map(|i| i.as_ref().ok()).collect()
+    }
+    pub fn errors(&self) -> Vec<&RecordError> {
+        self.items.iter().filter_map(|i| i.as_ref().err()).collect()
+    }
+    /// Indexes must run 0.. in order, records and errors alike.
+    pub fn assert_contiguous(&self) {
+        for (i, item) in self.items.iter().enumerate() {
+            let index = match item {
+                Ok(r) => r.index,
+                Err(e) => e.index,
+            };
+            assert_eq!(index, i, "indexes must be contiguous from 0");
+        }
+    }
+}
+
+pub fn read_with(bytes: &[u8], limits: &Limits) -> Read {
+    let mut items = Vec::new();
+    let file = read_file_with(bytes, limits, &mut |item| items.push(item));
+    let read = Read { file, items };
+    read.assert_contiguous();
+    read
+}
+
+pub fn read(bytes: &[u8]) -> Read {
+    read_with(bytes, &Limits::default())
+}
+
+pub fn fixture(name: &str) -> Vec<u8> {
+    let path = format!("{}/tests/fixtures/inputs/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+pub fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut enc = GzEncoder::new(Vec::new(), Compression::default());
+    enc.write_all(bytes).expect("gzip in memory");
+    enc.finish().expect("gzip in memory")
+}
+
+pub fn str_at<'a>(r: &'a Record, pointer: &str) -> &'a str {
+    r.value.pointer(pointer).and_then(|v| v.as_str()).unwrap_or_else(|| panic!("{pointer} missing in {}", r.value))
+}

@@ -1,0 +1,119 @@
+//! Components rendered into a real DOM in headless Chromium: the test hooks (`data-testid`,
+//! `data-state`, `data-status`, `data-event-id`) and that log content is rendered as text.
+#![cfg(all(target_arch = "wasm32", feature = "web"))]
+
+use std::rc::Rc;
+use std::time::Duration;
+use trailhound::app::components::Shared;
+use trailhound::app::components::alerts_table::{self, AlertsTable};
+use trailhound::app::components::files_panel::{self, FilesPanel};
+use trailhound::app::components::scan_status::{self, ScanStatus};
+use trailhound::app::messages::{FileResult, Outcome};
+use trailhound::app::state::{FileEntry, FileState, Phase, Progress};
+use trailhound::app::view::{Row, Sort};
+use wasm_bindgen_test::*;
+use yew::Callback;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[path = "web_support/mod.rs"]
+mod support;
+use support::alert;
+
+fn root() -> web_sys::Element {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let div = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&div).unwrap();
+    div
+}
+
+async fn settle() {
+    yew::platform::time::sleep(Duration::from_millis(20)).await;
+}
+
+#[wasm_bindgen_test]
+async fn the_scan_status_says_its_state() {
+    let div = root();
+    let props = scan_status::Props {
+        phase: Phase::Scanning,
+        progress: Progress { files_total: 3, files_done: 1, bytes_total: 3000, bytes_done: 1000, ..Progress::default() },
+        scanned: 1,
+        skipped: 0,
+        failed: 0,
+        alerts: 0,
+        suppressed: 0,
+        current: Some("logs/a.json.gz".into()),
+        on_cancel: Callback::noop(),
+        on_reset: Callback::noop(),
+    };
+    yew::Renderer::<ScanStatus>::with_root_and_props(div.clone(), props).render();
+    settle().await;
+    let status = div.query_selector("[data-testid=scan-status]").unwrap().expect("the status");
+    assert_eq!(status.get_attribute("data-state").as_deref(), Some("scanning"));
+    let text = status.text_content().unwrap();
+    assert!(text.contains("1 of 3 files") && text.contains("logs/a.json.gz"), "{text}");
+    assert!(div.query_selector("[data-testid=cancel]").unwrap().is_some());
+}
+
+#[wasm_bindgen_test]
+async fn files_show_their_status_and_the_engines_reason() {
+    let div = root();
+    let error = FileResult::unreadable(10, "line 1, byte 0: not JSON".into());
+    let skipped = FileResult::not_scanned(5, "a CloudTrail digest file", Outcome::Skipped);
+    let scanned =
+        FileResult { outcome: Outcome::Scanned, records: 12, scanned: 12, alerts: 3, ..FileResult::unreadable(99, String::new()) };
+    let files = vec![
+        FileEntry { id: 0, name: "logs/<b>a</b>.json".into(), bytes: 99, state: FileState::Finished(scanned) },
+        FileEntry { id: 1, name: "digest.json.gz".into(), bytes: 5, state: FileState::Finished(skipped) },
+        FileEntry { id: 2, name: "notes.json".into(), bytes: 10, state: FileState::Finished(error) },
+    ];
+    yew::Renderer::<FilesPanel>::with_root_and_props(div.clone(), files_panel::Props { files: Shared(Rc::new(files)) }).render();
+    settle().await;
+    let status = |name: &str| div.query_selector(&format!("[data-file='{name}']")).unwrap().and_then(|e| e.get_attribute("data-status"));
+    assert_eq!(status("logs/<b>a</b>.json").as_deref(), Some("scanned"));
+    assert_eq!(status("digest.json.gz").as_deref(), Some("skipped"));
+    assert_eq!(status("notes.json").as_deref(), Some("error"));
+    let text = div.text_content().unwrap();
+    assert!(text.contains("12 records, 3 alerts") && text.contains("line 1, byte 0: not JSON") && text.contains("digest file"), "{text}");
+    assert!(div.query_selector("b").unwrap().is_none(), "a file name is text, never markup");
+}
+
+#[wasm_bindgen_test]
+async fn the_table_renders_a_row_per_alert_and_only_visible_rows_when_many() {
+    let div = root();
+    let alerts: Vec<_> = (0..5000).map(|i| Rc::new(alert(&format!("id-{i}"), "<script>x</script>"))).collect();
+    let rows: Vec<Row> = (0..alerts.len()).map(Row::Alert).collect();
+    let props = alerts_table::Props {
+        suppressed: Shared(Rc::new(vec![None; alerts.len()])),
+        alerts: Shared(Rc::new(alerts)),
+        rows: Shared(Rc::new(rows)),
+        sort: Sort::default(),
+        scope: "".into(),
+        selected: None,
+        on_sort: Callback::noop(),
+        on_select: Callback::noop(),
+        on_toggle_group: Callback::noop(),
+    };
+    yew::Renderer::<AlertsTable>::with_root_and_props(div.clone(), props).render();
+    settle().await;
+    let rendered = div.query_selector_all("[data-testid=alerts] tr[data-event-id]").unwrap().length();
+    assert!(rendered > 0 && rendered < 200, "rendered {rendered} of 5000 rows");
+    let first = div.query_selector("tr[data-event-id='id-0']").unwrap().expect("the first row");
+    assert!(first.text_content().unwrap().contains("<script>x</script>"), "log content is text");
+    assert!(div.query_selector("td script").unwrap().is_none());
+}
+
+#[wasm_bindgen_test]
+fn a_panic_shows_the_fatal_box_with_a_way_to_start_over() {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let fatal = document.create_element("div").unwrap();
+    fatal.set_id("fatal");
+    fatal.set_attribute("hidden", "").unwrap();
+    fatal.set_inner_html(r#"<span class="fatal-text"></span><a href="./">Start over</a>"#);
+    document.body().unwrap().append_child(&fatal).unwrap();
+    trailhound::app::components::fatal::show("The app stopped: <b>boom</b>");
+    assert!(!fatal.has_attribute("hidden"));
+    let text = fatal.query_selector(".fatal-text").unwrap().unwrap();
+    assert_eq!(text.text_content().as_deref(), Some("The app stopped: <b>boom</b>"), "the message is text");
+    fatal.remove();
+}
