@@ -29,14 +29,8 @@ struct Case {
 }
 
 fn cases() -> Vec<Case> {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/kql/cases.toml"
-    ))
-    .expect("read cases.toml");
-    toml::from_str::<File>(&text)
-        .expect("parse cases.toml")
-        .case
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/kql/cases.toml")).expect("read cases.toml");
+    toml::from_str::<File>(&text).expect("parse cases.toml").case
 }
 
 fn check(case: &Case) -> Result<(), String> {
@@ -55,19 +49,12 @@ fn check(case: &Case) -> Result<(), String> {
     {
         return Err(format!("printed `{printed}`, wanted `{want}`"));
     }
-    let again = Query::parse(&printed)
-        .map_err(|e| format!("printed form `{printed}` fails to parse:\n{e}"))?;
+    let again = Query::parse(&printed).map_err(|e| format!("printed form `{printed}` fails to parse:\n{e}"))?;
     if again.ast() != q.ast() {
-        return Err(format!(
-            "round trip changed the tree: `{printed}`\n{:?}\n{:?}",
-            q.ast(),
-            again.ast()
-        ));
+        return Err(format!("round trip changed the tree: `{printed}`\n{:?}\n{:?}", q.ast(), again.ast()));
     }
     if again.to_string() != printed {
-        return Err(format!(
-            "printing not idempotent: `{printed}` then `{again}`"
-        ));
+        return Err(format!("printing not idempotent: `{printed}` then `{again}`"));
     }
     let (Some(doc), Some(expected)) = (&case.doc, case.expected) else {
         return Ok(());
@@ -80,16 +67,8 @@ fn check(case: &Case) -> Result<(), String> {
         ("compiled, flat", q.matches(&doc), flat),
         ("reference, flat", evaluate(q.ast(), &Flat(&doc)), flat),
     ];
-    let wrong: Vec<String> = results
-        .iter()
-        .filter(|(_, got, want)| got != want)
-        .map(|(how, got, _)| format!("{how} gave {got}"))
-        .collect();
-    if wrong.is_empty() {
-        Ok(())
-    } else {
-        Err(format!("expected {expected}: {}", wrong.join(", ")))
-    }
+    let wrong: Vec<String> = results.iter().filter(|(_, got, want)| got != want).map(|(how, got, _)| format!("{how} gave {got}")).collect();
+    if wrong.is_empty() { Ok(()) } else { Err(format!("expected {expected}: {}", wrong.join(", "))) }
 }
 
 #[test]
@@ -103,16 +82,8 @@ fn every_case_holds_for_every_engine() {
             if !names.insert(c.name.clone()) {
                 return Some(format!("duplicate case name {}", c.name));
             }
-            check(c)
-                .err()
-                .map(|e| format!("[{}] {}\n  {}", c.name, c.query, e.replace('\n', "\n  ")))
+            check(c).err().map(|e| format!("[{}] {}\n  {}", c.name, c.query, e.replace('\n', "\n  ")))
         })
         .collect();
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases failed:\n\n{}",
-        failures.len(),
-        cases.len(),
-        failures.join("\n\n")
-    );
+    assert!(failures.is_empty(), "{} of {} cases failed:\n\n{}", failures.len(), cases.len(), failures.join("\n\n"));
 }

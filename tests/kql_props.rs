@@ -10,23 +10,7 @@ use trailhound::kql::eval::evaluate;
 use trailhound::kql::parse::MAX_DEPTH;
 use trailhound::kql::scope::Flat;
 
-const WORDS: &[&str] = &[
-    "a",
-    "b",
-    "ab",
-    "A",
-    "é",
-    "aé",
-    "bé",
-    "1",
-    "2.0",
-    "10",
-    "2024-01-01",
-    "2024-01-01T10:00:00Z",
-    "x y",
-    "or",
-    "not",
-];
+const WORDS: &[&str] = &["a", "b", "ab", "A", "é", "aé", "bé", "1", "2.0", "10", "2024-01-01", "2024-01-01T10:00:00Z", "x y", "or", "not"];
 
 fn word() -> impl Strategy<Value = String> {
     prop::sample::select(WORDS).prop_map(str::to_string)
@@ -34,47 +18,37 @@ fn word() -> impl Strategy<Value = String> {
 
 /// Text an unquoted literal can hold after trimming (no edge whitespace, not a keyword literal).
 fn unquoted_text() -> impl Strategy<Value = String> {
-    prop_oneof![word(), "[a-c:*()\\\\\"{}<> ]{0,6}", "\\PC{0,4}"].prop_filter(
-        "parseable unquoted",
-        |s| {
-            !matches!(s.as_str(), "null" | "true" | "false")
-                && !s.starts_with(trailhound::kql::lex::is_js_trim_space)
-                && !s.ends_with(trailhound::kql::lex::is_js_trim_space)
-        },
-    )
+    prop_oneof![word(), "[a-c:*()\\\\\"{}<> ]{0,6}", "\\PC{0,4}"].prop_filter("parseable unquoted", |s| {
+        !matches!(s.as_str(), "null" | "true" | "false")
+            && !s.starts_with(trailhound::kql::lex::is_js_trim_space)
+            && !s.ends_with(trailhound::kql::lex::is_js_trim_space)
+    })
 }
 
 fn pieces() -> impl Strategy<Value = Vec<Piece>> {
-    prop::collection::vec(
-        prop_oneof![
-            Just(None),
-            "[abé*]{1,2}".prop_map(Some),
-            word().prop_map(Some)
-        ],
-        1..4,
-    )
-    .prop_map(|parts| {
-        let mut pieces: Vec<Piece> = Vec::new();
-        for part in parts {
-            match (part, pieces.last_mut()) {
-                (None, _) => pieces.push(Piece::Star),
-                (Some(t), Some(Piece::Text(prev))) => prev.push_str(&t),
-                (Some(t), _) => pieces.push(Piece::Text(t)),
+    prop::collection::vec(prop_oneof![Just(None), "[abé*]{1,2}".prop_map(Some), word().prop_map(Some)], 1..4)
+        .prop_map(|parts| {
+            let mut pieces: Vec<Piece> = Vec::new();
+            for part in parts {
+                match (part, pieces.last_mut()) {
+                    (None, _) => pieces.push(Piece::Star),
+                    (Some(t), Some(Piece::Text(prev))) => prev.push_str(&t),
+                    (Some(t), _) => pieces.push(Piece::Text(t)),
+                }
             }
-        }
-        if !pieces.contains(&Piece::Star) {
-            pieces.push(Piece::Star);
-        }
-        pieces
-    })
-    .prop_filter("no edge whitespace", |p| {
-        let edge = |t: Option<&Piece>, first: bool| match t {
-            Some(Piece::Text(t)) if first => t.starts_with(' '),
-            Some(Piece::Text(t)) => t.ends_with(' '),
-            _ => false,
-        };
-        !edge(p.first(), true) && !edge(p.last(), false)
-    })
+            if !pieces.contains(&Piece::Star) {
+                pieces.push(Piece::Star);
+            }
+            pieces
+        })
+        .prop_filter("no edge whitespace", |p| {
+            let edge = |t: Option<&Piece>, first: bool| match t {
+                Some(Piece::Text(t)) if first => t.starts_with(' '),
+                Some(Piece::Text(t)) => t.ends_with(' '),
+                _ => false,
+            };
+            !edge(p.first(), true) && !edge(p.last(), false)
+        })
 }
 
 fn value_term() -> impl Strategy<Value = Term> {
@@ -115,10 +89,7 @@ fn node() -> impl Strategy<Value = Node> {
             prop::collection::vec(inner.clone(), 2..4).prop_map(Node::And),
             prop::collection::vec(inner.clone(), 2..4).prop_map(Node::Or),
             inner.clone().prop_map(|n| Node::Not(Box::new(n))),
-            inner.prop_map(|n| Node::Nested {
-                path: Term::text("n"),
-                query: Box::new(n)
-            }),
+            inner.prop_map(|n| Node::Nested { path: Term::text("n"), query: Box::new(n) }),
         ]
     })
 }
@@ -227,21 +198,14 @@ fn nesting_up_to_the_limit_parses() {
 #[test]
 fn nesting_past_the_limit_is_an_error_not_a_crash() {
     for text in [
-        format!(
-            "{}a:1{}",
-            "(".repeat(MAX_DEPTH + 1),
-            ")".repeat(MAX_DEPTH + 1)
-        ),
+        format!("{}a:1{}", "(".repeat(MAX_DEPTH + 1), ")".repeat(MAX_DEPTH + 1)),
         "(".repeat(200_000),
         "a:{".repeat(100_000),
         format!("a:{}", "(".repeat(100_000)),
         "(not ".repeat(50_000),
     ] {
         let e = Query::parse(&text).expect_err("too deep");
-        assert_eq!(
-            e.message,
-            format!("Query nests parentheses or braces more than {MAX_DEPTH} levels deep.")
-        );
+        assert_eq!(e.message, format!("Query nests parentheses or braces more than {MAX_DEPTH} levels deep."));
     }
 }
 
@@ -260,35 +224,18 @@ fn worst_case_nesting_fits_in_a_one_mib_stack() {
         let q = Query::parse(&text).expect("parses at the limit");
         let doc = json!({"a": 1});
         assert_eq!(q.matches(&doc), evaluate(q.ast(), &doc));
-        assert_eq!(
-            Query::parse(&q.to_string()).expect("reparses").ast(),
-            q.ast()
-        );
-        let list = format!(
-            "a:{}1{}",
-            "(not (1 and ".repeat(depth / 2),
-            "))".repeat(depth / 2)
-        );
-        assert!(
-            Query::parse(&list)
-                .expect("list parses")
-                .matches(&json!({"a": 2}))
-        );
+        assert_eq!(Query::parse(&q.to_string()).expect("reparses").ast(), q.ast());
+        let list = format!("a:{}1{}", "(not (1 and ".repeat(depth / 2), "))".repeat(depth / 2));
+        assert!(Query::parse(&list).expect("list parses").matches(&json!({"a": 2})));
         drop(q);
     };
-    let thread = std::thread::Builder::new()
-        .stack_size(1 << 20)
-        .spawn(run)
-        .expect("spawn");
+    let thread = std::thread::Builder::new().stack_size(1 << 20).spawn(run).expect("spawn");
     assert!(thread.join().is_ok());
 }
 
 #[test]
 fn long_flat_queries_are_fast() {
-    let text = (0..20_000)
-        .map(|i| format!("f{i}:v{i}"))
-        .collect::<Vec<_>>()
-        .join(" or ");
+    let text = (0..20_000).map(|i| format!("f{i}:v{i}")).collect::<Vec<_>>().join(" or ");
     let started = std::time::Instant::now();
     let q = Query::parse(&text).expect("parses");
     assert!(q.matches(&json!({"f19999": "v19999"})));
@@ -310,13 +257,7 @@ fn pathological_text_parses_in_linear_time() {
     ];
     for text in inputs {
         let started = std::time::Instant::now();
-        let _ = Query::parse(&text)
-            .map(|q| q.to_string())
-            .map_err(|e| e.to_string());
-        assert!(
-            started.elapsed().as_secs() < 5,
-            "slow on {}",
-            &text[..40.min(text.len())]
-        );
+        let _ = Query::parse(&text).map(|q| q.to_string()).map_err(|e| e.to_string());
+        assert!(started.elapsed().as_secs() < 5, "slow on {}", &text[..40.min(text.len())]);
     }
 }

@@ -77,10 +77,7 @@ impl RangeOp {
 impl Term {
     /// An unquoted string literal.
     pub fn text(value: impl Into<String>) -> Term {
-        Term::Literal {
-            value: value.into(),
-            quoted: false,
-        }
+        Term::Literal { value: value.into(), quoted: false }
     }
 
     /// Whether this is a wildcard made of stars only with exactly one star, as Kibana's
@@ -109,9 +106,6 @@ impl Term {
 impl Node {
     /// The query that matches everything (Kibana's empty query, `*:*`).
     pub fn match_all() -> Node {
-        Node::Is {
-            field: Some(Term::Wildcard(vec![Piece::Star])),
-            value: Term::Wildcard(vec![Piece::Star]),
-        }
+        Node::Is { field: Some(Term::Wildcard(vec![Piece::Star])), value: Term::Wildcard(vec![Piece::Star]) }
     }
 }

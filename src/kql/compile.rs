@@ -119,24 +119,12 @@ pub fn compile(node: &Node) -> Matcher {
             match (field, value) {
                 (Some(_), v) if all_fields && v.is_lone_wildcard() => Matcher::All,
                 (_, v) if v.is_lone_wildcard() => Matcher::Exists(fields(field.as_ref())),
-                (_, Term::Wildcard(pieces)) => Matcher::Value {
-                    fields: fields(field.as_ref()),
-                    test: Test::Glob(Pattern::new(pieces)),
-                },
-                (_, v) => Matcher::Value {
-                    fields: fields(field.as_ref()),
-                    test: Test::Equal(Expect::new(v)),
-                },
+                (_, Term::Wildcard(pieces)) => Matcher::Value { fields: fields(field.as_ref()), test: Test::Glob(Pattern::new(pieces)) },
+                (_, v) => Matcher::Value { fields: fields(field.as_ref()), test: Test::Equal(Expect::new(v)) },
             }
         }
-        Node::Range { field, op, value } => Matcher::Range {
-            fields: fields(Some(field)),
-            bound: Bound::new(*op, value),
-        },
-        Node::Nested { path, query } => Matcher::Nested {
-            path: path.as_text(),
-            inner: Box::new(compile(query)),
-        },
+        Node::Range { field, op, value } => Matcher::Range { fields: fields(Some(field)), bound: Bound::new(*op, value) },
+        Node::Nested { path, query } => Matcher::Nested { path: path.as_text(), inner: Box::new(compile(query)) },
     }
 }
 
@@ -155,10 +143,7 @@ fn fields(field: Option<&Term>) -> Fields {
 /// An exact-value test on one named field: its name and value, for set grouping.
 fn exact_on_field(node: &Node) -> Option<(String, &Term)> {
     match node {
-        Node::Is {
-            field: Some(f),
-            value,
-        } if !matches!(f, Term::Wildcard(_)) && !matches!(value, Term::Wildcard(_)) => {
+        Node::Is { field: Some(f), value } if !matches!(f, Term::Wildcard(_)) && !matches!(value, Term::Wildcard(_)) => {
             Some((f.as_text(), value))
         }
         _ => None,
@@ -191,19 +176,10 @@ fn compile_or(items: &[Node]) -> Matcher {
             _ => rest.push(compile(item)),
         }
     }
-    let mut out: Vec<Matcher> = sets
-        .into_iter()
-        .map(|(field, set)| Matcher::Value {
-            fields: Fields::One(field),
-            test: Test::OneOf(set),
-        })
-        .collect();
+    let mut out: Vec<Matcher> =
+        sets.into_iter().map(|(field, set)| Matcher::Value { fields: Fields::One(field), test: Test::OneOf(set) }).collect();
     out.extend(rest);
-    if out.len() == 1 {
-        out.pop().unwrap_or(Matcher::Or(Vec::new()))
-    } else {
-        Matcher::Or(out)
-    }
+    if out.len() == 1 { out.pop().unwrap_or(Matcher::Or(Vec::new())) } else { Matcher::Or(out) }
 }
 
 impl Matcher {
@@ -218,19 +194,13 @@ impl Matcher {
             Matcher::Exists(sel) => any_field(doc, sel, &mut |name| doc.exists(name)),
             Matcher::Value { fields, test } => any_value(doc, fields, &mut |v| test.passes(v)),
             Matcher::Range { fields, bound } => any_value(doc, fields, &mut |v| bound.holds(v)),
-            Matcher::Nested { path, inner } => {
-                doc.any_element(path, &mut |element| inner.matches(element))
-            }
+            Matcher::Nested { path, inner } => doc.any_element(path, &mut |element| inner.matches(element)),
         }
     }
 }
 
 /// Whether some value of some selected field passes.
-fn any_value(
-    doc: &dyn NestedDocument,
-    fields: &Fields,
-    test: &mut dyn FnMut(Scalar<'_>) -> bool,
-) -> bool {
+fn any_value(doc: &dyn NestedDocument, fields: &Fields, test: &mut dyn FnMut(Scalar<'_>) -> bool) -> bool {
     match fields {
         Fields::One(name) => doc.any_value(name, test),
         sel => any_field(doc, sel, &mut |name| doc.any_value(name, test)),
@@ -238,11 +208,7 @@ fn any_value(
 }
 
 /// Whether `check` holds for some field the selector names (by listing the document's fields).
-fn any_field(
-    doc: &dyn NestedDocument,
-    fields: &Fields,
-    check: &mut dyn FnMut(&str) -> bool,
-) -> bool {
+fn any_field(doc: &dyn NestedDocument, fields: &Fields, check: &mut dyn FnMut(&str) -> bool) -> bool {
     let mut found = false;
     doc.for_each_field(&mut |name| {
         if !found {

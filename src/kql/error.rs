@@ -52,20 +52,12 @@ impl ParseError {
             None => "end of input".to_string(),
         };
         let end = pos + found_char.map_or(0, char::len_utf8);
-        ParseError {
-            message: format!("Expected {} but {found} found.", items.join(", ")),
-            span: pos..end,
-            query: query.to_string(),
-        }
+        ParseError { message: format!("Expected {} but {found} found.", items.join(", ")), span: pos..end, query: query.to_string() }
     }
 
     /// An error with a free-form message.
     pub fn new(query: &str, span: Range<usize>, message: impl Into<String>) -> ParseError {
-        ParseError {
-            message: message.into(),
-            span,
-            query: query.to_string(),
-        }
+        ParseError { message: message.into(), span, query: query.to_string() }
     }
 
     /// The message, the query line holding the error, and a caret line: `-` for each character
@@ -74,22 +66,11 @@ impl ParseError {
         let start = floor_boundary(&self.query, self.span.start);
         let end = floor_boundary(&self.query, self.span.end.max(start));
         let line_start = self.query[..start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = self.query[start..]
-            .find('\n')
-            .map_or(self.query.len(), |i| start + i);
+        let line_end = self.query[start..].find('\n').map_or(self.query.len(), |i| start + i);
         let line = &self.query[line_start..line_end];
         let dashes = self.query[line_start..start].chars().count();
-        let carets = self.query[start..end.min(line_end).max(start)]
-            .chars()
-            .count()
-            .max(1);
-        format!(
-            "{}\n{}\n{}{}",
-            self.message,
-            line,
-            "-".repeat(dashes),
-            "^".repeat(carets)
-        )
+        let carets = self.query[start..end.min(line_end).max(start)].chars().count().max(1);
+        format!("{}\n{}\n{}{}", self.message, line, "-".repeat(dashes), "^".repeat(carets))
     }
 }
 
@@ -117,17 +98,9 @@ mod tests {
         let e = ParseError::expected(
             "response:",
             9,
-            &[
-                Expected::Rule("value"),
-                Expected::Token("("),
-                Expected::Rule("whitespace"),
-                Expected::Token("{"),
-            ],
+            &[Expected::Rule("value"), Expected::Token("("), Expected::Rule("whitespace"), Expected::Token("{")],
         );
-        assert_eq!(
-            e.to_string(),
-            "Expected \"(\", \"{\", value, whitespace but end of input found.\nresponse:\n---------^"
-        );
+        assert_eq!(e.to_string(), "Expected \"(\", \"{\", value, whitespace but end of input found.\nresponse:\n---------^");
     }
 
     #[test]

@@ -26,19 +26,13 @@ pub fn evaluate(node: &Node, doc: &dyn NestedDocument) -> bool {
                 Term::Wildcard(pieces) => glob(pieces, &keyword_text(v)),
                 other => Expect::new(other).matches(v),
             };
-            names
-                .iter()
-                .any(|name| doc.any_value(name, &mut |v| test(v)))
+            names.iter().any(|name| doc.any_value(name, &mut |v| test(v)))
         }
         Node::Range { field, op, value } => {
             let names = selected_fields(Some(field), doc);
-            names
-                .iter()
-                .any(|name| doc.any_value(name, &mut |v| Bound::new(*op, value).holds(v)))
+            names.iter().any(|name| doc.any_value(name, &mut |v| Bound::new(*op, value).holds(v)))
         }
-        Node::Nested { path, query } => {
-            doc.any_element(&path.as_text(), &mut |element| evaluate(query, element))
-        }
+        Node::Nested { path, query } => doc.any_element(&path.as_text(), &mut |element| evaluate(query, element)),
     }
 }
 

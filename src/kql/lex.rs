@@ -20,10 +20,7 @@ pub fn is_space(c: char) -> bool {
 
 /// A character that must be escaped to stand in an unquoted literal.
 pub fn is_special(c: char) -> bool {
-    matches!(
-        c,
-        '\\' | '(' | ')' | ':' | '<' | '>' | '"' | '*' | '{' | '}'
-    )
+    matches!(c, '\\' | '(' | ')' | ':' | '<' | '>' | '"' | '*' | '{' | '}')
 }
 
 /// Whitespace as JavaScript's `String.prototype.trim` removes it.
@@ -31,13 +28,7 @@ pub fn is_js_trim_space(c: char) -> bool {
     matches!(
         c,
         '\t' | '\n' | '\u{b}' | '\u{c}' | '\r' | ' ' | '\u{a0}' | '\u{1680}' | '\u{2000}'
-            ..='\u{200a}'
-                | '\u{2028}'
-                | '\u{2029}'
-                | '\u{202f}'
-                | '\u{205f}'
-                | '\u{3000}'
-                | '\u{feff}'
+            ..='\u{200a}' | '\u{2028}' | '\u{2029}' | '\u{202f}' | '\u{205f}' | '\u{3000}' | '\u{feff}'
     )
 }
 
@@ -48,40 +39,25 @@ pub fn char_at(src: &str, pos: usize) -> Option<char> {
 
 /// One whitespace character at `pos`: the position after it.
 pub fn space(src: &str, pos: usize) -> Option<usize> {
-    char_at(src, pos)
-        .filter(|c| is_space(*c))
-        .map(|c| pos + c.len_utf8())
+    char_at(src, pos).filter(|c| is_space(*c)).map(|c| pos + c.len_utf8())
 }
 
 /// Exactly `token` at `pos`: the position after it.
 pub fn token(src: &str, pos: usize, token: &str) -> Option<usize> {
-    src.get(pos..)
-        .filter(|rest| rest.starts_with(token))
-        .map(|_| pos + token.len())
+    src.get(pos..).filter(|rest| rest.starts_with(token)).map(|_| pos + token.len())
 }
 
 /// The ASCII `word` at `pos`, in any case: the position after it.
 pub fn word_ci(src: &str, pos: usize, word: &str) -> Option<usize> {
     let end = pos + word.len();
-    src.get(pos..end)
-        .filter(|s| s.eq_ignore_ascii_case(word))
-        .map(|_| end)
+    src.get(pos..end).filter(|s| s.eq_ignore_ascii_case(word)).map(|_| end)
 }
 
 /// Whether a keyword starts at `pos`, as the grammar's lookahead inside unquoted literals sees it:
 /// one whitespace, `or` or `and`, one whitespace; or `not` and one whitespace.
 pub fn keyword_ahead(src: &str, pos: usize) -> bool {
-    let spaced = |word| {
-        space(src, pos)
-            .and_then(|p| word_ci(src, p, word))
-            .and_then(|p| space(src, p))
-            .is_some()
-    };
-    spaced("or")
-        || spaced("and")
-        || word_ci(src, pos, "not")
-            .and_then(|p| space(src, p))
-            .is_some()
+    let spaced = |word| space(src, pos).and_then(|p| word_ci(src, p, word)).and_then(|p| space(src, p)).is_some();
+    spaced("or") || spaced("and") || word_ci(src, pos, "not").and_then(|p| space(src, p)).is_some()
 }
 
 /// A range operator at `pos`, tried as `<=`, `>=`, `<`, `>`.
@@ -123,10 +99,7 @@ pub fn unquoted(src: &str, pos: usize) -> Option<(Term, usize)> {
     let mut items = Vec::new();
     let mut p = pos;
     loop {
-        if let Some((c, next)) = escaped_whitespace(src, p)
-            .or_else(|| escaped_special(src, p))
-            .or_else(|| escaped_unicode(src, p))
-        {
+        if let Some((c, next)) = escaped_whitespace(src, p).or_else(|| escaped_special(src, p)).or_else(|| escaped_unicode(src, p)) {
             items.push(Item::Char(c));
             p = next;
         } else if let Some(next) = escaped_keyword(src, p) {
@@ -154,34 +127,16 @@ pub fn unquoted(src: &str, pos: usize) -> Option<(Term, usize)> {
 /// Trims the items and builds the literal, keyword literal or wildcard they spell.
 fn build_term(items: &[Item]) -> Term {
     let is_trim = |item: &Item| matches!(item, Item::Char(c) if is_js_trim_space(*c));
-    let start = items
-        .iter()
-        .position(|i| !is_trim(i))
-        .unwrap_or(items.len());
-    let end = items
-        .iter()
-        .rposition(|i| !is_trim(i))
-        .map_or(start, |i| i + 1);
+    let start = items.iter().position(|i| !is_trim(i)).unwrap_or(items.len());
+    let end = items.iter().rposition(|i| !is_trim(i)).map_or(start, |i| i + 1);
     let items = &items[start..end];
     if !items.contains(&Item::Star) {
-        let text: String = items
-            .iter()
-            .filter_map(|i| {
-                if let Item::Char(c) = i {
-                    Some(*c)
-                } else {
-                    None
-                }
-            })
-            .collect();
+        let text: String = items.iter().filter_map(|i| if let Item::Char(c) = i { Some(*c) } else { None }).collect();
         return match text.as_str() {
             "null" => Term::Null,
             "true" => Term::Bool(true),
             "false" => Term::Bool(false),
-            _ => Term::Literal {
-                value: text,
-                quoted: false,
-            },
+            _ => Term::Literal { value: text, quoted: false },
         };
     }
     let mut pieces = Vec::new();
@@ -217,17 +172,13 @@ fn escaped_whitespace(src: &str, p: usize) -> Option<(char, usize)> {
 /// A backslash and a special character.
 fn escaped_special(src: &str, p: usize) -> Option<(char, usize)> {
     token(src, p, "\\")?;
-    char_at(src, p + 1)
-        .filter(|c| is_special(*c))
-        .map(|c| (c, p + 2))
+    char_at(src, p + 1).filter(|c| is_special(*c)).map(|c| (c, p + 2))
 }
 
 /// A backslash and `or`, `and` or `not` in any case: the position after the word.
 fn escaped_keyword(src: &str, p: usize) -> Option<usize> {
     let q = token(src, p, "\\")?;
-    word_ci(src, q, "or")
-        .or_else(|| word_ci(src, q, "and"))
-        .or_else(|| word_ci(src, q, "not"))
+    word_ci(src, q, "or").or_else(|| word_ci(src, q, "and")).or_else(|| word_ci(src, q, "not"))
 }
 
 /// `\uXXXX`. A high surrogate followed by an escaped low surrogate makes one character; a lone
@@ -268,17 +219,11 @@ mod tests {
 
     #[test]
     fn escapes_follow_the_grammar() {
-        assert_eq!(
-            unquoted(r"a\:b\*c\OR\u0041", 0).map(|t| t.0),
-            Some(lit("a:b*cORA"))
-        );
+        assert_eq!(unquoted(r"a\:b\*c\OR\u0041", 0).map(|t| t.0), Some(lit("a:b*cORA")));
         // `\n` is an escaped newline before it is an escaped keyword.
         assert_eq!(unquoted(r"x\not", 0).map(|t| t.0), Some(lit("x\not")));
         assert_eq!(unquoted(r"\uD83D\uDE00", 0).map(|t| t.0), Some(lit("😀")));
-        assert_eq!(
-            quoted(r#""a\"b\\c\d\n""#, 0),
-            Some(("a\"b\\c\\d\n".to_string(), 13))
-        );
+        assert_eq!(quoted(r#""a\"b\\c\d\n""#, 0), Some(("a\"b\\c\\d\n".to_string(), 13)));
         assert_eq!(quoted(r#""open"#, 0), None);
     }
 
@@ -288,15 +233,8 @@ mod tests {
         assert_eq!(unquoted("NULL", 0).map(|t| t.0), Some(lit("NULL")));
         assert_eq!(
             unquoted(r" a*\*b ", 0).map(|t| t.0),
-            Some(Term::Wildcard(vec![
-                Piece::Text("a".into()),
-                Piece::Star,
-                Piece::Text("*b".into())
-            ]))
+            Some(Term::Wildcard(vec![Piece::Text("a".into()), Piece::Star, Piece::Text("*b".into())]))
         );
-        assert_eq!(
-            unquoted(r"\t*", 0).map(|t| t.0),
-            Some(Term::Wildcard(vec![Piece::Star]))
-        );
+        assert_eq!(unquoted(r"\t*", 0).map(|t| t.0), Some(Term::Wildcard(vec![Piece::Star])));
     }
 }

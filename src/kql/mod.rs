@@ -101,15 +101,11 @@ fn collect_fields(node: &Node, prefix: &str, out: &mut Vec<String>) {
         }
     };
     match node {
-        Node::And(items) | Node::Or(items) => {
-            items.iter().for_each(|n| collect_fields(n, prefix, out))
-        }
+        Node::And(items) | Node::Or(items) => items.iter().for_each(|n| collect_fields(n, prefix, out)),
         Node::Not(inner) => collect_fields(inner, prefix, out),
         Node::Is { field, .. } => add(field.as_ref()),
         Node::Range { field, .. } => add(Some(field)),
-        Node::Nested { path, query } => {
-            collect_fields(query, &format!("{prefix}{}.", path.as_text()), out)
-        }
+        Node::Nested { path, query } => collect_fields(query, &format!("{prefix}{}.", path.as_text()), out),
     }
 }
 
@@ -132,14 +128,8 @@ mod tests {
 
     #[test]
     fn fields_lists_each_name_once_as_written() {
-        let q = Query::parse(
-            "event.action:(A or B) and not event.* : x and users:{ name:a and n > 1 } or free text",
-        )
-        .expect("parses");
-        assert_eq!(
-            q.fields(),
-            ["event.action", "event.*", "users.name", "users.n", "*"]
-        );
+        let q = Query::parse("event.action:(A or B) and not event.* : x and users:{ name:a and n > 1 } or free text").expect("parses");
+        assert_eq!(q.fields(), ["event.action", "event.*", "users.name", "users.n", "*"]);
     }
 
     #[test]
@@ -154,29 +144,15 @@ mod tests {
     #[test]
     fn large_or_lists_compile_to_a_set() {
         let q = Query::parse("a:(v1 or v2 or v3 or v4) or b:x").expect("parses");
-        let Matcher::Or(items) = q.matcher() else {
-            panic!("or: {:?}", q.matcher())
-        };
-        assert!(matches!(
-            &items[0],
-            Matcher::Value {
-                test: compile::Test::OneOf(_),
-                ..
-            }
-        ));
+        let Matcher::Or(items) = q.matcher() else { panic!("or: {:?}", q.matcher()) };
+        assert!(matches!(&items[0], Matcher::Value { test: compile::Test::OneOf(_), .. }));
         assert!(q.matches(&json!({"a": "v3"})) && !q.matches(&json!({"a": "v5"})));
     }
 
     #[test]
     fn wildcard_values_compile_to_cheap_strategies() {
         let q = Query::parse("a:Delete*").expect("parses");
-        let Matcher::Value {
-            test: compile::Test::Glob(p),
-            ..
-        } = q.matcher()
-        else {
-            panic!("{:?}", q.matcher())
-        };
+        let Matcher::Value { test: compile::Test::Glob(p), .. } = q.matcher() else { panic!("{:?}", q.matcher()) };
         assert_eq!(*p, pattern::Pattern::Prefix("Delete".into()));
     }
 }

@@ -23,14 +23,7 @@ pub const MAX_DEPTH: usize = 100;
 
 /// Parses a whole query. Empty (or all-whitespace) text is Kibana's match-all query.
 pub fn parse(src: &str) -> Result<Node, ParseError> {
-    let mut p = Parser {
-        src,
-        silent: 0,
-        max_pos: 0,
-        expected: Vec::new(),
-        depth: 0,
-        fatal: None,
-    };
+    let mut p = Parser { src, silent: 0, max_pos: 0, expected: Vec::new(), depth: 0, fatal: None };
     let pos = p.spaces(0);
     let (node, pos) = match p.or_query(pos) {
         Some((node, end)) => (Some(node), end),
@@ -59,14 +52,9 @@ impl Values {
     fn with_field(self, field: &Term) -> Node {
         match self {
             Values::Or(items) => Node::Or(items.into_iter().map(|v| v.with_field(field)).collect()),
-            Values::And(items) => {
-                Node::And(items.into_iter().map(|v| v.with_field(field)).collect())
-            }
+            Values::And(items) => Node::And(items.into_iter().map(|v| v.with_field(field)).collect()),
             Values::Not(inner) => Node::Not(Box::new(inner.with_field(field))),
-            Values::One(value) => Node::Is {
-                field: Some(field.clone()),
-                value,
-            },
+            Values::One(value) => Node::Is { field: Some(field.clone()), value },
         }
     }
 }
@@ -97,12 +85,7 @@ impl Parser<'_> {
     }
 
     /// Runs a named rule: inner failures are silent; its own failure is the expectation `name`.
-    fn named<T>(
-        &mut self,
-        pos: usize,
-        name: &'static str,
-        rule: impl FnOnce(&mut Self) -> Parsed<T>,
-    ) -> Parsed<T> {
+    fn named<T>(&mut self, pos: usize, name: &'static str, rule: impl FnOnce(&mut Self) -> Parsed<T>) -> Parsed<T> {
         self.silent += 1;
         let result = rule(self);
         self.silent -= 1;
@@ -119,8 +102,7 @@ impl Parser<'_> {
         }
         if self.depth >= MAX_DEPTH {
             let end = pos + lex::char_at(self.src, pos).map_or(0, char::len_utf8);
-            let message =
-                format!("Query nests parentheses or braces more than {MAX_DEPTH} levels deep.");
+            let message = format!("Query nests parentheses or braces more than {MAX_DEPTH} levels deep.");
             self.fatal = Some(ParseError::new(self.src, pos..end, message));
             return None;
         }
@@ -140,10 +122,7 @@ impl Parser<'_> {
 
     fn space(&mut self, pos: usize) -> Option<usize> {
         let src = self.src;
-        self.named(pos, "whitespace", |_| {
-            lex::space(src, pos).map(|end| ((), end))
-        })
-        .map(|(_, end)| end)
+        self.named(pos, "whitespace", |_| lex::space(src, pos).map(|end| ((), end))).map(|(_, end)| end)
     }
 
     /// `Space*`.
@@ -206,11 +185,7 @@ impl Parser<'_> {
             items.push(node);
             pos = end;
         }
-        let node = if items.len() == 1 {
-            items.pop()?
-        } else {
-            join(items)
-        };
+        let node = if items.len() == 1 { items.pop()? } else { join(items) };
         Some((node, pos))
     }
 
@@ -254,13 +229,7 @@ impl Parser<'_> {
                         p.token(end, "}").map(|close| (query, close))
                     });
                     if let Some((query, close)) = inner {
-                        return Some((
-                            Node::Nested {
-                                path,
-                                query: Box::new(query),
-                            },
-                            close,
-                        ));
+                        return Some((Node::Nested { path, query: Box::new(query) }, close));
                     }
                 }
             }
@@ -268,9 +237,7 @@ impl Parser<'_> {
         if self.fatal.is_some() {
             return None;
         }
-        self.field_range(pos)
-            .or_else(|| self.field_value(pos))
-            .or_else(|| self.value_expression(pos))
+        self.field_range(pos).or_else(|| self.field_value(pos)).or_else(|| self.value_expression(pos))
     }
 
     fn field(&mut self, pos: usize) -> Parsed<Term> {
@@ -289,12 +256,7 @@ impl Parser<'_> {
     }
 
     fn range_operator(&mut self, pos: usize) -> Parsed<RangeOp> {
-        for (symbol, op) in lex::RANGE_OPERATORS.into_iter().zip([
-            RangeOp::Lte,
-            RangeOp::Gte,
-            RangeOp::Lt,
-            RangeOp::Gt,
-        ]) {
+        for (symbol, op) in lex::RANGE_OPERATORS.into_iter().zip([RangeOp::Lte, RangeOp::Gte, RangeOp::Lt, RangeOp::Gt]) {
             if let Some(end) = self.token(pos, symbol) {
                 return Some((op, end));
             }
@@ -356,13 +318,7 @@ impl Parser<'_> {
 /// `QuotedString / UnquotedLiteral`.
 fn literal(src: &str, pos: usize) -> Parsed<Term> {
     if let Some((value, end)) = lex::quoted(src, pos) {
-        return Some((
-            Term::Literal {
-                value,
-                quoted: true,
-            },
-            end,
-        ));
+        return Some((Term::Literal { value, quoted: true }, end));
     }
     lex::unquoted(src, pos)
 }
@@ -376,10 +332,7 @@ mod tests {
         // Found by the round-trip property: a value reading `not` must be escaped by the printer.
         let tree = parse("a:(x or not or b)").expect("parses");
         assert_eq!(tree.to_string(), "a:(x or not or b)");
-        let value = Node::Is {
-            field: Some(Term::text("a")),
-            value: Term::text("not"),
-        };
+        let value = Node::Is { field: Some(Term::text("a")), value: Term::text("not") };
         let tree = Node::Or(vec![value.clone(), value]);
         assert_eq!(tree.to_string(), r"a:(\u006Eot or \u006Eot)");
         assert_eq!(parse(&tree.to_string()), Ok(tree));

@@ -36,11 +36,7 @@ impl Pattern {
         let stars = parts.len() - 1;
         let mut inner: Vec<String> = parts.into_iter().collect();
         let last = inner.pop().unwrap_or_default();
-        let first = if inner.is_empty() {
-            String::new()
-        } else {
-            inner.remove(0)
-        };
+        let first = if inner.is_empty() { String::new() } else { inner.remove(0) };
         let middle: Vec<String> = inner.into_iter().filter(|m| !m.is_empty()).collect();
         match (stars, first.is_empty(), middle.len(), last.is_empty()) {
             (0, ..) => Pattern::Exact(last),
@@ -49,11 +45,7 @@ impl Pattern {
             (_, true, 0, false) => Pattern::Suffix(last),
             (_, true, 1, true) => Pattern::Contains(middle.into_iter().next().unwrap_or_default()),
             (_, false, 0, false) => Pattern::PrefixSuffix(first, last),
-            _ => Pattern::General {
-                first,
-                middle,
-                last,
-            },
+            _ => Pattern::General { first, middle, last },
         }
     }
 
@@ -64,14 +56,8 @@ impl Pattern {
             Pattern::Prefix(p) => s.starts_with(p.as_str()),
             Pattern::Suffix(x) => s.ends_with(x.as_str()),
             Pattern::Contains(c) => s.contains(c.as_str()),
-            Pattern::PrefixSuffix(p, x) => {
-                s.len() >= p.len() + x.len() && s.starts_with(p.as_str()) && s.ends_with(x.as_str())
-            }
-            Pattern::General {
-                first,
-                middle,
-                last,
-            } => {
+            Pattern::PrefixSuffix(p, x) => s.len() >= p.len() + x.len() && s.starts_with(p.as_str()) && s.ends_with(x.as_str()),
+            Pattern::General { first, middle, last } => {
                 let Some(rest) = s.strip_prefix(first.as_str()) else {
                     return false;
                 };

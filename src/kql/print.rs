@@ -92,13 +92,7 @@ fn write_node(out: &mut String, node: &Node, place: Place) {
     }
 }
 
-fn join(
-    out: &mut String,
-    items: &[Node],
-    sep: &str,
-    place: Place,
-    write: fn(&mut String, &Node, Place),
-) {
+fn join(out: &mut String, items: &[Node], sep: &str, place: Place, write: fn(&mut String, &Node, Place)) {
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
             out.push_str(sep);
@@ -115,10 +109,7 @@ fn list_field(node: &Node) -> Option<&Term> {
             Node::Not(inner) => leaf_field(inner),
             Node::And(items) | Node::Or(items) => {
                 let first = leaf_field(items.first()?)?;
-                items
-                    .iter()
-                    .all(|i| leaf_field(i) == Some(first))
-                    .then_some(first)
+                items.iter().all(|i| leaf_field(i) == Some(first)).then_some(first)
             }
             _ => None,
         }
@@ -145,11 +136,7 @@ fn write_values(out: &mut String, node: &Node, place: Place) {
             }
         }
         Node::Or(items) | Node::And(items) => {
-            let (sep, inner) = if matches!(node, Node::Or(_)) {
-                (" or ", Place::InOr)
-            } else {
-                (" and ", Place::InAnd)
-            };
+            let (sep, inner) = if matches!(node, Node::Or(_)) { (" or ", Place::InOr) } else { (" and ", Place::InAnd) };
             let parens = needs_parens(node, place);
             if parens {
                 out.push('(');
@@ -167,10 +154,7 @@ fn write_term(out: &mut String, term: &Term) {
     match term {
         Term::Null => out.push_str("null"),
         Term::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Term::Literal {
-            value,
-            quoted: false,
-        } if unquoted_ok(value) => {
+        Term::Literal { value, quoted: false } if unquoted_ok(value) => {
             if value.is_empty() {
                 // Only an escaped, trimmed-away whitespace parses to the empty unquoted literal.
                 out.push_str("\\t");
@@ -193,9 +177,7 @@ fn write_term(out: &mut String, term: &Term) {
 }
 
 fn unquoted_ok(value: &str) -> bool {
-    !matches!(value, "null" | "true" | "false")
-        && !value.starts_with(is_js_trim_space)
-        && !value.ends_with(is_js_trim_space)
+    !matches!(value, "null" | "true" | "false") && !value.starts_with(is_js_trim_space) && !value.ends_with(is_js_trim_space)
 }
 
 fn write_quoted(out: &mut String, value: &str) {
@@ -216,20 +198,9 @@ fn write_quoted(out: &mut String, value: &str) {
 /// Writes unquoted text; `None` is a wildcard star. The end of the text counts as whitespace, since
 /// a separator may follow it (`a:(not or b)` would read `not` as the keyword).
 fn write_unquoted(out: &mut String, items: &[Option<char>]) {
-    let lower = |i: usize| {
-        items
-            .get(i)
-            .copied()
-            .flatten()
-            .map(|c| c.to_ascii_lowercase())
-    };
-    let space =
-        |i: usize| i >= items.len() || items.get(i).copied().flatten().is_some_and(is_space);
-    let word_at = |i: usize, word: &str| {
-        word.chars()
-            .enumerate()
-            .all(|(k, w)| lower(i + k) == Some(w))
-    };
+    let lower = |i: usize| items.get(i).copied().flatten().map(|c| c.to_ascii_lowercase());
+    let space = |i: usize| i >= items.len() || items.get(i).copied().flatten().is_some_and(is_space);
+    let word_at = |i: usize, word: &str| word.chars().enumerate().all(|(k, w)| lower(i + k) == Some(w));
     let mut i = 0;
     while let Some(item) = items.get(i) {
         let Some(c) = *item else {

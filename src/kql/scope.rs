@@ -18,10 +18,7 @@ pub fn field_exists(doc: &dyn Document, field: &str) -> bool {
     }
     let mut found = false;
     doc.for_each_field(&mut |name| {
-        found = found
-            || name
-                .strip_prefix(field)
-                .is_some_and(|rest| rest.starts_with('.'));
+        found = found || name.strip_prefix(field).is_some_and(|rest| rest.starts_with('.'));
     });
     found
 }
@@ -41,11 +38,7 @@ impl NestedDocument for Value {
 
 /// Visits the objects at the dotted `path`, trying every split of the path into keys as
 /// [`crate::doc`] does for leaves.
-fn objects_at(
-    value: &Value,
-    path: &str,
-    visit: &mut dyn FnMut(&dyn NestedDocument) -> bool,
-) -> bool {
+fn objects_at(value: &Value, path: &str, visit: &mut dyn FnMut(&dyn NestedDocument) -> bool) -> bool {
     match value {
         Value::Object(map) => {
             if let Some(found) = map.get(path)
@@ -53,10 +46,7 @@ fn objects_at(
             {
                 return true;
             }
-            path.match_indices('.').any(|(i, _)| {
-                map.get(&path[..i])
-                    .is_some_and(|child| objects_at(child, &path[i + 1..], visit))
-            })
+            path.match_indices('.').any(|(i, _)| map.get(&path[..i]).is_some_and(|child| objects_at(child, &path[i + 1..], visit)))
         }
         Value::Array(items) => items.iter().any(|item| objects_at(item, path, visit)),
         _ => false,
@@ -88,10 +78,7 @@ impl Document for Flat<'_> {
 
 impl NestedDocument for Flat<'_> {
     fn any_element(&self, path: &str, visit: &mut dyn FnMut(&dyn NestedDocument) -> bool) -> bool {
-        visit(&Prefixed {
-            doc: self.0,
-            prefix: format!("{path}."),
-        })
+        visit(&Prefixed { doc: self.0, prefix: format!("{path}.") })
     }
 }
 
@@ -104,8 +91,7 @@ struct Prefixed<'a> {
 
 impl Document for Prefixed<'_> {
     fn any_value(&self, field: &str, visit: &mut dyn FnMut(Scalar<'_>) -> bool) -> bool {
-        self.doc
-            .any_value(&format!("{}{field}", self.prefix), visit)
+        self.doc.any_value(&format!("{}{field}", self.prefix), visit)
     }
     fn for_each_field(&self, visit: &mut dyn FnMut(&str)) {
         self.doc.for_each_field(&mut |name| {
@@ -121,10 +107,7 @@ impl Document for Prefixed<'_> {
 
 impl NestedDocument for Prefixed<'_> {
     fn any_element(&self, path: &str, visit: &mut dyn FnMut(&dyn NestedDocument) -> bool) -> bool {
-        visit(&Prefixed {
-            doc: self.doc,
-            prefix: format!("{}{path}.", self.prefix),
-        })
+        visit(&Prefixed { doc: self.doc, prefix: format!("{}{path}.", self.prefix) })
     }
 }
 

@@ -28,9 +28,7 @@ use std::cmp::Ordering;
 pub fn parse_number(s: &str) -> Option<f64> {
     let body = s.strip_prefix(['-', '+']).unwrap_or(s);
     if !body.starts_with(|c: char| c.is_ascii_digit() || c == '.')
-        || !body
-            .bytes()
-            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'))
+        || !body.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'))
     {
         return None;
     }
@@ -39,11 +37,7 @@ pub fn parse_number(s: &str) -> Option<f64> {
 
 /// The text a keyword field would hold for a number: integers without a fraction.
 pub fn number_text(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        format!("{}", n as i64)
-    } else {
-        format!("{n}")
-    }
+    if n.fract() == 0.0 && n.abs() < 1e15 { format!("{}", n as i64) } else { format!("{n}") }
 }
 
 /// A date as nanoseconds since the Unix epoch, rounded down and rounded up over its missing parts.
@@ -65,8 +59,7 @@ pub fn parse_date(s: &str) -> Option<Date> {
             return None;
         }
         *p += n;
-        part.iter()
-            .try_fold(0i64, |acc, d| Some(acc * 10 + i64::from(d - b'0')))
+        part.iter().try_fold(0i64, |acc, d| Some(acc * 10 + i64::from(d - b'0')))
     };
     let sep = |p: &mut usize, c: u8| -> bool {
         let hit = b.get(*p) == Some(&c);
@@ -82,11 +75,7 @@ pub fn parse_date(s: &str) -> Option<Date> {
     let limits = [(1, 12), (1, 31), (0, 23), (0, 59), (0, 59)];
     let seps = [b'-', b'-', b'T', b':', b':'];
     while given < 6 && p < b.len() {
-        let ok_sep = if given == 3 {
-            sep(&mut p, b'T') || sep(&mut p, b' ')
-        } else {
-            sep(&mut p, seps[given - 1])
-        };
+        let ok_sep = if given == 3 { sep(&mut p, b'T') || sep(&mut p, b' ') } else { sep(&mut p, seps[given - 1]) };
         if !ok_sep {
             break;
         }
@@ -144,11 +133,7 @@ pub fn parse_date(s: &str) -> Option<Date> {
         let seconds = days * 86_400 + f[3] * 3_600 + f[4] * 60 + f[5] - offset_minutes * 60;
         i128::from(seconds) * 1_000_000_000 + i128::from(f[6])
     };
-    Some(Date {
-        low: instant(low),
-        high: instant(high),
-        has_day: given >= 3,
-    })
+    Some(Date { low: instant(low), high: instant(high), has_day: given >= 3 })
 }
 
 fn days_in_month(year: i64, month: i64) -> i64 {
@@ -191,11 +176,7 @@ impl Expect {
         let literal = matches!(term, Term::Literal { .. });
         Expect {
             number: if literal { parse_number(&text) } else { None },
-            date: if literal {
-                parse_date(&text).filter(|d| d.has_day)
-            } else {
-                None
-            },
+            date: if literal { parse_date(&text).filter(|d| d.has_day) } else { None },
             boolean,
             text,
         }
@@ -230,13 +211,7 @@ pub struct Bound {
 impl Bound {
     pub fn new(op: RangeOp, term: &Term) -> Bound {
         let text = term.as_text();
-        Bound {
-            op,
-            number: parse_number(&text),
-            date: parse_date(&text),
-            unbounded: matches!(term, Term::Null),
-            text,
-        }
+        Bound { op, number: parse_number(&text), date: parse_date(&text), unbounded: matches!(term, Term::Null), text }
     }
 
     /// Whether the document value satisfies `value <op> bound`.
@@ -253,19 +228,13 @@ impl Bound {
             Scalar::Str(s) => {
                 if let (Some(n), Some(q)) = (self.number.and(parse_number(s)), self.number) {
                     n.partial_cmp(&q)
-                } else if let (Some(d), Some(q)) =
-                    (self.date.and_then(|_| parse_date(s)), self.date)
-                {
+                } else if let (Some(d), Some(q)) = (self.date.and_then(|_| parse_date(s)), self.date) {
                     return self.date_holds(d.low, q);
                 } else {
                     Some(s.as_bytes().cmp(self.text.as_bytes()))
                 }
             }
-            Scalar::Bool(b) => Some(
-                if b { "true" } else { "false" }
-                    .as_bytes()
-                    .cmp(self.text.as_bytes()),
-            ),
+            Scalar::Bool(b) => Some(if b { "true" } else { "false" }.as_bytes().cmp(self.text.as_bytes())),
         };
         ordering.is_some_and(|o| self.accepts(o))
     }
