@@ -31,10 +31,15 @@ fuzz_target!(|data: &[u8]| {
             let _ = query.to_string();
         }
         Err(e) => {
-            // Known: a trailing lone backslash gives a span one byte past the end (ignored regression
-            // test kql_error_spans_stay_inside_a_query_ending_in_a_backslash); drop this once fixed.
-            let known = text.ends_with('\\');
-            assert!(known || (e.span.start <= e.span.end && e.span.end <= text.len()), "span {:?} outside {} bytes", e.span, text.len());
+            // Known, in the ignored regression tests of tests/hostile_regressions.rs: an escape at the
+            // end of the text, or before a non-ASCII character, gives a span past the end or inside
+            // a character (and rendering the latter panics). Drop this once fixed.
+            let known = text.ends_with('\\') || text.split('\\').skip(1).any(|rest| rest.chars().next().is_some_and(|c| !c.is_ascii()));
+            if known {
+                return;
+            }
+            assert!(e.span.start <= e.span.end && e.span.end <= text.len(), "span {:?} outside {} bytes", e.span, text.len());
+            assert!(text.get(e.span.clone()).is_some(), "span {:?} not on char boundaries", e.span);
             let _ = e.to_string();
         }
     }
