@@ -166,3 +166,47 @@ fn terminal_escape_sequences_in_alerting_records_are_shown_escaped_in_the_table(
     let doc: serde_json::Value = serde_json::from_slice(&ndjson.stdout).expect("one NDJSON alert");
     assert_eq!(doc["user"]["name"], "\u{1b}]0;pwned\u{7}mallory", "NDJSON keeps the value");
 }
+
+/// Found by the `kql_parse` fuzzer: a query ending in a lone backslash fails with a span one byte
+/// past the end of the text (`a:\` gives 2..4 for 3 bytes). The caret renderer copes, but a
+/// caller that slices the query by the span (an editor highlighting the error) would panic.
+#[test]
+#[ignore = "src/kql is owned by the KQL work: ParseError.span runs past the text for a trailing backslash (reported, not fixed here)"]
+fn kql_error_spans_stay_inside_a_query_ending_in_a_backslash() {
+    for query in ["\\", "a:\\", "a:b\\", "@ti-0\0\0\0\0\0\0\0\u{3} or imestam=w opn <\\"] {
+        let error = trailhound::kql::Query::parse(query).expect_err("a lone trailing backslash is an error");
+        assert!(error.span.start <= error.span.end && error.span.end <= query.len(), "{query:?}: span {:?}", error.span);
+        assert!(query.get(error.span.clone()).is_some(), "{query:?}: the span slices the query");
+    }
+}
+
+/// Found by the `kql_parse` fuzzer: an escape before a non-ASCII character (`a:\é`) fails with a
+/// span that ends inside that character, and rendering the error (`Display`, as the rule loader
+/// does for "query does not parse") panics: "end byte index .. is not a char boundary". So a rule
+/// file whose query holds such an escape crashes `trailhound rules` and `trailhound scan` (101).
+#[test]
+#[ignore = "src/kql is owned by the KQL work: ParseError Display panics when the span ends inside a multi-byte character (reported, not fixed here)"]
+fn a_rule_whose_query_escapes_a_non_ascii_character_is_a_rule_error_not_a_crash() {
+    for query in [
+        "a:\\é",
+        "event.action:\\😀",
+        "r@ca!oa>\\u \u{1f600}\u{12}:ial\\:\\:",
+        "r\0caf\u{e9} \u{1f600}a:i l\u{12}\\\u{1f600}\u{12}:ial\\:\\:",
+    ] {
+        if let Err(error) = trailhound::kql::Query::parse(query) {
+            assert!(query.get(error.span.clone()).is_some(), "{query:?}: span {:?} is not on char boundaries", error.span);
+            let shown = std::panic::catch_unwind(|| error.to_string());
+            assert!(shown.is_ok(), "{query:?}: rendering the error panicked");
+        }
+    }
+    let dir = temp_dir("rule-escape");
+    let rule = dir.join("bad.toml");
+    std::fs::write(
+        &rule,
+        "[rule]\ntype = \"query\"\nrule_id = \"x\"\nname = \"Bad\"\nquery = 'event.action:\\é'\nseverity = \"low\"\nrisk_score = 1\n",
+    )
+    .unwrap();
+    let out = finish_within(spawn(&["rules", "--rules", rule.to_str().unwrap()]), 30, "trailhound rules");
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(out.status.code(), Some(2), "a rule error, not a panic:\n{}", String::from_utf8_lossy(&out.stderr));
+}
