@@ -15,6 +15,7 @@
 pub mod alert;
 /// The browser app (Yew, feature `web`); its state and messages are yew-free and always built.
 pub mod app;
+pub mod calendar;
 pub mod doc;
 pub mod ecs;
 pub mod input;

@@ -2,6 +2,7 @@
 //! buckets. Yew-free and pure; the chart component only draws them.
 
 use crate::alert::Alert;
+use crate::calendar::{civil_from_days, days_from_civil};
 use std::collections::HashMap;
 
 /// Seconds since the Unix epoch of an RFC 3339 UTC time (`2026-03-02T03:14:07Z`, fractions and
@@ -16,13 +17,7 @@ pub fn epoch_seconds(text: &str) -> Option<i64> {
     if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 60 {
         return None;
     }
-    // Days from civil (Howard Hinnant's algorithm).
-    let y2 = if mo <= 2 { y - 1 } else { y };
-    let era = y2.div_euclid(400);
-    let yoe = y2 - era * 400;
-    let doy = (153 * (mo + if mo > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
+    let days = days_from_civil(y, mo, d);
     let mut offset = 0;
     let rest = &text[19..];
     let rest = rest.trim_start_matches(|c: char| c == '.' || c.is_ascii_digit());
@@ -74,16 +69,7 @@ pub fn top<'a>(values: impl Iterator<Item = &'a str>, n: usize) -> Vec<(String, 
 pub fn format_epoch(seconds: i64) -> String {
     let days = seconds.div_euclid(86_400);
     let secs = seconds.rem_euclid(86_400);
-    // Civil from days (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
+    let (y, m, d) = civil_from_days(days);
     format!("{y:04}-{m:02}-{d:02} {:02}:{:02}", secs / 3600, secs % 3600 / 60)
 }
 

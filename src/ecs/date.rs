@@ -1,7 +1,9 @@
 //! The `date` processor for the formats the pipeline uses (`ISO8601`, `basic_date_time_no_millis`,
 //! `basic_date_time`): parse, convert to UTC, print `yyyy-MM-dd'T'HH:mm:ss.SSSZ`.
 //!
-//! Depends on nothing.
+//! Depends only on [`crate::calendar`].
+
+use crate::calendar::{civil_from_days, days_from_civil, days_in_month};
 
 /// Parses `s` with the first format that accepts it and prints the UTC instant with milliseconds.
 pub fn to_timestamp(s: &str, basic_formats: bool) -> Option<String> {
@@ -119,31 +121,8 @@ fn offset(c: &mut Cursor<'_>) -> Option<i64> {
 
 #[allow(clippy::too_many_arguments)]
 fn finish(done: bool, y: i64, mo: i64, d: i64, h: i64, mi: i64, se: i64, ms: i64, off: i64) -> Option<Instant> {
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let dim = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    let ok = done && (1..=12).contains(&mo) && d >= 1 && d <= dim[(mo - 1) as usize] && h < 24 && mi < 60 && se < 60;
+    let ok = done && (1..=12).contains(&mo) && d >= 1 && d <= days_in_month(y, mo) && h < 24 && mi < 60 && se < 60;
     ok.then(|| (days_from_civil(y, mo, d), h * 3600 + mi * 60 + se - off, ms))
-}
-
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if m <= 2 { yoe + era * 400 + 1 } else { yoe + era * 400 }, m, d)
 }
 
 #[cfg(test)]

@@ -23,7 +23,7 @@
 //! text `null`; a `path:{ ... }` query matched through [`Query::matches`] on a non-JSON document only
 //! knows that each condition holds on some element, not necessarily the same one (use
 //! [`Query::matches_nested`] with a [`scope::NestedDocument`], as JSON values are, for exactness).
-//! Depends only on [`crate::doc`].
+//! Depends only on [`crate::doc`] and [`crate::calendar`].
 
 pub mod ast;
 pub mod compile;

@@ -20,6 +20,7 @@
 //! against a string document value is compared as text for equality (as on `keyword`).
 
 use super::ast::{RangeOp, Term};
+use crate::calendar::{days_from_civil, days_in_month};
 use crate::doc::Scalar;
 use std::cmp::Ordering;
 
@@ -134,26 +135,6 @@ pub fn parse_date(s: &str) -> Option<Date> {
         i128::from(seconds) * 1_000_000_000 + i128::from(f[6])
     };
     Some(Date { low: instant(low), high: instant(high), has_day: given >= 3 })
-}
-
-fn days_in_month(year: i64, month: i64) -> i64 {
-    match month {
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 /// A query value prepared for equality with document values.
