@@ -12,18 +12,7 @@ use serde_json::{Map, Value, json};
 
 /// Builds the document for one record; `original` is the `message` text (`event.original`).
 pub fn run(raw: &Value, original: Option<String>, opts: &MapOptions) -> Value {
-    let mut c = Ctx { doc: Map::new() };
-    if let Some(ts) = &opts.timestamp {
-        c.doc.insert("@timestamp".into(), Value::String(ts.clone()));
-    }
-    let tags: Vec<Value> = [(opts.preserve_original, "preserve_original_event"), (opts.actor_target_mapping, "actor_target_mapping")]
-        .iter()
-        .filter(|(on, _)| *on)
-        .map(|(_, t)| json!(t))
-        .collect();
-    if !tags.is_empty() {
-        c.doc.insert("tags".into(), Value::Array(tags));
-    }
+    let mut c = shipped(opts);
     let original = original.unwrap_or_else(|| serde_json::to_string(raw).unwrap_or_default());
     let _ = c.set("event.original", Value::String(original), "rename_message_to_event_original_b273fe21");
     if let Some(ts) = c.get("@timestamp").cloned() {
@@ -219,12 +208,11 @@ fn steps(c: &mut Ctx, raw: &Value, opts: &MapOptions) -> Step {
     Ok(())
 }
 
-/// The document of a `message` the `json` processor cannot parse (pipeline-level `on_failure`).
-pub fn parse_failure(line: &str, error: &str, opts: &MapOptions) -> Value {
+/// What the shipper sends with every message: its `@timestamp` and the integration's tags.
+fn shipped(opts: &MapOptions) -> Ctx {
     let mut c = Ctx { doc: Map::new() };
     if let Some(ts) = &opts.timestamp {
         c.doc.insert("@timestamp".into(), Value::String(ts.clone()));
-        let _ = c.set("event.created", Value::String(ts.clone()), "set_event_created_3b69f632");
     }
     let tags: Vec<Value> = [(opts.preserve_original, "preserve_original_event"), (opts.actor_target_mapping, "actor_target_mapping")]
         .iter()
@@ -233,6 +221,15 @@ pub fn parse_failure(line: &str, error: &str, opts: &MapOptions) -> Value {
         .collect();
     if !tags.is_empty() {
         c.doc.insert("tags".into(), Value::Array(tags));
+    }
+    c
+}
+
+/// The document of a `message` the `json` processor cannot parse (pipeline-level `on_failure`).
+pub fn parse_failure(line: &str, error: &str, opts: &MapOptions) -> Value {
+    let mut c = shipped(opts);
+    if let Some(ts) = &opts.timestamp {
+        let _ = c.set("event.created", Value::String(ts.clone()), "set_event_created_3b69f632");
     }
     let _ = c.set("event.original", Value::String(line.to_string()), "rename_message_to_event_original_b273fe21");
     c.record(&Fail::new("json", "json_event_original_to_json_5e54dc16", error.to_string()));
