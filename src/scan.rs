@@ -5,9 +5,10 @@
 
 use crate::alert::{Alert, EventSummary, Origin, RuleRef, first};
 use crate::doc::Document;
-use crate::ecs::{self, EcsView, MapOptions};
-use crate::input::{self, FileOutcome, FileRead, Limits, Record, RecordError, RecordKind};
+use crate::ecs::{EcsView, MapOptions, RawView};
+use crate::input::{self, Body, FileOutcome, FileRead, Limits, Record, RecordError, RecordKind};
 use crate::rules::Rule;
+use serde_json::Value;
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeMap, HashSet};
 use std::hash::{Hash, Hasher};
@@ -85,19 +86,21 @@ pub struct Scanner<'r> {
     rules: Vec<&'r Rule>,
     map: MapOptions,
     limits: Limits,
+    memory: Memory,
+}
+
+/// What a scan remembers across records and files.
+#[derive(Default)]
+struct Memory {
+    /// Hashes of the `eventID`s seen.
     seen: HashSet<u64>,
+    /// (rule, `eventID`) pairs alerted on.
     alerted: HashSet<(usize, String)>,
 }
 
 impl<'r> Scanner<'r> {
     pub fn new(rules: impl IntoIterator<Item = &'r Rule>) -> Self {
-        Scanner {
-            rules: rules.into_iter().collect(),
-            map: MapOptions::default(),
-            limits: Limits::default(),
-            seen: HashSet::new(),
-            alerted: HashSet::new(),
-        }
+        Scanner { rules: rules.into_iter().collect(), map: MapOptions::default(), limits: Limits::default(), memory: Memory::default() }
     }
 
     pub fn with_limits(mut self, limits: Limits) -> Self {
@@ -129,48 +132,92 @@ impl<'r> Scanner<'r> {
         report
     }
 
-    fn scan_record(&mut self, file: &str, record: Record, report: &mut FileReport, alerts: &mut Vec<Alert>) {
-        let view;
-        let doc: &dyn Document = match record.kind {
-            RecordKind::CloudTrail => {
-                view = EcsView::new(&record.value, &self.map);
-                &view
-            }
-            RecordKind::Ecs => &record.value,
+    fn scan_record(&mut self, file: &str, record: Record<'_>, report: &mut FileReport, alerts: &mut Vec<Alert>) {
+        let map = &self.map;
+        let seen = match (&record.body, record.kind) {
+            (Body::Raw(raw), _) => Seen::Raw(RawView::new(raw, map)),
+            (Body::Value(value), RecordKind::CloudTrail) => Seen::Parsed(EcsView::new(value, map)),
+            (Body::Value(value), RecordKind::Ecs) => Seen::Ecs(value),
         };
+        self.memory.match_rules(&self.rules, (file, record.index), &seen, report, alerts);
+    }
+}
+
+impl Memory {
+    fn match_rules(
+        &mut self,
+        rules: &[&Rule],
+        (file, index): (&str, usize),
+        seen: &Seen<'_>,
+        report: &mut FileReport,
+        alerts: &mut Vec<Alert>,
+    ) {
+        let doc = seen.document();
         let event_id = first(doc, "event.id");
         if let Some(id) = &event_id
             && !self.seen.insert(hash(id))
         {
             report.duplicates += 1;
         }
-        let mut built: Option<(serde_json::Value, EventSummary)> = None;
-        for (index, rule) in self.rules.iter().enumerate() {
+        let mut built: Option<(Value, EventSummary)> = None;
+        for (rule_index, rule) in rules.iter().enumerate() {
             if !rule.query.matches(doc) {
                 continue;
             }
             if let Some(id) = &event_id
-                && !self.alerted.insert((index, id.clone()))
+                && !self.alerted.insert((rule_index, id.clone()))
             {
                 continue;
             }
             let (document, event) = built.get_or_insert_with(|| {
-                let raw = (record.kind == RecordKind::CloudTrail).then_some(&record.value);
-                let document = match raw {
-                    Some(raw) => ecs::to_ecs(raw, &self.map),
-                    None => record.value.clone(),
-                };
-                let event = EventSummary::from_ecs(&document, raw);
+                let document = seen.ecs().clone();
+                let event = EventSummary::from_ecs(&document, seen.original());
                 (document, event)
             });
             report.alerts += 1;
             alerts.push(Alert {
                 rule: RuleRef::of(rule),
                 event: event.clone(),
-                origin: Origin { file: file.to_string(), record: record.index },
+                origin: Origin { file: file.to_string(), record: index },
                 document: document.clone(),
-                original: (record.kind == RecordKind::CloudTrail).then(|| record.value.clone()),
+                original: seen.original().cloned(),
             });
+        }
+    }
+}
+
+/// A record as the rules see it: a raw CloudTrail record (in text or parsed) through its lazy ECS
+/// view, or a document already in ECS.
+enum Seen<'a> {
+    Raw(RawView<'a>),
+    Parsed(EcsView<'a>),
+    Ecs(&'a Value),
+}
+
+impl Seen<'_> {
+    fn document(&self) -> &dyn Document {
+        match self {
+            Seen::Raw(view) => view,
+            Seen::Parsed(view) => view,
+            Seen::Ecs(value) => *value,
+        }
+    }
+
+    /// The full ECS document.
+    fn ecs(&self) -> &Value {
+        match self {
+            Seen::Raw(view) => view.document(),
+            Seen::Parsed(view) => view.document(),
+            Seen::Ecs(value) => value,
+        }
+    }
+
+    /// The raw CloudTrail record, if that is what was read.
+    fn original(&self) -> Option<&Value> {
+        match self {
+            Seen::Raw(view) => Some(view.record()),
+            Seen::Parsed(view) => Some(view.record()),
+            Seen::Ecs(_) => None,
         }
     }
 }

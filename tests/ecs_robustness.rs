@@ -9,7 +9,8 @@ mod ecs_common;
 use serde_json::{Value, json};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use trailhound::doc::Document;
-use trailhound::ecs::{EcsView, FAST_FIELDS, MapOptions, Retain, to_ecs, to_ecs_line};
+use trailhound::ecs::{EcsView, FAST_FIELDS, MapOptions, RawView, Retain, to_ecs, to_ecs_line};
+use trailhound::input::RawRecord;
 
 fn junk() -> Vec<Value> {
     vec![
@@ -49,6 +50,14 @@ fn check(raw: &Value, opts: &MapOptions, origin: &str) {
             false
         });
         assert_eq!(got, want, "{origin}: fast field {field} of {raw}");
+        let text = raw.to_string();
+        let record = RawRecord::new(&text).expect("serialized JSON reads back");
+        let mut got = Vec::new();
+        RawView::new(&record, opts).any_value(field, &mut |s| {
+            got.push(format!("{s:?}"));
+            false
+        });
+        assert_eq!(got, want, "{origin}: fast field {field} of the text {text}");
     }
 }
 

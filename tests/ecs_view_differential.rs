@@ -1,12 +1,13 @@
-//! `EcsView` must answer every field exactly as the full document does: the fast path (fields read
-//! straight from the raw record) over every fixture record, under both the default and the
-//! Elastic-test options, and on mangled records too.
+//! `EcsView` and `RawView` must answer every field exactly as the full document does: the fast
+//! path (fields read straight from the raw record, parsed or still in text) over every fixture
+//! record, under both the default and the Elastic-test options, and on mangled records too.
 
 mod ecs_common;
 
 use serde_json::Value;
 use trailhound::doc::{Document, Scalar};
-use trailhound::ecs::{EcsView, FAST_FIELDS, MapOptions, Retain, to_ecs};
+use trailhound::ecs::{EcsView, FAST_FIELDS, MapOptions, RawView, Retain, to_ecs};
+use trailhound::input::RawRecord;
 
 fn values(doc: &dyn Document, field: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -24,17 +25,20 @@ pub fn check(raw: &Value, opts: &MapOptions, origin: &str) -> usize {
     full.for_each_field(&mut |f| fields.push(f.to_string()));
     fields.sort();
     fields.dedup();
+    let text = raw.to_string();
+    let record = RawRecord::new(&text).expect("serialized JSON reads back");
     let shared = EcsView::new(raw, opts);
+    let shared_raw = RawView::new(&record, opts);
     for field in &fields {
+        let want = values(&full, field);
         // A fast field is asked of a fresh view, so the fast path itself answers.
-        let fresh;
-        let view = if FAST_FIELDS.contains(&field.as_str()) {
-            fresh = EcsView::new(raw, opts);
-            &fresh
+        if FAST_FIELDS.contains(&field.as_str()) {
+            assert_eq!(values(&EcsView::new(raw, opts), field), want, "{origin}: field {field} of {raw}");
+            assert_eq!(values(&RawView::new(&record, opts), field), want, "{origin}: raw field {field} of {raw}");
         } else {
-            &shared
-        };
-        assert_eq!(values(view, field), values(&full, field), "{origin}: field {field} of {raw}");
+            assert_eq!(values(&shared, field), want, "{origin}: field {field} of {raw}");
+            assert_eq!(values(&shared_raw, field), want, "{origin}: raw field {field} of {raw}");
+        }
     }
     let view = EcsView::new(raw, opts);
     let mut names = Vec::new();
@@ -67,5 +71,12 @@ fn fast_fields_do_not_build_the_document() {
             view.exists(field);
         }
         assert!(!view.is_built(), "{origin}: a fast field built the document");
+        let text = raw.to_string();
+        let record = RawRecord::new(&text).expect("serialized JSON reads back");
+        let view = RawView::new(&record, &opts);
+        for field in FAST_FIELDS {
+            view.exists(field);
+        }
+        assert!(!view.is_parsed(), "{origin}: a fast field parsed the record in text");
     }
 }

@@ -33,7 +33,7 @@ fn real_records() -> Vec<Value> {
             if let Ok(record) = item
                 && record.kind == RecordKind::CloudTrail
             {
-                records.push(record.value);
+                records.push(record.into_value());
             }
         });
     }
@@ -213,7 +213,12 @@ proptest! {
             line
         }).collect();
         let report = scan("mangled.ndjson", &lines, Limits::default());
-        prop_assert_eq!(report.records, records.len());
+        // One line is one JSON document: mangled past recognition (no `eventVersion`, no
+        // `eventSource`/`eventName`), it is an unknown shape, not a record.
+        let unknown = matches!(&report.read.outcome, FileOutcome::Failed(e) if e.reason.starts_with("unknown shape"));
+        if !(records.len() == 1 && unknown) {
+            prop_assert_eq!(report.records, records.len());
+        }
     }
 }
 

@@ -3,9 +3,9 @@
 
 use trailhound::input::{FileOutcome, Record, RecordError, Shape, read_file};
 
-fn read(bytes: &[u8]) -> (trailhound::input::FileRead, Vec<Result<Record, RecordError>>) {
+fn read(bytes: &[u8]) -> (trailhound::input::FileRead, Vec<Result<Record<'static>, RecordError>>) {
     let mut items = Vec::new();
-    let file = read_file(bytes, &mut |item| items.push(item));
+    let file = read_file(bytes, &mut |item| items.push(item.map(Record::into_owned)));
     (file, items)
 }
 

@@ -3,7 +3,7 @@
 #[path = "support/input.rs"]
 mod common;
 
-use common::{fixture, gzip, read, str_at};
+use common::{fixture, gzip, read, str_at, value_of};
 use serde_json::json;
 use trailhound::input::{FileOutcome, Location, RecordKind, Shape};
 
@@ -20,7 +20,7 @@ fn s3_delivery_plain() {
     // The DeleteBucketPolicy success record comes first, with no errorCode.
     assert_eq!(str_at(recs[0], "/eventName"), "DeleteBucketPolicy");
     assert_eq!(str_at(recs[0], "/eventSource"), "s3.amazonaws.com");
-    assert!(recs[0].value.get("errorCode").is_none());
+    assert!(value_of(recs[0]).get("errorCode").is_none());
     assert_eq!(str_at(recs[0], "/requestParameters/bucketName"), "TrailDiscoverBucketName");
     assert_eq!(str_at(recs[1], "/errorCode"), "NoSuchBucket");
     assert_eq!(str_at(recs[2], "/eventName"), "StopLogging");
@@ -28,7 +28,7 @@ fn s3_delivery_plain() {
     assert_eq!(recs[0].location, Location { line: None, byte: Some(12) });
     assert!(recs[1].location.byte > recs[0].location.byte);
     // Key order is preserved.
-    let keys: Vec<&String> = recs[0].value.as_object().unwrap().keys().take(2).collect();
+    let keys: Vec<&String> = value_of(recs[0]).as_object().unwrap().keys().take(2).collect();
     assert_eq!(keys, ["additionalEventData", "awsRegion"]);
 }
 
@@ -160,7 +160,7 @@ fn console_csv_summary_columns() {
     let recs = r.records();
     assert_eq!(recs.len(), 3);
     assert_eq!(
-        recs[0].value,
+        *value_of(recs[0]),
         json!({
             "eventID": "5f0c2a36-8a4e-4a59-9f0b-1d2e3c4b5a69",
             "eventTime": "2024-08-18T13:51:12Z",
@@ -179,7 +179,7 @@ fn console_csv_summary_columns() {
     assert_eq!(recs[0].location.line, Some(2));
     assert_eq!(str_at(recs[1], "/errorCode"), "NoSuchBucket");
     assert_eq!(
-        recs[2].value["resources"],
+        value_of(recs[2])["resources"],
         json!([
             {"ARN": "arn:aws:iam::aws:policy/AdministratorAccess", "type": "AWS::IAM::Policy"},
             {"name": "malicious-iam-user", "type": "AWS::IAM::User"}
@@ -212,7 +212,7 @@ fn assert_ecs(r: &common::Read, gz: bool) {
     assert_eq!(str_at(recs[0], "/event/action"), "StopLogging");
     assert_eq!(str_at(recs[1], "/event/action"), "CreateUser");
     assert_eq!(str_at(recs[1], "/aws/cloudtrail/user_identity/arn"), "arn:aws:iam::229654561268:user/christophe");
-    assert!(recs[0].value.get("_source").is_none() && recs[0].value.get("_index").is_none());
+    assert!(value_of(recs[0]).get("_source").is_none() && value_of(recs[0]).get("_index").is_none());
 }
 
 #[test]

@@ -16,9 +16,14 @@ pub enum Pass {
 fn is_blank_scalar(v: &Value, pass: Pass) -> bool {
     match v {
         Value::Null => true,
-        Value::String(s) => s.is_empty() || (pass == Pass::First && (s == "-" || s == "none")),
+        Value::String(s) => is_blank_str(s, pass),
         _ => false,
     }
+}
+
+/// Whether the pass removes the string `s`.
+pub fn is_blank_str(s: &str, pass: Pass) -> bool {
+    s.is_empty() || (pass == Pass::First && (s == "-" || s == "none"))
 }
 
 /// Whether `v` is still there after the pass (a container survives when a child does).

@@ -21,7 +21,7 @@ mod pipeline;
 mod services;
 mod view;
 
-pub use view::{EcsView, FAST_FIELDS};
+pub use view::{EcsView, FAST_FIELDS, RawView};
 
 use serde_json::Value;
 

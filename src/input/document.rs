@@ -8,7 +8,7 @@
 use super::emit::Emitter;
 use super::json::{Cursor, JsonError};
 use super::kind::{self, Item};
-use super::{Ended, FileOutcome, Location, RecordKind, Shape, ecs_export, lookup, text};
+use super::{Ended, FileOutcome, Location, RawRecord, RecordKind, Shape, Top, ecs_export, lookup, text};
 use serde::de::IgnoredAny;
 use serde_json::Value;
 
@@ -24,7 +24,7 @@ pub(crate) enum Container {
 }
 
 /// Reads every top-level JSON value of `text` from `start`.
-pub(crate) fn read(text: &[u8], start: usize, emit: &mut Emitter<'_>) -> Ended {
+pub(crate) fn read(text: &str, start: usize, emit: &mut Emitter<'_>) -> Ended {
     let mut cur = Cursor::new(text, start);
     let mut shape: Option<Shape> = None;
     let mut skipped: Option<String> = None;
@@ -42,10 +42,10 @@ pub(crate) fn read(text: &[u8], start: usize, emit: &mut Emitter<'_>) -> Ended {
                 })
             }
             Some(b'{') => object(&mut cur, emit, &mut shape, &mut skipped),
-            Some(_) => Err(cur.error(format!("expected a JSON object or array, found `{}`", text::excerpt(text, cur.pos)))),
+            Some(_) => Err(cur.error(format!("expected a JSON object or array, found `{}`", text::excerpt(cur.text, cur.pos)))),
         };
         if let Err(e) = result {
-            let error = text::file_error(text, e.byte, e.reason);
+            let error = text::file_error(cur.text, e.byte, e.reason);
             return Ended { shape, lossy: None, outcome: FileOutcome::Failed(error) };
         }
     }
@@ -79,7 +79,7 @@ fn object(cur: &mut Cursor<'_>, emit: &mut Emitter<'_>, shape: &mut Option<Shape
 
 /// The first key of the object at the cursor, without moving it.
 fn first_key(cur: &Cursor<'_>) -> Option<String> {
-    let mut probe = Cursor::new(cur.text, cur.pos);
+    let mut probe = Cursor::new(cur.src, cur.pos);
     probe.expect(b'{', "`{`").ok()?;
     if probe.peek()? != b'"' {
         return None;
@@ -133,8 +133,14 @@ fn array(cur: &mut Cursor<'_>, container: Container, emit: &mut Emitter<'_>) -> 
         loop {
             cur.skip_ws();
             let at = cur.pos;
-            let value: Value = cur.value()?;
-            element(value, byte_at(at), container, &mut first, emit);
+            if container == Container::Events {
+                let value: Value = cur.value()?;
+                element(value, byte_at(at), container, &mut first, emit);
+            } else {
+                let top: Top<'_> = cur.value()?;
+                let source = cur.src.get(at..cur.pos).unwrap_or_default();
+                element_text(source, top, byte_at(at), container, &mut first, emit);
+            }
             match cur.peek() {
                 Some(b',') => cur.pos += 1,
                 Some(b']') => {
@@ -151,6 +157,25 @@ fn array(cur: &mut Cursor<'_>, container: Container, emit: &mut Emitter<'_>) -> 
         (Container::Plain, Some(RecordKind::Ecs)) => Shape::Ecs,
         (Container::Plain, _) => Shape::JsonArray,
     })
+}
+
+/// Yields one element (of an array, or a line) read as `source` with its fields `top`: a raw
+/// CloudTrail record as it is, anything else parsed and classified by [`element`].
+pub(crate) fn element_text<'t>(
+    source: &'t str,
+    top: Top<'t>,
+    location: Location,
+    container: Container,
+    first: &mut Option<RecordKind>,
+    emit: &mut Emitter<'_>,
+) {
+    if top.is_plain_cloudtrail() {
+        first.get_or_insert(RecordKind::CloudTrail);
+        emit.raw(RawRecord { text: source, top }, location);
+    } else {
+        let value = RawRecord { text: source, top }.parse();
+        element(value, location, container, first, emit);
+    }
 }
 
 /// Yields one element (of an array, or a line) that starts at byte `at`.

@@ -4,19 +4,19 @@
 //! Depends only on the input types and positions.
 
 use super::text::Positions;
-use super::{Location, Record, RecordError, RecordKind};
+use super::{Body, Location, RawRecord, Record, RecordError, RecordKind};
 use serde_json::Value;
 
 /// Numbers what it passes to the sink: 0, 1, 2, ... in order, records and errors alike.
 /// Record errors are located through it too (line numbers computed only for errors).
 pub(crate) struct Emitter<'s> {
-    sink: &'s mut dyn FnMut(Result<Record, RecordError>),
+    sink: &'s mut dyn FnMut(Result<Record<'_>, RecordError>),
     next: usize,
     positions: Positions<'s>,
 }
 
 impl<'s> Emitter<'s> {
-    pub(crate) fn new(sink: &'s mut dyn FnMut(Result<Record, RecordError>), text: &'s [u8]) -> Self {
+    pub(crate) fn new(sink: &'s mut dyn FnMut(Result<Record<'_>, RecordError>), text: &'s [u8]) -> Self {
         Emitter { sink, next: 0, positions: Positions::new(text) }
     }
 
@@ -27,7 +27,13 @@ impl<'s> Emitter<'s> {
 
     pub(crate) fn record(&mut self, kind: RecordKind, value: Value, location: Location) {
         let index = self.take();
-        (self.sink)(Ok(Record { index, kind, value, location }));
+        (self.sink)(Ok(Record { index, kind, body: Body::Value(value), location }));
+    }
+
+    /// A raw CloudTrail record still in text.
+    pub(crate) fn raw(&mut self, raw: RawRecord<'_>, location: Location) {
+        let index = self.take();
+        (self.sink)(Ok(Record { index, kind: RecordKind::CloudTrail, body: Body::Raw(raw), location }));
     }
 
     pub(crate) fn error(&mut self, location: Location, reason: impl Into<String>) {

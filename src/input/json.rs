@@ -5,7 +5,7 @@
 //! Depends on nothing else in the crate (serde_json does the parsing; its 128-level recursion
 //! limit surfaces here as an error).
 
-use serde::de::DeserializeOwned;
+use serde::Deserialize;
 use serde_json::error::Category;
 
 /// A JSON error at an absolute byte offset.
@@ -17,13 +17,15 @@ pub(crate) struct JsonError {
 
 /// Position in JSON text.
 pub(crate) struct Cursor<'a> {
+    pub src: &'a str,
+    /// `src` as bytes.
     pub text: &'a [u8],
     pub pos: usize,
 }
 
 impl<'a> Cursor<'a> {
-    pub(crate) fn new(text: &'a [u8], pos: usize) -> Self {
-        Cursor { text, pos }
+    pub(crate) fn new(src: &'a str, pos: usize) -> Self {
+        Cursor { src, text: src.as_bytes(), pos }
     }
 
     pub(crate) fn skip_ws(&mut self) {
@@ -50,17 +52,21 @@ impl<'a> Cursor<'a> {
         }
     }
 
-    /// Parses one value at the cursor and moves past it.
-    pub(crate) fn value<T: DeserializeOwned>(&mut self) -> Result<T, JsonError> {
+    /// Parses one value at the cursor (borrowing from the text where `T` does) and moves past it.
+    /// The text is known to be UTF-8, so strings are not checked again.
+    pub(crate) fn value<T: Deserialize<'a>>(&mut self) -> Result<T, JsonError> {
         self.skip_ws();
-        let slice = &self.text[self.pos..];
-        let mut stream = serde_json::Deserializer::from_slice(slice).into_iter::<T>();
+        // Values start after ASCII whitespace or punctuation, so always on a character boundary.
+        let Some(rest) = self.src.get(self.pos..) else {
+            return Err(self.error("JSON syntax error: a value starts inside a character"));
+        };
+        let mut stream = serde_json::Deserializer::from_str(rest).into_iter::<T>();
         match stream.next() {
             Some(Ok(v)) => {
                 self.pos += stream.byte_offset();
                 Ok(v)
             }
-            Some(Err(e)) => Err(from_serde(slice, self.pos, &e)),
+            Some(Err(e)) => Err(from_serde(rest.as_bytes(), self.pos, &e)),
             None => Err(self.error("JSON syntax error: EOF while parsing a value")),
         }
     }

@@ -6,11 +6,12 @@
 
 use super::document::{self, Container};
 use super::emit::Emitter;
-use super::{Ended, FileOutcome, Location, RecordKind, Shape, json};
+use super::{Ended, FileOutcome, Location, RecordKind, Shape, Top, json};
 use serde_json::Value;
 
 /// Reads `text` from `start` line by line.
-pub(crate) fn read(text: &[u8], start: usize, emit: &mut Emitter<'_>) -> Ended {
+pub(crate) fn read(src: &str, start: usize, emit: &mut Emitter<'_>) -> Ended {
+    let text = src.as_bytes();
     let mut first: Option<RecordKind> = None;
     let mut pos = start;
     let mut line = 1;
@@ -21,6 +22,17 @@ pub(crate) fn read(text: &[u8], start: usize, emit: &mut Emitter<'_>) -> Ended {
         let body = raw[lead..].trim_ascii_end();
         if !body.is_empty() {
             let at = pos + lead;
+            // Raw CloudTrail records (the common case) are yielded from one borrowed pass.
+            let source = src.get(at..at + body.len()).unwrap_or_default();
+            if let Ok(top) = serde_json::from_str::<Top<'_>>(source)
+                && top.is_plain_cloudtrail()
+            {
+                let location = Location { line: Some(line), byte: Some(at) };
+                document::element_text(source, top, location, Container::Plain, &mut first, emit);
+                pos = end + 1;
+                line += 1;
+                continue;
+            }
             match serde_json::from_slice::<Value>(body) {
                 Err(e) => {
                     let location = Location { line: Some(line), byte: Some(at) };

@@ -17,10 +17,12 @@ mod json;
 mod kind;
 mod lines;
 mod lookup;
+mod raw;
 mod sniff;
 mod text;
 
 pub use console_csv::{CONSOLE_HEADER, LOSSY as CONSOLE_CSV_LOSSY};
+pub use raw::{Lite, RawRecord, Top};
 
 use emit::Emitter;
 use serde_json::Value;
@@ -75,14 +77,56 @@ impl fmt::Display for Location {
     }
 }
 
-/// One record read from a file.
+/// One record read from a file; `'t` is the file's text.
 #[derive(Debug, Clone)]
-pub struct Record {
+pub struct Record<'t> {
     /// 0-based index among the file's records (errors included).
     pub index: usize,
     pub kind: RecordKind,
-    pub value: Value,
+    pub body: Body<'t>,
     pub location: Location,
+}
+
+/// A record's content: parsed, or (raw CloudTrail records in the common shapes) still text with
+/// the fields that say what it is.
+#[derive(Debug, Clone)]
+// A record is handed to the sink once and not stored in bulk: boxing the large variant would
+// cost an allocation for every record.
+#[allow(clippy::large_enum_variant)]
+pub enum Body<'t> {
+    Value(Value),
+    Raw(RawRecord<'t>),
+}
+
+impl Record<'_> {
+    /// The record as JSON (parsed now when it is still text).
+    pub fn value(&self) -> std::borrow::Cow<'_, Value> {
+        match &self.body {
+            Body::Value(v) => std::borrow::Cow::Borrowed(v),
+            Body::Raw(raw) => std::borrow::Cow::Owned(raw.parse()),
+        }
+    }
+
+    /// The record with its content parsed, no longer borrowing the file's text.
+    pub fn into_owned(self) -> Record<'static> {
+        let Record { index, kind, location, body } = self;
+        Record { index, kind, location, body: Body::Value(body.into_value()) }
+    }
+
+    /// The record as JSON, owned.
+    pub fn into_value(self) -> Value {
+        self.body.into_value()
+    }
+}
+
+impl Body<'_> {
+    /// The content as JSON, owned.
+    pub fn into_value(self) -> Value {
+        match self {
+            Body::Value(v) => v,
+            Body::Raw(raw) => raw.parse(),
+        }
+    }
 }
 
 /// A record that could not be read; the rest of the file goes on.
@@ -142,12 +186,12 @@ pub(crate) struct Ended {
 }
 
 /// Reads `bytes` (the file's whole content), calling `sink` for each record or record error.
-pub fn read_file(bytes: &[u8], sink: &mut dyn FnMut(Result<Record, RecordError>)) -> FileRead {
+pub fn read_file(bytes: &[u8], sink: &mut dyn FnMut(Result<Record<'_>, RecordError>)) -> FileRead {
     read_file_with(bytes, &Limits::default(), sink)
 }
 
 /// [`read_file`] with explicit [`Limits`].
-pub fn read_file_with(bytes: &[u8], limits: &Limits, sink: &mut dyn FnMut(Result<Record, RecordError>)) -> FileRead {
+pub fn read_file_with(bytes: &[u8], limits: &Limits, sink: &mut dyn FnMut(Result<Record<'_>, RecordError>)) -> FileRead {
     let gzip = gzip::is_gzip(bytes);
     let inflated;
     let (data, mut stopped): (&[u8], Option<(usize, String)>) = if gzip {
@@ -168,24 +212,23 @@ pub fn read_file_with(bytes: &[u8], limits: &Limits, sink: &mut dyn FnMut(Result
     }
     // Text ends at the first invalid UTF-8 byte (or where the gzip stream stopped); what comes
     // before it is read, and the file then fails there.
-    let valid = match std::str::from_utf8(data) {
-        Ok(_) => data.len(),
+    let mut text = match std::str::from_utf8(data) {
+        Ok(text) => text,
         Err(e) => {
             let cut_by_gzip = stopped.is_some() && e.error_len().is_none();
             if !cut_by_gzip {
                 stopped = Some((e.valid_up_to(), format!("invalid UTF-8 at byte {}", e.valid_up_to())));
             }
-            e.valid_up_to()
+            std::str::from_utf8(&data[..e.valid_up_to()]).unwrap_or_default()
         }
     };
-    let mut text = &data[..valid];
-    let start = if text.starts_with(text::BOM) { text::BOM.len() } else { 0 };
-    let sniffed = sniff::sniff(text, start);
+    let start = if text.as_bytes().starts_with(text::BOM) { text::BOM.len() } else { 0 };
+    let sniffed = sniff::sniff(text.as_bytes(), start);
     if stopped.is_some() && matches!(sniffed, Sniffed::Lines | Sniffed::Csv) {
         // An unterminated last line (or CSV row) was cut by the damage: not a record of its own.
-        text = memchr::memrchr(b'\n', text).map_or(&text[..start], |nl| &text[..=nl]);
+        text = memchr::memrchr(b'\n', text.as_bytes()).map_or(&text[..start], |nl| &text[..=nl]);
     }
-    let mut emit = Emitter::new(sink, text);
+    let mut emit = Emitter::new(sink, text.as_bytes());
     let ended = match sniffed {
         Sniffed::Empty if stopped.is_none() => {
             let what = if data.is_empty() { "empty file" } else { "empty file (only whitespace)" };
@@ -194,14 +237,14 @@ pub fn read_file_with(bytes: &[u8], limits: &Limits, sink: &mut dyn FnMut(Result
         Sniffed::Empty => Ended { shape: None, lossy: None, outcome: FileOutcome::Complete },
         Sniffed::Document => document::read(text, start, &mut emit),
         Sniffed::Lines => lines::read(text, start, &mut emit),
-        Sniffed::Csv => console_csv::read(text, start, &mut emit),
+        Sniffed::Csv => console_csv::read(text.as_bytes(), start, &mut emit),
         Sniffed::Unknown(at) => {
             let reason = format!(
                 "unknown shape: expected JSON or the CloudTrail console's CSV, found text starting \
                  with `{}`",
-                text::excerpt(text, at)
+                text::excerpt(text.as_bytes(), at)
             );
-            Ended { shape: None, lossy: None, outcome: FileOutcome::Failed(text::file_error(text, at, reason)) }
+            Ended { shape: None, lossy: None, outcome: FileOutcome::Failed(text::file_error(text.as_bytes(), at, reason)) }
         }
     };
     let outcome = match (ended.outcome, stopped) {

@@ -6,15 +6,15 @@
 use flate2::Compression;
 use flate2::write::GzEncoder;
 use std::io::Write;
-use trailhound::input::{FileRead, Limits, Record, RecordError, read_file_with};
+use trailhound::input::{Body, FileRead, Limits, Record, RecordError, read_file_with};
 
 pub struct Read {
     pub file: FileRead,
-    pub items: Vec<Result<Record, RecordError>>,
+    pub items: Vec<Result<Record<'static>, RecordError>>,
 }
 
 impl Read {
-    pub fn records(&self) -> Vec<&Record> {
+    pub fn records(&self) -> Vec<&Record<'static>> {
         self.items.iter().filter_map(|i| i.as_ref().ok()).collect()
     }
     pub fn errors(&self) -> Vec<&RecordError> {
@@ -34,7 +34,7 @@ impl Read {
 
 pub fn read_with(bytes: &[u8], limits: &Limits) -> Read {
     let mut items = Vec::new();
-    let file = read_file_with(bytes, limits, &mut |item| items.push(item));
+    let file = read_file_with(bytes, limits, &mut |item| items.push(item.map(Record::into_owned)));
     let read = Read { file, items };
     read.assert_contiguous();
     read
@@ -56,5 +56,14 @@ pub fn gzip(bytes: &[u8]) -> Vec<u8> {
 }
 
 pub fn str_at<'a>(r: &'a Record, pointer: &str) -> &'a str {
-    r.value.pointer(pointer).and_then(|v| v.as_str()).unwrap_or_else(|| panic!("{pointer} missing in {}", r.value))
+    let value = value_of(r);
+    value.pointer(pointer).and_then(|v| v.as_str()).unwrap_or_else(|| panic!("{pointer} missing in {value}"))
+}
+
+/// The JSON of a record kept by [`read_with`] (always parsed).
+pub fn value_of<'a>(r: &'a Record) -> &'a serde_json::Value {
+    match &r.body {
+        Body::Value(v) => v,
+        Body::Raw(_) => panic!("records kept by the tests are parsed"),
+    }
 }

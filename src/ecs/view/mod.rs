@@ -1,0 +1,114 @@
+//! Lazy ECS [`Document`]s over a raw record: [`EcsView`] over a parsed record, [`RawView`] over a
+//! record still in text ([`RawRecord`]). The fields rules filter on first are answered from the
+//! raw record's top-level fields; anything else builds the full document once and reads it.
+//!
+//! Depends on [`crate::doc`], the input's [`RawRecord`] and the ECS mapping.
+
+mod source;
+
+use crate::doc::{Document, Scalar};
+use crate::ecs::{MapOptions, to_ecs};
+use crate::input::RawRecord;
+use serde_json::Value;
+use source::{Fast, Source, fast_field};
+use std::cell::OnceCell;
+
+/// The fields answered without building the document.
+pub const FAST_FIELDS: &[&str] = &[
+    "event.dataset",
+    "data_stream.dataset",
+    "event.module",
+    "event.provider",
+    "event.action",
+    "event.outcome",
+    "cloud.provider",
+    "cloud.region",
+    "cloud.service.name",
+    "event.id",
+];
+
+/// A lazy ECS view over a parsed raw record.
+pub struct EcsView<'a> {
+    raw: &'a Value,
+    opts: &'a MapOptions,
+    full: OnceCell<Value>,
+    simple: bool,
+}
+
+impl<'a> EcsView<'a> {
+    pub fn new(raw: &'a Value, opts: &'a MapOptions) -> Self {
+        EcsView { raw, opts, full: OnceCell::new(), simple: raw.well_formed() }
+    }
+
+    /// The raw record.
+    pub fn record(&self) -> &Value {
+        self.raw
+    }
+
+    /// The full ECS document (built on first use).
+    pub fn document(&self) -> &Value {
+        self.full.get_or_init(|| to_ecs(self.raw, self.opts))
+    }
+
+    /// Whether the full document has been built (the fast fields never build it).
+    pub fn is_built(&self) -> bool {
+        self.full.get().is_some()
+    }
+}
+
+impl Document for EcsView<'_> {
+    fn any_value(&self, field: &str, visit: &mut dyn FnMut(Scalar<'_>) -> bool) -> bool {
+        match fast_field(field, self.opts, self.simple, self.raw) {
+            Fast::Value(value) => value.is_some_and(|s| visit(Scalar::Str(&s))),
+            Fast::Document => self.document().any_value(field, visit),
+        }
+    }
+
+    fn for_each_field(&self, visit: &mut dyn FnMut(&str)) {
+        self.document().for_each_field(visit);
+    }
+}
+
+/// A lazy ECS view over a record still in text: the record is parsed, and its document built, only
+/// when a field the captured ones cannot answer is asked for.
+pub struct RawView<'a> {
+    raw: &'a RawRecord<'a>,
+    opts: &'a MapOptions,
+    parsed: OnceCell<Value>,
+    full: OnceCell<Value>,
+    simple: bool,
+}
+
+impl<'a> RawView<'a> {
+    pub fn new(raw: &'a RawRecord<'a>, opts: &'a MapOptions) -> Self {
+        RawView { raw, opts, parsed: OnceCell::new(), full: OnceCell::new(), simple: raw.top.well_formed() }
+    }
+
+    /// The raw record, parsed (on first use).
+    pub fn record(&self) -> &Value {
+        self.parsed.get_or_init(|| self.raw.parse())
+    }
+
+    /// The full ECS document (built on first use).
+    pub fn document(&self) -> &Value {
+        self.full.get_or_init(|| to_ecs(self.record(), self.opts))
+    }
+
+    /// Whether the record has been parsed (the fast fields never parse it).
+    pub fn is_parsed(&self) -> bool {
+        self.parsed.get().is_some()
+    }
+}
+
+impl Document for RawView<'_> {
+    fn any_value(&self, field: &str, visit: &mut dyn FnMut(Scalar<'_>) -> bool) -> bool {
+        match fast_field(field, self.opts, self.simple, &self.raw.top) {
+            Fast::Value(value) => value.is_some_and(|s| visit(Scalar::Str(&s))),
+            Fast::Document => self.document().any_value(field, visit),
+        }
+    }
+
+    fn for_each_field(&self, visit: &mut dyn FnMut(&str)) {
+        self.document().for_each_field(visit);
+    }
+}
