@@ -188,6 +188,32 @@ fn slot<'a, 't>(top: &'a mut Top<'t>, level: Level, key: &str) -> Slot<'a, 't> {
     }
 }
 
+/// A key, routed to its [`Slot`] as it is read (borrowed, never allocated unless escaped).
+struct KeySeed<'a, 't> {
+    top: &'a mut Top<'t>,
+    level: Level,
+}
+
+impl<'de, 'a> DeserializeSeed<'de> for KeySeed<'a, 'de> {
+    type Value = Slot<'a, 'de>;
+
+    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<Slot<'a, 'de>, D::Error> {
+        de.deserialize_str(self)
+    }
+}
+
+impl<'de, 'a> Visitor<'de> for KeySeed<'a, 'de> {
+    type Value = Slot<'a, 'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object key")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Slot<'a, 'de>, E> {
+        Ok(slot(self.top, self.level, key))
+    }
+}
+
 /// Clears the fields under a nested object (a later duplicate key replaces the whole object).
 fn reset(top: &mut Top<'_>, level: Level) {
     let clear = |fields: &mut [&mut Lite<'_>]| fields.iter_mut().for_each(|f| **f = Lite::Absent);
@@ -229,8 +255,8 @@ impl<'de> Visitor<'de> for ObjectVisitor<'_, 'de> {
             SkipVisitor.visit_map(map)?;
             return Ok(Lite::Object);
         };
-        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-            match slot(top, self.level, &key) {
+        while let Some(slot) = map.next_key_seed(KeySeed { top: &mut *top, level: self.level })? {
+            match slot {
                 Slot::Scalar(field) => *field = map.next_value_seed(LiteSeed)?,
                 Slot::Flag(flag) => {
                     *flag = true;
