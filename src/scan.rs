@@ -1,6 +1,10 @@
 //! The scan loop: read a file's records, match every enabled rule, raise alerts, and account for
 //! every record (records = scanned + errors), with duplicate `eventID`s counted and alerted once.
 //!
+//! Files can be scanned on their own, in parallel ([`Scanner::scan_alone`]), and their results
+//! merged in file order ([`Scanner::merge`]): duplicates and repeated alerts are settled in the
+//! merge, so the outcome is the same as scanning the files one after another.
+//!
 //! Depends on input, ecs, kql (through rules) and alert; never on output formats or a platform API.
 
 use crate::alert::{Alert, EventSummary, Origin, RuleRef, first};
@@ -86,21 +90,31 @@ pub struct Scanner<'r> {
     rules: Vec<&'r Rule>,
     map: MapOptions,
     limits: Limits,
-    memory: Memory,
-}
-
-/// What a scan remembers across records and files.
-#[derive(Default)]
-struct Memory {
     /// Hashes of the `eventID`s seen.
     seen: HashSet<u64>,
-    /// (rule, `eventID`) pairs alerted on.
-    alerted: HashSet<(usize, String)>,
+    /// (rule, `eventID` hash) pairs alerted on.
+    alerted: HashSet<(usize, u64)>,
+}
+
+/// One file scanned on its own: its report (duplicates not yet counted), and what the merge
+/// needs to settle duplicates and repeated alerts.
+pub struct FileScan {
+    report: FileReport,
+    /// The `eventID` hash of each record that has one, in order.
+    ids: Vec<u64>,
+    /// The alerts raised, each with its (rule, `eventID` hash) when the record has an ID.
+    alerts: Vec<(Alert, Option<(usize, u64)>)>,
 }
 
 impl<'r> Scanner<'r> {
     pub fn new(rules: impl IntoIterator<Item = &'r Rule>) -> Self {
-        Scanner { rules: rules.into_iter().collect(), map: MapOptions::default(), limits: Limits::default(), memory: Memory::default() }
+        Scanner {
+            rules: rules.into_iter().collect(),
+            map: MapOptions::default(),
+            limits: Limits::default(),
+            seen: HashSet::new(),
+            alerted: HashSet::new(),
+        }
     }
 
     pub fn with_limits(mut self, limits: Limits) -> Self {
@@ -110,63 +124,62 @@ impl<'r> Scanner<'r> {
 
     /// Scans one file's content, pushing its alerts to `alerts`.
     pub fn scan_file(&mut self, name: &str, bytes: &[u8], alerts: &mut Vec<Alert>) -> FileReport {
-        let mut report = FileReport::unreadable(name, String::new());
-        report.bytes = bytes.len() as u64;
-        let limits = self.limits;
-        let read = input::read_file_with(bytes, &limits, &mut |item| {
-            report.records += 1;
+        let scan = self.scan_alone(name, bytes);
+        self.merge(scan, alerts)
+    }
+
+    /// Scans one file without regard to the others (so files can be scanned in parallel); hand
+    /// the result to [`Scanner::merge`], in file order.
+    pub fn scan_alone(&self, name: &str, bytes: &[u8]) -> FileScan {
+        let mut scan = FileScan { report: FileReport::unreadable(name, String::new()), ids: Vec::new(), alerts: Vec::new() };
+        scan.report.bytes = bytes.len() as u64;
+        let read = input::read_file_with(bytes, &self.limits, &mut |item| {
+            scan.report.records += 1;
             match item {
                 Ok(record) => {
-                    report.scanned += 1;
-                    self.scan_record(name, record, &mut report, alerts);
+                    scan.report.scanned += 1;
+                    self.scan_record(name, record, &mut scan);
                 }
                 Err(error) => {
-                    report.record_errors += 1;
-                    if report.errors.len() < KEPT_RECORD_ERRORS {
-                        report.errors.push(error);
+                    scan.report.record_errors += 1;
+                    if scan.report.errors.len() < KEPT_RECORD_ERRORS {
+                        scan.report.errors.push(error);
                     }
                 }
             }
         });
-        report.read = read;
+        scan.report.read = read;
+        scan
+    }
+
+    /// Takes in a file scanned on its own: counts its duplicates and drops alerts already raised
+    /// (by `eventID`, across every file merged so far), pushing the rest to `alerts`.
+    pub fn merge(&mut self, scan: FileScan, alerts: &mut Vec<Alert>) -> FileReport {
+        let FileScan { mut report, ids, alerts: raised } = scan;
+        report.duplicates = ids.into_iter().filter(|id| !self.seen.insert(*id)).count();
+        report.alerts = 0;
+        for (alert, key) in raised {
+            if key.is_none_or(|key| self.alerted.insert(key)) {
+                report.alerts += 1;
+                alerts.push(alert);
+            }
+        }
         report
     }
 
-    fn scan_record(&mut self, file: &str, record: Record<'_>, report: &mut FileReport, alerts: &mut Vec<Alert>) {
+    fn scan_record(&self, file: &str, record: Record<'_>, scan: &mut FileScan) {
         let map = &self.map;
         let seen = match (&record.body, record.kind) {
             (Body::Raw(raw), _) => Seen::Raw(RawView::new(raw, map)),
             (Body::Value(value), RecordKind::CloudTrail) => Seen::Parsed(EcsView::new(value, map)),
             (Body::Value(value), RecordKind::Ecs) => Seen::Ecs(value),
         };
-        self.memory.match_rules(&self.rules, (file, record.index), &seen, report, alerts);
-    }
-}
-
-impl Memory {
-    fn match_rules(
-        &mut self,
-        rules: &[&Rule],
-        (file, index): (&str, usize),
-        seen: &Seen<'_>,
-        report: &mut FileReport,
-        alerts: &mut Vec<Alert>,
-    ) {
         let doc = seen.document();
-        let event_id = first(doc, "event.id");
-        if let Some(id) = &event_id
-            && !self.seen.insert(hash(id))
-        {
-            report.duplicates += 1;
-        }
+        let id = first(doc, "event.id").map(|id| hash(&id));
+        scan.ids.extend(id);
         let mut built: Option<(Value, EventSummary)> = None;
-        for (rule_index, rule) in rules.iter().enumerate() {
+        for (rule_index, rule) in self.rules.iter().enumerate() {
             if !rule.query.matches(doc) {
-                continue;
-            }
-            if let Some(id) = &event_id
-                && !self.alerted.insert((rule_index, id.clone()))
-            {
                 continue;
             }
             let (document, event) = built.get_or_insert_with(|| {
@@ -174,14 +187,14 @@ impl Memory {
                 let event = EventSummary::from_ecs(&document, seen.original());
                 (document, event)
             });
-            report.alerts += 1;
-            alerts.push(Alert {
+            let alert = Alert {
                 rule: RuleRef::of(rule),
                 event: event.clone(),
-                origin: Origin { file: file.to_string(), record: index },
+                origin: Origin { file: file.to_string(), record: record.index },
                 document: document.clone(),
                 original: seen.original().cloned(),
-            });
+            };
+            scan.alerts.push((alert, id.map(|id| (rule_index, id))));
         }
     }
 }

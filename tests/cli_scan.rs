@@ -74,6 +74,29 @@ fn records_add_up_and_duplicates_are_counted() {
     assert!(duplicates >= 1, "eventIDs repeated across files are duplicates: {totals}");
 }
 
+/// Files are scanned in parallel and merged in order: one thread or several, the same alerts in
+/// the same order, the same totals (duplicates across files included).
+#[test]
+fn the_number_of_threads_changes_nothing() {
+    let totals = |out: &Output| stderr(out).lines().find(|l| l.starts_with("files: ")).map(str::to_string);
+    let one = trailhound(&["scan", "--format", "ndjson", "--threads", "1", MIXED]);
+    for threads in ["2", "5"] {
+        let many = trailhound(&["scan", "--format", "ndjson", "-j", threads, MIXED]);
+        let ids = |out: &Output| -> Vec<String> {
+            String::from_utf8_lossy(&out.stdout)
+                .lines()
+                .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("an alert document"))
+                .map(|d| format!("{} {}", d["kibana.alert.rule.name"], d["event"]["id"]))
+                .collect()
+        };
+        assert_eq!(ids(&one).len(), EXPECTED_EVENT_IDS.len());
+        assert_eq!(ids(&many), ids(&one), "{threads} threads");
+        assert_eq!(totals(&many), totals(&one), "{threads} threads");
+        assert_eq!(many.status.code(), one.status.code());
+    }
+    assert!(totals(&one).is_some_and(|t| !t.contains(" 0 duplicates")), "the mixed folder repeats eventIDs: {:?}", totals(&one));
+}
+
 #[test]
 fn every_format_renders_the_alerts() {
     let file = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/mixed/exports/array.json");

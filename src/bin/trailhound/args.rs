@@ -42,6 +42,9 @@ pub struct ScanArgs {
     /// Stop inflating a gzip file past this many bytes (a guard against gzip bombs).
     #[arg(long, value_name = "BYTES", default_value_t = 4 << 30)]
     pub max_inflated_bytes: u64,
+    /// Files scanned at once (default: one per core). Results do not depend on it.
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
     /// Files and folders to scan; `-` reads standard input.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,

@@ -1,15 +1,17 @@
-//! `trailhound scan`: load rules, scan every input, write alerts, report on stderr.
+//! `trailhound scan`: load rules, scan every input (files in parallel, results merged in file
+//! order, so they do not depend on the number of threads), write alerts, report on stderr.
 
 use crate::args::{FormatArg, ScanArgs};
-use crate::files::expand;
+use crate::files::{Input, expand};
 use crate::report;
 use crate::rules::{has_errors, load, print_problems};
+use rayon::prelude::*;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::time::{Instant, SystemTime};
 use trailhound::input::Limits;
 use trailhound::output;
-use trailhound::scan::{FileReport, Scanner, Summary};
+use trailhound::scan::{FileReport, FileScan, Scanner, Summary};
 
 pub fn run(args: &ScanArgs) -> u8 {
     let rules = load(&args.rules);
@@ -21,14 +23,21 @@ pub fn run(args: &ScanArgs) -> u8 {
     let started = Instant::now();
     let limits = Limits { max_inflated_bytes: args.max_inflated_bytes };
     let mut scanner = Scanner::new(rules.enabled()).with_limits(limits);
+    let inputs = expand(&args.paths);
+    let scans = match scan_all(&scanner, &inputs, args.threads) {
+        Ok(scans) => scans,
+        Err(e) => {
+            eprintln!("trailhound: cannot start the scanning threads: {e}");
+            return 2;
+        }
+    };
     let mut alerts = Vec::new();
     let mut summary = Summary::default();
     let mut reports = Vec::new();
-    for input in expand(&args.paths) {
-        let name = input.name();
-        let file_report = match input.read() {
-            Ok(bytes) => scanner.scan_file(&name, &bytes, &mut alerts),
-            Err(why) => FileReport::unreadable(&name, why),
+    for scan in scans {
+        let file_report = match scan {
+            Ok(scan) => scanner.merge(scan, &mut alerts),
+            Err(report) => report,
         };
         summary.add(&file_report);
         reports.push(file_report);
@@ -41,6 +50,24 @@ pub fn run(args: &ScanArgs) -> u8 {
     }
     report::print(&reports, &summary, started.elapsed());
     if summary.files_failed > 0 { 1 } else { 0 }
+}
+
+/// Scans every input on `threads` threads (one per core by default), in input order; an input
+/// that cannot be read is its report.
+fn scan_all(scanner: &Scanner<'_>, inputs: &[Input], threads: Option<u16>) -> Result<Vec<Result<FileScan, FileReport>>, String> {
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads.map_or(0, usize::from)).build().map_err(|e| e.to_string())?;
+    Ok(pool.install(|| {
+        inputs
+            .par_iter()
+            .map(|input| {
+                let name = input.name();
+                match input.read() {
+                    Ok(bytes) => Ok(scanner.scan_alone(&name, &bytes)),
+                    Err(why) => Err(FileReport::unreadable(&name, why)),
+                }
+            })
+            .collect()
+    }))
 }
 
 fn write_alerts(args: &ScanArgs, alerts: &[trailhound::alert::Alert], generated_at: &str) -> io::Result<()> {
