@@ -36,8 +36,8 @@ pub fn run(args: &ScanArgs) -> u8 {
     let mut reports = Vec::new();
     for scan in scans {
         let file_report = match scan {
-            Ok(scan) => scanner.merge(scan, &mut alerts),
-            Err(report) => report,
+            Scanned::Read(scan) => scanner.merge(scan, &mut alerts),
+            Scanned::Unread(report) => report,
         };
         summary.add(&file_report);
         reports.push(file_report);
@@ -52,9 +52,14 @@ pub fn run(args: &ScanArgs) -> u8 {
     if summary.files_failed > 0 { 1 } else { 0 }
 }
 
-/// Scans every input on `threads` threads (one per core by default), in input order; an input
-/// that cannot be read is its report.
-fn scan_all(scanner: &Scanner<'_>, inputs: &[Input], threads: Option<u16>) -> Result<Vec<Result<FileScan, FileReport>>, String> {
+/// An input scanned, or the report of one that could not be read.
+enum Scanned {
+    Read(FileScan),
+    Unread(FileReport),
+}
+
+/// Scans every input on `threads` threads (one per core by default), in input order.
+fn scan_all(scanner: &Scanner<'_>, inputs: &[Input], threads: Option<u16>) -> Result<Vec<Scanned>, String> {
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads.map_or(0, usize::from)).build().map_err(|e| e.to_string())?;
     Ok(pool.install(|| {
         inputs
@@ -62,8 +67,8 @@ fn scan_all(scanner: &Scanner<'_>, inputs: &[Input], threads: Option<u16>) -> Re
             .map(|input| {
                 let name = input.name();
                 match input.read() {
-                    Ok(bytes) => Ok(scanner.scan_alone(&name, &bytes)),
-                    Err(why) => Err(FileReport::unreadable(&name, why)),
+                    Ok(bytes) => Scanned::Read(scanner.scan_alone(&name, &bytes)),
+                    Err(why) => Scanned::Unread(FileReport::unreadable(&name, why)),
                 }
             })
             .collect()
