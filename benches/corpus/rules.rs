@@ -22,7 +22,7 @@ const WATCHED: &[(&str, &[&str])] = &[
     ("guardduty.amazonaws.com", &["DeleteDetector", "UpdateDetector", "DeleteMembers"]),
     ("signin.amazonaws.com", &["ConsoleLogin", "SwitchRole"]),
     ("lambda.amazonaws.com", &["UpdateFunctionCode20150331v2", "AddPermission20150331v2", "CreateFunction20150331"]),
-    ("secretsmanager.amazonaws.com", &["GetSecretValue", "DeleteSecret", "PutResourcePolicy"]),
+    ("secretsmanager.amazonaws.com", &["DeleteSecret", "PutResourcePolicy", "RotateSecret"]),
     ("logs.amazonaws.com", &["DeleteLogGroup", "DeleteLogStream", "PutRetentionPolicy"]),
 ];
 

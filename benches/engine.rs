@@ -1,0 +1,74 @@
+//! The engine's stages on the deterministic corpus, as throughput of plain JSON bytes so the
+//! figures compare: the serde_json validation floor, reading records, scanning with the seed rule
+//! and with fifty rules, inflating gzip, and scanning gzip.
+//!
+//! `cargo bench --bench engine` (criterion; reports under target/criterion).
+
+mod corpus;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use serde::de::IgnoredAny;
+use std::hint::black_box;
+use std::io::Read;
+use trailhound::input::read_file;
+use trailhound::rules::{RuleSet, load_text};
+use trailhound::scan::Scanner;
+
+/// Files of 1,000 records, as CloudTrail delivers them (about 12 MB in all).
+const FILES: usize = 10;
+
+fn stages(c: &mut Criterion) {
+    let mut generator = corpus::Generator::new(1);
+    let files: Vec<Vec<u8>> = (0..FILES).map(|_| generator.file(1000).json).collect();
+    let gzipped: Vec<Vec<u8>> = files.iter().map(|f| corpus::gzip(f)).collect();
+    let plain_bytes: usize = files.iter().map(Vec::len).sum();
+
+    let seed = RuleSet::builtin();
+    let mut fifty = RuleSet::builtin();
+    for (name, text) in corpus::synthetic_rules(49) {
+        fifty.add(load_text(&name, &text));
+    }
+    assert_eq!(fifty.enabled().count(), 50, "the synthetic rules load");
+
+    let mut group = c.benchmark_group("engine");
+    group.throughput(Throughput::Bytes(plain_bytes as u64));
+    group.sample_size(20);
+    group.bench_function("validate_serde_json", |b| {
+        b.iter(|| files.iter().for_each(|f| drop(black_box(serde_json::from_slice::<IgnoredAny>(f)))))
+    });
+    group.bench_function("read_records", |b| {
+        b.iter(|| {
+            let mut n = 0;
+            files.iter().for_each(|f| drop(read_file(f, &mut |_| n += 1)));
+            black_box(n)
+        })
+    });
+    for (name, rules) in [("scan_seed_rule", &seed), ("scan_50_rules", &fifty)] {
+        group.bench_function(name, |b| b.iter(|| scan(rules, &files)));
+    }
+    group.bench_function("inflate_gzip", |b| {
+        b.iter(|| {
+            let mut out = Vec::new();
+            for f in &gzipped {
+                out.clear();
+                flate2::read::MultiGzDecoder::new(&f[..]).read_to_end(&mut out).expect("inflates");
+            }
+            black_box(out.len())
+        })
+    });
+    group.bench_function("scan_gzip_seed_rule", |b| b.iter(|| scan(&seed, &gzipped)));
+    group.finish();
+}
+
+/// Scans the files one after another; returns the number of alerts.
+fn scan(rules: &RuleSet, files: &[Vec<u8>]) -> usize {
+    let mut scanner = Scanner::new(rules.enabled());
+    let mut alerts = Vec::new();
+    for (i, f) in files.iter().enumerate() {
+        scanner.scan_file(&format!("file-{i}.json"), f, &mut alerts);
+    }
+    black_box(alerts.len())
+}
+
+criterion_group!(benches, stages);
+criterion_main!(benches);
