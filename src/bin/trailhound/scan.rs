@@ -58,15 +58,21 @@ enum Scanned {
     Unread(FileReport),
 }
 
-/// Scans every input on `threads` threads (one per core by default), in input order.
+/// Scans every input on `threads` threads (one per core by default), in input order. Standard
+/// input is read first, on this thread, before any file.
 fn scan_all(scanner: &Scanner<'_>, inputs: &[Input], threads: Option<u16>) -> Result<Vec<Scanned>, String> {
+    let stdin = inputs.iter().any(|i| matches!(i, Input::Stdin)).then(|| Input::Stdin.read());
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads.map_or(0, usize::from)).build().map_err(|e| e.to_string())?;
     Ok(pool.install(|| {
         inputs
             .par_iter()
             .map(|input| {
                 let name = input.name();
-                match input.read() {
+                let content = match (input, &stdin) {
+                    (Input::Stdin, Some(read)) => read.clone(),
+                    _ => input.read(),
+                };
+                match content {
                     Ok(bytes) => Scanned::Read(scanner.scan_alone(&name, &bytes)),
                     Err(why) => Scanned::Unread(FileReport::unreadable(&name, why)),
                 }

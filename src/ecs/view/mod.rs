@@ -11,6 +11,7 @@ use crate::ecs::{MapOptions, to_ecs};
 use crate::input::RawRecord;
 use serde_json::Value;
 use source::{Fast, Source, fast_field};
+use std::borrow::Cow;
 use std::cell::OnceCell;
 
 /// The fields answered without building the document.
@@ -97,6 +98,15 @@ impl<'a> RawView<'a> {
     /// Whether the record has been parsed (the fast fields never parse it).
     pub fn is_parsed(&self) -> bool {
         self.parsed.get().is_some()
+    }
+
+    /// The one value of a fast field (`None` inside: the document has none), when it can be told
+    /// without the document.
+    pub fn fast_value(&self, field: &str) -> Option<Option<Cow<'_, str>>> {
+        match fast_field(field, self.opts, self.simple, &self.raw.top) {
+            Fast::Value(value) => Some(value),
+            Fast::Document => None,
+        }
     }
 }
 

@@ -7,6 +7,8 @@
 //!
 //! Depends on input, ecs, kql (through rules) and alert; never on output formats or a platform API.
 
+mod index;
+
 use crate::alert::{Alert, EventSummary, Origin, RuleRef, first};
 use crate::doc::Document;
 use crate::ecs::{EcsView, MapOptions, RawView};
@@ -88,6 +90,8 @@ impl FileReport {
 /// Scans files against a set of rules; remembers `eventID`s across files to count duplicates.
 pub struct Scanner<'r> {
     rules: Vec<&'r Rule>,
+    /// The rules by the actions they require.
+    index: index::RuleIndex,
     map: MapOptions,
     limits: Limits,
     /// Hashes of the `eventID`s seen.
@@ -108,8 +112,10 @@ pub struct FileScan {
 
 impl<'r> Scanner<'r> {
     pub fn new(rules: impl IntoIterator<Item = &'r Rule>) -> Self {
+        let rules: Vec<&Rule> = rules.into_iter().collect();
         Scanner {
-            rules: rules.into_iter().collect(),
+            index: index::RuleIndex::new(&rules),
+            rules,
             map: MapOptions::default(),
             limits: Limits::default(),
             seen: HashSet::new(),
@@ -178,9 +184,10 @@ impl<'r> Scanner<'r> {
         let id = first(doc, "event.id").map(|id| hash(&id));
         scan.ids.extend(id);
         let mut built: Option<(Value, EventSummary)> = None;
-        for (rule_index, rule) in self.rules.iter().enumerate() {
+        let check = |rule_index: usize| {
+            let rule = self.rules[rule_index];
             if !rule.query.matches(doc) {
-                continue;
+                return;
             }
             let (document, event) = built.get_or_insert_with(|| {
                 let document = seen.ecs().clone();
@@ -195,6 +202,15 @@ impl<'r> Scanner<'r> {
                 original: seen.original().cloned(),
             };
             scan.alerts.push((alert, id.map(|id| (rule_index, id))));
+        };
+        // The rules that name actions are checked only against records doing one of them, when
+        // the record's action is known without building its document.
+        match &seen {
+            Seen::Raw(view) => match view.fast_value(index::INDEXED_FIELD) {
+                Some(action) => self.index.for_each_candidate(action.as_deref(), check),
+                None => (0..self.rules.len()).for_each(check),
+            },
+            _ => (0..self.rules.len()).for_each(check),
         }
     }
 }
