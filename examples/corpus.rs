@@ -51,7 +51,7 @@ fn main() -> anyhow::Result<()> {
             single.extend_from_slice(if single.is_empty() { b"{\"Records\":[" } else { b"," });
             single.extend_from_slice(body);
         } else {
-            let name = format!("{}_CloudTrail_us-east-1_20251201T{:04}Z_{:016x}.json", corpus::ACCOUNT, files % 10_000, files);
+            let name = format!("{}_CloudTrail_us-east-1_20251201T{:04}Z_{:016x}.json", corpus::services::ACCOUNT, files % 10_000, files);
             files += 1;
             written += write(&args, &name, std::mem::take(&mut file.json))?;
         }

@@ -8,12 +8,11 @@
 #![allow(dead_code)]
 
 mod rules;
-mod services;
+pub mod services;
 
 pub use rules::synthetic_rules;
 
 use serde_json::{Value, json};
-pub use services::ACCOUNT;
 use services::{CALLS, Call};
 
 /// The S3 configuration deletions the seed rule looks for.
