@@ -9,7 +9,12 @@ export const SHOTS = join(import.meta.dirname, '..', '..', 'test-output');
 
 /** Drops `paths` (relative to tests/fixtures/mixed) on the drop zone with a real DataTransfer. */
 export async function dropFiles(page, paths) {
-  const files = paths.map((p) => ({ name: basename(p), data: readFileSync(join(MIXED, p)).toString('base64') }));
+  await dropNamed(page, paths.map((p) => ({ name: basename(p), path: join(MIXED, p) })));
+}
+
+/** Drops files read from `path`, each named `name` in the page, with a real DataTransfer. */
+export async function dropNamed(page, entries) {
+  const files = entries.map(({ name, path }) => ({ name, data: readFileSync(path).toString('base64') }));
   const dataTransfer = await page.evaluateHandle((files) => {
     const dt = new DataTransfer();
     for (const { name, data } of files) {

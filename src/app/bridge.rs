@@ -24,7 +24,7 @@ impl WorkerHandle {
         let on_failure = std::rc::Rc::new(on_failure);
         let failure = on_failure.clone();
         let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
-            match event.data().as_string().map(|text| serde_json::from_str::<FromWorker>(&text)) {
+            match event.data().as_string().map(|text| FromWorker::decode(&text)) {
                 Some(Ok(message)) => on_message(message),
                 Some(Err(error)) => failure(format!("unreadable message from the scanner: {error}")),
                 None => failure("unexpected message from the scanner".into()),

@@ -5,6 +5,7 @@
 
 use crate::alert::Alert;
 use crate::input::{FileOutcome, Shape};
+use crate::output::printable;
 use crate::scan::{FileReport, FileStatus};
 use serde::{Deserialize, Serialize};
 
@@ -40,6 +41,21 @@ pub enum FromWorker {
     Done { id: usize, result: FileResult, alerts: Vec<Alert> },
     /// The worker panicked; it must be replaced.
     Panic { message: String },
+}
+
+impl FromWorker {
+    /// Reads a worker message (the page's end). Without serde_json's 128-level recursion limit: an
+    /// alert carries its record and ECS document a few levels down in the message, and the engine
+    /// reads records with that same limit, so a record nested 120 deep is scanned and alerts but its
+    /// message would be refused, stopping the whole scan. The depth stays bounded: the engine's
+    /// parser limit plus the few levels of the message and the ECS mapping.
+    pub fn decode(text: &str) -> serde_json::Result<FromWorker> {
+        let mut reader = serde_json::Deserializer::from_str(text);
+        reader.disable_recursion_limit();
+        let message = FromWorker::deserialize(&mut reader)?;
+        reader.end()?;
+        Ok(message)
+    }
 }
 
 /// How a file went, in one word (the `data-status` the page shows).
@@ -90,10 +106,12 @@ impl FileResult {
             FileStatus::Skipped => Outcome::Skipped,
             FileStatus::Error => Outcome::Error,
         };
+        // Reasons may quote planted input: control and bidi-override characters are shown escaped,
+        // as the CLI shows them.
         let reason = match &report.read.outcome {
             FileOutcome::Complete => None,
-            FileOutcome::Skipped(why) => Some(why.clone()),
-            FileOutcome::Failed(error) => Some(format!("{}: {}", error.location, error.reason)),
+            FileOutcome::Skipped(why) => Some(printable(why)),
+            FileOutcome::Failed(error) => Some(format!("{}: {}", error.location, printable(&error.reason))),
         };
         FileResult {
             outcome,
@@ -107,7 +125,11 @@ impl FileResult {
             gzip: report.read.gzip,
             lossy: report.read.lossy.map(str::to_string),
             reason,
-            record_error_samples: report.errors.iter().map(|e| format!("record {}, {}: {}", e.index + 1, e.location, e.reason)).collect(),
+            record_error_samples: report
+                .errors
+                .iter()
+                .map(|e| format!("record {}, {}: {}", e.index + 1, e.location, printable(&e.reason)))
+                .collect(),
         }
     }
 
@@ -171,6 +193,12 @@ mod tests {
         assert_eq!(failed.shape.as_deref(), Some("CloudTrail S3 delivery"));
         let skipped = FileResult::from_report(&report(FileOutcome::Skipped("a digest file".into())));
         assert_eq!((skipped.outcome, skipped.reason.as_deref()), (Outcome::Skipped, Some("a digest file")));
+        // Planted control and bidi-override characters are shown escaped, as the CLI shows them.
+        let planted = FileResult::from_report(&report(FileOutcome::Failed(FileError {
+            location: Location { line: Some(1), byte: Some(0) },
+            reason: "unknown shape: keys `\u{1b}[2Jowned`, `a\u{202e}b`".into(),
+        })));
+        assert_eq!(planted.reason.as_deref(), Some(r"line 1, byte 0: unknown shape: keys `\u{1b}[2Jowned`, `a\u{202e}b`"));
     }
 
     #[test]
@@ -180,6 +208,24 @@ mod tests {
         assert_eq!(text, r#"{"kind":"scan","id":3,"name":"logs/a.json.gz"}"#);
         assert_eq!(serde_json::from_str::<ToWorker>(&text).unwrap(), message);
         let back = FromWorker::Panic { message: "boom".into() };
-        assert_eq!(serde_json::from_str::<FromWorker>(&serde_json::to_string(&back).unwrap()).unwrap(), back);
+        assert_eq!(FromWorker::decode(&serde_json::to_string(&back).unwrap()).unwrap(), back);
+        assert!(FromWorker::decode(r#"{"kind":"ready"} x"#).is_err(), "trailing text is refused");
+    }
+
+    /// A record nested as deep as the engine reads (tests/hostile/files/nested-120.json) alerts,
+    /// and the message carrying that alert reaches the page: it used to exceed serde_json's default
+    /// recursion limit there, and the page took the scanner for dead.
+    #[test]
+    fn an_alert_on_a_deeply_nested_record_reaches_the_page() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/hostile/files/nested-120.json");
+        let bytes = std::fs::read(path).unwrap();
+        let (rules, _) = crate::app::state::load_rules(&[]);
+        let mut alerts = Vec::new();
+        let report = crate::scan::Scanner::new(rules.iter()).scan_file("nested-120.json", &bytes, &mut alerts);
+        assert_eq!((report.scanned, alerts.len()), (1, 1));
+        let message = FromWorker::Done { id: 7, result: FileResult::from_report(&report), alerts };
+        let text = serde_json::to_string(&message).unwrap();
+        assert!(serde_json::from_str::<FromWorker>(&text).is_err(), "deeper than serde_json's default limit");
+        assert_eq!(FromWorker::decode(&text).unwrap(), message);
     }
 }

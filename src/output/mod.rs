@@ -36,3 +36,18 @@ pub fn write(format: Format, alerts: &[Alert], generated_at: &str, out: &mut dyn
         }
     }
 }
+
+/// `text` with control characters and bidirectional overrides escaped (`\u{1b}`), so that a
+/// planted escape sequence cannot drive the terminal or reorder what the analyst reads (the CLI's
+/// summary and the app's files panel).
+pub fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}

@@ -1,5 +1,5 @@
 //! The files panel: every file with its status — scanned (records, alerts), skipped (why) or error
-//! (where and why) — plus its shape and record errors.
+//! (where and why) — plus its shape and record errors; its counts are also `data-` attributes.
 
 use super::{Shared, bytes, plural};
 use crate::app::state::{FileEntry, FileState};
@@ -26,6 +26,12 @@ pub fn FilesPanel(props: &Props) -> Html {
 
 fn file(entry: &FileEntry) -> Html {
     let status = entry.status();
+    // The counts as data, for tests and tools: records seen = scanned + record errors.
+    let counts = match &entry.state {
+        FileState::Finished(r) => Some([r.records, r.scanned, r.record_errors, r.alerts].map(|n| n.to_string())),
+        _ => None,
+    };
+    let [records, scanned, record_errors, alerts] = counts.map_or([None, None, None, None], |c| c.map(Some));
     let (detail, extra) = match &entry.state {
         FileState::Queued => (html! { <span class="muted">{ "waiting" }</span> }, html! {}),
         FileState::Reading { bytes: read } => {
@@ -79,7 +85,8 @@ fn file(entry: &FileEntry) -> Html {
         }
     };
     html! {
-        <li class={classes!("file", status)} data-file={entry.name.clone()} data-status={status}>
+        <li class={classes!("file", status)} data-file={entry.name.clone()} data-status={status}
+            data-records={records} data-scanned={scanned} data-record-errors={record_errors} data-alerts={alerts}>
             <span class={classes!("status-pill", status)}>{ status }</span>
             <div class="file-body">
                 <div class="file-head">

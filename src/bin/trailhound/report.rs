@@ -1,9 +1,9 @@
 //! The scan summary on standard error: per-file problems, then the totals. File names and reasons
 //! may quote planted input, so control and bidirectional-override characters are shown escaped.
 
-use std::fmt::Write as _;
 use std::time::Duration;
 use trailhound::input::FileOutcome;
+pub use trailhound::output::printable;
 use trailhound::scan::{FileReport, Summary};
 
 pub fn print(reports: &[FileReport], summary: &Summary, elapsed: Duration) {
@@ -43,18 +43,4 @@ pub fn print(reports: &[FileReport], summary: &Summary, elapsed: Duration) {
         eprintln!("  {count:>6}  {}", printable(rule));
     }
     eprintln!("time: {seconds:.3} s, {mb:.1} MB, {rate:.1} MB/s");
-}
-
-/// `text` with control characters and bidirectional overrides escaped (`\u{1b}`), so that a
-/// planted escape sequence cannot drive the terminal or reorder what the analyst reads.
-pub fn printable(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') {
-            let _ = write!(out, "\\u{{{:x}}}", c as u32);
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
