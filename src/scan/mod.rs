@@ -183,25 +183,11 @@ impl<'r> Scanner<'r> {
         let doc = seen.document();
         let id = first(doc, "event.id").map(|id| hash(&id));
         scan.ids.extend(id);
-        let mut built: Option<(Value, EventSummary)> = None;
+        let mut matched: Vec<usize> = Vec::new();
         let check = |rule_index: usize| {
-            let rule = self.rules[rule_index];
-            if !rule.query.matches(doc) {
-                return;
+            if self.rules[rule_index].query.matches(doc) {
+                matched.push(rule_index);
             }
-            let (document, event) = built.get_or_insert_with(|| {
-                let document = seen.ecs().clone();
-                let event = EventSummary::from_ecs(&document, seen.original());
-                (document, event)
-            });
-            let alert = Alert {
-                rule: RuleRef::of(rule),
-                event: event.clone(),
-                origin: Origin { file: file.to_string(), record: record.index },
-                document: document.clone(),
-                original: seen.original().cloned(),
-            };
-            scan.alerts.push((alert, id.map(|id| (rule_index, id))));
         };
         // The rules that name actions are checked only against records doing one of them, when
         // the record's action is known without building its document.
@@ -212,6 +198,22 @@ impl<'r> Scanner<'r> {
             },
             _ => (0..self.rules.len()).for_each(check),
         }
+        let Some((&last, others)) = matched.split_last() else {
+            return;
+        };
+        // The view's document and record become the alerts' (cloned only for a second alert).
+        let (document, original) = seen.into_parts();
+        let event = EventSummary::from_ecs(&document, original.as_ref());
+        let origin = Origin { file: file.to_string(), record: record.index };
+        let alert = |rule_index: usize, document, original| {
+            let alert =
+                Alert { rule: RuleRef::of(self.rules[rule_index]), event: event.clone(), origin: origin.clone(), document, original };
+            (alert, id.map(|id| (rule_index, id)))
+        };
+        for &rule_index in others {
+            scan.alerts.push(alert(rule_index, document.clone(), original.clone()));
+        }
+        scan.alerts.push(alert(last, document, original));
     }
 }
 
@@ -232,21 +234,18 @@ impl Seen<'_> {
         }
     }
 
-    /// The full ECS document.
-    fn ecs(&self) -> &Value {
+    /// The full ECS document, and the raw CloudTrail record if that is what was read.
+    fn into_parts(self) -> (Value, Option<Value>) {
         match self {
-            Seen::Raw(view) => view.document(),
-            Seen::Parsed(view) => view.document(),
-            Seen::Ecs(value) => value,
-        }
-    }
-
-    /// The raw CloudTrail record, if that is what was read.
-    fn original(&self) -> Option<&Value> {
-        match self {
-            Seen::Raw(view) => Some(view.record()),
-            Seen::Parsed(view) => Some(view.record()),
-            Seen::Ecs(_) => None,
+            Seen::Raw(view) => {
+                let (document, record) = view.into_parts();
+                (document, Some(record))
+            }
+            Seen::Parsed(view) => {
+                let record = view.record().clone();
+                (view.into_document(), Some(record))
+            }
+            Seen::Ecs(value) => (value.clone(), None),
         }
     }
 }

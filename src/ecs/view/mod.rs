@@ -55,6 +55,11 @@ impl<'a> EcsView<'a> {
     pub fn is_built(&self) -> bool {
         self.full.get().is_some()
     }
+
+    /// The full ECS document, owned (built now if it was not).
+    pub fn into_document(self) -> Value {
+        self.full.into_inner().unwrap_or_else(|| to_ecs(self.raw, self.opts))
+    }
 }
 
 impl Document for EcsView<'_> {
@@ -98,6 +103,13 @@ impl<'a> RawView<'a> {
     /// Whether the record has been parsed (the fast fields never parse it).
     pub fn is_parsed(&self) -> bool {
         self.parsed.get().is_some()
+    }
+
+    /// The full ECS document and the parsed record, owned (made now if they were not).
+    pub fn into_parts(self) -> (Value, Value) {
+        let record = self.parsed.into_inner().unwrap_or_else(|| self.raw.parse());
+        let document = self.full.into_inner().unwrap_or_else(|| to_ecs(&record, self.opts));
+        (document, record)
     }
 
     /// The one value of a fast field (`None` inside: the document has none), when it can be told
