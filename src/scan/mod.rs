@@ -15,9 +15,8 @@ use crate::ecs::{EcsView, MapOptions, RawView};
 use crate::input::{self, Body, FileOutcome, FileRead, Limits, Record, RecordError, RecordKind};
 use crate::rules::Rule;
 use serde_json::Value;
-use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeMap, HashSet};
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasher, RandomState};
 
 /// How many record errors a file report keeps in full (the rest are counted).
 pub const KEPT_RECORD_ERRORS: usize = 20;
@@ -94,6 +93,9 @@ pub struct Scanner<'r> {
     index: index::RuleIndex,
     map: MapOptions,
     limits: Limits,
+    /// Hashes `eventID`s with a key drawn for this scan: a planted ID cannot be made to collide
+    /// with a real one in advance (and so pass the real one off as a duplicate).
+    id_hasher: RandomState,
     /// Hashes of the `eventID`s seen.
     seen: HashSet<u64>,
     /// (rule, `eventID` hash) pairs alerted on.
@@ -118,6 +120,7 @@ impl<'r> Scanner<'r> {
             rules,
             map: MapOptions::default(),
             limits: Limits::default(),
+            id_hasher: RandomState::new(),
             seen: HashSet::new(),
             alerted: HashSet::new(),
         }
@@ -181,7 +184,7 @@ impl<'r> Scanner<'r> {
             (Body::Value(value), RecordKind::Ecs) => Seen::Ecs(value),
         };
         let doc = seen.document();
-        let id = first(doc, "event.id").map(|id| hash(&id));
+        let id = first(doc, "event.id").map(|id| self.id_hasher.hash_one(id));
         scan.ids.extend(id);
         let mut matched: Vec<usize> = Vec::new();
         let check = |rule_index: usize| {
@@ -248,12 +251,6 @@ impl Seen<'_> {
             Seen::Ecs(value) => (value.clone(), None),
         }
     }
-}
-
-fn hash(id: &str) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    id.hash(&mut hasher);
-    hasher.finish()
 }
 
 /// Totals over many files.
