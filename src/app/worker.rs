@@ -1,5 +1,5 @@
-//! The scanning worker: reads each posted `File` in slices (reporting bytes read), hands the bytes
-//! to the engine's [`Scanner`], and posts the file's result and alerts back. Jobs run one at a
+//! The scanning worker: reads each posted `File` in slices with `FileReaderSync` (reporting bytes
+//! read), hands the bytes to the engine's [`Scanner`], and posts the file's result and alerts back. Jobs run one at a
 //! time in arrival order; a panic is reported to the page before the worker dies.
 //!
 //! Runs in a dedicated worker (no DOM). Depends on the engine and the message types only.
@@ -12,10 +12,9 @@ use std::cell::RefCell;
 use std::collections::VecDeque;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 
 /// How much of a file is read at a time (and how often progress is posted).
-const SLICE: u64 = 4 << 20;
+const SLICE: u64 = 16 << 20;
 
 struct Job {
     id: usize,
@@ -118,14 +117,17 @@ fn scan(name: &str, bytes: &[u8]) -> (FileResult, Vec<crate::alert::Alert>) {
     })
 }
 
+/// Reads the file. `FileReaderSync` (workers only) reads a slice in one call, several times faster
+/// than awaiting `Blob.arrayBuffer()`; progress is posted after each slice.
 async fn read(job: &Job) -> Result<Vec<u8>, String> {
     let size = job.file.size() as u64;
+    let reader = web_sys::FileReaderSync::new().map_err(describe)?;
     let mut bytes = Vec::with_capacity(size as usize);
     let mut offset = 0u64;
     while offset < size {
         let end = (offset + SLICE).min(size);
         let blob = job.file.slice_with_f64_and_f64(offset as f64, end as f64).map_err(describe)?;
-        let buffer = JsFuture::from(blob.array_buffer()).await.map_err(describe)?;
+        let buffer = reader.read_as_array_buffer(&blob).map_err(describe)?;
         let chunk = js_sys::Uint8Array::new(&buffer);
         let at = bytes.len();
         bytes.resize(at + chunk.length() as usize, 0);

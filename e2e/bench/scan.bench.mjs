@@ -1,0 +1,56 @@
+// In-browser scan throughput, from the drop to the finished table, and the longest block of the
+// UI thread meanwhile (Long Tasks API). The corpus is a folder of files made by examples/corpus
+// (TRAILHOUND_BENCH_CORPUS, its `logs/` and `expected.txt`); results go to
+// test-output/bench-browser.json for scripts/bench to print.
+import { test, expect } from '@playwright/test';
+import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { SHOTS } from '../tests/helpers.mjs';
+
+const CORPUS = process.env.TRAILHOUND_BENCH_CORPUS;
+
+test('scan throughput and the longest UI-thread block', async ({ page }) => {
+  test.skip(!CORPUS, 'TRAILHOUND_BENCH_CORPUS is not set');
+  const expected = Object.fromEntries(
+    readFileSync(join(CORPUS, 'expected.txt'), 'utf8').trim().split('\n').map((l) => l.split(' ')).map(([k, v]) => [k, Number(v)]),
+  );
+  const logs = join(CORPUS, 'logs');
+  const files = readdirSync(logs).sort().map((f) => join(logs, f));
+
+  await page.addInitScript(() => {
+    window.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) window.__longTasks.push({ start: entry.startTime, duration: entry.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  });
+  await page.goto('/');
+  await expect(page.getByTestId('scan-status')).toBeAttached();
+  const marked = await page.evaluate(() => {
+    window.__longTasks.length = 0;
+    return performance.now();
+  });
+
+  const started = Date.now();
+  await page.getByTestId('file-input').setInputFiles(files);
+  await expect(page.getByTestId('scan-status')).toHaveAttribute('data-state', 'done');
+  const seconds = (Date.now() - started) / 1000;
+  const tasks = await page.evaluate((since) => window.__longTasks.filter((t) => t.start >= since), marked);
+  const alerts = await page.locator('[data-testid="alerts"] tr[data-event-id]').count();
+  const result = {
+    files: files.length,
+    plain_bytes: expected.plain_bytes,
+    file_bytes: expected.file_bytes,
+    records: expected.records,
+    seconds,
+    mb_per_s: expected.plain_bytes / seconds / 1e6,
+    records_per_s: expected.records / seconds,
+    long_tasks: tasks.length,
+    longest_task_ms: Math.max(0, ...tasks.map((t) => t.duration)),
+    alert_rows_rendered: alerts,
+    hardware_concurrency: await page.evaluate(() => navigator.hardwareConcurrency),
+  };
+  mkdirSync(SHOTS, { recursive: true });
+  writeFileSync(join(SHOTS, 'bench-browser.json'), JSON.stringify(result, null, 2));
+  await page.screenshot({ path: join(SHOTS, 'bench-browser.png') });
+  console.log(JSON.stringify(result));
+});
