@@ -6,7 +6,7 @@
 use crate::alert::Alert;
 use crate::input::{FileOutcome, Shape};
 use crate::output::printable;
-use crate::scan::{FileReport, FileStatus};
+use crate::scan::{AlertKey, FileReport, FileStatus, IdKey};
 use serde::{Deserialize, Serialize};
 
 /// The rules a worker scans with: the built-in set, plus rule files the user added, minus the rules
@@ -23,8 +23,8 @@ pub struct RuleConfig {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ToWorker {
-    /// Load these rules and forget every `eventID` seen so far (a new scan).
-    Configure { rules: RuleConfig },
+    /// Load these rules and hash `eventID`s with this key (the same in every worker of a scan).
+    Configure { rules: RuleConfig, id_key: IdKey },
     /// Read and scan the attached file.
     Scan { id: usize, name: String },
 }
@@ -32,13 +32,17 @@ pub enum ToWorker {
 /// Worker → page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+// One message at a time, serialized at once: boxing `Done` would only add an allocation.
+#[allow(clippy::large_enum_variant)]
 pub enum FromWorker {
     /// The worker's Wasm is loaded and it takes messages.
     Ready,
     /// Reading a file: `bytes` of it read so far.
     Reading { id: usize, bytes: u64 },
-    /// A file is done (scanned, skipped or failed), with its alerts.
-    Done { id: usize, result: FileResult, alerts: Vec<Alert> },
+    /// A file is done (scanned, skipped or failed), scanned on its own: its alerts, and what the
+    /// page needs to settle duplicates across files (the records' `eventID` hashes, in order, and
+    /// each alert's key). `result.duplicates` is not counted yet.
+    Done { id: usize, result: FileResult, alerts: Vec<Alert>, ids: Vec<u64>, keys: Vec<Option<AlertKey>> },
     /// The worker panicked; it must be replaced.
     Panic { message: String },
 }
@@ -223,7 +227,8 @@ mod tests {
         let mut alerts = Vec::new();
         let report = crate::scan::Scanner::new(rules.iter()).scan_file("nested-120.json", &bytes, &mut alerts);
         assert_eq!((report.scanned, alerts.len()), (1, 1));
-        let message = FromWorker::Done { id: 7, result: FileResult::from_report(&report), alerts };
+        let keys = vec![None; alerts.len()];
+        let message = FromWorker::Done { id: 7, result: FileResult::from_report(&report), alerts, ids: vec![1, 2], keys };
         let text = serde_json::to_string(&message).unwrap();
         assert!(serde_json::from_str::<FromWorker>(&text).is_err(), "deeper than serde_json's default limit");
         assert_eq!(FromWorker::decode(&text).unwrap(), message);

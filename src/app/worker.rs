@@ -7,7 +7,7 @@
 use super::messages::{FileResult, FromWorker, ToWorker};
 use super::state::load_rules;
 use crate::rules::Rule;
-use crate::scan::Scanner;
+use crate::scan::{IdKey, Scanner};
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use wasm_bindgen::JsCast;
@@ -65,18 +65,19 @@ fn receive(data: JsValue) {
         }
     };
     match message {
-        ToWorker::Configure { rules } => {
+        ToWorker::Configure { rules, id_key } => {
             let (loaded, _problems) = load_rules(&rules.files);
             let enabled: Vec<Rule> = loaded.into_iter().filter(|r| r.enabled && !rules.disabled.contains(&r.rule_id)).collect();
             // The scanner borrows its rules for the worker's life; a new configuration is rare
             // (a rescan), so the old set is simply kept.
             let enabled: &'static [Rule] = Box::leak(enabled.into_boxed_slice());
-            WORKER.with(|w| w.borrow_mut().scanner = Some(Scanner::new(enabled.iter())));
+            WORKER.with(|w| w.borrow_mut().scanner = Some(Scanner::new(enabled.iter()).with_id_key(id_key)));
         }
         ToWorker::Scan { id, name } => {
             let file = js_sys::Reflect::get(&data, &"file".into()).ok().and_then(|f| f.dyn_into::<web_sys::File>().ok());
             let Some(file) = file else {
-                post(&FromWorker::Done { id, result: FileResult::unreadable(0, "the browser gave no file".into()), alerts: vec![] });
+                let result = FileResult::unreadable(0, "the browser gave no file".into());
+                post(&FromWorker::Done { id, result, alerts: vec![], ids: vec![], keys: vec![] });
                 return;
             };
             let start = WORKER.with(|w| {
@@ -94,26 +95,30 @@ fn receive(data: JsValue) {
 async fn run() {
     while let Some(job) = WORKER.with(|w| w.borrow_mut().queue.pop_front()) {
         let size = job.file.size() as u64;
-        let result = match read(&job).await {
-            Ok(bytes) => scan(&job.name, &bytes),
-            Err(reason) => (FileResult::unreadable(size, format!("could not read the file: {reason}")), vec![]),
+        let message = match read(&job).await {
+            Ok(bytes) => scan(job.id, &job.name, &bytes),
+            Err(reason) => {
+                let result = FileResult::unreadable(size, format!("could not read the file: {reason}"));
+                FromWorker::Done { id: job.id, result, alerts: vec![], ids: vec![], keys: vec![] }
+            }
         };
-        post(&FromWorker::Done { id: job.id, result: result.0, alerts: result.1 });
+        post(&message);
     }
     WORKER.with(|w| w.borrow_mut().running = false);
 }
 
-fn scan(name: &str, bytes: &[u8]) -> (FileResult, Vec<crate::alert::Alert>) {
+/// Scans one file on its own; the page settles duplicates across files (and workers).
+fn scan(id: usize, name: &str, bytes: &[u8]) -> FromWorker {
     WORKER.with(|w| {
         let mut w = w.borrow_mut();
         let scanner = w.scanner.get_or_insert_with(|| {
             let (rules, _) = load_rules(&[]);
             let rules: &'static [Rule] = Box::leak(rules.into_boxed_slice());
-            Scanner::new(rules.iter())
+            Scanner::new(rules.iter()).with_id_key(IdKey::random())
         });
-        let mut alerts = Vec::new();
-        let report = scanner.scan_file(name, bytes, &mut alerts);
-        (FileResult::from_report(&report), alerts)
+        let (report, ids, raised) = scanner.scan_alone(name, bytes).into_parts();
+        let (alerts, keys) = raised.into_iter().unzip();
+        FromWorker::Done { id, result: FileResult::from_report(&report), alerts, ids, keys }
     })
 }
 

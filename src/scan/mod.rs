@@ -7,7 +7,10 @@
 //!
 //! Depends on input, ecs, kql (through rules) and alert; never on output formats or a platform API.
 
+mod dedup;
 mod index;
+
+pub use dedup::{AlertKey, Dedup, IdKey};
 
 use crate::alert::{Alert, EventSummary, Origin, RuleRef, first};
 use crate::doc::Document;
@@ -15,8 +18,7 @@ use crate::ecs::{EcsView, MapOptions, RawView};
 use crate::input::{self, Body, FileOutcome, FileRead, Limits, Record, RecordError, RecordKind};
 use crate::rules::Rule;
 use serde_json::Value;
-use std::collections::{BTreeMap, HashSet};
-use std::hash::{BuildHasher, RandomState};
+use std::collections::BTreeMap;
 
 /// How many record errors a file report keeps in full (the rest are counted).
 pub const KEPT_RECORD_ERRORS: usize = 20;
@@ -93,13 +95,9 @@ pub struct Scanner<'r> {
     index: index::RuleIndex,
     map: MapOptions,
     limits: Limits,
-    /// Hashes `eventID`s with a key drawn for this scan: a planted ID cannot be made to collide
-    /// with a real one in advance (and so pass the real one off as a duplicate).
-    id_hasher: RandomState,
-    /// Hashes of the `eventID`s seen.
-    seen: HashSet<u64>,
-    /// (rule, `eventID` hash) pairs alerted on.
-    alerted: HashSet<(usize, u64)>,
+    /// The key `eventID`s are hashed with.
+    id_key: IdKey,
+    dedup: Dedup,
 }
 
 /// One file scanned on its own: its report (duplicates not yet counted), and what the merge
@@ -109,7 +107,18 @@ pub struct FileScan {
     /// The `eventID` hash of each record that has one, in order.
     ids: Vec<u64>,
     /// The alerts raised, each with its (rule, `eventID` hash) when the record has an ID.
-    alerts: Vec<(Alert, Option<(usize, u64)>)>,
+    alerts: Vec<KeyedAlert>,
+}
+
+/// An alert raised by a file scanned on its own, with its key when the record has an `eventID`.
+pub type KeyedAlert = (Alert, Option<AlertKey>);
+
+impl FileScan {
+    /// The report (duplicates not yet counted), the records' `eventID` hashes in order, and the
+    /// alerts with their keys: what a [`Dedup`] elsewhere needs to settle them.
+    pub fn into_parts(self) -> (FileReport, Vec<u64>, Vec<KeyedAlert>) {
+        (self.report, self.ids, self.alerts)
+    }
 }
 
 impl<'r> Scanner<'r> {
@@ -120,14 +129,19 @@ impl<'r> Scanner<'r> {
             rules,
             map: MapOptions::default(),
             limits: Limits::default(),
-            id_hasher: RandomState::new(),
-            seen: HashSet::new(),
-            alerted: HashSet::new(),
+            id_key: IdKey::random(),
+            dedup: Dedup::default(),
         }
     }
 
     pub fn with_limits(mut self, limits: Limits) -> Self {
         self.limits = limits;
+        self
+    }
+
+    /// Hashes `eventID`s with `key` (every scanner of a scan split among workers shares one).
+    pub fn with_id_key(mut self, key: IdKey) -> Self {
+        self.id_key = key;
         self
     }
 
@@ -165,10 +179,10 @@ impl<'r> Scanner<'r> {
     /// (by `eventID`, across every file merged so far), pushing the rest to `alerts`.
     pub fn merge(&mut self, scan: FileScan, alerts: &mut Vec<Alert>) -> FileReport {
         let FileScan { mut report, ids, alerts: raised } = scan;
-        report.duplicates = ids.into_iter().filter(|id| !self.seen.insert(*id)).count();
+        report.duplicates = self.dedup.duplicates(&ids);
         report.alerts = 0;
         for (alert, key) in raised {
-            if key.is_none_or(|key| self.alerted.insert(key)) {
+            if self.dedup.is_new(key) {
                 report.alerts += 1;
                 alerts.push(alert);
             }
@@ -184,7 +198,7 @@ impl<'r> Scanner<'r> {
             (Body::Value(value), RecordKind::Ecs) => Seen::Ecs(value),
         };
         let doc = seen.document();
-        let id = first(doc, "event.id").map(|id| self.id_hasher.hash_one(id));
+        let id = first(doc, "event.id").map(|id| self.id_key.hash(&id));
         scan.ids.extend(id);
         let mut matched: Vec<usize> = Vec::new();
         let check = |rule_index: usize| {

@@ -1,13 +1,23 @@
-//! `use_scanner`: owns the scanning worker. Files added go straight to the worker (which queues
-//! them); Cancel terminates it; a dead worker is reported and replaced on the next scan. The page
-//! keeps the `File` handles so a rules change can rescan the same files.
+//! `use_scanner`: owns the scanning workers, one per core (up to four), started when the page
+//! opens. Each file added goes to the least busy worker, which scans it on its own; results are
+//! settled here in file order (duplicate `eventID`s across files and workers, with one hash key for
+//! the whole scan), so the outcome does not depend on which worker took which file. Cancel
+//! terminates the workers; a dead worker is reported and the workers are replaced on the next scan.
+//! The page keeps the `File` handles so a rules change can rescan the same files.
 
+use crate::alert::Alert;
 use crate::app::bridge::WorkerHandle;
-use crate::app::messages::{FromWorker, RuleConfig, ToWorker};
+use crate::app::messages::{FileResult, FromWorker, RuleConfig, ToWorker};
 use crate::app::state::{Action, Queued};
+use crate::scan::{AlertKey, Dedup, IdKey};
 use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::rc::Rc;
 use yew::prelude::*;
+
+/// The most workers: scanning is bound by reading and parsing, and more workers than cores only
+/// cost memory.
+const MAX_WORKERS: usize = 4;
 
 /// What the page can do with the scanner.
 #[derive(Clone, PartialEq)]
@@ -23,37 +33,121 @@ pub struct ScannerHandle {
 
 #[derive(Default)]
 struct Inner {
-    worker: Option<WorkerHandle>,
-    /// Set by the worker's callbacks when it died; it is replaced outside its own callback.
+    workers: Vec<WorkerHandle>,
+    /// Bytes given to each worker and not yet done: the next file goes to the least busy.
+    load: Vec<u64>,
+    /// Which set of workers is current; messages from an older set are dropped.
+    generation: u64,
+    /// Set when a worker died or the scan was cancelled; the workers are replaced outside their
+    /// own callbacks, on the next scan.
     dead: bool,
     files: Vec<(String, web_sys::File)>,
     rules: RuleConfig,
+    /// The rules the current workers were configured with.
+    configured: Option<RuleConfig>,
+    settle: Settle,
+}
+
+/// Results settled in file order.
+#[derive(Default)]
+struct Settle {
+    key: Option<IdKey>,
+    dedup: Dedup,
+    /// The next file to settle; later files' results wait.
+    next: usize,
+    waiting: BTreeMap<usize, Scanned>,
+}
+
+/// A file scanned by a worker, not yet settled.
+struct Scanned {
+    result: FileResult,
+    alerts: Vec<Alert>,
+    ids: Vec<u64>,
+    keys: Vec<Option<AlertKey>>,
+}
+
+impl Settle {
+    /// Settles every waiting file that is next in order (all of them when `flush`).
+    fn ready(&mut self, flush: bool) -> Vec<(usize, FileResult, Vec<Alert>)> {
+        let mut out = Vec::new();
+        loop {
+            let id = match self.waiting.first_key_value() {
+                Some((&id, _)) if id == self.next || flush => id,
+                _ => return out,
+            };
+            let Some(Scanned { mut result, alerts, ids, keys }) = self.waiting.remove(&id) else { return out };
+            result.duplicates = self.dedup.duplicates(&ids);
+            let alerts: Vec<Alert> = alerts.into_iter().zip(keys).filter(|(_, key)| self.dedup.is_new(*key)).map(|(a, _)| a).collect();
+            result.alerts = alerts.len();
+            self.next = id + 1;
+            out.push((id, result, alerts));
+        }
+    }
 }
 
 fn now() -> f64 {
     js_sys::Date::now()
 }
 
-fn add_files(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>, files: Vec<(String, web_sys::File)>) {
-    if files.is_empty() {
-        return;
+/// A key for hashing `eventID`s from the browser's cryptographic random source.
+fn random_key() -> IdKey {
+    let mut bytes = [0u8; 16];
+    let filled = web_sys::window().and_then(|w| w.crypto().ok()).is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
+    if !filled {
+        return IdKey::random();
     }
-    if inner.borrow().dead || inner.borrow().worker.is_none() {
-        let worker = spawn(inner, dispatch);
+    let half = |b: &[u8]| b.iter().fold(0u64, |acc, x| (acc << 8) | u64::from(*x));
+    IdKey(half(&bytes[..8]), half(&bytes[8..]))
+}
+
+fn worker_count() -> usize {
+    let cores = web_sys::window().map_or(1.0, |w| w.navigator().hardware_concurrency());
+    (cores as usize).clamp(1, MAX_WORKERS)
+}
+
+/// Makes sure live workers configured with the current rules are running.
+fn ensure_workers(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>) -> bool {
+    {
+        let state = inner.borrow();
+        if !state.dead && !state.workers.is_empty() && state.configured.as_ref() == Some(&state.rules) {
+            return true;
+        }
+    }
+    let generation = {
         let mut state = inner.borrow_mut();
+        state.workers.clear(); // the old ones, if any, are terminated here
+        state.generation += 1;
         state.dead = false;
-        state.worker = None; // the old one, if any, is terminated here
-        match worker {
+        // Files handed to the old workers and never done are settled as lost.
+        state.settle.next = state.files.len();
+        state.settle.waiting.clear();
+        state.generation
+    };
+    let key = *inner.borrow_mut().settle.key.get_or_insert_with(random_key);
+    let rules = inner.borrow().rules.clone();
+    let mut workers = Vec::new();
+    for index in 0..worker_count() {
+        match spawn(inner, dispatch, generation, index) {
             Ok(worker) => {
-                let _ = worker.send(&ToWorker::Configure { rules: state.rules.clone() }, None);
-                state.worker = Some(worker);
+                let _ = worker.send(&ToWorker::Configure { rules: rules.clone(), id_key: key }, None);
+                workers.push(worker);
             }
             Err(reason) => {
-                drop(state);
                 dispatch.emit(Action::WorkerFailed { message: reason, now_ms: now() });
-                return;
+                return false;
             }
         }
+    }
+    let mut state = inner.borrow_mut();
+    state.load = vec![0; workers.len()];
+    state.workers = workers;
+    state.configured = Some(rules);
+    true
+}
+
+fn add_files(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>, files: Vec<(String, web_sys::File)>) {
+    if files.is_empty() || !ensure_workers(inner, dispatch) {
+        return;
     }
     let start = inner.borrow().files.len();
     let queued: Vec<Queued> =
@@ -61,27 +155,40 @@ fn add_files(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>, files: Vec
     dispatch.emit(Action::Queue { files: queued, now_ms: now() });
     let mut state = inner.borrow_mut();
     for (i, (name, file)) in files.into_iter().enumerate() {
-        if let Some(worker) = &state.worker
-            && let Err(reason) = worker.send(&ToWorker::Scan { id: start + i, name: name.clone() }, Some(&file))
-        {
+        let Some(least) = (0..state.load.len()).min_by_key(|w| state.load[*w]) else { return };
+        state.load[least] += file.size() as u64;
+        if let Err(reason) = state.workers[least].send(&ToWorker::Scan { id: start + i, name: name.clone() }, Some(&file)) {
             dispatch.emit(Action::WorkerFailed { message: reason, now_ms: now() });
         }
         state.files.push((name, file));
     }
 }
 
-fn spawn(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>) -> Result<WorkerHandle, String> {
+fn spawn(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>, generation: u64, index: usize) -> Result<WorkerHandle, String> {
     let on_message = {
         let (inner, dispatch) = (Rc::downgrade(inner), dispatch.clone());
-        move |message: FromWorker| match message {
-            FromWorker::Ready => {}
-            FromWorker::Reading { id, bytes } => dispatch.emit(Action::Reading { id, bytes, now_ms: now() }),
-            FromWorker::Done { id, result, alerts } => dispatch.emit(Action::FileDone { id, result, alerts, now_ms: now() }),
-            FromWorker::Panic { message } => {
-                if let Some(inner) = inner.upgrade() {
-                    inner.borrow_mut().dead = true;
+        move |message: FromWorker| {
+            let Some(inner) = inner.upgrade() else { return };
+            if inner.borrow().generation != generation || inner.borrow().dead {
+                return;
+            }
+            match message {
+                FromWorker::Ready => {}
+                FromWorker::Reading { id, bytes } => dispatch.emit(Action::Reading { id, bytes, now_ms: now() }),
+                FromWorker::Done { id, result, alerts, ids, keys } => {
+                    let ready = {
+                        let mut state = inner.borrow_mut();
+                        if let Some(load) = state.load.get_mut(index) {
+                            *load = load.saturating_sub(result.bytes);
+                        }
+                        state.settle.waiting.insert(id, Scanned { result, alerts, ids, keys });
+                        state.settle.ready(false)
+                    };
+                    for (id, result, alerts) in ready {
+                        dispatch.emit(Action::FileDone { id, result, alerts, now_ms: now() });
+                    }
                 }
-                dispatch.emit(Action::WorkerFailed { message, now_ms: now() });
+                FromWorker::Panic { message } => fail(&inner, &dispatch, message),
             }
         }
     };
@@ -90,13 +197,26 @@ fn spawn(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>) -> Result<Work
         move |reason: String| {
             let Some(inner) = inner.upgrade() else { return };
             // After a reported panic the error event says the same again.
-            if std::mem::replace(&mut inner.borrow_mut().dead, true) {
-                return;
+            if inner.borrow().generation == generation && !inner.borrow().dead {
+                fail(&inner, &dispatch, reason);
             }
-            dispatch.emit(Action::WorkerFailed { message: reason, now_ms: now() });
         }
     };
     WorkerHandle::spawn(on_message, on_failure)
+}
+
+/// A worker died: the files already scanned are settled (in order, past the lost ones), and the
+/// failure is reported; the workers are replaced on the next scan.
+fn fail(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>, message: String) {
+    let ready = {
+        let mut state = inner.borrow_mut();
+        state.dead = true;
+        state.settle.ready(true)
+    };
+    for (id, result, alerts) in ready {
+        dispatch.emit(Action::FileDone { id, result, alerts, now_ms: now() });
+    }
+    dispatch.emit(Action::WorkerFailed { message, now_ms: now() });
 }
 
 /// The scanner for `rules`; `dispatch` receives its progress as actions.
@@ -104,6 +224,13 @@ fn spawn(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>) -> Result<Work
 pub fn use_scanner(dispatch: Callback<Action>, rules: RuleConfig) -> ScannerHandle {
     let inner = use_mut_ref(Inner::default);
     inner.borrow_mut().rules = rules;
+    {
+        // The workers start with the page, so that a drop finds them ready.
+        let (inner, dispatch) = (inner.clone(), dispatch.clone());
+        use_effect_with((), move |_| {
+            ensure_workers(&inner, &dispatch);
+        });
+    }
 
     let add = {
         let (inner, dispatch) = (inner.clone(), dispatch.clone());
@@ -123,6 +250,7 @@ pub fn use_scanner(dispatch: Callback<Action>, rules: RuleConfig) -> ScannerHand
             let mut state = inner.borrow_mut();
             state.dead = true;
             state.files.clear();
+            state.settle = Settle::default();
             drop(state);
             dispatch.emit(Action::Reset);
         })
@@ -133,6 +261,7 @@ pub fn use_scanner(dispatch: Callback<Action>, rules: RuleConfig) -> ScannerHand
             let files = {
                 let mut state = inner.borrow_mut();
                 state.dead = true;
+                state.settle = Settle::default();
                 std::mem::take(&mut state.files)
             };
             dispatch.emit(Action::Reset);

@@ -1,0 +1,69 @@
+//! Duplicates across files: each record's `eventID` is hashed with a key drawn for the scan (so a
+//! planted ID cannot be made in advance to collide with a real one and pass it off as a duplicate),
+//! and the hashes seen and the (rule, ID) pairs alerted on are remembered, file after file.
+//!
+//! Files scanned apart (on threads, or in several browser workers sharing the key) are settled
+//! here in file order, which makes the outcome the same as a scan of one file after another.
+
+use siphasher::sip::SipHasher13;
+use std::collections::HashSet;
+use std::hash::{BuildHasher, Hasher, RandomState};
+
+/// The secret key eventIDs are hashed with; the same for every part of one scan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct IdKey(pub u64, pub u64);
+
+impl IdKey {
+    /// A key from the process's random source.
+    pub fn random() -> IdKey {
+        let state = RandomState::new();
+        IdKey(state.hash_one(1u8), state.hash_one(2u8))
+    }
+
+    /// The hash of an `eventID`.
+    pub fn hash(&self, id: &str) -> u64 {
+        let mut hasher = SipHasher13::new_with_keys(self.0, self.1);
+        hasher.write(id.as_bytes());
+        hasher.finish()
+    }
+}
+
+/// An alert's identity for duplicates: (rule index, `eventID` hash).
+pub type AlertKey = (usize, u64);
+
+/// What a scan remembers across files.
+#[derive(Debug, Default)]
+pub struct Dedup {
+    seen: HashSet<u64>,
+    alerted: HashSet<AlertKey>,
+}
+
+impl Dedup {
+    /// Counts a file's records (their `eventID` hashes, in order) whose ID was seen before, in
+    /// this file or an earlier one, and remembers them all.
+    pub fn duplicates(&mut self, ids: &[u64]) -> usize {
+        ids.iter().filter(|id| !self.seen.insert(**id)).count()
+    }
+
+    /// Whether an alert is new (an alert on a record without ID always is), remembering it.
+    pub fn is_new(&mut self, key: Option<AlertKey>) -> bool {
+        key.is_none_or(|key| self.alerted.insert(key))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_change_hashes_and_dedup_counts_in_order() {
+        let (a, b) = (IdKey(1, 2), IdKey(3, 4));
+        assert_eq!(a.hash("x"), a.hash("x"));
+        assert_ne!(a.hash("x"), b.hash("x"));
+        let mut dedup = Dedup::default();
+        assert_eq!(dedup.duplicates(&[1, 2, 1]), 1);
+        assert_eq!(dedup.duplicates(&[2, 3]), 1);
+        assert!(dedup.is_new(Some((0, 1))) && !dedup.is_new(Some((0, 1))) && dedup.is_new(Some((1, 1))));
+        assert!(dedup.is_new(None) && dedup.is_new(None));
+    }
+}
