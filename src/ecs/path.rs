@@ -6,9 +6,34 @@
 
 use serde_json::{Map, Value};
 
+/// The segments of a dotted path (`str::split('.')`, without the char searcher's per-call setup:
+/// paths are short and split on every access).
+fn segments(path: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(path);
+    std::iter::from_fn(move || {
+        let r = rest?;
+        match r.bytes().position(|b| b == b'.') {
+            Some(i) => {
+                rest = Some(&r[i + 1..]);
+                Some(&r[..i])
+            }
+            None => {
+                rest = None;
+                Some(r)
+            }
+        }
+    })
+}
+
+/// `(parent, leaf)` of a dotted path (`str::rsplit_once('.')`).
+fn split_leaf(path: &str) -> Option<(&str, &str)> {
+    let i = path.bytes().rposition(|b| b == b'.')?;
+    Some((&path[..i], &path[i + 1..]))
+}
+
 /// Processor-style lookup: `None` if absent or if a step is not a map.
 pub fn get<'a>(root: &'a Map<String, Value>, path: &str) -> Option<&'a Value> {
-    let mut parts = path.split('.');
+    let mut parts = segments(path);
     let mut cur = root.get(parts.next()?)?;
     for p in parts {
         cur = cur.as_object()?.get(p)?;
@@ -19,7 +44,7 @@ pub fn get<'a>(root: &'a Map<String, Value>, path: &str) -> Option<&'a Value> {
 /// Painless `ctx.a?.b?.c`: `Ok(None)` on a null/absent step, `Err` when a step is a scalar or list.
 pub fn nav<'a>(root: &'a Map<String, Value>, path: &str) -> Result<Option<&'a Value>, String> {
     let mut cur: Option<&Value> = None;
-    for (i, p) in path.split('.').enumerate() {
+    for (i, p) in segments(path).enumerate() {
         let map = if i == 0 {
             root
         } else {
@@ -51,14 +76,14 @@ pub fn java_type(v: &Value) -> &'static str {
 
 /// Removes and returns the value at `path` (processor-style).
 pub fn remove(root: &mut Map<String, Value>, path: &str) -> Option<Value> {
-    match path.rsplit_once('.') {
+    match split_leaf(path) {
         None => root.shift_remove(path),
         Some((parent, leaf)) => get_mut(root, parent)?.as_object_mut()?.shift_remove(leaf),
     }
 }
 
 fn get_mut<'a>(root: &'a mut Map<String, Value>, path: &str) -> Option<&'a mut Value> {
-    let mut parts = path.split('.');
+    let mut parts = segments(path);
     let mut cur = root.get_mut(parts.next()?)?;
     for p in parts {
         cur = cur.as_object_mut()?.get_mut(p)?;
@@ -68,24 +93,38 @@ fn get_mut<'a>(root: &'a mut Map<String, Value>, path: &str) -> Option<&'a mut V
 
 /// Sets `path`, creating maps on the way; fails like `IngestDocument` when a step is not a map.
 pub fn set(root: &mut Map<String, Value>, path: &str, value: Value) -> Result<(), String> {
-    let (parents, leaf) = match path.rsplit_once('.') {
-        None => (None, path),
-        Some((p, l)) => (Some(p), l),
+    match split_leaf(path) {
+        None => {
+            root.insert(path.to_string(), value);
+            Ok(())
+        }
+        Some((parents, leaf)) => set_under(root, segments(parents), leaf, value)
+            .map_err(|kind| format!("cannot set [{leaf}] with parent object of type [{kind}] as part of path [{path}]")),
+    }
+}
+
+/// `set` below `map` through the `parents` left; `Err` names the type of a parent that is not a map.
+/// One lookup a level: a missing parent's subtree is built first, then inserted.
+fn set_under<'p>(
+    map: &mut Map<String, Value>,
+    mut parents: impl Iterator<Item = &'p str>,
+    leaf: &str,
+    value: Value,
+) -> Result<(), &'static str> {
+    let Some(p) = parents.next() else {
+        map.insert(leaf.to_string(), value);
+        return Ok(());
     };
-    let mut cur = root;
-    if let Some(parents) = parents {
-        for p in parents.split('.') {
-            let next = cur.entry(p.to_string()).or_insert_with(|| Value::Object(Map::new()));
-            cur = match next {
-                Value::Object(m) => m,
-                other => {
-                    return Err(format!("cannot set [{leaf}] with parent object of type [{}] as part of path [{path}]", java_type(other)));
-                }
-            };
+    match map.get_mut(p) {
+        Some(Value::Object(next)) => set_under(next, parents, leaf, value),
+        Some(other) => Err(java_type(other)),
+        None => {
+            let mut next = Map::new();
+            set_under(&mut next, parents, leaf, value)?;
+            map.insert(p.to_string(), Value::Object(next));
+            Ok(())
         }
     }
-    cur.insert(leaf.to_string(), value);
-    Ok(())
 }
 
 /// `append` processor: turns the field into a list and adds `value` (unless a duplicate).
