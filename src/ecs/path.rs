@@ -31,12 +31,26 @@ fn split_leaf(path: &str) -> Option<(&str, &str)> {
     Some((&path[..i], &path[i + 1..]))
 }
 
+/// Maps up to this size are searched by comparing keys: cheaper than hashing the key (SipHash)
+/// for the short keys and small objects of a record, with the same answer.
+const SCAN: usize = 24;
+
+/// `map.get(key)`.
+fn lookup<'a>(map: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
+    if map.len() <= SCAN { map.iter().find_map(|(k, v)| (k == key).then_some(v)) } else { map.get(key) }
+}
+
+/// `map.get_mut(key)`.
+fn lookup_mut<'a>(map: &'a mut Map<String, Value>, key: &str) -> Option<&'a mut Value> {
+    if map.len() <= SCAN { map.iter_mut().find_map(|(k, v)| (k == key).then_some(v)) } else { map.get_mut(key) }
+}
+
 /// Processor-style lookup: `None` if absent or if a step is not a map.
 pub fn get<'a>(root: &'a Map<String, Value>, path: &str) -> Option<&'a Value> {
     let mut parts = segments(path);
-    let mut cur = root.get(parts.next()?)?;
+    let mut cur = lookup(root, parts.next()?)?;
     for p in parts {
-        cur = cur.as_object()?.get(p)?;
+        cur = lookup(cur.as_object()?, p)?;
     }
     Some(cur)
 }
@@ -56,7 +70,7 @@ pub fn nav<'a>(root: &'a Map<String, Value>, path: &str) -> Result<Option<&'a Va
                 }
             }
         };
-        cur = map.get(p);
+        cur = lookup(map, p);
     }
     Ok(cur.filter(|v| !v.is_null()))
 }
@@ -84,9 +98,9 @@ pub fn remove(root: &mut Map<String, Value>, path: &str) -> Option<Value> {
 
 fn get_mut<'a>(root: &'a mut Map<String, Value>, path: &str) -> Option<&'a mut Value> {
     let mut parts = segments(path);
-    let mut cur = root.get_mut(parts.next()?)?;
+    let mut cur = lookup_mut(root, parts.next()?)?;
     for p in parts {
-        cur = cur.as_object_mut()?.get_mut(p)?;
+        cur = lookup_mut(cur.as_object_mut()?, p)?;
     }
     Some(cur)
 }
@@ -115,11 +129,12 @@ fn set_under<'p>(
         map.insert(leaf.to_string(), value);
         return Ok(());
     };
-    match map.get_mut(p) {
+    match lookup_mut(map, p) {
         Some(Value::Object(next)) => set_under(next, parents, leaf, value),
         Some(other) => Err(java_type(other)),
         None => {
-            let mut next = Map::new();
+            // Room for the few fields an ECS object gets, so that it does not grow entry by entry.
+            let mut next = Map::with_capacity(8);
             set_under(&mut next, parents, leaf, value)?;
             map.insert(p.to_string(), Value::Object(next));
             Ok(())

@@ -219,7 +219,8 @@ fn steps(c: &mut Ctx, raw: &Value, opts: &MapOptions) -> Step {
 
 /// What the shipper sends with every message: its `@timestamp` and the integration's tags.
 fn shipped(opts: &MapOptions) -> Ctx {
-    let mut c = Ctx { doc: Map::new() };
+    // Room for every top-level field a document gets (`json`, `event`, `aws`, `cloud`, ...).
+    let mut c = Ctx { doc: Map::with_capacity(32) };
     if let Some(ts) = &opts.timestamp {
         c.doc.insert("@timestamp".into(), Value::String(ts.clone()));
     }
