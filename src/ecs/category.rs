@@ -110,12 +110,12 @@ pub fn lookup(action: &str) -> Option<(&'static str, &'static [&'static str])> {
 
 /// `event.outcome` as the script decides it from the raw record (ConsoleLogin override included).
 pub fn outcome(raw: &serde_json::Map<String, Value>) -> Option<String> {
-    let present = |k: &str| raw.get(k).and_then(|v| crate::ecs::clean::cleaned(v, crate::ecs::clean::Pass::First)).is_some();
+    let present = |k: &str| raw.get(k).is_some_and(|v| crate::ecs::clean::survives(v, crate::ecs::clean::Pass::First));
     let mut outcome = if present("errorCode") || present("errorMessage") { "failure" } else { "success" }.to_string();
     if raw.get("eventName").and_then(Value::as_str) == Some("ConsoleLogin")
         && let Some(Value::Object(re)) = raw.get("responseElements")
         && let Some(Value::String(s)) = re.get("ConsoleLogin")
-        && crate::ecs::clean::survives(&Value::String(s.clone()), crate::ecs::clean::Pass::First)
+        && !crate::ecs::clean::is_blank_str(s, crate::ecs::clean::Pass::First)
     {
         outcome = s.to_lowercase();
     }

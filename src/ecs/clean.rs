@@ -35,22 +35,23 @@ pub fn survives(v: &Value, pass: Pass) -> bool {
     }
 }
 
-/// The value after the pass, or `None` when the pass removes it.
-pub fn cleaned(v: &Value, pass: Pass) -> Option<Value> {
+/// Applies the pass to `v` in place; `false` when the pass removes `v` itself. Containers are
+/// cleaned bottom-up and lose only the entries the pass drops, in their order (nothing is rebuilt).
+pub fn clean(v: &mut Value, pass: Pass) -> bool {
     match v {
         Value::Array(items) => {
-            let out: Vec<Value> = items.iter().filter_map(|x| cleaned(x, pass)).collect();
-            (!out.is_empty()).then_some(Value::Array(out))
+            items.retain_mut(|x| clean(x, pass));
+            !items.is_empty()
         }
         Value::Object(map) => {
-            let out = clean_map(map, pass);
-            (!out.is_empty()).then_some(Value::Object(out))
+            clean_map(map, pass);
+            !map.is_empty()
         }
-        other => (!is_blank_scalar(other, pass)).then(|| other.clone()),
+        other => !is_blank_scalar(other, pass),
     }
 }
 
-/// Cleans the entries of a map (the map itself stays, even if empty).
-pub fn clean_map(map: &Map<String, Value>, pass: Pass) -> Map<String, Value> {
-    map.iter().filter_map(|(k, x)| cleaned(x, pass).map(|x| (k.clone(), x))).collect()
+/// Cleans the entries of a map in place (the map itself stays, even if empty).
+pub fn clean_map(map: &mut Map<String, Value>, pass: Pass) {
+    map.retain(|_, x| clean(x, pass));
 }

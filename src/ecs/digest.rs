@@ -14,14 +14,13 @@ pub fn run(c: &mut Ctx) -> Step {
     if c.get("file.path").is_none() {
         c.rename("json.digestS3Object", "file.path", "rename_json_digestS3Object_to_file_path_42209760")?;
     }
-    let d = "aws.cloudtrail.digest";
-    c.rename("json.previousDigestS3Object", &format!("{d}.previous_s3_object"), "rename_digest")?;
-    c.rename("json.previousDigestSignature", &format!("{d}.previous_signature"), "rename_digest")?;
-    c.rename("json.previousDigestHashValue", &format!("{d}.previous_hash_value"), "rename_digest")?;
+    c.rename("json.previousDigestS3Object", "aws.cloudtrail.digest.previous_s3_object", "rename_digest")?;
+    c.rename("json.previousDigestSignature", "aws.cloudtrail.digest.previous_signature", "rename_digest")?;
+    c.rename("json.previousDigestHashValue", "aws.cloudtrail.digest.previous_hash_value", "rename_digest")?;
     if c.get("aws.cloudtrail.digest.previous_hash_value").is_some() {
         c.append_render("related.hash", "aws.cloudtrail.digest.previous_hash_value", "append_related_hash_previous_digest_7574f0ee")?;
     }
-    c.rename("json.logFiles", &format!("{d}.log_files"), "rename_digest")?;
+    c.rename("json.logFiles", "aws.cloudtrail.digest.log_files", "rename_digest")?;
     date(
         c,
         "json.digestStartTime",
@@ -37,7 +36,7 @@ pub fn run(c: &mut Ctx) -> Step {
         "date_json_digestEndTime_to_aws_cloudtrail_digest_end_time_d95ac027",
     );
     c.copy("@timestamp", "aws.cloudtrail.digest.end_time", "set_timestamp_from_digest_end_time_3953c970")?;
-    c.rename("json.digestS3Bucket", &format!("{d}.s3_bucket"), "rename_digest")?;
+    c.rename("json.digestS3Bucket", "aws.cloudtrail.digest.s3_bucket", "rename_digest")?;
     date(
         c,
         "json.newestEventTime",
@@ -52,12 +51,12 @@ pub fn run(c: &mut Ctx) -> Step {
         false,
         "date_json_oldestEventTime_to_aws_cloudtrail_digest_oldest_event_time_51f01072",
     );
-    c.rename("json.previousDigestS3Bucket", &format!("{d}.previous_s3_bucket"), "rename_digest")?;
-    c.rename("json.previousDigestHashAlgorithm", &format!("{d}.previous_hash_algorithm"), "rename_digest")?;
-    c.rename("json.digestPublicKeyFingerprint", &format!("{d}.public_key_fingerprint"), "rename_digest")?;
+    c.rename("json.previousDigestS3Bucket", "aws.cloudtrail.digest.previous_s3_bucket", "rename_digest")?;
+    c.rename("json.previousDigestHashAlgorithm", "aws.cloudtrail.digest.previous_hash_algorithm", "rename_digest")?;
+    c.rename("json.digestPublicKeyFingerprint", "aws.cloudtrail.digest.public_key_fingerprint", "rename_digest")?;
     if c.get("aws.cloudtrail.digest.public_key_fingerprint").is_none() {
-        c.rename("json.publicKeyFingerprint", &format!("{d}.public_key_fingerprint"), "rename_digest")?;
+        c.rename("json.publicKeyFingerprint", "aws.cloudtrail.digest.public_key_fingerprint", "rename_digest")?;
     }
-    c.rename("json.digestSignatureAlgorithm", &format!("{d}.signature_algorithm"), "rename_digest")?;
+    c.rename("json.digestSignatureAlgorithm", "aws.cloudtrail.digest.signature_algorithm", "rename_digest")?;
     Ok(())
 }

@@ -149,7 +149,7 @@ pub fn map(json: &Map<String, Value>) -> R<Fields> {
     let source = s.str("json.eventSource")?;
     let name = s.str("json.eventName")?;
     crate::ecs::services::enrich(&mut ServiceCtx(&mut s), source.unwrap_or(""), name)?;
-    Ok(classify(&s, user_type))
+    Ok(classify(&mut s, user_type))
 }
 
 /// What the per-service rules may do to the script state.
@@ -254,9 +254,9 @@ fn list(set: &Set) -> Vec<Value> {
     set.iter().map(|s| Value::String(s.0.clone())).collect()
 }
 
-fn classify(s: &Script<'_>, user_type: Option<&Value>) -> Fields {
+fn classify(s: &mut Script<'_>, user_type: Option<&Value>) -> Fields {
     let mut out: Fields = Vec::new();
-    let mut related = s.related.clone();
+    let mut related = std::mem::take(&mut s.related);
     if !s.target.is_empty() {
         out.push(("target.entity.id", list(&s.target)));
         let (mut users, mut hosts, mut services, mut generic) = (Set::new(), Set::new(), Set::new(), Set::new());

@@ -7,8 +7,6 @@
 use crate::ecs::ctx::{Ctx, Fail, Step, eq_str};
 use serde_json::Value;
 
-const UI: &str = "aws.cloudtrail.user_identity";
-
 /// The identity processors, from the `userIdentity.type` rename to `signInSessionArn`.
 pub fn run(c: &mut Ctx) -> Step {
     c.rename("json.userIdentity.type", "aws.cloudtrail.user_identity.type", "rename_user_identity_type_122d0a3c")?;
@@ -70,29 +68,38 @@ pub fn run(c: &mut Ctx) -> Step {
         c.rename("json.userIdentity.onBehalfOf.userId", "user.id", "rename_user_id_identity_center_user_a2cfa5f2")?;
     }
     for (from, to) in [
-        ("sessionContext.sessionIssuer.arn", "session_context.session_issuer.arn"),
-        ("sessionContext.sessionIssuer.accountId", "session_context.session_issuer.account_id"),
+        ("json.userIdentity.sessionContext.sessionIssuer.arn", "aws.cloudtrail.user_identity.session_context.session_issuer.arn"),
+        (
+            "json.userIdentity.sessionContext.sessionIssuer.accountId",
+            "aws.cloudtrail.user_identity.session_context.session_issuer.account_id",
+        ),
     ] {
-        c.rename(&format!("json.userIdentity.{from}"), &format!("{UI}.{to}"), "rename_issuer")?;
+        c.rename(from, to, "rename_issuer")?;
     }
     c.rename("json.sessionCredentialFromConsole", "aws.cloudtrail.session_credential_from_console", "rename_scfc")?;
     for (from, to) in [
-        ("invokedBy", "invoked_by"),
-        ("invokedByDelegate.accountId", "invoked_by_delegate.account_id"),
-        ("credentialId", "credential_id"),
-        ("identityProvider", "identity_provider"),
-        ("inScopeOf.issuerType", "in_scope_of.issuer_type"),
-        ("inScopeOf.credentialsIssuedTo", "in_scope_of.credentials_issued_to"),
-        ("inScopeOf.sourceArn", "in_scope_of.source_arn"),
-        ("inScopeOf.sourceAccount", "in_scope_of.source_account"),
-        ("sessionContext.ec2RoleDelivery", "session_context.ec2_role_delivery"),
-        ("sessionContext.sourceIdentity", "session_context.source_identity"),
-        ("sessionContext.webIdFederationData.federatedProvider", "session_context.web_id_federation_data.federated_provider"),
-        ("sessionContext.webIdFederationData.attributes", "session_context.web_id_federation_data.attributes"),
-        ("sessionContext.assumedRoot", "session_context.assumed_root"),
-        ("sessionContext.signInSessionArn", "session_context.sign_in_session_arn"),
+        ("json.userIdentity.invokedBy", "aws.cloudtrail.user_identity.invoked_by"),
+        ("json.userIdentity.invokedByDelegate.accountId", "aws.cloudtrail.user_identity.invoked_by_delegate.account_id"),
+        ("json.userIdentity.credentialId", "aws.cloudtrail.user_identity.credential_id"),
+        ("json.userIdentity.identityProvider", "aws.cloudtrail.user_identity.identity_provider"),
+        ("json.userIdentity.inScopeOf.issuerType", "aws.cloudtrail.user_identity.in_scope_of.issuer_type"),
+        ("json.userIdentity.inScopeOf.credentialsIssuedTo", "aws.cloudtrail.user_identity.in_scope_of.credentials_issued_to"),
+        ("json.userIdentity.inScopeOf.sourceArn", "aws.cloudtrail.user_identity.in_scope_of.source_arn"),
+        ("json.userIdentity.inScopeOf.sourceAccount", "aws.cloudtrail.user_identity.in_scope_of.source_account"),
+        ("json.userIdentity.sessionContext.ec2RoleDelivery", "aws.cloudtrail.user_identity.session_context.ec2_role_delivery"),
+        ("json.userIdentity.sessionContext.sourceIdentity", "aws.cloudtrail.user_identity.session_context.source_identity"),
+        (
+            "json.userIdentity.sessionContext.webIdFederationData.federatedProvider",
+            "aws.cloudtrail.user_identity.session_context.web_id_federation_data.federated_provider",
+        ),
+        (
+            "json.userIdentity.sessionContext.webIdFederationData.attributes",
+            "aws.cloudtrail.user_identity.session_context.web_id_federation_data.attributes",
+        ),
+        ("json.userIdentity.sessionContext.assumedRoot", "aws.cloudtrail.user_identity.session_context.assumed_root"),
+        ("json.userIdentity.sessionContext.signInSessionArn", "aws.cloudtrail.user_identity.session_context.sign_in_session_arn"),
     ] {
-        c.rename(&format!("json.userIdentity.{from}"), &format!("{UI}.{to}"), "rename_user_identity")?;
+        c.rename(from, to, "rename_user_identity")?;
     }
     Ok(())
 }
@@ -132,10 +139,10 @@ fn service_actor(c: &mut Ctx) -> Step {
             )),
         }
     };
-    let identity = c.get("json.userIdentity").cloned().unwrap_or(Value::Null);
+    let identity = c.get("json.userIdentity").unwrap_or(&Value::Null);
     let kind = cast(c.nav("aws.cloudtrail.user_identity.type", SERVICE_TAG)?)?;
     let member = |key: &str| -> Result<Option<&Value>, Fail> {
-        match &identity {
+        match identity {
             Value::Object(m) => Ok(m.get(key)),
             o => Err(Fail::new("script", SERVICE_TAG, format!("dynamic getter [{}, {key}] not found", crate::ecs::path::java_type(o)))),
         }
@@ -145,10 +152,9 @@ fn service_actor(c: &mut Ctx) -> Step {
     if kind.as_deref() == Some("AWSService") {
         service = invoked_by;
     } else if kind.as_deref() == Some("AssumedRole") {
-        let ctx_like = member("sessionContext")?.cloned();
-        let issuer = match &ctx_like {
+        let issuer = match member("sessionContext")? {
             None | Some(Value::Null) => None,
-            Some(Value::Object(m)) => m.get("sessionIssuer").cloned(),
+            Some(Value::Object(m)) => m.get("sessionIssuer"),
             Some(o) => {
                 return Err(Fail::new(
                     "script",
@@ -157,7 +163,7 @@ fn service_actor(c: &mut Ctx) -> Step {
                 ));
             }
         };
-        let arn = match &issuer {
+        let arn = match issuer {
             None | Some(Value::Null) => None,
             Some(Value::Object(m)) => cast(m.get("arn"))?,
             Some(o) => {

@@ -27,9 +27,9 @@ pub fn bucket(key: &str, cap: usize) -> usize {
 
 /// Reorders `entries` (in insertion order) into the iteration order of a `HashMap` that saw
 /// `inserted` distinct insertions (removals never shrink the table).
-pub fn hashmap_order<T>(entries: Vec<(String, T)>, inserted: usize) -> Vec<(String, T)> {
+pub fn hashmap_order<K: AsRef<str>, T>(entries: Vec<(K, T)>, inserted: usize) -> Vec<(K, T)> {
     let cap = capacity_for(inserted);
-    let mut keyed: Vec<(usize, (String, T))> = entries.into_iter().map(|e| (bucket(&e.0, cap), e)).collect();
+    let mut keyed: Vec<(usize, (K, T))> = entries.into_iter().map(|e| (bucket(e.0.as_ref(), cap), e)).collect();
     keyed.sort_by_key(|(b, _)| *b); // stable: a bucket keeps insertion order
     keyed.into_iter().map(|(_, e)| e).collect()
 }
@@ -106,13 +106,13 @@ fn write(v: &Value, out: &mut String, filter: Option<crate::ecs::clean::Pass>) {
             out.push(']');
         }
         Value::Object(map) => {
-            let entries: Vec<(String, &Value)> = map.iter().filter(|(_, x)| keep(x)).map(|(k, x)| (k.clone(), x)).collect();
+            let entries: Vec<(&str, &Value)> = map.iter().filter(|(_, x)| keep(x)).map(|(k, x)| (k.as_str(), x)).collect();
             out.push('{');
             for (i, (k, x)) in hashmap_order(entries, map.len()).into_iter().enumerate() {
                 if i > 0 {
                     out.push_str(", ");
                 }
-                out.push_str(&k);
+                out.push_str(k);
                 out.push('=');
                 write(x, out, filter);
             }

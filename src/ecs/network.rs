@@ -109,12 +109,28 @@ pub fn related(c: &mut Ctx) -> Step {
 
 /// `script_append_related_hosts_instance_ids`: `i-...` ids from resources and payloads.
 fn instance_hosts(c: &mut Ctx) {
-    let req = c.get("json.requestParameters").cloned();
-    let resp = c.get("json.responseElements").cloned();
-    let res = c.get("aws.cloudtrail.resources").cloned();
-    if req.is_none() && resp.is_none() && res.is_none() {
+    let found = instance_ids(c);
+    if found.is_empty() {
         return;
     }
+    let mut hosts = match c.remove("related.hosts") {
+        Some(Value::Array(h)) => h,
+        _ => Vec::new(),
+    };
+    for h in found {
+        let h = Value::String(h);
+        if !hosts.contains(&h) {
+            hosts.push(h);
+        }
+    }
+    let _ = c.set("related.hosts", Value::Array(hosts), "script_append_related_hosts_instance_ids");
+}
+
+/// The `i-...` ids of `instance_hosts`, in the script's order, without repeats.
+fn instance_ids(c: &Ctx) -> Vec<String> {
+    let req = c.get("json.requestParameters");
+    let resp = c.get("json.responseElements");
+    let res = c.get("aws.cloudtrail.resources");
     let mut found: Vec<String> = Vec::new();
     let add = |out: &mut Vec<String>, v: Option<&Value>| {
         if let Some(Value::String(s)) = v
@@ -125,7 +141,7 @@ fn instance_hosts(c: &mut Ctx) {
             out.push(s.clone());
         }
     };
-    if let Some(Value::Array(items)) = &res {
+    if let Some(Value::Array(items)) = res {
         for r in items {
             if let Some(Value::String(arn)) = r.get("arn")
                 && arn.contains(":instance/")
@@ -135,7 +151,7 @@ fn instance_hosts(c: &mut Ctx) {
             }
         }
     }
-    for container in [&req, &resp] {
+    for container in [req, resp] {
         let Some(Value::Object(m)) = container else {
             continue;
         };
@@ -157,18 +173,5 @@ fn instance_hosts(c: &mut Ctx) {
             }
         }
     }
-    if found.is_empty() {
-        return;
-    }
-    let mut hosts = match c.remove("related.hosts") {
-        Some(Value::Array(h)) => h,
-        _ => Vec::new(),
-    };
-    for h in found {
-        let h = Value::String(h);
-        if !hosts.contains(&h) {
-            hosts.push(h);
-        }
-    }
-    let _ = c.set("related.hosts", Value::Array(hosts), "script_append_related_hosts_instance_ids");
+    found
 }

@@ -9,12 +9,46 @@ use crate::ecs::ctx::{Ctx, Fail, Step};
 use crate::ecs::javamap::{hashmap_order, to_java_string, to_java_string_cleaned};
 use serde_json::{Map, Value};
 
-const PAYLOADS: &[(&str, &str)] = &[
-    ("requestParameters", "request_parameters"),
-    ("responseElements", "response_elements"),
-    ("additionalEventData", "additional_eventdata"),
-    ("serviceEventDetails", "service_event_details"),
+/// A payload: its key in the record, its path in `ctx`, its string field and its flattened copy.
+struct Payload {
+    key: &'static str,
+    json: &'static str,
+    string: &'static str,
+    flattened: &'static str,
+}
+
+const PAYLOADS: &[Payload] = &[
+    Payload {
+        key: "requestParameters",
+        json: "json.requestParameters",
+        string: "aws.cloudtrail.request_parameters",
+        flattened: "aws.cloudtrail.flattened.request_parameters",
+    },
+    Payload {
+        key: "responseElements",
+        json: "json.responseElements",
+        string: "aws.cloudtrail.response_elements",
+        flattened: "aws.cloudtrail.flattened.response_elements",
+    },
+    Payload {
+        key: "additionalEventData",
+        json: "json.additionalEventData",
+        string: "aws.cloudtrail.additional_eventdata",
+        flattened: "aws.cloudtrail.flattened.additional_eventdata",
+    },
+    Payload {
+        key: "serviceEventDetails",
+        json: "json.serviceEventDetails",
+        string: "aws.cloudtrail.service_event_details",
+        flattened: "aws.cloudtrail.flattened.service_event_details",
+    },
 ];
+
+/// Whether a string is too long for a keyword (`>= 32766` UTF-16 units); a UTF-16 string is never
+/// longer than its UTF-8 bytes, so short texts are not counted.
+fn too_long(text: &str) -> bool {
+    text.len() >= 32766 && text.encode_utf16().count() >= 32766
+}
 
 /// `script_duplicate_rules_fields`. `raw` is the record as parsed (the strings keep its map sizes).
 pub fn strings(c: &mut Ctx, raw: &Map<String, Value>, retain: Retain) -> Step {
@@ -26,15 +60,16 @@ pub fn strings(c: &mut Ctx, raw: &Map<String, Value>, retain: Retain) -> Step {
     if keep && c.get("aws.cloudtrail.flattened").is_none() {
         c.set("aws.cloudtrail.flattened", Value::Object(Map::new()), tag)?;
     }
-    for (json_key, out) in PAYLOADS {
-        let Some(value) = c.get(&format!("json.{json_key}")).cloned() else {
+    for p in PAYLOADS {
+        let Some(value) = c.get(p.json) else {
             continue;
         };
-        let text = raw.get(*json_key).and_then(to_java_string_cleaned).unwrap_or_else(|| to_java_string(&value));
-        let long = text.encode_utf16().count() >= 32766;
-        c.set(&format!("aws.cloudtrail.{out}"), Value::String(text), tag)?;
-        if keep && !long {
-            c.set(&format!("aws.cloudtrail.flattened.{out}"), value, tag)?;
+        let text = raw.get(p.key).and_then(to_java_string_cleaned).unwrap_or_else(|| to_java_string(value));
+        // Copied only when kept; the copy ends the borrow of `json` before the document is written.
+        let copy = (keep && !too_long(&text)).then(|| value.clone());
+        c.set(p.string, Value::String(text), tag)?;
+        if let Some(value) = copy {
+            c.set(p.flattened, value, tag)?;
         }
     }
     Ok(())
@@ -51,10 +86,9 @@ pub fn resources(c: &mut Ctx) -> Step {
     };
     let mut unique: Vec<(String, Value)> = Vec::new();
     for item in items {
-        let Value::Object(original) = item else {
+        let Value::Object(mut resource) = item else {
             continue;
         };
-        let mut resource = original.clone();
         if let Some(arn) = resource.shift_remove("ARN") {
             resource.insert("arn".into(), arn);
         }
@@ -126,8 +160,8 @@ pub fn retain(c: &mut Ctx, retain: Retain) -> Step {
         c.set("aws.cloudtrail.flattened", Value::Object(kept), tag)?;
     }
     if matches!(retain, Retain::Flattened | Retain::None) {
-        for (_, out) in PAYLOADS {
-            c.remove(&format!("aws.cloudtrail.{out}"));
+        for p in PAYLOADS {
+            c.remove(p.string);
         }
     }
     Ok(())

@@ -13,8 +13,12 @@ use serde_json::{Map, Value, json};
 /// Builds the document for one record; `original` is the `message` text (`event.original`).
 pub fn run(raw: &Value, original: Option<String>, opts: &MapOptions) -> Value {
     let mut c = shipped(opts);
-    let original = original.unwrap_or_else(|| serde_json::to_string(raw).unwrap_or_default());
-    let _ = c.set("event.original", Value::String(original), "rename_message_to_event_original_b273fe21");
+    // Without a `message`, the record is serialised only if the document keeps `event.original`
+    // (most documents drop it): until then the field holds a placeholder that no step reads and
+    // the null-removal passes keep, so the field keeps its place.
+    let serialise = original.is_none();
+    let original = original.map_or(Value::Bool(true), Value::String);
+    let _ = c.set("event.original", original, "rename_message_to_event_original_b273fe21");
     if let Some(ts) = c.get("@timestamp").cloned() {
         let _ = c.set("event.created", ts, "set_event_created_3b69f632");
     }
@@ -23,7 +27,7 @@ pub fn run(raw: &Value, original: Option<String>, opts: &MapOptions) -> Value {
             for p in ["json", "_conf", "_tmp"] {
                 c.doc.shift_remove(p);
             }
-            c.doc = clean_map(&c.doc, Pass::Last);
+            clean_map(&mut c.doc, Pass::Last);
             if c.get("error.message").is_some() {
                 let _ = c.set("event.kind", json!("pipeline_error"), "set_pipeline_error_into_event_kind");
                 let _ = c.append("tags", json!("preserve_original_event"), "append_preserve_original_event_into_tags");
@@ -45,6 +49,11 @@ pub fn run(raw: &Value, original: Option<String>, opts: &MapOptions) -> Value {
         {
             c.doc.shift_remove("event");
         }
+    } else if serialise
+        && let Some(Value::Object(event)) = c.doc.get_mut("event")
+        && let Some(slot) = event.get_mut("original")
+    {
+        *slot = Value::String(serde_json::to_string(raw).unwrap_or_default());
     }
     if opts.data_stream {
         data_stream(&mut c);
@@ -74,13 +83,13 @@ fn steps(c: &mut Ctx, raw: &Value, opts: &MapOptions) -> Step {
     }
     date(c, "json.eventTime", "@timestamp", false, tag);
     // First null-removal pass (not over `_conf`, which is not in our ctx).
-    c.doc = clean_map(&c.doc, Pass::First);
+    clean_map(&mut c.doc, Pass::First);
     let empty = Map::new();
     let raw_map = raw.as_object().unwrap_or(&empty);
 
     if opts.actor_target_mapping && c.get("json.eventName").is_some() {
-        let json = c.get("json").and_then(Value::as_object).cloned().unwrap_or_default();
-        match entity::map(&json) {
+        let mapped = entity::map(c.get("json").and_then(Value::as_object).unwrap_or(&empty));
+        match mapped {
             Ok(fields) => {
                 for (field, values) in fields {
                     let list = Value::Array(values);
@@ -161,14 +170,14 @@ fn steps(c: &mut Ctx, raw: &Value, opts: &MapOptions) -> Step {
         c.rename("json.sharedEventId", "aws.cloudtrail.shared_event_id", "rename_json_sharedEventId")?;
     }
     for (from, to) in [
-        ("vpcEndpointId", "vpc_endpoint_id"),
-        ("vpcEndpointAccountId", "vpc_endpoint_account_id"),
-        ("addendum.reason", "addendum.reason"),
-        ("addendum.updatedFields", "addendum.updated_fields"),
-        ("addendum.originalRequestID", "addendum.original_request_id"),
-        ("addendum.originalEventID", "addendum.original_event_id"),
+        ("json.vpcEndpointId", "aws.cloudtrail.vpc_endpoint_id"),
+        ("json.vpcEndpointAccountId", "aws.cloudtrail.vpc_endpoint_account_id"),
+        ("json.addendum.reason", "aws.cloudtrail.addendum.reason"),
+        ("json.addendum.updatedFields", "aws.cloudtrail.addendum.updated_fields"),
+        ("json.addendum.originalRequestID", "aws.cloudtrail.addendum.original_request_id"),
+        ("json.addendum.originalEventID", "aws.cloudtrail.addendum.original_event_id"),
     ] {
-        c.rename(&format!("json.{from}"), &format!("aws.cloudtrail.{to}"), "rename_json_record_field")?;
+        c.rename(from, to, "rename_json_record_field")?;
     }
     for (path, tag) in [
         ("json.requestParameters.userName", "append_related_user_0121b806"),
@@ -210,7 +219,8 @@ fn steps(c: &mut Ctx, raw: &Value, opts: &MapOptions) -> Step {
 
 /// What the shipper sends with every message: its `@timestamp` and the integration's tags.
 fn shipped(opts: &MapOptions) -> Ctx {
-    let mut c = Ctx { doc: Map::new() };
+    // Room for every top-level field a document gets (`json`, `event`, `aws`, `cloud`, ...).
+    let mut c = Ctx { doc: Map::with_capacity(32) };
     if let Some(ts) = &opts.timestamp {
         c.doc.insert("@timestamp".into(), Value::String(ts.clone()));
     }
