@@ -88,6 +88,8 @@ pub struct Queued {
 /// Every change to the state.
 #[derive(Debug, Clone)]
 pub enum Action {
+    /// Several actions applied in order, at once (the page renders once for all of them).
+    Batch(Vec<Action>),
     Queue {
         files: Vec<Queued>,
         now_ms: f64,
@@ -214,6 +216,7 @@ impl State {
     /// Applies `action`; the pure core of the app.
     pub fn reduce(mut self, action: Action) -> State {
         match action {
+            Action::Batch(actions) => return actions.into_iter().fold(self, State::reduce),
             Action::Queue { files, now_ms } => {
                 if self.phase != Phase::Scanning {
                     // A new scan, or files added to a finished one: the rate counts from now.

@@ -19,6 +19,10 @@ use yew::prelude::*;
 /// cost memory.
 const MAX_WORKERS: usize = 4;
 
+/// How often, at most, progress and results reach the page: each render recomputes the views
+/// over every alert, so a render per worker message would grow with the scan.
+const FLUSH_MS: u32 = 100;
+
 /// What the page can do with the scanner.
 #[derive(Clone, PartialEq)]
 pub struct ScannerHandle {
@@ -46,6 +50,9 @@ struct Inner {
     /// The rules the current workers were configured with.
     configured: Option<RuleConfig>,
     settle: Settle,
+    /// Progress and results not yet handed to the page, and whether a hand-over is scheduled.
+    outbox: Vec<Action>,
+    flush_scheduled: bool,
 }
 
 /// Results settled in file order.
@@ -202,7 +209,7 @@ fn spawn(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>, generation: u6
             }
             match message {
                 FromWorker::Ready => {}
-                FromWorker::Reading { id, bytes } => dispatch.emit(Action::Reading { id, bytes, now_ms: now() }),
+                FromWorker::Reading { id, bytes } => post(&inner, &dispatch, vec![Action::Reading { id, bytes, now_ms: now() }]),
                 FromWorker::Done { id, result, alerts, ids, keys } => {
                     let ready = {
                         let mut state = inner.borrow_mut();
@@ -212,9 +219,8 @@ fn spawn(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>, generation: u6
                         state.settle.waiting.insert(id, Scanned { result, alerts, ids, keys });
                         state.settle.ready(false)
                     };
-                    for (id, result, alerts) in ready {
-                        dispatch.emit(Action::FileDone { id, result, alerts, now_ms: now() });
-                    }
+                    let done = ready.into_iter().map(|(id, result, alerts)| Action::FileDone { id, result, alerts, now_ms: now() });
+                    post(&inner, &dispatch, done.collect());
                 }
                 FromWorker::Panic { message } => fail(&inner, &dispatch, message),
             }
@@ -233,6 +239,37 @@ fn spawn(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>, generation: u6
     WorkerHandle::spawn(on_message, on_failure)
 }
 
+/// Queues actions for the page, handed over within [`FLUSH_MS`].
+fn post(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>, actions: Vec<Action>) {
+    if actions.is_empty() {
+        return;
+    }
+    let mut state = inner.borrow_mut();
+    state.outbox.extend(actions);
+    if std::mem::replace(&mut state.flush_scheduled, true) {
+        return;
+    }
+    let (weak, dispatch) = (Rc::downgrade(inner), dispatch.clone());
+    gloo_timers::callback::Timeout::new(FLUSH_MS, move || {
+        if let Some(inner) = weak.upgrade() {
+            flush(&inner, &dispatch);
+        }
+    })
+    .forget();
+}
+
+/// Hands the queued actions to the page now, as one batch.
+fn flush(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>) {
+    let actions = {
+        let mut state = inner.borrow_mut();
+        state.flush_scheduled = false;
+        std::mem::take(&mut state.outbox)
+    };
+    if !actions.is_empty() {
+        dispatch.emit(Action::Batch(actions));
+    }
+}
+
 /// A worker died: the files already scanned are settled (in order, past the lost ones), and the
 /// failure is reported; the workers are replaced on the next scan.
 fn fail(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>, message: String) {
@@ -241,9 +278,9 @@ fn fail(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>, message: String
         state.dead = true;
         state.settle.ready(true)
     };
-    for (id, result, alerts) in ready {
-        dispatch.emit(Action::FileDone { id, result, alerts, now_ms: now() });
-    }
+    let done = ready.into_iter().map(|(id, result, alerts)| Action::FileDone { id, result, alerts, now_ms: now() });
+    inner.borrow_mut().outbox.extend(done);
+    flush(inner, dispatch);
     dispatch.emit(Action::WorkerFailed { message, now_ms: now() });
 }
 
@@ -269,6 +306,7 @@ pub fn use_scanner(dispatch: Callback<Action>, rules: RuleConfig) -> ScannerHand
         use_callback((), move |_: (), _| {
             // Terminating is the only way to stop a scan in the middle of a file.
             inner.borrow_mut().dead = true;
+            flush(&inner, &dispatch);
             dispatch.emit(Action::Cancel { now_ms: now() });
         })
     };
@@ -279,6 +317,7 @@ pub fn use_scanner(dispatch: Callback<Action>, rules: RuleConfig) -> ScannerHand
             state.dead = true;
             state.files.clear();
             state.settle = Settle::default();
+            state.outbox.clear();
             drop(state);
             dispatch.emit(Action::Reset);
         })
@@ -290,6 +329,7 @@ pub fn use_scanner(dispatch: Callback<Action>, rules: RuleConfig) -> ScannerHand
                 let mut state = inner.borrow_mut();
                 state.dead = true;
                 state.settle = Settle::default();
+                state.outbox.clear();
                 std::mem::take(&mut state.files)
             };
             dispatch.emit(Action::Reset);
