@@ -24,13 +24,13 @@ pub fn write(format: Format, alerts: &[Alert], generated_at: &str, out: &mut dyn
         Format::Csv => csv::write(alerts, out),
         Format::Ndjson => {
             for alert in alerts {
-                serde_json::to_writer(&mut *out, &elastic::alert_document(alert, generated_at))?;
+                serde_json::to_writer(&mut *out, &elastic::AlertDocument { alert, generated_at })?;
                 out.write_all(b"\n")?;
             }
             Ok(())
         }
         Format::Json => {
-            let docs: Vec<_> = alerts.iter().map(|a| elastic::alert_document(a, generated_at)).collect();
+            let docs: Vec<_> = alerts.iter().map(|alert| elastic::AlertDocument { alert, generated_at }).collect();
             serde_json::to_writer_pretty(&mut *out, &docs)?;
             out.write_all(b"\n")
         }

@@ -88,6 +88,22 @@ impl Input {
         }
     }
 
+    /// The whole content into `buffer` (reused from file to file: no fresh pages to fault in
+    /// for each), or why it could not be read.
+    pub fn read_into(&self, buffer: &mut Vec<u8>) -> Result<(), String> {
+        buffer.clear();
+        match self {
+            Input::File(path) => {
+                let mut file = fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
+                file.read_to_end(buffer).map(drop).map_err(|e| format!("cannot read: {e}"))
+            }
+            Input::Stdin | Input::Unreadable(..) => {
+                *buffer = self.read()?;
+                Ok(())
+            }
+        }
+    }
+
     /// The whole content, or why it could not be read.
     pub fn read(&self) -> Result<Vec<u8>, String> {
         match self {
