@@ -26,6 +26,9 @@ pub const FAST_FIELDS: &[&str] = &[
     "cloud.region",
     "cloud.service.name",
     "event.id",
+    "source.ip",
+    "user_agent.original",
+    "aws.cloudtrail.user_identity.type",
 ];
 
 /// A lazy ECS view over a parsed raw record.

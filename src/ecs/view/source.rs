@@ -18,6 +18,10 @@ pub(super) enum Key {
     EventName,
     EventId,
     AwsRegion,
+    SourceIpAddress,
+    UserAgent,
+    /// `userIdentity.type`.
+    IdentityType,
 }
 
 /// A raw record as the fast fields see it.
@@ -55,6 +59,10 @@ pub(super) fn fast_field<'s>(field: &str, opts: &MapOptions, simple: bool, src: 
         "event.action" => text(Key::EventName),
         "event.id" => text(Key::EventId),
         "cloud.region" => text(Key::AwsRegion),
+        "user_agent.original" => text(Key::UserAgent),
+        "aws.cloudtrail.user_identity.type" => text(Key::IdentityType),
+        // `convert type: ip` keeps an address only when it parses as one.
+        "source.ip" => text(Key::SourceIpAddress).filter(|s| s.parse::<std::net::IpAddr>().is_ok()),
         "cloud.service.name" => src
             .text(Key::EventSource)
             .filter(|x| !is_blank_str(x, Pass::First) && x.ends_with(".amazonaws.com"))
@@ -72,7 +80,10 @@ impl Source for Value {
     }
 
     fn text(&self, key: Key) -> Option<&str> {
-        self.get(key_name(key)).and_then(Value::as_str)
+        match key {
+            Key::IdentityType => self.get("userIdentity").and_then(|u| u.get("type")).and_then(Value::as_str),
+            _ => self.get(key_name(key)).and_then(Value::as_str),
+        }
     }
 
     fn outcome(&self) -> Cow<'_, str> {
@@ -116,6 +127,9 @@ impl Source for Top<'_> {
             Key::EventName => self.event_name.as_str(),
             Key::EventId => self.event_id.as_str(),
             Key::AwsRegion => self.aws_region.as_str(),
+            Key::SourceIpAddress => self.source_ip_address.as_str(),
+            Key::UserAgent => self.user_agent.as_str(),
+            Key::IdentityType => self.identity_type.as_str(),
         }
     }
 
@@ -157,6 +171,9 @@ fn key_name(key: Key) -> &'static str {
         Key::EventName => "eventName",
         Key::EventId => "eventID",
         Key::AwsRegion => "awsRegion",
+        Key::SourceIpAddress => "sourceIPAddress",
+        Key::UserAgent => "userAgent",
+        Key::IdentityType => "userIdentity.type",
     }
 }
 
