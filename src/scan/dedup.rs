@@ -28,8 +28,9 @@ impl IdKey {
     }
 }
 
-/// An alert's identity for duplicates: (rule index, `eventID` hash).
-pub type AlertKey = (usize, u64);
+/// An alert's identity for duplicates: the hashes of its rule's `rule_id` and of the `eventID`
+/// (by `rule_id`, not position, so keys stay true when the rules loaded change between files).
+pub type AlertKey = (u64, u64);
 
 /// What a scan remembers across files.
 #[derive(Debug, Default)]

@@ -225,7 +225,7 @@ impl<'r> Scanner<'r> {
         let alert = |rule_index: usize, document, original| {
             let alert =
                 Alert { rule: RuleRef::of(self.rules[rule_index]), event: event.clone(), origin: origin.clone(), document, original };
-            (alert, id.map(|id| (rule_index, id)))
+            (alert, id.map(|id| (self.id_key.hash(&self.rules[rule_index].rule_id), id)))
         };
         for &rule_index in others {
             scan.alerts.push(alert(rule_index, document.clone(), original.clone()));

@@ -112,11 +112,14 @@ fn worker_count() -> usize {
     (cores as usize).clamp(1, MAX_WORKERS)
 }
 
-/// Makes sure live workers configured with the current rules are running.
+/// Makes sure live workers are running, configured with the current rules. Workers busy with a
+/// scan keep the rules they started with (the page offers a rescan when rules change); they are
+/// reconfigured once every file handed to them is settled.
 fn ensure_workers(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>) -> bool {
     {
         let state = inner.borrow();
-        if !state.dead && !state.workers.is_empty() && state.configured.as_ref() == Some(&state.rules) {
+        let idle = state.settle.next >= state.files.len() && state.settle.waiting.is_empty();
+        if !state.dead && !state.workers.is_empty() && (state.configured.as_ref() == Some(&state.rules) || !idle) {
             return true;
         }
     }
@@ -161,39 +164,52 @@ fn add_files(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>, files: Vec
     if files.is_empty() || !ensure_workers(inner, dispatch) {
         return;
     }
+    // The files are the scan's from now on (a rescan takes them), whatever happens while they are
+    // being queued.
+    let start = {
+        let mut state = inner.borrow_mut();
+        state.files.extend(files.iter().cloned());
+        state.files.len() - files.len()
+    };
     let (inner, dispatch) = (inner.clone(), dispatch.clone());
     wasm_bindgen_futures::spawn_local(async move {
         let generation = inner.borrow().generation;
-        let live = || {
-            let state = inner.borrow();
-            state.generation == generation && !state.dead
-        };
+        // A reset or a rescan has taken over: these files are forgotten, or scanned by it.
+        let replaced = || inner.borrow().generation != generation;
+        let dead = || inner.borrow().dead;
         let mut sizes = Vec::with_capacity(files.len());
         for chunk in files.chunks(CHUNK) {
             sizes.extend(chunk.iter().map(|(_, file)| file.size() as u64));
             gloo_timers::future::TimeoutFuture::new(0).await;
-            if !live() {
+            if replaced() {
                 return;
             }
         }
-        let start = inner.borrow().files.len();
         let queued = files.iter().zip(&sizes).enumerate();
         let queued: Vec<Queued> =
             queued.map(|(i, ((name, _), bytes))| Queued { id: start + i, name: name.clone(), bytes: *bytes }).collect();
         dispatch.emit(Action::Queue { files: queued, now_ms: now() });
-        inner.borrow_mut().files.extend(files.iter().cloned());
+        if dead() {
+            // Cancelled, or a worker died, while the drop was being sized: listed, not scanned.
+            dispatch.emit(Action::Cancel { now_ms: now() });
+            return;
+        }
         for (i, ((name, file), size)) in files.into_iter().zip(sizes).enumerate() {
             if i > 0 && i % CHUNK == 0 {
                 gloo_timers::future::TimeoutFuture::new(0).await;
-                if !live() {
+                if replaced() || dead() {
                     return;
                 }
             }
-            let state = &mut *inner.borrow_mut();
-            let Some(least) = (0..state.load.len()).min_by_key(|w| state.load[*w]) else { return };
-            state.load[least] += size;
-            if let Err(reason) = state.workers[least].send(&ToWorker::Scan { id: start + i, name }, Some(&file)) {
-                dispatch.emit(Action::WorkerFailed { message: reason, now_ms: now() });
+            let sent = {
+                let state = &mut *inner.borrow_mut();
+                let Some(least) = (0..state.load.len()).min_by_key(|w| state.load[*w]) else { return };
+                state.load[least] += size;
+                state.workers[least].send(&ToWorker::Scan { id: start + i, name }, Some(&file))
+            };
+            if let Err(reason) = sent {
+                fail(&inner, &dispatch, reason);
+                return;
             }
         }
     });
@@ -273,15 +289,17 @@ fn flush(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>) {
 /// A worker died: the files already scanned are settled (in order, past the lost ones), and the
 /// failure is reported; the workers are replaced on the next scan.
 fn fail(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>, message: String) {
-    let ready = {
-        let mut state = inner.borrow_mut();
-        state.dead = true;
-        state.settle.ready(true)
-    };
+    inner.borrow_mut().dead = true;
+    settle_now(inner, dispatch);
+    dispatch.emit(Action::WorkerFailed { message, now_ms: now() });
+}
+
+/// Hands the page every file scanned so far, past any lost before it, and all pending progress.
+fn settle_now(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>) {
+    let ready = inner.borrow_mut().settle.ready(true);
     let done = ready.into_iter().map(|(id, result, alerts)| Action::FileDone { id, result, alerts, now_ms: now() });
     inner.borrow_mut().outbox.extend(done);
     flush(inner, dispatch);
-    dispatch.emit(Action::WorkerFailed { message, now_ms: now() });
 }
 
 /// The scanner for `rules`; `dispatch` receives its progress as actions.
@@ -304,9 +322,14 @@ pub fn use_scanner(dispatch: Callback<Action>, rules: RuleConfig) -> ScannerHand
     let cancel = {
         let (inner, dispatch) = (inner.clone(), dispatch.clone());
         use_callback((), move |_: (), _| {
-            // Terminating is the only way to stop a scan in the middle of a file.
-            inner.borrow_mut().dead = true;
-            flush(&inner, &dispatch);
+            // Terminating is the only way to stop a scan in the middle of a file. Files already
+            // scanned but waiting for an earlier one are settled first.
+            {
+                let mut state = inner.borrow_mut();
+                state.dead = true;
+                state.workers.clear();
+            }
+            settle_now(&inner, &dispatch);
             dispatch.emit(Action::Cancel { now_ms: now() });
         })
     };

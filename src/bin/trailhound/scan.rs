@@ -63,15 +63,19 @@ enum Scanned {
 /// Scans every input on `threads` threads (one per core by default), in input order. Standard
 /// input is read first, on this thread, before any file.
 fn scan_all(scanner: &Scanner<'_>, inputs: &[Input], threads: Option<u16>) -> Result<Vec<Scanned>, String> {
-    let stdin = inputs.iter().any(|i| matches!(i, Input::Stdin)).then(|| Input::Stdin.read());
+    // Taken by the first `-` (a second one reads as empty, as standard input would).
+    let stdin = std::sync::Mutex::new(inputs.iter().any(|i| matches!(i, Input::Stdin)).then(|| Input::Stdin.read()));
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads.map_or(0, usize::from)).build().map_err(|e| e.to_string())?;
     Ok(pool.install(|| {
         inputs
             .par_iter()
             .map_init(Vec::new, |buffer, input| {
                 let name = input.name();
-                let content = match (input, &stdin) {
-                    (Input::Stdin, Some(read)) => read.clone().map(|bytes| *buffer = bytes),
+                let content = match input {
+                    Input::Stdin => {
+                        let read = stdin.lock().ok().and_then(|mut s| s.take()).unwrap_or(Ok(Vec::new()));
+                        read.map(|bytes| *buffer = bytes)
+                    }
                     _ => input.read_into(buffer),
                 };
                 match content {
