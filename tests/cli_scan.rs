@@ -142,6 +142,29 @@ fn output_goes_to_a_file_and_stdin_is_read() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// A user agent planted as a spreadsheet formula is written to CSV as text (`'=...`).
+#[test]
+fn csv_cells_never_open_as_formulas() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/mixed/exports/single-record.json");
+    let mut record: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    record["userAgent"] = serde_json::json!("=HYPERLINK(\"https://attacker.example/\",\"open\")");
+    record["userIdentity"]["userName"] = serde_json::json!("@SUM(1+1)");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_trailhound"))
+        .args(["scan", "--format", "csv", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(record.to_string().as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let row = text.lines().nth(1).unwrap_or_else(|| panic!("an alert row: {text} {}", stderr(&out)));
+    assert!(row.contains(r#""'=HYPERLINK(""https://attacker.example/"",""open"")""#), "{row}");
+    assert!(!row.contains(",=") && !row.contains(",@") && !row.contains(",\"="), "{row}");
+}
+
 #[test]
 fn rule_errors_and_usage_errors_exit_2() {
     let dir = std::env::temp_dir().join(format!("trailhound-rules-{}", std::process::id()));

@@ -1,4 +1,6 @@
-//! Alerts as CSV: one row an alert, the columns an analyst filters on in a spreadsheet.
+//! Alerts as CSV: one row an alert, the columns an analyst filters on in a spreadsheet. Cells a
+//! spreadsheet would run as a formula (a planted user agent `=HYPERLINK(...)`, say) are written
+//! with a leading `'`, so they open as text.
 
 use crate::alert::Alert;
 use std::io::{self, Write};
@@ -66,7 +68,32 @@ pub fn write(alerts: &[Alert], out: &mut dyn Write) -> io::Result<()> {
     let mut writer = ::csv::Writer::from_writer(out);
     writer.write_record(HEADER)?;
     for alert in alerts {
-        writer.write_record(row(alert))?;
+        writer.write_record(row(alert).iter().map(|cell| as_text(cell).into_owned()))?;
     }
     writer.flush()
+}
+
+/// `cell`, made inert for spreadsheets: one that starts as a formula would (`=`, `+`, `-`, `@`,
+/// tab, carriage return) gets a leading `'` (OWASP's advice for CSV injection).
+pub fn as_text(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::as_text;
+
+    #[test]
+    fn formulas_open_as_text() {
+        for planted in ["=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"] {
+            assert_eq!(as_text(planted), format!("'{planted}"));
+        }
+        for plain in ["aws-cli/2.17", "2026-03-02T03:14:07Z", "10.0.0.1", "", "a=b"] {
+            assert_eq!(as_text(plain), plain);
+        }
+    }
 }
