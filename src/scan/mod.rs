@@ -12,8 +12,8 @@ mod index;
 
 pub use dedup::{AlertKey, Dedup, IdKey};
 
-use crate::alert::{Alert, EventSummary, Origin, RuleRef, first};
-use crate::doc::Document;
+use crate::alert::{Alert, EventSummary, Origin, RuleRef};
+use crate::doc::{Document, Scalar};
 use crate::ecs::{EcsView, MapOptions, RawView};
 use crate::input::{self, Body, FileOutcome, FileRead, Limits, Record, RecordError, RecordKind};
 use crate::rules::Rule;
@@ -190,6 +190,21 @@ impl<'r> Scanner<'r> {
         report
     }
 
+    /// The keyed hash of the record's first `event.id` value (as text, like [`crate::alert::first`]), without
+    /// copying it when it is a string.
+    fn id_hash(&self, doc: &dyn Document) -> Option<u64> {
+        let mut out = None;
+        doc.any_value("event.id", &mut |value| {
+            out = Some(match value {
+                Scalar::Str(s) => self.id_key.hash(s),
+                Scalar::Num(n) => self.id_key.hash(&n.to_string()),
+                Scalar::Bool(b) => self.id_key.hash(&b.to_string()),
+            });
+            true
+        });
+        out
+    }
+
     fn scan_record(&self, file: &str, record: Record<'_>, scan: &mut FileScan) {
         let map = &self.map;
         let seen = match (&record.body, record.kind) {
@@ -198,7 +213,7 @@ impl<'r> Scanner<'r> {
             (Body::Value(value), RecordKind::Ecs) => Seen::Ecs(value),
         };
         let doc = seen.document();
-        let id = first(doc, "event.id").map(|id| self.id_key.hash(&id));
+        let id = self.id_hash(doc);
         scan.ids.extend(id);
         let mut matched: Vec<usize> = Vec::new();
         let check = |rule_index: usize| {
