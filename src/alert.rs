@@ -91,12 +91,17 @@ impl EventSummary {
 
 /// The first value of `field`, as text.
 pub fn first(doc: &dyn Document, field: &str) -> Option<String> {
+    first_with(doc, field, str::to_string)
+}
+
+/// `f` of the first value of `field` as text, without copying it when it is a string.
+pub fn first_with<R>(doc: &dyn Document, field: &str, mut f: impl FnMut(&str) -> R) -> Option<R> {
     let mut out = None;
     doc.any_value(field, &mut |value| {
         out = Some(match value {
-            Scalar::Str(s) => s.to_string(),
-            Scalar::Num(n) => n.to_string(),
-            Scalar::Bool(b) => b.to_string(),
+            Scalar::Str(s) => f(s),
+            Scalar::Num(n) => f(&n.to_string()),
+            Scalar::Bool(b) => f(&b.to_string()),
         });
         true
     });

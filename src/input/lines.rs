@@ -6,7 +6,7 @@
 
 use super::document::{self, Container};
 use super::emit::Emitter;
-use super::{Ended, FileOutcome, Location, RecordKind, Shape, Top, json};
+use super::{Ended, FileOutcome, Location, RawRecord, RecordKind, Shape, Top, json};
 use serde_json::Value;
 
 /// Reads `text` from `start` line by line.
@@ -22,34 +22,31 @@ pub(crate) fn read(src: &str, start: usize, emit: &mut Emitter<'_>) -> Ended {
         let body = raw[lead..].trim_ascii_end();
         if !body.is_empty() {
             let at = pos + lead;
-            // Raw CloudTrail records (the common case) are yielded from one borrowed pass.
+            let location = Location { line: Some(line), byte: Some(at) };
+            // One borrowed pass over the line: it fails as parsing to `Value` would, and yields a
+            // raw CloudTrail record (the common case) as it is.
             let source = src.get(at..at + body.len()).unwrap_or_default();
-            if let Ok(top) = serde_json::from_str::<Top<'_>>(source)
-                && top.is_plain_cloudtrail()
-            {
-                let location = Location { line: Some(line), byte: Some(at) };
-                document::element_text(source, top, location, Container::Plain, &mut first, emit);
-                pos = end + 1;
-                line += 1;
-                continue;
-            }
-            match serde_json::from_slice::<Value>(body) {
+            match serde_json::from_str::<Top<'_>>(source) {
                 Err(e) => {
-                    let location = Location { line: Some(line), byte: Some(at) };
                     let column = e.column() + lead;
                     emit.error(location, format!("{} (column {column})", json::from_serde(body, 0, &e).reason));
                 }
-                Ok(Value::Object(mut obj)) => match document::container(&mut obj) {
-                    // A compact S3 delivery, lookup-events page or search response on one line.
-                    Some(Ok(document::Contained { container, items, .. })) => {
-                        for item in items {
-                            one(item, at, line, container, &mut first, emit);
+                Ok(top) if top.is_plain_cloudtrail() => {
+                    document::element_text(source, top, location, Container::Plain, &mut first, emit);
+                }
+                Ok(top) => match (RawRecord { text: source, top }).parse() {
+                    Value::Object(mut obj) => match document::container(&mut obj) {
+                        // A compact S3 delivery, lookup-events page or search response on one line.
+                        Some(Ok(document::Contained { container, items, .. })) => {
+                            for item in items {
+                                document::element(item, location, container, &mut first, emit);
+                            }
                         }
-                    }
-                    Some(Err(why)) => emit.error(Location { line: Some(line), byte: Some(at) }, why),
-                    None => one(Value::Object(obj), at, line, Container::Plain, &mut first, emit),
+                        Some(Err(why)) => emit.error(location, why),
+                        None => document::element(Value::Object(obj), location, Container::Plain, &mut first, emit),
+                    },
+                    value => document::element(value, location, Container::Plain, &mut first, emit),
                 },
-                Ok(value) => one(value, at, line, Container::Plain, &mut first, emit),
             }
         }
         pos = end + 1;
@@ -57,10 +54,4 @@ pub(crate) fn read(src: &str, start: usize, emit: &mut Emitter<'_>) -> Ended {
     }
     let shape = if first == Some(RecordKind::Ecs) { Shape::Ecs } else { Shape::JsonLines };
     Ended { shape: Some(shape), lossy: None, outcome: FileOutcome::Complete }
-}
-
-/// One value of a line, yielded with the line's number.
-fn one(value: Value, at: usize, line: usize, container: Container, first: &mut Option<RecordKind>, emit: &mut Emitter<'_>) {
-    let location = Location { line: Some(line), byte: Some(at) };
-    document::element(value, location, container, first, emit);
 }

@@ -99,14 +99,6 @@ pub enum Body<'t> {
 }
 
 impl Record<'_> {
-    /// The record as JSON (parsed now when it is still text).
-    pub fn value(&self) -> std::borrow::Cow<'_, Value> {
-        match &self.body {
-            Body::Value(v) => std::borrow::Cow::Borrowed(v),
-            Body::Raw(raw) => std::borrow::Cow::Owned(raw.parse()),
-        }
-    }
-
     /// The record with its content parsed, no longer borrowing the file's text.
     pub fn into_owned(self) -> Record<'static> {
         let Record { index, kind, location, body } = self;

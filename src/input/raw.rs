@@ -140,8 +140,6 @@ enum Level {
     SessionContext,
     SessionIssuer,
     ResponseElements,
-    /// An object none of whose fields are captured.
-    Opaque,
 }
 
 /// Where a key's value goes.
@@ -231,7 +229,7 @@ fn reset(top: &mut Top<'_>, level: Level) {
         ]),
         Level::SessionContext => clear(&mut [&mut top.session_issuer, &mut top.issuer_arn, &mut top.issuer_user_name]),
         Level::SessionIssuer => clear(&mut [&mut top.issuer_arn, &mut top.issuer_user_name]),
-        Level::Top | Level::Opaque => {}
+        Level::Top => {}
     }
 }
 
@@ -318,7 +316,7 @@ fn nested_kind<'a, 't>(top: &'a mut Top<'t>, level: Level) -> Option<&'a mut Lit
         Level::UserIdentity => Some(&mut top.user_identity),
         Level::SessionContext => Some(&mut top.session_context),
         Level::SessionIssuer => Some(&mut top.session_issuer),
-        Level::Top | Level::Opaque => None,
+        Level::Top => None,
     }
 }
 
@@ -342,7 +340,8 @@ impl<'de> DeserializeSeed<'de> for LiteSeed {
     type Value = Lite<'de>;
 
     fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<Lite<'de>, D::Error> {
-        de.deserialize_any(ObjectVisitor { top: None, level: Level::Opaque })
+        // No captured fields: the level is never consulted.
+        de.deserialize_any(ObjectVisitor { top: None, level: Level::Top })
     }
 }
 

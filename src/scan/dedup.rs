@@ -50,6 +50,14 @@ impl Dedup {
     pub fn is_new(&mut self, key: Option<AlertKey>) -> bool {
         key.is_none_or(|key| self.alerted.insert(key))
     }
+
+    /// Settles a file scanned on its own: its duplicates (from its records' `eventID` hashes, in
+    /// order) and the alerts not raised before, in order.
+    pub fn settle<A>(&mut self, ids: &[u64], raised: impl IntoIterator<Item = (A, Option<AlertKey>)>) -> (usize, Vec<A>) {
+        let duplicates = self.duplicates(ids);
+        let kept = raised.into_iter().filter(|(_, key)| self.is_new(*key)).map(|(alert, _)| alert).collect();
+        (duplicates, kept)
+    }
 }
 
 #[cfg(test)]

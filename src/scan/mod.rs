@@ -12,8 +12,8 @@ mod index;
 
 pub use dedup::{AlertKey, Dedup, IdKey};
 
-use crate::alert::{Alert, EventSummary, Origin, RuleRef};
-use crate::doc::{Document, Scalar};
+use crate::alert::{Alert, EventSummary, Origin, RuleRef, first_with};
+use crate::doc::Document;
 use crate::ecs::{EcsView, MapOptions, RawView};
 use crate::input::{self, Body, FileOutcome, FileRead, Limits, Record, RecordError, RecordKind};
 use crate::rules::Rule;
@@ -179,30 +179,10 @@ impl<'r> Scanner<'r> {
     /// (by `eventID`, across every file merged so far), pushing the rest to `alerts`.
     pub fn merge(&mut self, scan: FileScan, alerts: &mut Vec<Alert>) -> FileReport {
         let FileScan { mut report, ids, alerts: raised } = scan;
-        report.duplicates = self.dedup.duplicates(&ids);
-        report.alerts = 0;
-        for (alert, key) in raised {
-            if self.dedup.is_new(key) {
-                report.alerts += 1;
-                alerts.push(alert);
-            }
-        }
+        let (duplicates, kept) = self.dedup.settle(&ids, raised);
+        (report.duplicates, report.alerts) = (duplicates, kept.len());
+        alerts.extend(kept);
         report
-    }
-
-    /// The keyed hash of the record's first `event.id` value (as text, like [`crate::alert::first`]), without
-    /// copying it when it is a string.
-    fn id_hash(&self, doc: &dyn Document) -> Option<u64> {
-        let mut out = None;
-        doc.any_value("event.id", &mut |value| {
-            out = Some(match value {
-                Scalar::Str(s) => self.id_key.hash(s),
-                Scalar::Num(n) => self.id_key.hash(&n.to_string()),
-                Scalar::Bool(b) => self.id_key.hash(&b.to_string()),
-            });
-            true
-        });
-        out
     }
 
     fn scan_record(&self, file: &str, record: Record<'_>, scan: &mut FileScan) {
@@ -213,7 +193,7 @@ impl<'r> Scanner<'r> {
             (Body::Value(value), RecordKind::Ecs) => Seen::Ecs(value),
         };
         let doc = seen.document();
-        let id = self.id_hash(doc);
+        let id = first_with(doc, "event.id", |id| self.id_key.hash(id));
         scan.ids.extend(id);
         let mut matched: Vec<usize> = Vec::new();
         let check = |rule_index: usize| {

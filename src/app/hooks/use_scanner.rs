@@ -83,9 +83,8 @@ impl Settle {
                 _ => return out,
             };
             let Some(Scanned { mut result, alerts, ids, keys }) = self.waiting.remove(&id) else { return out };
-            result.duplicates = self.dedup.duplicates(&ids);
-            let alerts: Vec<Alert> = alerts.into_iter().zip(keys).filter(|(_, key)| self.dedup.is_new(*key)).map(|(a, _)| a).collect();
-            result.alerts = alerts.len();
+            let (duplicates, alerts) = self.dedup.settle(&ids, alerts.into_iter().zip(keys));
+            (result.duplicates, result.alerts) = (duplicates, alerts.len());
             self.next = id + 1;
             out.push((id, result, alerts));
         }

@@ -28,7 +28,7 @@ pub(super) enum Key {
 pub(super) trait Source {
     /// Whether no processor can fail on the record's shape.
     fn well_formed(&self) -> bool;
-    /// The string at a top-level key, when it is one.
+    /// The string at a key of the record, when it is one.
     fn text(&self, key: Key) -> Option<&str>;
     /// `event.outcome` (for a well-formed record).
     fn outcome(&self) -> Cow<'_, str>;
@@ -80,10 +80,7 @@ impl Source for Value {
     }
 
     fn text(&self, key: Key) -> Option<&str> {
-        match key {
-            Key::IdentityType => self.get("userIdentity").and_then(|u| u.get("type")).and_then(Value::as_str),
-            _ => self.get(key_name(key)).and_then(Value::as_str),
-        }
+        key_path(key).iter().try_fold(self, |value, name| value.get(name)).and_then(Value::as_str)
     }
 
     fn outcome(&self) -> Cow<'_, str> {
@@ -165,15 +162,16 @@ impl Top<'_> {
     }
 }
 
-fn key_name(key: Key) -> &'static str {
+/// Where a key is in a parsed record.
+fn key_path(key: Key) -> &'static [&'static str] {
     match key {
-        Key::EventSource => "eventSource",
-        Key::EventName => "eventName",
-        Key::EventId => "eventID",
-        Key::AwsRegion => "awsRegion",
-        Key::SourceIpAddress => "sourceIPAddress",
-        Key::UserAgent => "userAgent",
-        Key::IdentityType => "userIdentity.type",
+        Key::EventSource => &["eventSource"],
+        Key::EventName => &["eventName"],
+        Key::EventId => &["eventID"],
+        Key::AwsRegion => &["awsRegion"],
+        Key::SourceIpAddress => &["sourceIPAddress"],
+        Key::UserAgent => &["userAgent"],
+        Key::IdentityType => &["userIdentity", "type"],
     }
 }
 
