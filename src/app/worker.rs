@@ -1,20 +1,23 @@
-//! The scanning worker: reads each posted `File` in slices with `FileReaderSync` (reporting bytes
-//! read), hands the bytes to the engine's [`Scanner`], and posts the file's result and alerts back. Jobs run one at a
-//! time in arrival order; a panic is reported to the page before the worker dies.
+//! The scanning worker: streams each posted `File` into the engine's [`Scanner`] in slices read
+//! with `FileReaderSync` (reporting bytes read), never holding a whole file, and posts the file's
+//! result and alerts back. Jobs run one at a time in arrival order; a panic is reported to the
+//! page before the worker dies.
 //!
 //! Runs in a dedicated worker (no DOM). Depends on the engine and the message types only.
 
 use super::messages::{FileResult, FromWorker, ToWorker};
 use super::state::load_rules;
+use crate::input::SLICE;
 use crate::rules::Rule;
 use crate::scan::{IdKey, Scanner};
 use std::cell::RefCell;
 use std::collections::VecDeque;
+use std::io;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
-/// How much of a file is read at a time (and how often progress is posted).
-const SLICE: u64 = 16 << 20;
+/// How much of a file one `FileReaderSync` call reads (and how often progress is posted).
+const CHUNK: u64 = 8 << 20;
 
 struct Job {
     id: usize,
@@ -27,6 +30,8 @@ struct Worker {
     scanner: Option<Scanner<'static>>,
     queue: VecDeque<Job>,
     running: bool,
+    /// The engine's read window, kept from file to file.
+    buffer: Vec<u8>,
 }
 
 thread_local! {
@@ -94,53 +99,72 @@ fn receive(data: JsValue) {
 
 async fn run() {
     while let Some(job) = WORKER.with(|w| w.borrow_mut().queue.pop_front()) {
-        let size = job.file.size() as u64;
-        let message = match read(&job).await {
-            Ok(bytes) => scan(job.id, &job.name, &bytes),
-            Err(reason) => {
-                let result = FileResult::unreadable(size, format!("could not read the file: {reason}"));
-                FromWorker::Done { id: job.id, result, alerts: vec![], ids: vec![], keys: vec![] }
-            }
-        };
-        post(&message);
+        post(&scan(&job));
     }
     WORKER.with(|w| w.borrow_mut().running = false);
 }
 
 /// Scans one file on its own; the page settles duplicates across files (and workers).
-fn scan(id: usize, name: &str, bytes: &[u8]) -> FromWorker {
+fn scan(job: &Job) -> FromWorker {
+    let size = job.file.size() as u64;
+    let mut reader = match web_sys::FileReaderSync::new() {
+        Ok(reader) => FileReader { job, reader, offset: 0, chunk: None },
+        Err(e) => {
+            let result = FileResult::unreadable(size, format!("could not read the file: {}", describe(e)));
+            return FromWorker::Done { id: job.id, result, alerts: vec![], ids: vec![], keys: vec![] };
+        }
+    };
     WORKER.with(|w| {
         let mut w = w.borrow_mut();
+        let w = &mut *w;
         let scanner = w.scanner.get_or_insert_with(|| {
             let (rules, _) = load_rules(&[]);
             let rules: &'static [Rule] = Box::leak(rules.into_boxed_slice());
             Scanner::new(rules.iter()).with_id_key(IdKey::random())
         });
-        let (report, ids, raised) = scanner.scan_alone(name, bytes).into_parts();
+        let scanned = scanner.scan_stream(&job.name, &mut reader, Some(size), SLICE, &mut w.buffer);
+        let (report, ids, raised) = scanned.into_parts();
         let (alerts, keys) = raised.into_iter().unzip();
-        FromWorker::Done { id, result: FileResult::from_report(&report), alerts, ids, keys }
+        FromWorker::Done { id: job.id, result: FileResult::from_report(&report), alerts, ids, keys }
     })
 }
 
-/// Reads the file. `FileReaderSync` (workers only) reads a slice in one call, several times faster
-/// than awaiting `Blob.arrayBuffer()`; progress is posted after each slice.
-async fn read(job: &Job) -> Result<Vec<u8>, String> {
-    let size = job.file.size() as u64;
-    let reader = web_sys::FileReaderSync::new().map_err(describe)?;
-    let mut bytes = Vec::with_capacity(size as usize);
-    let mut offset = 0u64;
-    while offset < size {
-        let end = (offset + SLICE).min(size);
-        let blob = job.file.slice_with_f64_and_f64(offset as f64, end as f64).map_err(describe)?;
-        let buffer = reader.read_as_array_buffer(&blob).map_err(describe)?;
-        let chunk = js_sys::Uint8Array::new(&buffer);
-        let at = bytes.len();
-        bytes.resize(at + chunk.length() as usize, 0);
-        chunk.copy_to(&mut bytes[at..]);
-        offset = end;
-        post(&FromWorker::Reading { id: job.id, bytes: offset });
+/// A `File` as a reader: `FileReaderSync` (workers only) reads a chunk in one call, several times
+/// faster than awaiting `Blob.arrayBuffer()`, and the engine takes it a slice at a time; progress
+/// is posted after each chunk.
+struct FileReader<'a> {
+    job: &'a Job,
+    reader: web_sys::FileReaderSync,
+    /// Where the next chunk starts.
+    offset: u64,
+    /// The chunk being handed out, and how much of it has been.
+    chunk: Option<(js_sys::Uint8Array, u32)>,
+}
+
+impl io::Read for FileReader<'_> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        if self.chunk.as_ref().is_none_or(|(chunk, given)| *given >= chunk.length()) {
+            let size = self.job.file.size() as u64;
+            if self.offset >= size || out.is_empty() {
+                return Ok(0);
+            }
+            let end = (self.offset + CHUNK).min(size);
+            let blob = self.job.file.slice_with_f64_and_f64(self.offset as f64, end as f64).map_err(failure)?;
+            let buffer = self.reader.read_as_array_buffer(&blob).map_err(failure)?;
+            self.offset = end;
+            post(&FromWorker::Reading { id: self.job.id, bytes: end });
+            self.chunk = Some((js_sys::Uint8Array::new(&buffer), 0));
+        }
+        let Some((chunk, given)) = &mut self.chunk else { return Ok(0) };
+        let n = (chunk.length() - *given).min(u32::try_from(out.len()).unwrap_or(u32::MAX));
+        chunk.subarray(*given, *given + n).copy_to(&mut out[..n as usize]);
+        *given += n;
+        Ok(n as usize)
     }
-    Ok(bytes)
+}
+
+fn failure(value: JsValue) -> io::Error {
+    io::Error::other(describe(value))
 }
 
 fn describe(value: JsValue) -> String {

@@ -8,7 +8,8 @@
 use super::emit::Emitter;
 use super::json::{Cursor, JsonError};
 use super::kind::{self, Item};
-use super::{Ended, FileOutcome, Location, RawRecord, RecordKind, Shape, Top, ecs_export, lookup, text};
+use super::window::Window;
+use super::{Ended, FileError, FileOutcome, Location, RawRecord, RecordKind, Shape, Top, ecs_export, lookup};
 use serde::de::IgnoredAny;
 use serde_json::Value;
 
@@ -23,9 +24,9 @@ pub(crate) enum Container {
     Plain,
 }
 
-/// Reads every top-level JSON value of `text` from `start`.
-pub(crate) fn read(text: &str, start: usize, emit: &mut Emitter<'_>) -> Ended {
-    let mut cur = Cursor::new(text, start);
+/// Reads every top-level JSON value of the text from `start`.
+pub(crate) fn read(win: &mut Window<'_>, start: usize, emit: &mut Emitter<'_>) -> Ended {
+    let mut cur = Cursor::new(win, start);
     let mut shape: Option<Shape> = None;
     let mut skipped: Option<String> = None;
     loop {
@@ -42,10 +43,13 @@ pub(crate) fn read(text: &str, start: usize, emit: &mut Emitter<'_>) -> Ended {
                 })
             }
             Some(b'{') => object(&mut cur, emit, &mut shape, &mut skipped),
-            Some(_) => Err(cur.error(format!("expected a JSON object or array, found `{}`", text::excerpt(cur.text, cur.pos)))),
+            Some(_) => {
+                let found = cur.win.excerpt(cur.pos);
+                Err(cur.error(format!("expected a JSON object or array, found `{found}`")))
+            }
         };
         if let Err(e) = result {
-            let error = text::file_error(cur.text, e.byte, e.reason);
+            let error = FileError { location: cur.win.at(e.byte), reason: e.reason };
             return Ended { shape, lossy: None, outcome: FileOutcome::Failed(error) };
         }
     }
@@ -59,7 +63,12 @@ pub(crate) fn read(text: &str, start: usize, emit: &mut Emitter<'_>) -> Ended {
 }
 
 /// One top-level object: streamed when it starts with `Records` or `Events`, else parsed whole.
-fn object(cur: &mut Cursor<'_>, emit: &mut Emitter<'_>, shape: &mut Option<Shape>, skipped: &mut Option<String>) -> Result<(), JsonError> {
+fn object(
+    cur: &mut Cursor<'_, '_>,
+    emit: &mut Emitter<'_>,
+    shape: &mut Option<Shape>,
+    skipped: &mut Option<String>,
+) -> Result<(), JsonError> {
     let start = cur.pos;
     match first_key(cur).as_deref() {
         Some("Records") => {
@@ -72,23 +81,28 @@ fn object(cur: &mut Cursor<'_>, emit: &mut Emitter<'_>, shape: &mut Option<Shape
         }
         _ => {
             let value: Value = cur.value()?;
-            whole(start, value, emit, shape, skipped)
+            whole(start, value, emit, shape, skipped, cur.win)
         }
     }
 }
 
 /// The first key of the object at the cursor, without moving it.
-fn first_key(cur: &Cursor<'_>) -> Option<String> {
-    let mut probe = Cursor::new(cur.src, cur.pos);
-    probe.expect(b'{', "`{`").ok()?;
-    if probe.peek()? != b'"' {
-        return None;
-    }
-    probe.value::<String>().ok()
+fn first_key(cur: &mut Cursor<'_, '_>) -> Option<String> {
+    let start = cur.pos;
+    cur.hold = Some(start);
+    let key = (|| {
+        cur.expect(b'{', "`{`").ok()?;
+        if cur.peek()? != b'"' {
+            return None;
+        }
+        cur.value::<String>().ok()
+    })();
+    (cur.pos, cur.hold) = (start, None);
+    key
 }
 
 /// Walks an object, streaming the array under `key` and skipping every other value.
-fn walk(cur: &mut Cursor<'_>, key: &str, container: Container, emit: &mut Emitter<'_>) -> Result<(), JsonError> {
+fn walk(cur: &mut Cursor<'_, '_>, key: &str, container: Container, emit: &mut Emitter<'_>) -> Result<(), JsonError> {
     cur.expect(b'{', "`{`")?;
     if cur.peek() == Some(b'}') {
         cur.pos += 1;
@@ -124,7 +138,7 @@ fn walk(cur: &mut Cursor<'_>, key: &str, container: Container, emit: &mut Emitte
 }
 
 /// Streams the array at the cursor; returns the shape its elements make.
-fn array(cur: &mut Cursor<'_>, container: Container, emit: &mut Emitter<'_>) -> Result<Shape, JsonError> {
+fn array(cur: &mut Cursor<'_, '_>, container: Container, emit: &mut Emitter<'_>) -> Result<Shape, JsonError> {
     cur.expect(b'[', "`[`")?;
     let mut first: Option<RecordKind> = None;
     if cur.peek() == Some(b']') {
@@ -135,11 +149,9 @@ fn array(cur: &mut Cursor<'_>, container: Container, emit: &mut Emitter<'_>) -> 
             let at = cur.pos;
             if container == Container::Events {
                 let value: Value = cur.value()?;
-                element(value, byte_at(at), container, &mut first, emit);
+                element(value, byte_at(at), container, &mut first, emit, cur.win);
             } else {
-                let top: Top<'_> = cur.value()?;
-                let source = cur.src.get(at..cur.pos).unwrap_or_default();
-                element_text(source, top, byte_at(at), container, &mut first, emit);
+                cur.with_top(|top, source, win| element_text(source, top, byte_at(at), container, &mut first, emit, win))?;
             }
             match cur.peek() {
                 Some(b',') => cur.pos += 1,
@@ -168,30 +180,38 @@ pub(crate) fn element_text<'t>(
     container: Container,
     first: &mut Option<RecordKind>,
     emit: &mut Emitter<'_>,
+    win: &Window<'_>,
 ) {
     if top.is_plain_cloudtrail() {
         first.get_or_insert(RecordKind::CloudTrail);
         emit.raw(RawRecord { text: source, top }, location);
     } else {
         let value = RawRecord { text: source, top }.parse();
-        element(value, location, container, first, emit);
+        element(value, location, container, first, emit, win);
     }
 }
 
 /// Yields one element (of an array, or a line) that starts at byte `at`.
-pub(crate) fn element(value: Value, location: Location, container: Container, first: &mut Option<RecordKind>, emit: &mut Emitter<'_>) {
+pub(crate) fn element(
+    value: Value,
+    location: Location,
+    container: Container,
+    first: &mut Option<RecordKind>,
+    emit: &mut Emitter<'_>,
+    win: &Window<'_>,
+) {
     // Records carry the byte only; errors get the line too (computed only for them).
-    let error_at = |emit: &Emitter<'_>| match location {
-        Location { line: None, byte: Some(at) } => emit.at(at),
+    let error_at = || match location {
+        Location { line: None, byte: Some(at) } => win.at(at),
         other => other,
     };
     if container == Container::Events {
         match &value {
             Value::Object(obj) => match lookup::record_of(obj) {
                 Ok(record) => emit.record(RecordKind::CloudTrail, record, location),
-                Err(why) => emit.error(error_at(emit), why),
+                Err(why) => emit.error(error_at(), why),
             },
-            other => emit.error(error_at(emit), format!("expected a lookup-events entry object, found {}", kind::type_name(other))),
+            other => emit.error(error_at(), format!("expected a lookup-events entry object, found {}", kind::type_name(other))),
         }
         return;
     }
@@ -200,8 +220,8 @@ pub(crate) fn element(value: Value, location: Location, container: Container, fi
             first.get_or_insert(k);
             emit.record(k, v, location);
         }
-        Item::Bad(why) => emit.error(error_at(emit), why),
-        Item::Digest(_) => emit.error(error_at(emit), "a CloudTrail digest object, not a record"),
+        Item::Bad(why) => emit.error(error_at(), why),
+        Item::Digest(_) => emit.error(error_at(), "a CloudTrail digest object, not a record"),
         Item::Unknown(v) => {
             let k = first.unwrap_or(RecordKind::CloudTrail);
             emit.record(k, v, location);
@@ -217,6 +237,7 @@ fn whole(
     emit: &mut Emitter<'_>,
     shape: &mut Option<Shape>,
     skipped: &mut Option<String>,
+    win: &Window<'_>,
 ) -> Result<(), JsonError> {
     let Value::Object(mut obj) = value else {
         return Err(JsonError { byte: start, reason: "expected a JSON object".into() });
@@ -226,7 +247,7 @@ fn whole(
         shape.get_or_insert(found_shape);
         let mut first = (found_shape == Shape::Ecs).then_some(RecordKind::Ecs);
         for item in items {
-            element(item, byte_at(start), container, &mut first, emit);
+            element(item, byte_at(start), container, &mut first, emit, win);
         }
         return Ok(());
     }
@@ -238,7 +259,7 @@ fn whole(
         }
         Item::Bad(why) => {
             shape.get_or_insert(Shape::SingleRecord);
-            emit.error(emit.at(start), why);
+            emit.error(win.at(start), why);
         }
         Item::Digest(reason) => {
             if digest_first(shape, skipped) {

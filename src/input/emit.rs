@@ -1,28 +1,20 @@
 //! Record accounting: hands records and record errors to the caller's sink with contiguous
 //! indexes, so that every record a file holds is counted exactly once.
 //!
-//! Depends only on the input types and positions.
+//! Depends only on the input types.
 
-use super::text::Positions;
 use super::{Body, Location, RawRecord, Record, RecordError, RecordKind};
 use serde_json::Value;
 
 /// Numbers what it passes to the sink: 0, 1, 2, ... in order, records and errors alike.
-/// Record errors are located through it too (line numbers computed only for errors).
 pub(crate) struct Emitter<'s> {
     sink: &'s mut dyn FnMut(Result<Record<'_>, RecordError>),
     next: usize,
-    positions: Positions<'s>,
 }
 
 impl<'s> Emitter<'s> {
-    pub(crate) fn new(sink: &'s mut dyn FnMut(Result<Record<'_>, RecordError>), text: &'s [u8]) -> Self {
-        Emitter { sink, next: 0, positions: Positions::new(text) }
-    }
-
-    /// Line and byte of `byte` in the text being read.
-    pub(crate) fn at(&self, byte: usize) -> Location {
-        self.positions.at(byte)
+    pub(crate) fn new(sink: &'s mut dyn FnMut(Result<Record<'_>, RecordError>)) -> Self {
+        Emitter { sink, next: 0 }
     }
 
     pub(crate) fn record(&mut self, kind: RecordKind, value: Value, location: Location) {

@@ -1,8 +1,9 @@
-//! Gzip by magic bytes: inflate every member of a (possibly concatenated) gzip stream, streaming,
-//! and stop at a size limit so that a gzip bomb fails clearly instead of exhausting memory.
+//! Gzip by magic bytes: inflate every member of a (possibly concatenated) gzip stream, a slice at
+//! a time, and stop at a size limit so that a gzip bomb fails clearly instead of exhausting memory.
 //!
-//! Depends on nothing else in the crate.
+//! Depends on the window's [`Source`] only.
 
+use super::window::Source;
 use flate2::read::MultiGzDecoder;
 use std::io::{ErrorKind, Read};
 
@@ -11,43 +12,52 @@ pub(crate) fn is_gzip(bytes: &[u8]) -> bool {
     bytes.starts_with(&[0x1f, 0x8b])
 }
 
-/// What inflating produced: the data inflated so far, and why it stopped early, if it did.
-pub(crate) struct Inflated {
-    pub data: Vec<u8>,
-    /// Set when the stream is truncated, corrupt, or over the limit; `data` is what came before.
-    pub stopped: Option<String>,
+/// A gzip stream as a [`Source`] of inflated bytes: every member, at most `max` of them.
+pub(crate) struct Gz<R: Read> {
+    decoder: MultiGzDecoder<R>,
+    produced: u64,
+    max: u64,
+    /// Why the stream stopped, held back until the bytes before it were given.
+    stopped: Option<String>,
 }
 
-/// Inflates `bytes` (all gzip members), keeping at most `max` inflated bytes.
-pub(crate) fn inflate(bytes: &[u8], max: u64) -> Inflated {
-    let mut decoder = MultiGzDecoder::new(bytes);
-    let max = usize::try_from(max).unwrap_or(usize::MAX);
-    let guess = bytes.len().saturating_mul(8).min(64 << 20).min(max);
-    let mut data = Vec::with_capacity(guess);
-    let mut chunk = vec![0u8; 64 * 1024];
-    loop {
-        match decoder.read(&mut chunk) {
-            Ok(0) => {
-                return Inflated { data, stopped: None };
-            }
-            Ok(n) => {
-                if data.len() + n > max {
-                    let room = max - data.len();
-                    data.extend_from_slice(&chunk[..room]);
-                    let stopped = format!("gzip stream inflates to more than the limit of {max} bytes; stopped there");
-                    return Inflated { data, stopped: Some(stopped) };
-                }
-                data.extend_from_slice(&chunk[..n]);
-            }
-            Err(e) if e.kind() == ErrorKind::Interrupted => {}
-            Err(e) => {
-                let n = data.len();
-                let stopped = if e.kind() == ErrorKind::UnexpectedEof {
-                    format!("truncated gzip stream after {n} decompressed bytes")
-                } else {
-                    format!("corrupt gzip stream after {n} decompressed bytes: {e}")
-                };
-                return Inflated { data, stopped: Some(stopped) };
+impl<R: Read> Gz<R> {
+    pub(crate) fn new(reader: R, max: u64) -> Self {
+        Gz { decoder: MultiGzDecoder::new(reader), produced: 0, max, stopped: None }
+    }
+}
+
+impl<R: Read> Source for Gz<R> {
+    fn fill(&mut self, bytes: &mut Vec<u8>, most: usize) -> Result<usize, String> {
+        if let Some(why) = self.stopped.take() {
+            return Err(why);
+        }
+        let room = self.max - self.produced;
+        // One byte past the limit tells a stream that goes on from one that ends there.
+        let want = (most as u64).min(room.saturating_add(1));
+        let before = bytes.len();
+        let read = (&mut self.decoder).take(want).read_to_end(bytes);
+        let mut got = (bytes.len() - before) as u64;
+        if got > room {
+            bytes.truncate(before + room as usize);
+            got = room;
+            let max = self.max;
+            self.stopped = Some(format!("gzip stream inflates to more than the limit of {max} bytes; stopped there"));
+        }
+        self.produced += got;
+        if let (Err(e), None) = (read, &self.stopped) {
+            let n = self.produced;
+            self.stopped = Some(if e.kind() == ErrorKind::UnexpectedEof {
+                format!("truncated gzip stream after {n} decompressed bytes")
+            } else {
+                format!("corrupt gzip stream after {n} decompressed bytes: {e}")
+            });
+        }
+        match self.stopped.take() {
+            Some(why) if got == 0 => Err(why),
+            stopped => {
+                self.stopped = stopped;
+                Ok(got as usize)
             }
         }
     }

@@ -6,18 +6,27 @@
 
 use super::document::{self, Container};
 use super::emit::Emitter;
+use super::window::Window;
 use super::{Ended, FileOutcome, Location, RawRecord, RecordKind, Shape, Top, json};
 use serde_json::Value;
 
-/// Reads `text` from `start` line by line.
-pub(crate) fn read(src: &str, start: usize, emit: &mut Emitter<'_>) -> Ended {
-    let text = src.as_bytes();
+/// Reads the text from `start` line by line. When the text was cut short (`stop`), a last line
+/// left without its newline is part of the damage, not a record.
+pub(crate) fn read(win: &mut Window<'_>, start: usize, emit: &mut Emitter<'_>) -> Ended {
     let mut first: Option<RecordKind> = None;
     let mut pos = start;
     let mut line = 1;
-    while pos < text.len() {
-        let end = memchr::memchr(b'\n', &text[pos..]).map_or(text.len(), |i| pos + i);
-        let raw = &text[pos..end];
+    loop {
+        let text = win.fill_until(pos, |t| memchr::memchr(b'\n', t).is_some());
+        if text.is_empty() {
+            break;
+        }
+        let newline = memchr::memchr(b'\n', text.as_bytes());
+        if newline.is_none() && win.stop().is_some() {
+            break;
+        }
+        let text = win.text_from(pos);
+        let raw = &text.as_bytes()[..newline.unwrap_or(text.len())];
         let lead = raw.iter().take_while(|b| b.is_ascii_whitespace()).count();
         let body = raw[lead..].trim_ascii_end();
         if !body.is_empty() {
@@ -25,31 +34,34 @@ pub(crate) fn read(src: &str, start: usize, emit: &mut Emitter<'_>) -> Ended {
             let location = Location { line: Some(line), byte: Some(at) };
             // One borrowed pass over the line: it fails as parsing to `Value` would, and yields a
             // raw CloudTrail record (the common case) as it is.
-            let source = src.get(at..at + body.len()).unwrap_or_default();
+            let source = text.get(lead..lead + body.len()).unwrap_or_default();
             match serde_json::from_str::<Top<'_>>(source) {
                 Err(e) => {
                     let column = e.column() + lead;
                     emit.error(location, format!("{} (column {column})", json::from_serde(body, 0, &e).reason));
                 }
                 Ok(top) if top.is_plain_cloudtrail() => {
-                    document::element_text(source, top, location, Container::Plain, &mut first, emit);
+                    document::element_text(source, top, location, Container::Plain, &mut first, emit, win);
                 }
                 Ok(top) => match (RawRecord { text: source, top }).parse() {
                     Value::Object(mut obj) => match document::container(&mut obj) {
                         // A compact S3 delivery, lookup-events page or search response on one line.
                         Some(Ok(document::Contained { container, items, .. })) => {
                             for item in items {
-                                document::element(item, location, container, &mut first, emit);
+                                document::element(item, location, container, &mut first, emit, win);
                             }
                         }
                         Some(Err(why)) => emit.error(location, why),
-                        None => document::element(Value::Object(obj), location, Container::Plain, &mut first, emit),
+                        None => document::element(Value::Object(obj), location, Container::Plain, &mut first, emit, win),
                     },
-                    value => document::element(value, location, Container::Plain, &mut first, emit),
+                    value => document::element(value, location, Container::Plain, &mut first, emit, win),
                 },
             }
         }
-        pos = end + 1;
+        match newline {
+            Some(nl) => pos += nl + 1,
+            None => break,
+        }
         line += 1;
     }
     let shape = if first == Some(RecordKind::Ecs) { Shape::Ecs } else { Shape::JsonLines };

@@ -5,6 +5,9 @@
 //! text (BOM, binary, UTF-8) → shape sniffed by content → a reader for that shape → records or
 //! positioned record errors, counted from 0 in order, then how the file ended.
 //!
+//! A file is read whole from memory ([`read_file`]) or a slice at a time from a reader
+//! ([`read_stream`]); both give the same records and errors, at the same places.
+//!
 //! Depends on nothing else in the crate.
 
 mod console_csv;
@@ -20,6 +23,7 @@ mod lookup;
 mod raw;
 mod sniff;
 mod text;
+mod window;
 
 pub use console_csv::{CONSOLE_HEADER, LOSSY as CONSOLE_CSV_LOSSY};
 pub use raw::{Lite, RawRecord, Top};
@@ -28,6 +32,10 @@ use emit::Emitter;
 use serde_json::Value;
 use sniff::Sniffed;
 use std::fmt;
+use std::io::Read;
+use window::{Plain, Source, Window};
+
+pub use window::SLICE;
 
 /// The shape of a file, detected from its content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -182,67 +190,106 @@ pub fn read_file(bytes: &[u8], sink: &mut dyn FnMut(Result<Record<'_>, RecordErr
     read_file_with(bytes, &Limits::default(), sink)
 }
 
-/// [`read_file`] with explicit [`Limits`].
+/// [`read_file`] with explicit [`Limits`]. Plain text is read where it lies; gzip is inflated a
+/// slice at a time.
 pub fn read_file_with(bytes: &[u8], limits: &Limits, sink: &mut dyn FnMut(Result<Record<'_>, RecordError>)) -> FileRead {
-    let gzip = gzip::is_gzip(bytes);
-    let inflated;
-    let (data, mut stopped): (&[u8], Option<(usize, String)>) = if gzip {
-        inflated = gzip::inflate(bytes, limits.max_inflated_bytes);
-        let stop = inflated.stopped.clone().map(|why| (inflated.data.len(), why));
-        (&inflated.data, stop)
+    if gzip::is_gzip(bytes) {
+        let mut source = gzip::Gz::new(bytes, limits.max_inflated_bytes);
+        read_window(&mut Window::sliding(&mut source, SLICE, Vec::new()), true, sink)
     } else {
-        (bytes, None)
+        read_window(&mut Window::whole(bytes), false, sink)
+    }
+}
+
+/// Reads a file from `reader` a slice at a time, `slice` bytes into `buffer` (whose allocation is
+/// kept for the next file): only the records being read are held, never the whole file (unless one
+/// value is that big: a record, or a top-level object that is not a `Records` or `Events` list).
+/// Records and errors are those [`read_file_with`] gives for the same bytes.
+pub fn read_stream(
+    reader: &mut dyn Read,
+    limits: &Limits,
+    slice: usize,
+    buffer: &mut Vec<u8>,
+    sink: &mut dyn FnMut(Result<Record<'_>, RecordError>),
+) -> FileRead {
+    let mut magic = [0u8; 2];
+    let mut got = 0;
+    while got < magic.len() {
+        match reader.read(&mut magic[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                let error = FileError { location: Location::default(), reason: format!("cannot read: {e}") };
+                return FileRead { shape: None, gzip: false, lossy: None, outcome: FileOutcome::Failed(error) };
+            }
+        }
+    }
+    let whole = (&magic[..got]).chain(reader);
+    let gzip = gzip::is_gzip(&magic[..got]);
+    let mut plain;
+    let mut inflating;
+    let source: &mut dyn Source = if gzip {
+        inflating = gzip::Gz::new(whole, limits.max_inflated_bytes);
+        &mut inflating
+    } else {
+        plain = Plain::new(whole);
+        &mut plain
     };
+    let mut win = Window::sliding(source, slice, std::mem::take(buffer));
+    let read = read_window(&mut win, gzip, sink);
+    *buffer = win.into_buffer();
+    read
+}
+
+/// Reads the text in `win`: checks, sniffs and hands it to the reader for its shape.
+fn read_window(win: &mut Window<'_>, gzip: bool, sink: &mut dyn FnMut(Result<Record<'_>, RecordError>)) -> FileRead {
     let failed = |location: Location, reason: String| FileRead {
         shape: None,
         gzip,
         lossy: None,
         outcome: FileOutcome::Failed(FileError { location, reason }),
     };
-    if let Some(kind) = text::binary_kind(data) {
+    if let Some(kind) = text::binary_kind(&win.head()) {
         return failed(Location { line: Some(1), byte: Some(0) }, text::binary_reason(kind));
     }
-    // Text ends at the first invalid UTF-8 byte (or where the gzip stream stopped); what comes
-    // before it is read, and the file then fails there.
-    let mut text = match std::str::from_utf8(data) {
-        Ok(text) => text,
-        Err(e) => {
-            let cut_by_gzip = stopped.is_some() && e.error_len().is_none();
-            if !cut_by_gzip {
-                stopped = Some((e.valid_up_to(), format!("invalid UTF-8 at byte {}", e.valid_up_to())));
-            }
-            std::str::from_utf8(&data[..e.valid_up_to()]).unwrap_or_default()
-        }
-    };
-    let start = if text.as_bytes().starts_with(text::BOM) { text::BOM.len() } else { 0 };
-    let sniffed = sniff::sniff(text.as_bytes(), start);
-    if stopped.is_some() && matches!(sniffed, Sniffed::Lines | Sniffed::Csv) {
-        // An unterminated last line (or CSV row) was cut by the damage: not a record of its own.
-        text = memchr::memrchr(b'\n', text.as_bytes()).map_or(&text[..start], |nl| &text[..=nl]);
-    }
-    let mut emit = Emitter::new(sink, text.as_bytes());
+    let start = if win.text_from(0).as_bytes().starts_with(text::BOM) { text::BOM.len() } else { 0 };
+    let sniffed = sniff::sniff(win.fill_until(0, |text| sniff::enough(text, start)).as_bytes(), start);
+    let mut emit = Emitter::new(sink);
+    // How far the text goes, for telling a failure before the damage from the damage itself.
+    let mut text_end = None;
     let ended = match sniffed {
-        Sniffed::Empty if stopped.is_none() => {
-            let what = if data.is_empty() { "empty file" } else { "empty file (only whitespace)" };
-            return failed(text::at(data, 0), what.to_string());
+        Sniffed::Empty if win.stop().is_none() => {
+            let what = if win.is_empty() { "empty file" } else { "empty file (only whitespace)" };
+            return failed(Location { line: Some(1), byte: Some(0) }, what.to_string());
         }
         Sniffed::Empty => Ended { shape: None, lossy: None, outcome: FileOutcome::Complete },
-        Sniffed::Document => document::read(text, start, &mut emit),
-        Sniffed::Lines => lines::read(text, start, &mut emit),
-        Sniffed::Csv => console_csv::read(text.as_bytes(), start, &mut emit),
+        Sniffed::Document => document::read(win, start, &mut emit),
+        Sniffed::Lines => lines::read(win, start, &mut emit),
+        Sniffed::Csv => {
+            win.fill_all(0);
+            let mut text = win.text_from(0).as_bytes();
+            if win.stop().is_some() {
+                // An unterminated last row was cut by the damage: not a record of its own.
+                text = memchr::memrchr(b'\n', text).map_or(&text[..start], |nl| &text[..=nl]);
+            }
+            text_end = Some(text.len());
+            console_csv::read(text, start, &mut emit)
+        }
         Sniffed::Unknown(at) => {
             let reason = format!(
                 "unknown shape: expected JSON or the CloudTrail console's CSV, found text starting \
                  with `{}`",
-                text::excerpt(text.as_bytes(), at)
+                win.excerpt(at)
             );
-            Ended { shape: None, lossy: None, outcome: FileOutcome::Failed(text::file_error(text.as_bytes(), at, reason)) }
+            Ended { shape: None, lossy: None, outcome: FileOutcome::Failed(FileError { location: win.at(at), reason }) }
         }
     };
-    let outcome = match (ended.outcome, stopped) {
+    let text_end = text_end.unwrap_or_else(|| win.end());
+    let outcome = match (ended.outcome, win.stop()) {
         // A failure before the damage stands; anything else ends at the damage.
-        (FileOutcome::Failed(e), Some(_)) if e.location.byte.is_some_and(|b| b < text.len()) => FileOutcome::Failed(e),
-        (_, Some((byte, reason))) => FileOutcome::Failed(text::file_error(data, byte, reason)),
+        (FileOutcome::Failed(e), Some(_)) if e.location.byte.is_some_and(|b| b < text_end) => FileOutcome::Failed(e),
+        (_, Some((byte, reason))) => FileOutcome::Failed(FileError { location: win.at(*byte), reason: reason.clone() }),
         (outcome, None) => outcome,
     };
     FileRead { shape: ended.shape, gzip, lossy: ended.lossy, outcome }

@@ -20,9 +20,32 @@ pub(crate) enum Sniffed {
     Empty,
 }
 
-/// Sniffs `text` from `start` (past any BOM).
+/// How much text from the first non-blank byte the sniffing looks at: enough for two lines of
+/// records, and the same whether a file is read whole or in slices.
+pub(crate) const SNIFF: usize = 1 << 20;
+
+/// Whether `text` (from the start of the file) holds what [`sniff`] looks at: two whole lines, or
+/// [`SNIFF`] bytes, from the first non-blank byte after `start`.
+pub(crate) fn enough(text: &[u8], start: usize) -> bool {
+    let first = super::text::skip_ws(text, start);
+    if first >= text.len() {
+        return false;
+    }
+    if text.len() - first >= SNIFF {
+        return true;
+    }
+    // Each line ends in a newline, else it may go on past what has arrived.
+    match next_line(text, first) {
+        Some((_, rest)) if rest <= text.len() => next_line(text, rest).is_some_and(|(_, end)| end <= text.len()),
+        _ => false,
+    }
+}
+
+/// Sniffs `text` from `start` (past any BOM), looking at most [`SNIFF`] bytes past the first
+/// non-blank one.
 pub(crate) fn sniff(text: &[u8], start: usize) -> Sniffed {
     let first = super::text::skip_ws(text, start);
+    let text = &text[..text.len().min(first.saturating_add(SNIFF))];
     match text.get(first) {
         None => Sniffed::Empty,
         Some(b'[') => Sniffed::Document,

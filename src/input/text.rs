@@ -3,7 +3,6 @@
 //! Depends on nothing else in the crate; positions are computed only when an error needs them.
 
 use super::{FileError, Location};
-use std::cell::Cell;
 
 /// The UTF-8 byte order mark, accepted and skipped.
 pub(crate) const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -12,32 +11,6 @@ pub(crate) const BOM: &[u8] = b"\xEF\xBB\xBF";
 pub(crate) fn line_of(text: &[u8], byte: usize) -> usize {
     let end = byte.min(text.len());
     memchr::memchr_iter(b'\n', &text[..end]).count() + 1
-}
-
-/// Line numbers for a run of positions that mostly move forward: each lookup counts newlines
-/// only from the previous one, so many errors in one file stay linear.
-pub(crate) struct Positions<'a> {
-    text: &'a [u8],
-    seen: Cell<(usize, usize)>,
-}
-
-impl<'a> Positions<'a> {
-    pub(crate) fn new(text: &'a [u8]) -> Self {
-        Positions { text, seen: Cell::new((0, 1)) }
-    }
-
-    /// Line and byte of `byte`.
-    pub(crate) fn at(&self, byte: usize) -> Location {
-        let byte = byte.min(self.text.len());
-        let (seen_byte, seen_line) = self.seen.get();
-        let line = if byte >= seen_byte {
-            seen_line + memchr::memchr_iter(b'\n', &self.text[seen_byte..byte]).count()
-        } else {
-            line_of(self.text, byte)
-        };
-        self.seen.set((byte, line));
-        Location { line: Some(line), byte: Some(byte) }
-    }
 }
 
 /// A location with both line and byte, for errors.
@@ -97,13 +70,16 @@ pub(crate) fn binary_reason(kind: &str) -> String {
     }
 }
 
+/// How many bytes of a line an excerpt shows.
+pub(crate) const EXCERPT: usize = 40;
+
 /// A short, printable excerpt of `text` from `pos`, for error messages.
 pub(crate) fn excerpt(text: &[u8], pos: usize) -> String {
     let rest = &text[pos.min(text.len())..];
     let line = rest.split(|&b| b == b'\n').next().unwrap_or_default();
-    let s = String::from_utf8_lossy(&line[..line.len().min(40)]);
+    let s = String::from_utf8_lossy(&line[..line.len().min(EXCERPT)]);
     let mut out: String = s.chars().filter(|c| !c.is_control()).collect();
-    if line.len() > 40 {
+    if line.len() > EXCERPT {
         out.push('…');
     }
     out

@@ -19,6 +19,7 @@ use crate::input::{self, Body, FileOutcome, FileRead, Limits, Record, RecordErro
 use crate::rules::Rule;
 use serde_json::Value;
 use std::collections::BTreeMap;
+use std::io::Read;
 
 /// How many record errors a file report keeps in full (the rest are counted).
 pub const KEPT_RECORD_ERRORS: usize = 20;
@@ -154,9 +155,29 @@ impl<'r> Scanner<'r> {
     /// Scans one file without regard to the others (so files can be scanned in parallel); hand
     /// the result to [`Scanner::merge`], in file order.
     pub fn scan_alone(&self, name: &str, bytes: &[u8]) -> FileScan {
+        self.scan_with(name, bytes.len() as u64, |limits, sink| input::read_file_with(bytes, limits, sink))
+    }
+
+    /// [`Scanner::scan_alone`] for a file read from `reader` a slice at a time (`slice` bytes, into
+    /// `buffer`, kept for the next file), never whole. `size` is the file's size when known; else
+    /// the bytes read are counted.
+    pub fn scan_stream(&self, name: &str, reader: &mut dyn Read, size: Option<u64>, slice: usize, buffer: &mut Vec<u8>) -> FileScan {
+        let mut counted = Counted { reader, bytes: 0 };
+        let mut scan = self.scan_with(name, 0, |limits, sink| input::read_stream(&mut counted, limits, slice, buffer, sink));
+        scan.report.bytes = size.unwrap_or(0).max(counted.bytes);
+        scan
+    }
+
+    /// Scans what `read` yields, a file called `name` of `bytes` bytes.
+    fn scan_with(
+        &self,
+        name: &str,
+        bytes: u64,
+        read: impl FnOnce(&Limits, &mut dyn FnMut(Result<Record<'_>, RecordError>)) -> FileRead,
+    ) -> FileScan {
         let mut scan = FileScan { report: FileReport::unreadable(name, String::new()), ids: Vec::new(), alerts: Vec::new() };
-        scan.report.bytes = bytes.len() as u64;
-        let read = input::read_file_with(bytes, &self.limits, &mut |item| {
+        scan.report.bytes = bytes;
+        let read = read(&self.limits, &mut |item| {
             scan.report.records += 1;
             match item {
                 Ok(record) => {
@@ -226,6 +247,20 @@ impl<'r> Scanner<'r> {
             scan.alerts.push(alert(rule_index, document.clone(), original.clone()));
         }
         scan.alerts.push(alert(last, document, original));
+    }
+}
+
+/// A reader that counts the bytes it gives.
+struct Counted<'a> {
+    reader: &'a mut dyn Read,
+    bytes: u64,
+}
+
+impl Read for Counted<'_> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.reader.read(out)?;
+        self.bytes += n as u64;
+        Ok(n)
     }
 }
 

@@ -88,19 +88,16 @@ impl Input {
         }
     }
 
-    /// The whole content into `buffer` (reused from file to file: no fresh pages to fault in
-    /// for each), or why it could not be read.
-    pub fn read_into(&self, buffer: &mut Vec<u8>) -> Result<(), String> {
-        buffer.clear();
+    /// The file opened for reading, with its size, or why it could not be opened.
+    pub fn open(&self) -> Result<(fs::File, Option<u64>), String> {
         match self {
             Input::File(path) => {
-                let mut file = fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
-                file.read_to_end(buffer).map(drop).map_err(|e| format!("cannot read: {e}"))
+                let file = fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
+                let size = file.metadata().ok().filter(|m| m.is_file()).map(|m| m.len());
+                Ok((file, size))
             }
-            Input::Stdin | Input::Unreadable(..) => {
-                *buffer = self.read()?;
-                Ok(())
-            }
+            Input::Stdin => Err("standard input is read whole".to_string()),
+            Input::Unreadable(_, why) => Err(why.clone()),
         }
     }
 

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::time::{Instant, SystemTime};
-use trailhound::input::Limits;
+use trailhound::input::{Limits, SLICE};
 use trailhound::output;
 use trailhound::scan::{FileReport, FileScan, Scanner, Summary};
 
@@ -61,7 +61,8 @@ enum Scanned {
 }
 
 /// Scans every input on `threads` threads (one per core by default), in input order. Standard
-/// input is read first, on this thread, before any file.
+/// input is read first, on this thread, before any file; files are read a slice at a time, into
+/// one buffer a thread.
 fn scan_all(scanner: &Scanner<'_>, inputs: &[Input], threads: Option<u16>) -> Result<Vec<Scanned>, String> {
     // Taken by the first `-` (a second one reads as empty, as standard input would).
     let stdin = std::sync::Mutex::new(inputs.iter().any(|i| matches!(i, Input::Stdin)).then(|| Input::Stdin.read()));
@@ -71,15 +72,15 @@ fn scan_all(scanner: &Scanner<'_>, inputs: &[Input], threads: Option<u16>) -> Re
             .par_iter()
             .map_init(Vec::new, |buffer, input| {
                 let name = input.name();
-                let content = match input {
+                let scanned = match input {
                     Input::Stdin => {
                         let read = stdin.lock().ok().and_then(|mut s| s.take()).unwrap_or(Ok(Vec::new()));
-                        read.map(|bytes| *buffer = bytes)
+                        read.map(|bytes| scanner.scan_alone(&name, &bytes))
                     }
-                    _ => input.read_into(buffer),
+                    _ => input.open().map(|(mut file, size)| scanner.scan_stream(&name, &mut file, size, SLICE, buffer)),
                 };
-                match content {
-                    Ok(()) => Scanned::Read(scanner.scan_alone(&name, buffer)),
+                match scanned {
+                    Ok(scan) => Scanned::Read(scan),
                     Err(why) => Scanned::Unread(FileReport::unreadable(&name, why)),
                 }
             })

@@ -1,0 +1,181 @@
+//! Reading a file a slice at a time gives exactly what reading it whole gives: the same records,
+//! errors, places and outcome, for every fixture and hostile file, plain and gzip, at slice sizes
+//! that cut records, characters and escapes anywhere; and a big file is never held whole.
+
+#[path = "support/input.rs"]
+mod common;
+
+use common::{Read, gzip, read_with};
+use proptest::prelude::*;
+use std::io;
+use std::path::{Path, PathBuf};
+use trailhound::input::{FileOutcome, Limits, Record, read_stream};
+
+/// A reader that gives at most `step` bytes a call, then fails at `fail_at` if set.
+struct Trickle<'a> {
+    bytes: &'a [u8],
+    step: usize,
+    fail_at: Option<usize>,
+    at: usize,
+}
+
+impl io::Read for Trickle<'_> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let end = self.fail_at.unwrap_or(usize::MAX);
+        if self.at >= end {
+            return Err(io::Error::other("the disk went away"));
+        }
+        let n = out.len().min(self.step).min(self.bytes.len() - self.at).min(end - self.at);
+        out[..n].copy_from_slice(&self.bytes[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
+fn stream(bytes: &[u8], limits: &Limits, slice: usize, step: usize, fail_at: Option<usize>) -> (Read, usize) {
+    let mut items = Vec::new();
+    let mut buffer = Vec::new();
+    let mut reader = Trickle { bytes, step, fail_at, at: 0 };
+    let file = read_stream(&mut reader, limits, slice, &mut buffer, &mut |item| items.push(item.map(Record::into_owned)));
+    let read = Read { file, items };
+    read.assert_contiguous();
+    (read, buffer.capacity())
+}
+
+/// What a read gave, comparable.
+fn seen(read: &Read) -> String {
+    format!("{:#?}\n{:#?}", read.file, read.items)
+}
+
+fn assert_same(name: &str, bytes: &[u8], limits: &Limits, slice: usize, step: usize) {
+    let whole = read_with(bytes, limits);
+    let (sliced, _) = stream(bytes, limits, slice, step, None);
+    let (whole, sliced) = (seen(&whole), seen(&sliced));
+    if whole != sliced {
+        let at = whole.bytes().zip(sliced.bytes()).take_while(|(a, b)| a == b).count();
+        let from = at.saturating_sub(300);
+        panic!(
+            "{name}: slice {slice}, step {step}: differs from reading whole at char {at}\nwhole:  …{}\nsliced: …{}",
+            &whole[from..(at + 300).min(whole.len())],
+            &sliced[from..(at + 300).min(sliced.len())]
+        );
+    }
+}
+
+fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+        let path = entry.expect("a folder entry").path();
+        if path.is_dir() { files_under(&path, out) } else { out.push(path) }
+    }
+}
+
+#[test]
+fn every_fixture_and_hostile_file_reads_the_same_in_slices() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    files_under(&root.join("tests/fixtures"), &mut files);
+    files_under(&root.join("tests/hostile/files"), &mut files);
+    files.sort();
+    assert!(files.len() > 100, "the fixtures are there");
+    let limits = Limits { max_inflated_bytes: 3000 };
+    for path in files {
+        let bytes = std::fs::read(&path).expect("a fixture");
+        let name = path.display().to_string();
+        for (slice, step) in [(1, 1), (2, 1), (3, 2), (7, 3), (16, 16), (61, 5), (512, 100), (4096, 4096), (1 << 20, 1 << 16)] {
+            assert_same(&name, &bytes, &Limits::default(), slice, step);
+        }
+        let zipped = gzip(&bytes);
+        for (slice, step) in [(1, 1), (5, 3), (64, 64), (1 << 16, 1 << 12)] {
+            assert_same(&format!("{name} (gzip)"), &zipped, &Limits::default(), slice, step);
+            // Past the inflate limit (most fixtures are larger than 3,000 bytes).
+            assert_same(&format!("{name} (gzip, limited)"), &zipped, &limits, slice, step);
+        }
+    }
+}
+
+/// Pieces that files are made of: records, damage, characters of every width, escapes, blank lines.
+fn piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just(r#"{"eventVersion":"1.08","eventSource":"s3.amazonaws.com","eventName":"DeleteBucketPolicy","eventID":"e1"}"#.to_string()),
+        Just(r#"{"eventSource":"iam.amazonaws.com","eventName":"GetUser","userAgent":"é€😀\u00e9\ud83d\ude00"}"#.to_string()),
+        Just(r#"{"Records":["#.to_string()),
+        Just(r#"{"Events":[{"CloudTrailEvent":"{\"eventVersion\":\"1.08\"}"}]}"#.to_string()),
+        Just(r#"{"_source":{"event":{"action":"x"}}}"#.to_string()),
+        Just("]}".to_string()),
+        Just("[".to_string()),
+        Just("]".to_string()),
+        Just(",".to_string()),
+        Just("\n".to_string()),
+        Just("\r\n".to_string()),
+        Just("   \t".to_string()),
+        Just("1e999".to_string()),
+        Just("123456789012345678901234567890".to_string()),
+        Just(r#""\ud800""#.to_string()),
+        Just("tru".to_string()),
+        Just("null".to_string()),
+        Just("{\"a\":".to_string()),
+        Just("é€😀".to_string()),
+        Just("eventTime,eventName\n".to_string()),
+        "[a-z{}\\[\\]\":, \n]{0,12}",
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 768, .. ProptestConfig::default() })]
+
+    /// Any file made of these pieces, cut anywhere, plain or gzip, reads the same whole and in
+    /// slices of any size.
+    #[test]
+    fn slices_of_any_size_read_as_the_whole(pieces in proptest::collection::vec(piece(), 0..40),
+                                            slice in 1usize..80, step in 1usize..80,
+                                            cut in any::<prop::sample::Index>(), bad in any::<Option<u8>>(),
+                                            gz in any::<bool>(), limit in 50u64..5000) {
+        let mut bytes = pieces.concat().into_bytes();
+        if let Some(b) = bad {
+            let at = cut.index(bytes.len() + 1);
+            bytes.insert(at, b | 0x80);
+        }
+        let bytes = if gz {
+            let mut zipped = gzip(&bytes);
+            zipped.truncate(zipped.len() - cut.index(zipped.len() / 4 + 1));
+            zipped
+        } else {
+            bytes
+        };
+        let limits = Limits { max_inflated_bytes: if gz { limit } else { u64::MAX } };
+        let whole = read_with(&bytes, &limits);
+        let (sliced, _) = stream(&bytes, &limits, slice, step, None);
+        prop_assert_eq!(seen(&whole), seen(&sliced));
+    }
+}
+
+#[test]
+fn a_read_error_mid_file_keeps_the_records_before_it_and_says_where() {
+    let record = r#"{"eventVersion":"1.08","eventSource":"s3.amazonaws.com","eventName":"GetObject"}"#;
+    let bytes = format!("{record}\n{record}\n{record}\n").into_bytes();
+    let fail_at = record.len() * 2 + 5;
+    let (read, _) = stream(&bytes, &Limits::default(), 16, 16, Some(fail_at));
+    assert_eq!(read.records().len(), 2, "the two whole lines before the failure are read");
+    let FileOutcome::Failed(error) = &read.file.outcome else { panic!("the file fails: {:?}", read.file.outcome) };
+    assert_eq!(error.reason, "cannot read: the disk went away");
+    assert_eq!((error.location.line, error.location.byte), (Some(3), Some(fail_at)));
+}
+
+#[test]
+fn a_big_file_is_read_through_a_small_window() {
+    let record = r#"{"eventVersion":"1.08","eventSource":"s3.amazonaws.com","eventName":"GetObject","requestParameters":{"bucketName":"b","key":"k"}}"#;
+    let count = 200_000;
+    let delivery = format!("{{\"Records\":[{}]}}", vec![record; count].join(","));
+    let lines = format!("{}\n", vec![record; count].join("\n"));
+    for (what, text) in [("an S3 delivery on one line", delivery), ("JSON Lines", lines)] {
+        let bytes = text.into_bytes();
+        for (how, bytes) in [("plain", bytes.clone()), ("gzip", gzip(&bytes))] {
+            let slice = 64 << 10;
+            let (read, window) = stream(&bytes, &Limits::default(), slice, slice, None);
+            assert_eq!(read.file.outcome, FileOutcome::Complete, "{what}, {how}");
+            assert_eq!(read.records().len(), count, "{what}, {how}");
+            // The sniffing looks at up to 1 MiB; after it, the window holds a slice and a record.
+            assert!(window <= 4 << 20, "{what}, {how}: a {} MB file went through a window of {window} bytes", bytes.len() >> 20);
+        }
+    }
+}
