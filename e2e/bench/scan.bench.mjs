@@ -3,9 +3,10 @@
 // (TRAILHOUND_BENCH_CORPUS, its `logs/` and `expected.txt`); results go to
 // test-output/bench-browser.json for scripts/bench to print.
 import { test, expect } from '@playwright/test';
-import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { SHOTS } from '../tests/helpers.mjs';
+import { rendererPeakBytes } from './rss.mjs';
 
 const CORPUS = process.env.TRAILHOUND_BENCH_CORPUS;
 
@@ -48,6 +49,8 @@ test('scan throughput and the longest UI-thread block', async ({ page }) => {
     longest_task_ms: Math.max(0, ...tasks.map((t) => t.duration)),
     alert_rows_rendered: alerts,
     hardware_concurrency: await page.evaluate(() => navigator.hardwareConcurrency),
+    largest_file_bytes: Math.max(...files.map((f) => statSync(f).size)),
+    renderer_peak_bytes: rendererPeakBytes(),
   };
   mkdirSync(SHOTS, { recursive: true });
   writeFileSync(join(SHOTS, 'bench-browser.json'), JSON.stringify(result, null, 2));
