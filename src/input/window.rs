@@ -141,9 +141,7 @@ impl<'s> Window<'s> {
             return false;
         }
         if self.stop.is_some() {
-            let rest = self.rest.to_mut();
-            let filled = source.fill(rest, self.slice);
-            self.done = !matches!(filled, Ok(n) if n > 0);
+            self.done = fill(source, self.rest.to_mut(), self.slice).1.is_some();
             return !self.done;
         }
         let mut bytes = std::mem::take(text).into_bytes();
@@ -155,8 +153,8 @@ impl<'s> Window<'s> {
         }
         // A character that was still arriving goes on from where it was.
         bytes.append(self.rest.to_mut());
-        let filled = source.fill(&mut bytes, self.slice);
-        self.done = !matches!(filled, Ok(n) if n > 0);
+        let (_, end) = fill(source, &mut bytes, self.slice);
+        self.done = end.is_some();
         self.text = Cow::Owned(match String::from_utf8(bytes) {
             Ok(text) => text,
             Err(e) => {
@@ -164,13 +162,13 @@ impl<'s> Window<'s> {
                 let mut bytes = e.into_bytes();
                 *self.rest.to_mut() = bytes.split_off(valid);
                 // At the clean end of the data, a character left incomplete is invalid too.
-                if invalid || (self.done && filled.is_ok()) {
+                if invalid || matches!(end, Some(Ok(()))) {
                     self.stop = Some(invalid_at(self.base + valid));
                 }
                 String::from_utf8(bytes).unwrap_or_default()
             }
         });
-        if let (Err(reason), None) = (filled, &self.stop) {
+        if let (Some(Err(reason)), None) = (end, &self.stop) {
             self.stop = Some((self.base + self.text.len() + self.rest.len(), reason));
         }
         true
@@ -204,6 +202,21 @@ impl<'s> Window<'s> {
     pub(crate) fn excerpt(&mut self, pos: usize) -> String {
         let text = self.fill_until(pos, |t| t.len() > super::text::EXCERPT || memchr::memchr(b'\n', t).is_some());
         super::text::excerpt(text.as_bytes(), 0)
+    }
+}
+
+/// Appends a slice from `source` to `bytes`: the bytes that came, and how the data ended if it did.
+/// A short fill means the end is near, so the source is asked again at once: the end is then known
+/// with the last bytes, and the readers do not come back (and slide the window) just to learn it.
+fn fill(source: &mut dyn Source, bytes: &mut Vec<u8>, slice: usize) -> (usize, Option<Result<(), String>>) {
+    let mut got = 0;
+    loop {
+        match source.fill(bytes, slice - got) {
+            Ok(0) => return (got, Some(Ok(()))),
+            Ok(n) if got + n >= slice => return (got + n, None),
+            Ok(n) => got += n,
+            Err(why) => return (got, Some(Err(why))),
+        }
     }
 }
 
