@@ -35,7 +35,7 @@ impl Read for Delivery {
                 } else if self.made == self.count {
                     self.pending.extend_from_slice(b"]}");
                 } else {
-                    let record = if self.made % 10_000 == 0 { ALERTING } else { RECORD };
+                    let record = if self.made.is_multiple_of(10_000) { ALERTING } else { RECORD };
                     if self.made > 1 {
                         self.pending.push(b',');
                     }
