@@ -17,6 +17,8 @@ struct Trickle<'a> {
     step: usize,
     fail_at: Option<usize>,
     at: usize,
+    /// How many calls gave bytes.
+    calls: usize,
 }
 
 impl io::Read for Trickle<'_> {
@@ -28,18 +30,20 @@ impl io::Read for Trickle<'_> {
         let n = out.len().min(self.step).min(self.bytes.len() - self.at).min(end - self.at);
         out[..n].copy_from_slice(&self.bytes[self.at..self.at + n]);
         self.at += n;
+        self.calls += usize::from(n > 0);
         Ok(n)
     }
 }
 
-fn stream(bytes: &[u8], limits: &Limits, slice: usize, step: usize, fail_at: Option<usize>) -> (Read, usize) {
+/// Reads `bytes` in slices; also gives the window's largest size and how many reads it took.
+fn stream(bytes: &[u8], limits: &Limits, slice: usize, step: usize, fail_at: Option<usize>) -> (Read, usize, usize) {
     let mut items = Vec::new();
     let mut buffer = Vec::new();
-    let mut reader = Trickle { bytes, step, fail_at, at: 0 };
+    let mut reader = Trickle { bytes, step, fail_at, at: 0, calls: 0 };
     let file = read_stream(&mut reader, limits, slice, &mut buffer, &mut |item| items.push(item.map(Record::into_owned)));
     let read = Read { file, items };
     read.assert_contiguous();
-    (read, buffer.capacity())
+    (read, buffer.capacity(), reader.calls)
 }
 
 /// What a read gave, comparable.
@@ -49,7 +53,7 @@ fn seen(read: &Read) -> String {
 
 fn assert_same(name: &str, bytes: &[u8], limits: &Limits, slice: usize, step: usize) {
     let whole = read_with(bytes, limits);
-    let (sliced, _) = stream(bytes, limits, slice, step, None);
+    let (sliced, ..) = stream(bytes, limits, slice, step, None);
     let (whole, sliced) = (seen(&whole), seen(&sliced));
     if whole != sliced {
         let at = whole.bytes().zip(sliced.bytes()).take_while(|(a, b)| a == b).count();
@@ -144,7 +148,7 @@ proptest! {
         };
         let limits = Limits { max_inflated_bytes: if gz { limit } else { u64::MAX } };
         let whole = read_with(&bytes, &limits);
-        let (sliced, _) = stream(&bytes, &limits, slice, step, None);
+        let (sliced, ..) = stream(&bytes, &limits, slice, step, None);
         prop_assert_eq!(seen(&whole), seen(&sliced));
     }
 }
@@ -154,7 +158,7 @@ fn a_read_error_mid_file_keeps_the_records_before_it_and_says_where() {
     let record = r#"{"eventVersion":"1.08","eventSource":"s3.amazonaws.com","eventName":"GetObject"}"#;
     let bytes = format!("{record}\n{record}\n{record}\n").into_bytes();
     let fail_at = record.len() * 2 + 5;
-    let (read, _) = stream(&bytes, &Limits::default(), 16, 16, Some(fail_at));
+    let (read, ..) = stream(&bytes, &Limits::default(), 16, 16, Some(fail_at));
     assert_eq!(read.records().len(), 2, "the two whole lines before the failure are read");
     let FileOutcome::Failed(error) = &read.file.outcome else { panic!("the file fails: {:?}", read.file.outcome) };
     assert_eq!(error.reason, "cannot read: the disk went away");
@@ -171,11 +175,26 @@ fn a_big_file_is_read_through_a_small_window() {
         let bytes = text.into_bytes();
         for (how, bytes) in [("plain", bytes.clone()), ("gzip", gzip(&bytes))] {
             let slice = 64 << 10;
-            let (read, window) = stream(&bytes, &Limits::default(), slice, slice, None);
+            let (read, window, _) = stream(&bytes, &Limits::default(), slice, slice, None);
             assert_eq!(read.file.outcome, FileOutcome::Complete, "{what}, {how}");
             assert_eq!(read.records().len(), count, "{what}, {how}");
             // The sniffing looks at up to 1 MiB; after it, the window holds a slice and a record.
             assert!(window <= 4 << 20, "{what}, {how}: a {} MB file went through a window of {window} bytes", bytes.len() >> 20);
         }
     }
+}
+
+/// A value bigger than a slice (here a search response parsed whole) is read in growing steps: a
+/// few dozen reads for 2,000 slices' worth, not one read a slice with the value parsed again after
+/// each.
+#[test]
+fn a_value_bigger_than_a_slice_is_read_in_growing_steps() {
+    let hit = r#"{"_source":{"event":{"action":"GetObject","dataset":"aws.cloudtrail"}}}"#;
+    let response = format!("{{\"hits\":{{\"hits\":[{}]}}}}", vec![hit; 200_000].join(","));
+    let slice = 8 << 10;
+    let (read, _, calls) = stream(response.as_bytes(), &Limits::default(), slice, usize::MAX, None);
+    assert_eq!(read.file.outcome, FileOutcome::Complete);
+    assert_eq!(read.records().len(), 200_000);
+    assert!(response.len() / slice > 1_000, "the value spans {} slices", response.len() / slice);
+    assert!(calls < 100, "{calls} reads for a {} byte value in {slice} byte slices", response.len());
 }

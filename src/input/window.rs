@@ -153,7 +153,10 @@ impl<'s> Window<'s> {
         }
         // A character that was still arriving goes on from where it was.
         bytes.append(self.rest.to_mut());
-        let (_, end) = fill(source, &mut bytes, self.slice);
+        // A value larger than a slice is read in ever larger steps (at least what is kept), so
+        // parsing it again from its start after each step costs a constant factor, not a square.
+        let step = self.slice.max(bytes.len());
+        let (_, end) = fill(source, &mut bytes, step);
         self.done = end.is_some();
         self.text = Cow::Owned(match String::from_utf8(bytes) {
             Ok(text) => text,
