@@ -1,6 +1,7 @@
 //! The page's end of the scanning worker: starts it from `worker-loader.js`, posts JSON messages
 //! with `File` handles beside them (the worker reads the files itself), and reports its messages
-//! and its death (a panic or a load failure). Terminating it is how a scan is cancelled.
+//! (JSON bytes with ids beside them, see [`FromWorker::decode`]; a load failure is JSON text) and its
+//! death (a panic or a load failure). Terminating it is how a scan is cancelled.
 //!
 //! Browser-only; knows the message types, never the state.
 
@@ -23,12 +24,10 @@ impl WorkerHandle {
         let worker = web_sys::Worker::new_with_options("./worker-loader.js", &options).map_err(describe)?;
         let on_failure = std::rc::Rc::new(on_failure);
         let failure = on_failure.clone();
-        let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
-            match event.data().as_string().map(|text| FromWorker::decode(&text)) {
-                Some(Ok(message)) => on_message(message),
-                Some(Err(error)) => failure(format!("unreadable message from the scanner: {error}")),
-                None => failure("unexpected message from the scanner".into()),
-            }
+        let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| match read(&event.data()) {
+            Some(Ok(message)) => on_message(message),
+            Some(Err(error)) => failure(format!("unreadable message from the scanner: {error}")),
+            None => failure("unexpected message from the scanner".into()),
         });
         let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
             event.prevent_default();
@@ -61,6 +60,15 @@ impl Drop for WorkerHandle {
         self.worker.set_onerror(None);
         self.worker.terminate();
     }
+}
+
+/// A worker's message: `{json, ids}` byte arrays, or JSON text (the loader's own failure report).
+fn read(data: &JsValue) -> Option<serde_json::Result<FromWorker>> {
+    if let Some(text) = data.as_string() {
+        return Some(FromWorker::decode(text.as_bytes(), &[]));
+    }
+    let bytes = |name: &str| js_sys::Reflect::get(data, &name.into()).ok()?.dyn_into::<js_sys::Uint8Array>().ok().map(|a| a.to_vec());
+    Some(FromWorker::decode(&bytes("json")?, &bytes("ids").unwrap_or_default()))
 }
 
 fn describe(value: JsValue) -> String {

@@ -1,7 +1,8 @@
 //! Messages between the page and the scanning worker, and the per-file result the page shows.
 //!
-//! Plain serde data sent as JSON text (the `File` handles travel beside it, see `bridge`); yew-free
-//! and built natively, so its conversions are tested with `cargo test`.
+//! Plain serde data: the page's messages go as JSON text (the `File` handles travel beside them, see
+//! `bridge`), the worker's as JSON bytes with the records' `eventID` hashes beside them in binary
+//! ([`Wire`]). Yew-free and built natively, so its conversions are tested with `cargo test`.
 
 use crate::alert::Alert;
 use crate::input::{FileOutcome, Shape};
@@ -42,22 +43,59 @@ pub enum FromWorker {
     /// A file is done (scanned, skipped or failed), scanned on its own: its alerts, and what the
     /// page needs to settle duplicates across files (the records' `eventID` hashes, in order, and
     /// each alert's key). `result.duplicates` is not counted yet.
-    Done { id: usize, result: FileResult, alerts: Vec<Alert>, ids: Vec<u64>, keys: Vec<Option<AlertKey>> },
+    Done {
+        id: usize,
+        result: FileResult,
+        alerts: Vec<Alert>,
+        /// Carried beside the JSON, in binary (see [`Wire`]).
+        #[serde(skip)]
+        ids: Vec<u64>,
+        keys: Vec<Option<AlertKey>>,
+    },
     /// The worker panicked; it must be replaced.
     Panic { message: String },
 }
 
+/// A worker message as it crosses to the page: JSON as UTF-8 bytes (sent as a transferred buffer,
+/// never turned into a JS string and back), and a `Done` message's `ids` as little-endian `u64`s:
+/// a file of a thousand records sends 8 KB of ids instead of about 20 KB of digits to print and parse.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Wire {
+    pub json: Vec<u8>,
+    pub ids: Vec<u8>,
+}
+
 impl FromWorker {
-    /// Reads a worker message (the page's end). Without serde_json's 128-level recursion limit: an
-    /// alert carries its record and ECS document a few levels down in the message, and the engine
-    /// reads records with that same limit, so a record nested 120 deep is scanned and alerts but its
-    /// message would be refused, stopping the whole scan. The depth stays bounded: the engine's
-    /// parser limit plus the few levels of the message and the ECS mapping.
-    pub fn decode(text: &str) -> serde_json::Result<FromWorker> {
-        let mut reader = serde_json::Deserializer::from_str(text);
+    /// The message as it is posted to the page (the worker's end).
+    pub fn encode(&self) -> serde_json::Result<Wire> {
+        let ids = match self {
+            FromWorker::Done { ids, .. } => ids.iter().flat_map(|id| id.to_le_bytes()).collect(),
+            _ => Vec::new(),
+        };
+        Ok(Wire { json: serde_json::to_vec(self)?, ids })
+    }
+
+    /// Reads a worker message (the page's end): its JSON, and for `Done` its ids. Without
+    /// serde_json's 128-level recursion limit: an alert carries its record and ECS document a few
+    /// levels down in the message, and the engine reads records with that same limit, so a record
+    /// nested 120 deep is scanned and alerts but its message would be refused, stopping the whole
+    /// scan. The depth stays bounded: the engine's parser limit plus the few levels of the message
+    /// and the ECS mapping.
+    pub fn decode(json: &[u8], ids: &[u8]) -> serde_json::Result<FromWorker> {
+        let mut reader = serde_json::Deserializer::from_slice(json);
         reader.disable_recursion_limit();
-        let message = FromWorker::deserialize(&mut reader)?;
+        let mut message = FromWorker::deserialize(&mut reader)?;
         reader.end()?;
+        if !ids.len().is_multiple_of(8) {
+            return Err(serde::de::Error::custom(format!("{} bytes of ids is not a whole number of ids", ids.len())));
+        }
+        match &mut message {
+            FromWorker::Done { ids: into, .. } => {
+                into.extend(ids.chunks_exact(8).map(|id| u64::from_le_bytes(id.try_into().unwrap_or_default())));
+            }
+            _ if !ids.is_empty() => return Err(serde::de::Error::custom("ids beside a message that has none")),
+            _ => {}
+        }
         Ok(message)
     }
 }
@@ -212,8 +250,24 @@ mod tests {
         assert_eq!(text, r#"{"kind":"scan","id":3,"name":"logs/a.json.gz"}"#);
         assert_eq!(serde_json::from_str::<ToWorker>(&text).unwrap(), message);
         let back = FromWorker::Panic { message: "boom".into() };
-        assert_eq!(FromWorker::decode(&serde_json::to_string(&back).unwrap()).unwrap(), back);
-        assert!(FromWorker::decode(r#"{"kind":"ready"} x"#).is_err(), "trailing text is refused");
+        let wire = back.encode().unwrap();
+        assert_eq!((wire.json.as_slice(), wire.ids.len()), (br#"{"kind":"panic","message":"boom"}"#.as_slice(), 0));
+        assert_eq!(FromWorker::decode(&wire.json, &wire.ids).unwrap(), back);
+        assert!(FromWorker::decode(br#"{"kind":"ready"} x"#, &[]).is_err(), "trailing text is refused");
+        assert!(FromWorker::decode(br#"{"kind":"ready"}"#, &[0; 8]).is_err(), "ids beside a message without any");
+    }
+
+    /// A `Done` message's ids travel in binary beside the JSON, never in it.
+    #[test]
+    fn ids_travel_beside_the_json() {
+        let ids = vec![0, 1, u64::MAX, 0x0102_0304_0506_0708];
+        let done = FromWorker::Done { id: 2, result: FileResult::unreadable(5, "x".into()), alerts: vec![], ids, keys: vec![] };
+        let wire = done.encode().unwrap();
+        assert_eq!(wire.ids.len(), 4 * 8);
+        assert_eq!(&wire.ids[24..], &[8, 7, 6, 5, 4, 3, 2, 1]);
+        assert!(!String::from_utf8_lossy(&wire.json).contains("ids"));
+        assert_eq!(FromWorker::decode(&wire.json, &wire.ids).unwrap(), done);
+        assert!(FromWorker::decode(&wire.json, &wire.ids[..31]).is_err(), "a partial id is refused");
     }
 
     /// A record nested as deep as the engine reads (tests/hostile/files/nested-120.json) alerts,
@@ -229,8 +283,8 @@ mod tests {
         assert_eq!((report.scanned, alerts.len()), (1, 1));
         let keys = vec![None; alerts.len()];
         let message = FromWorker::Done { id: 7, result: FileResult::from_report(&report), alerts, ids: vec![1, 2], keys };
-        let text = serde_json::to_string(&message).unwrap();
-        assert!(serde_json::from_str::<FromWorker>(&text).is_err(), "deeper than serde_json's default limit");
-        assert_eq!(FromWorker::decode(&text).unwrap(), message);
+        let wire = message.encode().unwrap();
+        assert!(serde_json::from_slice::<FromWorker>(&wire.json).is_err(), "deeper than serde_json's default limit");
+        assert_eq!(FromWorker::decode(&wire.json, &wire.ids).unwrap(), message);
     }
 }

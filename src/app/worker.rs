@@ -42,10 +42,18 @@ fn scope() -> web_sys::DedicatedWorkerGlobalScope {
     js_sys::global().unchecked_into()
 }
 
+/// Posts `message` to the page as JSON bytes with its ids beside them ([`FromWorker::encode`]), both
+/// in buffers handed over to the page rather than copied.
 fn post(message: &FromWorker) {
-    if let Ok(text) = serde_json::to_string(message) {
-        let _ = scope().post_message(&JsValue::from_str(&text));
+    let Ok(wire) = message.encode() else { return };
+    let envelope = js_sys::Object::new();
+    let transfer = js_sys::Array::new();
+    for (name, bytes) in [("json", &wire.json), ("ids", &wire.ids)] {
+        let buffer = js_sys::Uint8Array::from(bytes.as_slice());
+        let _ = js_sys::Reflect::set(&envelope, &name.into(), &buffer);
+        transfer.push(&buffer.buffer());
     }
+    let _ = scope().post_message_with_transfer(&envelope, &transfer);
 }
 
 /// Starts serving the page's messages.

@@ -13,8 +13,10 @@ use yew::prelude::*;
 pub const ROW_HEIGHT: f64 = 34.0;
 /// Rows rendered above and below the viewport.
 const MARGIN: usize = 20;
-/// Below this many rows everything is rendered.
-const VIRTUAL_FROM: usize = 200;
+/// Below this many rows everything is rendered. Kept near what a window renders anyway (a
+/// viewport of rows plus the margins): at 200, the first batch of a big scan laid out every row
+/// it brought (about 1,800 layout objects), the longest UI-thread block after the drop.
+const VIRTUAL_FROM: usize = 100;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {

@@ -59,16 +59,19 @@ pub fn FilterBar(props: &Props) -> Html {
         let mut rules = BTreeSet::new();
         let mut actors = BTreeSet::new();
         let mut accounts = BTreeSet::new();
+        // Borrowed while counting, copied once per distinct value: this runs on every batch of
+        // results during a scan, over every alert so far.
         for alert in alerts.iter() {
-            rules.insert(alert.rule.name.clone());
+            rules.insert(alert.rule.name.as_str());
             if let Some(actor) = alert.event.actor() {
-                actors.insert(actor.to_string());
+                actors.insert(actor);
             }
             if let Some(account) = &alert.event.account_id {
-                accounts.insert(account.clone());
+                accounts.insert(account.as_str());
             }
         }
-        Facets { rules: rules.into_iter().collect(), actors: actors.into_iter().collect(), accounts: accounts.into_iter().collect() }
+        let owned = |set: BTreeSet<&str>| set.into_iter().map(str::to_string).collect();
+        Facets { rules: owned(rules), actors: owned(actors), accounts: owned(accounts) }
     });
     let oninput = props.on_text.reform(|e: InputEvent| e.target_unchecked_into::<HtmlInputElement>().value());
     let on_severity = props.on_severity.reform(|value: Option<String>| {

@@ -44,6 +44,11 @@ pub struct State {
     pub error: Option<String>,
     /// Set when rules changed after alerts were produced: a rescan gives the new rules' alerts.
     pub rules_changed: bool,
+    /// Inside a [`Action::Batch`]: `rows` is rebuilt once at its end, not after every action (a
+    /// batch of results from a scan would otherwise sort every alert once per file).
+    batching: bool,
+    /// `rows` is out of date (set while batching).
+    rows_stale: bool,
 }
 
 impl State {
@@ -57,7 +62,15 @@ impl State {
     /// Applies `action`; the pure core of the app.
     pub fn reduce(mut self, action: Action) -> State {
         match action {
-            Action::Batch(actions) => return actions.into_iter().fold(self, State::reduce),
+            Action::Batch(actions) => {
+                let outer = std::mem::replace(&mut self.batching, true);
+                let mut state = actions.into_iter().fold(self, State::reduce);
+                state.batching = outer;
+                if !outer && state.rows_stale {
+                    state.refresh_rows();
+                }
+                return state;
+            }
             Action::Queue { files, now_ms } => {
                 if self.phase != Phase::Scanning {
                     // A new scan, or files added to a finished one: the rate counts from now.
@@ -302,6 +315,10 @@ impl State {
     }
 
     fn refresh_rows(&mut self) {
+        self.rows_stale = self.batching;
+        if self.batching {
+            return;
+        }
         let show = self.show_suppressed;
         let suppressed = &self.suppressed;
         let hidden = |i: usize| !show && suppressed.get(i).is_some_and(Option::is_some);

@@ -145,3 +145,23 @@ fn rules_switch_off_and_rule_files_report_problems() {
     let state = state.reduce(Action::RemoveRuleFile("bad.toml".into()));
     assert!(state.rule_problems.is_empty());
 }
+
+/// A batch rebuilds the table's rows once, at its end, and ends where the same actions one by one
+/// end (a batch inside a batch included).
+#[test]
+fn a_batch_ends_where_its_actions_one_by_one_end() {
+    let done = |id: usize, alerts: Vec<Alert>| Action::FileDone { id, result: scanned(10, alerts.len()), alerts, now_ms: 1.0 };
+    let actions = || {
+        vec![
+            done(1, vec![alert("3", "carol"), alert("1", "alice")]),
+            Action::SortBy(view::Column::Actor),
+            Action::Batch(vec![done(0, vec![alert("2", "bob")]), Action::SetFilterText("o".into())]),
+        ]
+    };
+    let start = queue(State::default(), &["a.json", "b.json"]);
+    let one_by_one = actions().into_iter().fold(start.clone(), State::reduce);
+    let batched = start.reduce(Action::Batch(actions()));
+    assert_eq!(batched.rows, one_by_one.rows);
+    assert_eq!(view::alert_indices(&batched.rows), [1, 2, 0], "alice, bob, carol: by actor");
+    assert!(!batched.rows_stale && !batched.batching);
+}
