@@ -160,7 +160,10 @@ impl io::Read for FileReader<'_> {
             let blob = self.job.file.slice_with_f64_and_f64(self.offset as f64, end as f64).map_err(failure)?;
             let buffer = self.reader.read_as_array_buffer(&blob).map_err(failure)?;
             self.offset = end;
-            post(&FromWorker::Reading { id: self.job.id, bytes: end });
+            // Progress only for a file read in several chunks: a small file's result follows at once.
+            if size > CHUNK {
+                post(&FromWorker::Reading { id: self.job.id, bytes: end });
+            }
             self.chunk = Some((js_sys::Uint8Array::new(&buffer), 0));
         }
         let Some((chunk, given)) = &mut self.chunk else { return Ok(0) };
