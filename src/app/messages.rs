@@ -40,6 +40,9 @@ pub enum FromWorker {
     Ready,
     /// Reading a file: `bytes` of it read so far.
     Reading { id: usize, bytes: u64 },
+    /// Some of a file's alerts (with their keys), sent ahead of its `Done` when it raised many, so
+    /// that the page reads them a part at a time instead of in one long task.
+    Alerts { id: usize, alerts: Vec<Alert>, keys: Vec<Option<AlertKey>> },
     /// A file is done (scanned, skipped or failed), scanned on its own: its alerts, and what the
     /// page needs to settle duplicates across files (the records' `eventID` hashes, in order, and
     /// each alert's key). `result.duplicates` is not counted yet.

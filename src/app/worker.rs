@@ -16,6 +16,10 @@ use std::io;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
+/// The most alerts one message carries: a file that raised more sends them in parts ahead of its
+/// result, so that the page never reads one huge message in one task.
+const ALERTS_A_MESSAGE: usize = 500;
+
 /// How much of a file one `FileReaderSync` call reads (and how often progress is posted).
 const CHUNK: u64 = 8 << 20;
 
@@ -132,7 +136,15 @@ fn scan(job: &Job) -> FromWorker {
         });
         let scanned = scanner.scan_stream(&job.name, &mut reader, Some(size), SLICE, &mut w.buffer);
         let (report, ids, raised) = scanned.into_parts();
-        let (alerts, keys) = raised.into_iter().unzip();
+        let (mut alerts, mut keys): (Vec<_>, Vec<_>) = raised.into_iter().unzip();
+        while alerts.len() > ALERTS_A_MESSAGE {
+            let part = FromWorker::Alerts {
+                id: job.id,
+                alerts: alerts.drain(..ALERTS_A_MESSAGE).collect(),
+                keys: keys.drain(..ALERTS_A_MESSAGE).collect(),
+            };
+            post(&part);
+        }
         FromWorker::Done { id: job.id, result: FileResult::from_report(&report), alerts, ids, keys }
     })
 }

@@ -63,6 +63,8 @@ struct Settle {
     /// The next file to settle; later files' results wait.
     next: usize,
     waiting: BTreeMap<usize, Scanned>,
+    /// Alerts of files still being sent in parts (see [`FromWorker::Alerts`]), by file.
+    parts: BTreeMap<usize, (Vec<Alert>, Vec<Option<AlertKey>>)>,
 }
 
 /// A file scanned by a worker, not yet settled.
@@ -225,13 +227,22 @@ fn spawn(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>, generation: u6
             match message {
                 FromWorker::Ready => {}
                 FromWorker::Reading { id, bytes } => post(&inner, &dispatch, vec![Action::Reading { id, bytes, now_ms: now() }]),
+                FromWorker::Alerts { id, alerts, keys } => {
+                    let mut state = inner.borrow_mut();
+                    let (kept, kept_keys) = state.settle.parts.entry(id).or_default();
+                    kept.extend(alerts);
+                    kept_keys.extend(keys);
+                }
                 FromWorker::Done { id, result, alerts, ids, keys } => {
                     let ready = {
                         let mut state = inner.borrow_mut();
                         if let Some(load) = state.load.get_mut(index) {
                             *load = load.saturating_sub(result.bytes);
                         }
-                        state.settle.waiting.insert(id, Scanned { result, alerts, ids, keys });
+                        let (mut all, mut all_keys) = state.settle.parts.remove(&id).unwrap_or_default();
+                        all.extend(alerts);
+                        all_keys.extend(keys);
+                        state.settle.waiting.insert(id, Scanned { result, alerts: all, ids, keys: all_keys });
                         state.settle.ready(false)
                     };
                     let done = ready.into_iter().map(|(id, result, alerts)| Action::FileDone { id, result, alerts, now_ms: now() });
