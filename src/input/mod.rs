@@ -195,7 +195,10 @@ pub fn read_file(bytes: &[u8], sink: &mut dyn FnMut(Result<Record<'_>, RecordErr
 pub fn read_file_with(bytes: &[u8], limits: &Limits, sink: &mut dyn FnMut(Result<Record<'_>, RecordError>)) -> FileRead {
     if gzip::is_gzip(bytes) {
         let mut source = gzip::Gz::new(bytes, limits.max_inflated_bytes);
-        read_window(&mut Window::sliding(&mut source, SLICE, Vec::new()), true, sink)
+        // Room for what the file likely inflates to (up to a slice), so the window does not grow
+        // by doubling from nothing.
+        let guess = bytes.len().saturating_mul(8).min(SLICE);
+        read_window(&mut Window::sliding(&mut source, SLICE, Vec::with_capacity(guess)), true, sink)
     } else {
         read_window(&mut Window::whole(bytes), false, sink)
     }
