@@ -142,6 +142,39 @@ fn output_goes_to_a_file_and_stdin_is_read() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// Standard input is read a slice at a time like a file: 10 MB of JSON Lines (several slices), fed
+/// through a pipe, is read to the last record.
+#[test]
+fn stdin_streams_across_slices() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_trailhound"))
+        .args(["scan", "--format", "ndjson", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        use std::io::Write;
+        let pad = "k".repeat(400);
+        for i in 0..20_000 {
+            let name = if i == 12_345 { "DeleteBucketCors" } else { "GetObject" };
+            let line = format!(
+                r#"{{"eventVersion":"1.08","eventSource":"s3.amazonaws.com","eventName":"{name}","eventID":"id-{i}","eventTime":"2025-01-01T00:00:00Z","requestParameters":{{"bucketName":"b","key":"{pad}"}}}}"#
+            );
+            writeln!(stdin, "{line}").unwrap();
+        }
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("records: 20000 (20000 scanned, 0 errors)"), "{err}");
+    let alerts = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(alerts.lines().count(), 1, "{alerts}");
+    assert!(alerts.contains("id-12345"), "{alerts}");
+}
+
 /// A user agent planted as a spreadsheet formula is written to CSV as text (`'=...`).
 #[test]
 fn csv_cells_never_open_as_formulas() {

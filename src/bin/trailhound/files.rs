@@ -96,7 +96,7 @@ impl Input {
                 let size = file.metadata().ok().filter(|m| m.is_file()).map(|m| m.len());
                 Ok((file, size))
             }
-            Input::Stdin => Err("standard input is read whole".to_string()),
+            Input::Stdin => Err("standard input is not a file to open".to_string()),
             Input::Unreadable(_, why) => Err(why.clone()),
         }
     }

@@ -1,5 +1,6 @@
-//! `trailhound scan`: load rules, scan every input (files in parallel, results merged in file
-//! order, so they do not depend on the number of threads), write alerts, report on stderr.
+//! `trailhound scan`: load rules, scan every input (files in parallel, each read a slice at a time,
+//! results merged in file order, so they do not depend on the number of threads), write alerts,
+//! report on stderr.
 
 use crate::args::{FormatArg, ScanArgs};
 use crate::files::{Input, expand};
@@ -61,11 +62,15 @@ enum Scanned {
 }
 
 /// Scans every input on `threads` threads (one per core by default), in input order. Standard
-/// input is read first, on this thread, before any file; files are read a slice at a time, into
-/// one buffer a thread.
+/// input is scanned first, on this thread, before any file is opened (so what a pipe feeds in is
+/// never raced by the folder walk); every input is read a slice at a time, into one buffer a thread.
 fn scan_all(scanner: &Scanner<'_>, inputs: &[Input], threads: Option<u16>) -> Result<Vec<Scanned>, String> {
     // Taken by the first `-` (a second one reads as empty, as standard input would).
-    let stdin = std::sync::Mutex::new(inputs.iter().any(|i| matches!(i, Input::Stdin)).then(|| Input::Stdin.read()));
+    let stdin = inputs
+        .iter()
+        .any(|i| matches!(i, Input::Stdin))
+        .then(|| scanner.scan_stream("-", &mut io::stdin().lock(), None, SLICE, &mut Vec::new()));
+    let stdin = std::sync::Mutex::new(stdin);
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads.map_or(0, usize::from)).build().map_err(|e| e.to_string())?;
     Ok(pool.install(|| {
         inputs
@@ -74,8 +79,8 @@ fn scan_all(scanner: &Scanner<'_>, inputs: &[Input], threads: Option<u16>) -> Re
                 let name = input.name();
                 let scanned = match input {
                     Input::Stdin => {
-                        let read = stdin.lock().ok().and_then(|mut s| s.take()).unwrap_or(Ok(Vec::new()));
-                        read.map(|bytes| scanner.scan_alone(&name, &bytes))
+                        let first = stdin.lock().ok().and_then(|mut s| s.take());
+                        Ok(first.unwrap_or_else(|| scanner.scan_alone(&name, &[])))
                     }
                     _ => input.open().map(|(mut file, size)| scanner.scan_stream(&name, &mut file, size, SLICE, buffer)),
                 };
