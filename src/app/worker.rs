@@ -18,7 +18,7 @@ use wasm_bindgen::prelude::*;
 
 /// The most alerts one message carries: a file that raised more sends them in parts ahead of its
 /// result, so that the page never reads one huge message in one task.
-const ALERTS_A_MESSAGE: usize = 500;
+const ALERTS_A_MESSAGE: usize = 100;
 
 /// How much of a file one `FileReaderSync` call reads (and how often progress is posted).
 const CHUNK: u64 = 8 << 20;
