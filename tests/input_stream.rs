@@ -198,3 +198,35 @@ fn a_value_bigger_than_a_slice_is_read_in_growing_steps() {
     assert!(response.len() / slice > 1_000, "the value spans {} slices", response.len() / slice);
     assert!(calls < 100, "{calls} reads for a {} byte value in {slice} byte slices", response.len());
 }
+
+/// A gzip stream damaged inside its deflate data (not just cut short) keeps the same records before
+/// the damage and fails at the same place however it is read: the decoder gets its input and
+/// gives its output in fixed pieces.
+#[test]
+fn corrupt_gzip_reads_the_same_in_slices() {
+    use flate2::{Compression, write::GzEncoder};
+    use std::io::Write;
+    let record = r#"{"eventVersion":"1.08","eventSource":"s3.amazonaws.com","eventName":"GetObject","requestParameters":{"bucketName":"b","key":"KEY"}}"#;
+    let text: String = (0..3000).map(|i| format!("{}\n", record.replace("KEY", &format!("k{i}")))).collect();
+    for level in [Compression::none(), Compression::default()] {
+        let mut encoder = GzEncoder::new(Vec::new(), level);
+        encoder.write_all(text.as_bytes()).expect("gzip in memory");
+        let zipped = encoder.finish().expect("gzip in memory");
+        // Bytes across the deflate data; for stored blocks (a 5-byte header, LEN and NLEN, then
+        // LEN bytes of text), also the NLEN check of the second to fifth block.
+        let mut headers = Vec::new();
+        let mut block = 10;
+        while level.level() == 0 && headers.len() < 5 && block + 5 < zipped.len() {
+            headers.push(block + 3);
+            block += 5 + usize::from(u16::from_le_bytes([zipped[block + 1], zipped[block + 2]]));
+        }
+        for at in (1..10).map(|k| 20 + k * (zipped.len() - 40) / 10).chain(headers.into_iter().skip(1)) {
+            let mut damaged = zipped.clone();
+            damaged[at] ^= 0x5a;
+            let name = format!("level {}, byte {at} flipped", level.level());
+            for (slice, step) in [(100, 7), (4096, 1), (4096, 4096), (1 << 20, 1 << 12), (4 << 20, 4096), (4 << 20, 1 << 20)] {
+                assert_same(&name, &damaged, &Limits::default(), slice, step);
+            }
+        }
+    }
+}

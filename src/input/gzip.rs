@@ -12,53 +12,92 @@ pub(crate) fn is_gzip(bytes: &[u8]) -> bool {
     bytes.starts_with(&[0x1f, 0x8b])
 }
 
+/// How much is inflated at a time. Fixed, like the input the decoder gets (see [`Full`]): when the
+/// deflate data is corrupt, the decoder drops what it inflated in that call, so what comes before
+/// the damage must not depend on how the file is read.
+const CHUNK: usize = 64 * 1024;
+
 /// A gzip stream as a [`Source`] of inflated bytes: every member, at most `max` of them.
 pub(crate) struct Gz<R: Read> {
-    decoder: MultiGzDecoder<R>,
+    decoder: MultiGzDecoder<Full<R>>,
     produced: u64,
     max: u64,
     /// Why the stream stopped, held back until the bytes before it were given.
     stopped: Option<String>,
+    chunk: Vec<u8>,
 }
 
 impl<R: Read> Gz<R> {
     pub(crate) fn new(reader: R, max: u64) -> Self {
-        Gz { decoder: MultiGzDecoder::new(reader), produced: 0, max, stopped: None }
+        Gz { decoder: MultiGzDecoder::new(Full { reader, error: None }), produced: 0, max, stopped: None, chunk: vec![0; CHUNK] }
     }
 }
 
 impl<R: Read> Source for Gz<R> {
+    /// Inflates [`CHUNK`]s until at least `most` bytes came (or the stream ended or stopped).
     fn fill(&mut self, bytes: &mut Vec<u8>, most: usize) -> Result<usize, String> {
-        if let Some(why) = self.stopped.take() {
-            return Err(why);
-        }
-        let room = self.max - self.produced;
-        // One byte past the limit tells a stream that goes on from one that ends there.
-        let want = (most as u64).min(room.saturating_add(1));
-        let before = bytes.len();
-        let read = (&mut self.decoder).take(want).read_to_end(bytes);
-        let mut got = (bytes.len() - before) as u64;
-        if got > room {
-            bytes.truncate(before + room as usize);
-            got = room;
-            let max = self.max;
-            self.stopped = Some(format!("gzip stream inflates to more than the limit of {max} bytes; stopped there"));
-        }
-        self.produced += got;
-        if let (Err(e), None) = (read, &self.stopped) {
-            let n = self.produced;
-            self.stopped = Some(if e.kind() == ErrorKind::UnexpectedEof {
-                format!("truncated gzip stream after {n} decompressed bytes")
-            } else {
-                format!("corrupt gzip stream after {n} decompressed bytes: {e}")
-            });
+        let mut got = 0;
+        while got < most && self.stopped.is_none() {
+            match self.decoder.read(&mut self.chunk) {
+                Ok(0) => break,
+                Ok(n) => {
+                    let room = usize::try_from(self.max - self.produced).unwrap_or(usize::MAX);
+                    let kept = n.min(room);
+                    bytes.extend_from_slice(&self.chunk[..kept]);
+                    got += kept;
+                    self.produced += kept as u64;
+                    if n > room {
+                        let max = self.max;
+                        self.stopped = Some(format!("gzip stream inflates to more than the limit of {max} bytes; stopped there"));
+                    }
+                }
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                Err(e) => {
+                    let n = self.produced;
+                    self.stopped = Some(if e.kind() == ErrorKind::UnexpectedEof {
+                        format!("truncated gzip stream after {n} decompressed bytes")
+                    } else {
+                        format!("corrupt gzip stream after {n} decompressed bytes: {e}")
+                    });
+                }
+            }
         }
         match self.stopped.take() {
             Some(why) if got == 0 => Err(why),
             stopped => {
                 self.stopped = stopped;
-                Ok(got as usize)
+                Ok(got)
             }
         }
+    }
+}
+
+/// A reader that fills what it is asked for (through short reads), so the decoder's input comes
+/// in the same pieces however the file arrives (a pipe, a disk, a browser's chunks, memory).
+struct Full<R> {
+    reader: R,
+    /// A read error held back until the bytes before it were given.
+    error: Option<std::io::Error>,
+}
+
+impl<R: Read> Read for Full<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        if let Some(e) = self.error.take() {
+            return Err(e);
+        }
+        let mut got = 0;
+        while got < out.len() {
+            match self.reader.read(&mut out[got..]) {
+                Ok(0) => break,
+                Ok(n) => got += n,
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                Err(e) if got > 0 => {
+                    self.error = Some(e);
+                    break;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(got)
     }
 }

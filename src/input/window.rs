@@ -15,8 +15,9 @@ use std::io::Read;
 
 /// Where decompressed bytes come from, a slice at a time.
 pub(crate) trait Source {
-    /// Appends up to `most` bytes to `bytes` and says how many came (0 at the end), or why the
-    /// bytes stopped early. A source gives the bytes it has before it gives an error.
+    /// Appends about `most` bytes to `bytes` (fewer only near the end; a source may give a little
+    /// more) and says how many came (0 at the end), or why the bytes stopped early. A source gives
+    /// the bytes it has before it gives an error.
     fn fill(&mut self, bytes: &mut Vec<u8>, most: usize) -> Result<usize, String>;
 }
 
