@@ -24,6 +24,10 @@ pub(crate) trait Source {
 /// How many bytes a sliding window asks its source for at a time, unless told otherwise.
 pub const SLICE: usize = 4 << 20;
 
+/// The furthest a text may reach: offsets past it (and the arithmetic done on them) might not fit a
+/// `usize`, 4 GiB in WebAssembly. The text stops there, saying why.
+pub(crate) const MAX_OFFSET: usize = usize::MAX - (64 << 20);
+
 /// How many bytes at the start of a file are looked at for binary content.
 pub(crate) const HEAD: usize = 1024;
 
@@ -46,6 +50,8 @@ pub(crate) struct Window<'s> {
     lines_before: usize,
     /// The last position located and its line, so forward lookups count only new newlines.
     seen: Cell<(usize, usize)>,
+    /// The furthest the text may reach ([`MAX_OFFSET`]).
+    limit: usize,
 }
 
 impl<'s> Window<'s> {
@@ -80,6 +86,7 @@ impl<'s> Window<'s> {
             stop: None,
             lines_before: 0,
             seen: Cell::new((0, 1)),
+            limit: MAX_OFFSET,
         }
     }
 
@@ -159,6 +166,12 @@ impl<'s> Window<'s> {
         let step = self.slice.max(bytes.len());
         let (_, end) = fill(source, &mut bytes, step);
         self.done = end.is_some();
+        let room = self.limit.saturating_sub(self.base);
+        let past_limit = bytes.len() > room;
+        if past_limit {
+            bytes.truncate(room);
+            self.done = true;
+        }
         self.text = Cow::Owned(match String::from_utf8(bytes) {
             Ok(text) => text,
             Err(e) => {
@@ -174,6 +187,12 @@ impl<'s> Window<'s> {
         });
         if let (Some(Err(reason)), None) = (end, &self.stop) {
             self.stop = Some((self.base + self.text.len() + self.rest.len(), reason));
+        }
+        if past_limit && self.stop.is_none() {
+            let limit = self.limit;
+            let reason =
+                format!("the text goes on past {limit} bytes, more than this build can address; scan it with the trailhound command line");
+            self.stop = Some((limit, reason));
         }
         true
     }
@@ -262,5 +281,26 @@ impl<R: Read> Source for Plain<R> {
             }
             Ok(_) => Ok(got),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Past the furthest offset a build can address, the text stops there with the reason, and
+    /// what came before stands.
+    #[test]
+    fn the_text_stops_at_the_furthest_offset() {
+        let data = "{\"a\":1}\n".repeat(100);
+        let mut source = Plain::new(data.as_bytes());
+        let mut win = Window::sliding(&mut source, 64, Vec::new());
+        win.limit = 300;
+        win.fill_all(0);
+        assert_eq!(win.end(), 300);
+        assert_eq!(win.text_from(0), &data[..300]);
+        let (byte, reason) = win.stop().expect("stopped");
+        assert_eq!(*byte, 300);
+        assert!(reason.starts_with("the text goes on past 300 bytes"), "{reason}");
     }
 }
