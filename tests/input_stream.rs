@@ -230,3 +230,23 @@ fn corrupt_gzip_reads_the_same_in_slices() {
         }
     }
 }
+
+/// JSON Lines whose first line is longer than the sniffing looks (a compact delivery of 20,000
+/// records) is still read line by line after it: a broken second line is a record error, and the
+/// third line's records are read, whole or in slices.
+#[test]
+fn json_lines_with_a_long_first_line_lose_nothing_after_a_broken_line() {
+    let record = r#"{"eventVersion":"1.08","eventSource":"s3.amazonaws.com","eventName":"GetObject","eventID":"ID"}"#;
+    let delivery = |n: usize, from: usize| {
+        format!("{{\"Records\":[{}]}}", (from..from + n).map(|i| record.replace("ID", &i.to_string())).collect::<Vec<_>>().join(","))
+    };
+    let text = format!("{}\n{{\"Records\":[{record},]}}\n{}\n", delivery(20_000, 0), delivery(3, 20_000));
+    assert!(text.find('\n').unwrap_or(0) > 1 << 20, "the first line is longer than the sniffing looks");
+    let whole = read_with(text.as_bytes(), &Limits::default());
+    assert_eq!(whole.file.outcome, FileOutcome::Complete, "{:?}", whole.file);
+    assert_eq!((whole.records().len(), whole.errors().len()), (20_003, 1));
+    assert_eq!(whole.errors()[0].location.line, Some(2));
+    for (slice, step) in [(4096, 4096), (1 << 20, 1 << 16), (4 << 20, 1 << 20)] {
+        assert_same("a long first line", text.as_bytes(), &Limits::default(), slice, step);
+    }
+}

@@ -13,9 +13,13 @@ use serde_json::Value;
 /// Reads the text from `start` line by line. When the text was cut short (`stop`), a last line
 /// left without its newline is part of the damage, not a record.
 pub(crate) fn read(win: &mut Window<'_>, start: usize, emit: &mut Emitter<'_>) -> Ended {
+    read_from(win, start, 1, emit)
+}
+
+/// [`read`] from `start`, which begins line `line`.
+pub(crate) fn read_from(win: &mut Window<'_>, start: usize, mut line: usize, emit: &mut Emitter<'_>) -> Ended {
     let mut first: Option<RecordKind> = None;
     let mut pos = start;
-    let mut line = 1;
     loop {
         let text = win.fill_until(pos, |t| memchr::memchr(b'\n', t).is_some());
         if text.is_empty() {
