@@ -134,6 +134,7 @@ fn ensure_workers(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>) -> bo
         // Files handed to the old workers and never done are settled as lost.
         state.settle.next = state.files.len();
         state.settle.waiting.clear();
+        state.settle.parts.clear();
         state.generation
     };
     let key = *inner.borrow_mut().settle.key.get_or_insert_with(random_key);
