@@ -242,6 +242,12 @@ pub fn read_stream(
     let mut win = Window::sliding(source, slice, std::mem::take(buffer));
     let read = read_window(&mut win, gzip, sink);
     *buffer = win.into_buffer();
+    // A huge value (a search response parsed whole, a console CSV) grew the window: the next file
+    // starts from a slice's worth again.
+    if buffer.capacity() > 4 * slice.max(SLICE) {
+        buffer.clear();
+        buffer.shrink_to(2 * slice.max(SLICE));
+    }
     read
 }
 
