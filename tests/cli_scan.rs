@@ -18,6 +18,17 @@ fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
+/// `trailhound ARGS` with its standard input, output and error piped.
+fn spawn_piped(args: &[&str]) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_trailhound"))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the CLI starts")
+}
+
 /// The seed rule's alerts in the mixed folder: one per alerting eventID, whatever the shape.
 const EXPECTED_EVENT_IDS: [&str; 9] = [
     "a0000000-0000-4000-8000-00000000000a", // S3 delivery, gzip
@@ -125,13 +136,7 @@ fn output_goes_to_a_file_and_stdin_is_read() {
     std::fs::create_dir_all(&dir).unwrap();
     let target = dir.join("alerts.ndjson");
     let input = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/mixed/exports/single-record.json")).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_trailhound"))
-        .args(["scan", "--format", "ndjson", "--output", target.to_str().unwrap(), "-"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_piped(&["scan", "--format", "ndjson", "--output", target.to_str().unwrap(), "-"]);
     use std::io::Write;
     child.stdin.take().unwrap().write_all(&input).unwrap();
     let out = child.wait_with_output().unwrap();
@@ -146,13 +151,7 @@ fn output_goes_to_a_file_and_stdin_is_read() {
 /// through a pipe, is read to the last record.
 #[test]
 fn stdin_streams_across_slices() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_trailhound"))
-        .args(["scan", "--format", "ndjson", "-"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_piped(&["scan", "--format", "ndjson", "-"]);
     let mut stdin = child.stdin.take().unwrap();
     let writer = std::thread::spawn(move || {
         use std::io::Write;
@@ -182,13 +181,7 @@ fn csv_cells_never_open_as_formulas() {
     let mut record: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
     record["userAgent"] = serde_json::json!("=HYPERLINK(\"https://attacker.example/\",\"open\")");
     record["userIdentity"]["userName"] = serde_json::json!("@SUM(1+1)");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_trailhound"))
-        .args(["scan", "--format", "csv", "-"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_piped(&["scan", "--format", "csv", "-"]);
     use std::io::Write;
     child.stdin.take().unwrap().write_all(record.to_string().as_bytes()).unwrap();
     let out = child.wait_with_output().unwrap();
