@@ -29,11 +29,9 @@ pub(crate) fn read(win: &mut Window<'_>, start: usize, emit: &mut Emitter<'_>) -
     let mut cur = Cursor::new(win, start);
     let mut shape: Option<Shape> = None;
     let mut skipped: Option<String> = None;
-    let mut first_value = true;
+    // The line the first value starts on, when it is an object (see `one_object_line`).
+    let mut first_object = (cur.peek() == Some(b'{')).then(|| cur.win.at(cur.pos).line.unwrap_or(1));
     loop {
-        // The line the first value starts on, when it is an object (see `one_object_line`).
-        let first_object = (first_value && cur.peek() == Some(b'{')).then(|| cur.win.at(cur.pos).line.unwrap_or(1));
-        first_value = false;
         let result = match cur.peek() {
             None => break,
             Some(b'[') => {
@@ -56,8 +54,8 @@ pub(crate) fn read(win: &mut Window<'_>, start: usize, emit: &mut Emitter<'_>) -
             let error = FileError { location: cur.win.at(e.byte), reason: e.reason };
             return Ended { shape, lossy: None, outcome: FileOutcome::Failed(error) };
         }
-        if let Some(next) = first_object.and_then(|line| one_object_line(&mut cur, line)) {
-            return super::lines::read_from(cur.win, next, line_after(first_object), emit);
+        if let Some((next, line)) = first_object.take().and_then(|line| one_object_line(&mut cur, line)) {
+            return super::lines::read_from(cur.win, next, line, emit);
         }
     }
     let outcome = match (shape, skipped) {
@@ -69,11 +67,11 @@ pub(crate) fn read(win: &mut Window<'_>, start: usize, emit: &mut Emitter<'_>) -
     Ended { shape, lossy: None, outcome }
 }
 
-/// Where the next line starts, when the first value (an object that started on `line`) is all of
-/// its line and another non-blank line follows: the file is JSON Lines whose first line was longer
-/// than the sniffing looks. The rest is read line by line, so that a broken line is a record error
-/// and the lines after it are still read.
-fn one_object_line(cur: &mut Cursor<'_, '_>, line: usize) -> Option<usize> {
+/// Where the next line starts and its number, when the first value (an object that started on
+/// `line`) is all of its line and another non-blank line follows: the file is JSON Lines whose first
+/// line was longer than the sniffing looks. The rest is read line by line, so that a broken line is
+/// a record error and the lines after it are still read.
+fn one_object_line(cur: &mut Cursor<'_, '_>, line: usize) -> Option<(usize, usize)> {
     if cur.win.at(cur.pos).line != Some(line) {
         return None;
     }
@@ -85,12 +83,7 @@ fn one_object_line(cur: &mut Cursor<'_, '_>, line: usize) -> Option<usize> {
     }
     let next = end + newline + 1;
     let more = cur.win.fill_until(next, |t| !t.trim_ascii_start().is_empty());
-    (!more.trim_ascii_start().is_empty()).then_some(next)
-}
-
-/// The line after `line`.
-fn line_after(line: Option<usize>) -> usize {
-    line.unwrap_or(1) + 1
+    (!more.trim_ascii_start().is_empty()).then_some((next, line + 1))
 }
 
 /// One top-level object: streamed when it starts with `Records` or `Events`, else parsed whole.
