@@ -3,6 +3,9 @@
 //! if it inflated first and checked later. Files are read a slice at a time, so the memory does
 //! not grow with the limit either.
 //!
+//! A file that raises many alerts: scanned with each alert turned into what the caller keeps as it
+//! is raised (the CLI keeps its text), the alerts' documents are never all held at once.
+//!
 //! Its own test binary: the allocator counts every allocation in the process, so the tests here
 //! take turns.
 
@@ -53,9 +56,14 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
 
-/// The most bytes allocated at once while `f` runs, above what was live before.
+/// Taken by each test for its whole run, so that no other test's allocations land in its
+/// measurement.
+fn alone() -> std::sync::MutexGuard<'static, ()> {
+    MEASURING.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The most bytes allocated at once while `f` runs, above what was live before (hold [`alone`]).
 fn peak_during(f: impl FnOnce()) -> usize {
-    let _alone = MEASURING.lock().unwrap_or_else(|e| e.into_inner());
     let before = LIVE.load(Ordering::Relaxed);
     PEAK.store(before, Ordering::Relaxed);
     f();
@@ -66,6 +74,7 @@ const MIB: usize = 1 << 20;
 
 #[test]
 fn the_scanner_stops_a_gzip_bomb_at_the_limit_in_a_window_of_a_slice() {
+    let _alone = alone();
     let bomb = corpus::corpus().case.into_iter().find(|c| c.generate.as_deref() == Some("gzip_bomb")).expect("the bomb case");
     let bytes = bomb.bytes();
     assert!(bytes.len() < 10 * MIB, "{} bytes on disk", bytes.len());
@@ -96,8 +105,8 @@ fn the_scanner_stops_a_gzip_bomb_at_the_limit_in_a_window_of_a_slice() {
 #[cfg(target_os = "linux")]
 #[test]
 fn the_cli_stops_a_gzip_bomb_inside_a_small_address_space() {
-    // Not measured, but its own allocations must not land in the other test's measurement.
-    let _alone = MEASURING.lock().unwrap_or_else(|e| e.into_inner());
+    // Not measured, but its own allocations must not land in the other tests' measurements.
+    let _alone = alone();
     let dir = std::env::temp_dir().join(format!("trailhound-bomb-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let bomb = corpus::corpus().case.into_iter().find(|c| c.generate.as_deref() == Some("gzip_bomb")).expect("the bomb case");
@@ -132,4 +141,44 @@ fn the_cli_stops_a_gzip_bomb_inside_a_small_address_space() {
         path.display()
     );
     assert!(stderr.lines().any(|l| l == line), "expected `{line}` in:\n{stderr}");
+}
+
+/// One S3 delivery of `n` records, every one a successful `DeleteBucketPolicy` (an alert each).
+fn alerting_delivery(n: usize) -> Vec<u8> {
+    let records: Vec<String> = (0..n)
+        .map(|i| {
+            format!(
+                r#"{{"eventVersion":"1.08","userIdentity":{{"type":"IAMUser","principalId":"AIDA{i:016}","arn":"arn:aws:iam::123456789012:user/u{i}","accountId":"123456789012","accessKeyId":"AKIA{i:016}","userName":"u{i}"}},"eventTime":"2026-11-30T10:00:00Z","eventSource":"s3.amazonaws.com","eventName":"DeleteBucketPolicy","awsRegion":"eu-west-1","sourceIPAddress":"198.51.100.{}","userAgent":"aws-cli/2.17","requestParameters":{{"bucketName":"bucket-{i}","Host":"bucket-{i}.s3.eu-west-1.amazonaws.com","policy":""}},"responseElements":null,"requestID":"R{i:016}","eventID":"00000000-0000-0000-0000-{i:012}","readOnly":false,"eventType":"AwsApiCall","managementEvent":true,"recipientAccountId":"123456789012","eventCategory":"Management"}}"#,
+                i % 250
+            )
+        })
+        .collect();
+    format!(r#"{{"Records":[{}]}}"#, records.join(",")).into_bytes()
+}
+
+#[test]
+fn alerts_turned_into_what_is_kept_as_they_are_raised_do_not_pile_up() {
+    const ALERTS: usize = 4_000;
+    let _alone = alone();
+    let file = alerting_delivery(ALERTS);
+    let rules = RuleSet::builtin();
+    let scanner = Scanner::new(rules.enabled());
+    let mut scan = None;
+    let mut buffer = Vec::new();
+    let keeping_ids = peak_during(|| {
+        let mut keep = |alert: trailhound::alert::Alert| alert.event.event_id.map(|id| id.len());
+        scan = Some(scanner.scan_stream_as("many.json", &mut file.as_slice(), None, SLICE, &mut buffer, &mut keep));
+    });
+    let (report, _, kept) = scan.expect("scanned").into_parts();
+    assert_eq!((report.scanned, kept.len()), (ALERTS, ALERTS));
+    assert!(kept.iter().all(|(id, key)| *id == Some(36) && key.is_some()));
+    // The file's window and what was kept; no alert documents (tens of KB each).
+    assert!(keeping_ids <= 2 * SLICE + 2 * MIB, "peak {} MiB", keeping_ids / MIB);
+
+    let mut buffer = Vec::new();
+    let keeping_alerts = peak_during(|| {
+        let scan = scanner.scan_stream("many.json", &mut file.as_slice(), None, SLICE, &mut buffer);
+        assert_eq!(scan.into_parts().2.len(), ALERTS);
+    });
+    assert!(keeping_alerts > 10 * keeping_ids, "alerts kept whole: {keeping_alerts} bytes; ids: {keeping_ids}");
 }

@@ -64,12 +64,17 @@ pub fn row(alert: &Alert) -> Vec<String> {
     ]
 }
 
-pub fn write(alerts: &[Alert], out: &mut dyn Write) -> io::Result<()> {
+/// Writes the header line.
+pub fn write_header(out: &mut dyn Write) -> io::Result<()> {
     let mut writer = ::csv::Writer::from_writer(out);
     writer.write_record(HEADER)?;
-    for alert in alerts {
-        writer.write_record(row(alert).iter().map(|cell| as_text(cell).into_owned()))?;
-    }
+    writer.flush()
+}
+
+/// Writes `alert`'s row, cells made inert ([`as_text`]), with its line end.
+pub fn write_row(alert: &Alert, out: &mut dyn Write) -> io::Result<()> {
+    let mut writer = ::csv::WriterBuilder::new().buffer_capacity(1024).from_writer(out);
+    writer.write_record(row(alert).iter().map(|cell| as_text(cell).into_owned()))?;
     writer.flush()
 }
 

@@ -5,7 +5,11 @@ use std::io::{self, Write};
 
 const COLUMNS: [&str; 8] = ["TIME", "SEVERITY", "RULE", "ACTION", "ACTOR", "SOURCE", "ACCOUNT/REGION", "BUCKET"];
 
-fn cells(alert: &Alert) -> [String; 8] {
+/// One alert's cells, in column order.
+pub type Row = [String; 8];
+
+/// The table's cells for `alert`.
+pub fn cells(alert: &Alert) -> Row {
     let e = &alert.event;
     let or_dash = |v: Option<&str>| v.unwrap_or("-").to_string();
     [
@@ -20,13 +24,13 @@ fn cells(alert: &Alert) -> [String; 8] {
     ]
 }
 
-pub fn write(alerts: &[Alert], out: &mut dyn Write) -> io::Result<()> {
-    if alerts.is_empty() {
+/// The table of `rows`, each column as wide as its widest cell.
+pub fn write_rows(rows: &[Row], out: &mut dyn Write) -> io::Result<()> {
+    if rows.is_empty() {
         return writeln!(out, "No alerts.");
     }
-    let rows: Vec<[String; 8]> = alerts.iter().map(cells).collect();
     let mut widths = COLUMNS.map(|c| c.chars().count());
-    for row in &rows {
+    for row in rows {
         for (width, cell) in widths.iter_mut().zip(row) {
             *width = (*width).max(cell.chars().count());
         }
@@ -36,7 +40,7 @@ pub fn write(alerts: &[Alert], out: &mut dyn Write) -> io::Result<()> {
         padded.join("  ").trim_end().to_string()
     };
     writeln!(out, "{}", line(&COLUMNS.map(str::to_string)))?;
-    for row in &rows {
+    for row in rows {
         writeln!(out, "{}", line(row))?;
     }
     Ok(())

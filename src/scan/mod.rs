@@ -102,22 +102,27 @@ pub struct Scanner<'r> {
 }
 
 /// One file scanned on its own: its report (duplicates not yet counted), and what the merge
-/// needs to settle duplicates and repeated alerts.
-pub struct FileScan {
+/// needs to settle duplicates and repeated alerts. Its alerts are kept as raised (`A` =
+/// [`Alert`]), or as what the scan turned each into as it was raised ([`Scanner::scan_stream_as`]).
+pub struct FileScan<A = Alert> {
     report: FileReport,
     /// The `eventID` hash of each record that has one, in order.
     ids: Vec<u64>,
     /// The alerts raised, each with its (rule, `eventID` hash) when the record has an ID.
-    alerts: Vec<KeyedAlert>,
+    alerts: Vec<Keyed<A>>,
 }
 
-/// An alert raised by a file scanned on its own, with its key when the record has an `eventID`.
-pub type KeyedAlert = (Alert, Option<AlertKey>);
+/// An alert raised by a file scanned on its own (or what was kept of it), with its key when the
+/// record has an `eventID`.
+pub type Keyed<A = Alert> = (A, Option<AlertKey>);
 
-impl FileScan {
+/// An alert raised by a file scanned on its own, with its key.
+pub type KeyedAlert = Keyed<Alert>;
+
+impl<A> FileScan<A> {
     /// The report (duplicates not yet counted), the records' `eventID` hashes in order, and the
     /// alerts with their keys: what a [`Dedup`] elsewhere needs to settle them.
-    pub fn into_parts(self) -> (FileReport, Vec<u64>, Vec<KeyedAlert>) {
+    pub fn into_parts(self) -> (FileReport, Vec<u64>, Vec<Keyed<A>>) {
         (self.report, self.ids, self.alerts)
     }
 }
@@ -155,26 +160,41 @@ impl<'r> Scanner<'r> {
     /// Scans one file without regard to the others (so files can be scanned in parallel); hand
     /// the result to [`Scanner::merge`], in file order.
     pub fn scan_alone(&self, name: &str, bytes: &[u8]) -> FileScan {
-        self.scan_with(name, bytes.len() as u64, |limits, sink| input::read_file_with(bytes, limits, sink))
+        self.scan_with(name, bytes.len() as u64, &mut |alert| alert, |limits, sink| input::read_file_with(bytes, limits, sink))
     }
 
     /// [`Scanner::scan_alone`] for a file read from `reader` a slice at a time (`slice` bytes, into
     /// `buffer`, kept for the next file), never whole. `size` is the file's size when known; else
     /// the bytes read are counted.
     pub fn scan_stream(&self, name: &str, reader: &mut dyn Read, size: Option<u64>, slice: usize, buffer: &mut Vec<u8>) -> FileScan {
+        self.scan_stream_as(name, reader, size, slice, buffer, &mut |alert| alert)
+    }
+
+    /// [`Scanner::scan_stream`], each alert handed to `keep` as it is raised and what it gives
+    /// kept instead (its text in an output format, say, so that alert documents are not held).
+    pub fn scan_stream_as<A>(
+        &self,
+        name: &str,
+        reader: &mut dyn Read,
+        size: Option<u64>,
+        slice: usize,
+        buffer: &mut Vec<u8>,
+        keep: &mut dyn FnMut(Alert) -> A,
+    ) -> FileScan<A> {
         let mut counted = Counted { reader, bytes: 0 };
-        let mut scan = self.scan_with(name, 0, |limits, sink| input::read_stream(&mut counted, limits, slice, buffer, sink));
+        let mut scan = self.scan_with(name, 0, keep, |limits, sink| input::read_stream(&mut counted, limits, slice, buffer, sink));
         scan.report.bytes = size.unwrap_or(0).max(counted.bytes);
         scan
     }
 
-    /// Scans what `read` yields, a file called `name` of `bytes` bytes.
-    fn scan_with(
+    /// Scans what `read` yields, a file called `name` of `bytes` bytes, keeping `keep` of each alert.
+    fn scan_with<A>(
         &self,
         name: &str,
         bytes: u64,
+        keep: &mut dyn FnMut(Alert) -> A,
         read: impl FnOnce(&Limits, &mut dyn FnMut(Result<Record<'_>, RecordError>)) -> FileRead,
-    ) -> FileScan {
+    ) -> FileScan<A> {
         let mut scan = FileScan { report: FileReport::unreadable(name, String::new()), ids: Vec::new(), alerts: Vec::new() };
         scan.report.bytes = bytes;
         let read = read(&self.limits, &mut |item| {
@@ -182,7 +202,7 @@ impl<'r> Scanner<'r> {
             match item {
                 Ok(record) => {
                     scan.report.scanned += 1;
-                    self.scan_record(name, record, &mut scan);
+                    self.scan_record(name, record, &mut scan, keep);
                 }
                 Err(error) => {
                     scan.report.record_errors += 1;
@@ -198,7 +218,7 @@ impl<'r> Scanner<'r> {
 
     /// Takes in a file scanned on its own: counts its duplicates and drops alerts already raised
     /// (by `eventID`, across every file merged so far), pushing the rest to `alerts`.
-    pub fn merge(&mut self, scan: FileScan, alerts: &mut Vec<Alert>) -> FileReport {
+    pub fn merge<A>(&mut self, scan: FileScan<A>, alerts: &mut Vec<A>) -> FileReport {
         let FileScan { mut report, ids, alerts: raised } = scan;
         let (duplicates, kept) = self.dedup.settle(&ids, raised);
         (report.duplicates, report.alerts) = (duplicates, kept.len());
@@ -206,7 +226,7 @@ impl<'r> Scanner<'r> {
         report
     }
 
-    fn scan_record(&self, file: &str, record: Record<'_>, scan: &mut FileScan) {
+    fn scan_record<A>(&self, file: &str, record: Record<'_>, scan: &mut FileScan<A>, keep: &mut dyn FnMut(Alert) -> A) {
         let map = &self.map;
         let seen = match (&record.body, record.kind) {
             (Body::Raw(raw), _) => Seen::Raw(RawView::new(raw, map)),
@@ -238,10 +258,10 @@ impl<'r> Scanner<'r> {
         let (document, original) = seen.into_parts();
         let event = EventSummary::from_ecs(&document, original.as_ref());
         let origin = Origin { file: file.to_string(), record: record.index };
-        let alert = |rule_index: usize, document, original| {
+        let mut alert = |rule_index: usize, document, original| {
             let alert =
                 Alert { rule: RuleRef::of(self.rules[rule_index]), event: event.clone(), origin: origin.clone(), document, original };
-            (alert, id.map(|id| (self.id_key.hash(&self.rules[rule_index].rule_id), id)))
+            (keep(alert), id.map(|id| (self.id_key.hash(&self.rules[rule_index].rule_id), id)))
         };
         for &rule_index in others {
             scan.alerts.push(alert(rule_index, document.clone(), original.clone()));
@@ -335,7 +355,17 @@ impl Summary {
 
     pub fn count_alerts(&mut self, alerts: &[Alert]) {
         for alert in alerts {
-            *self.alerts_per_rule.entry(alert.rule.name.clone()).or_default() += 1;
+            self.count_alert(&alert.rule.name);
+        }
+    }
+
+    /// Counts one alert of the rule called `rule`.
+    pub fn count_alert(&mut self, rule: &str) {
+        match self.alerts_per_rule.get_mut(rule) {
+            Some(count) => *count += 1,
+            None => {
+                self.alerts_per_rule.insert(rule.to_string(), 1);
+            }
         }
     }
 }
