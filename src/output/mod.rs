@@ -33,7 +33,8 @@ pub enum Rendered {
 /// `alert` rendered in `format`; `generated_at` is the alerts' creation time (RFC 3339).
 pub fn render(format: Format, alert: &Alert, generated_at: &str) -> io::Result<Rendered> {
     let document = || elastic::AlertDocument { alert, generated_at };
-    let mut text = Vec::new();
+    // Room for a typical alert at once, rather than growing (and copying) it step by step.
+    let mut text = Vec::with_capacity(RENDERED);
     match format {
         Format::Table => return Ok(Rendered::Cells(table::cells(alert))),
         Format::Csv => csv::write_row(alert, &mut text)?,
@@ -46,8 +47,12 @@ pub fn render(format: Format, alert: &Alert, generated_at: &str) -> io::Result<R
             text.push(b'\n');
         }
     }
+    text.shrink_to_fit();
     Ok(Rendered::Text(text))
 }
+
+/// About the size of an alert's NDJSON line.
+const RENDERED: usize = 4096;
 
 /// Writes `alerts` in `format`; `generated_at` is the alerts' creation time (RFC 3339).
 pub fn write(format: Format, alerts: &[Alert], generated_at: &str, out: &mut dyn Write) -> io::Result<()> {

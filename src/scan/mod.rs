@@ -164,8 +164,8 @@ impl<'r> Scanner<'r> {
     }
 
     /// [`Scanner::scan_alone`] for a file read from `reader` a slice at a time (`slice` bytes, into
-    /// `buffer`, kept for the next file), never whole. `size` is the file's size when known; else
-    /// the bytes read are counted.
+    /// `buffer`, kept for the next file), never whole. `size` is the file's size when known (the
+    /// report's bytes); else the bytes read are counted.
     pub fn scan_stream(&self, name: &str, reader: &mut dyn Read, size: Option<u64>, slice: usize, buffer: &mut Vec<u8>) -> FileScan {
         self.scan_stream_as(name, reader, size, slice, buffer, &mut |alert| alert)
     }
@@ -181,9 +181,14 @@ impl<'r> Scanner<'r> {
         buffer: &mut Vec<u8>,
         keep: &mut dyn FnMut(Alert) -> A,
     ) -> FileScan<A> {
+        // The bytes are counted only when the size is not known: a counting reader has only
+        // `read`, and the standard library zeroes the room it is given to read into.
+        if let Some(size) = size {
+            return self.scan_with(name, size, keep, |limits, sink| input::read_stream(reader, limits, slice, buffer, sink));
+        }
         let mut counted = Counted { reader, bytes: 0 };
         let mut scan = self.scan_with(name, 0, keep, |limits, sink| input::read_stream(&mut counted, limits, slice, buffer, sink));
-        scan.report.bytes = size.unwrap_or(0).max(counted.bytes);
+        scan.report.bytes = counted.bytes;
         scan
     }
 
