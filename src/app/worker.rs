@@ -1,7 +1,10 @@
-//! The scanning worker: streams each posted `File` into the engine's [`Scanner`] in slices read
-//! with `FileReaderSync` (reporting bytes read), never holding a whole file, and posts the file's
-//! result and alerts back. Jobs run one at a time in arrival order; a panic is reported to the
-//! page before the worker dies.
+//! The scanning worker: scans each posted `File` with the engine's [`Scanner`] and posts the
+//! file's result and alerts back. Jobs run one at a time in arrival order; a panic is reported to
+//! the page before the worker dies.
+//!
+//! A file of up to a chunk is read whole, asynchronously, while the file before it is scanned (the
+//! browser's reading and the scan overlap); a bigger one is streamed in chunks read with
+//! `FileReaderSync` (reporting bytes read), never held whole.
 //!
 //! Runs in a dedicated worker (no DOM). Depends on the engine and the message types only.
 
@@ -27,6 +30,17 @@ struct Job {
     id: usize,
     name: String,
     file: web_sys::File,
+    /// The whole file's bytes on their way, for a file of up to a [`CHUNK`].
+    early: Option<wasm_bindgen_futures::JsFuture>,
+}
+
+impl Job {
+    /// Starts reading a small file whole, unless it is being read already.
+    fn read_early(&mut self) {
+        if self.early.is_none() && self.file.size() as u64 <= CHUNK {
+            self.early = Some(wasm_bindgen_futures::JsFuture::from(self.file.array_buffer()));
+        }
+    }
 }
 
 #[derive(Default)]
@@ -99,7 +113,7 @@ fn receive(data: JsValue) {
             };
             let start = WORKER.with(|w| {
                 let mut w = w.borrow_mut();
-                w.queue.push_back(Job { id, name, file });
+                w.queue.push_back(Job { id, name, file, early: None });
                 !std::mem::replace(&mut w.running, true)
             });
             if start {
@@ -110,21 +124,34 @@ fn receive(data: JsValue) {
 }
 
 async fn run() {
-    while let Some(job) = WORKER.with(|w| w.borrow_mut().queue.pop_front()) {
-        post(&scan(&job));
+    while let Some(mut job) = WORKER.with(|w| w.borrow_mut().queue.pop_front()) {
+        job.read_early();
+        // The next file is read while this one is scanned.
+        WORKER.with(|w| w.borrow_mut().queue.front_mut().map(Job::read_early));
+        let whole = match job.early.take() {
+            Some(early) => Some(early.await.map(|buffer| js_sys::Uint8Array::new(&buffer).to_vec())),
+            None => None,
+        };
+        post(&scan(&job, whole));
     }
     WORKER.with(|w| w.borrow_mut().running = false);
 }
 
-/// Scans one file on its own; the page settles duplicates across files (and workers).
-fn scan(job: &Job) -> FromWorker {
+/// Scans one file on its own (from its bytes when they were read whole, else streamed); the page
+/// settles duplicates across files (and workers).
+fn scan(job: &Job, whole: Option<Result<Vec<u8>, JsValue>>) -> FromWorker {
     let size = job.file.size() as u64;
-    let mut reader = match web_sys::FileReaderSync::new() {
-        Ok(reader) => FileReader { job, reader, offset: 0, chunk: None },
-        Err(e) => {
-            let result = FileResult::unreadable(size, format!("could not read the file: {}", describe(e)));
-            return FromWorker::Done { id: job.id, result, alerts: vec![], ids: vec![], keys: vec![] };
-        }
+    let unreadable = |e: JsValue| {
+        let result = FileResult::unreadable(size, format!("could not read the file: {}", describe(e)));
+        FromWorker::Done { id: job.id, result, alerts: vec![], ids: vec![], keys: vec![] }
+    };
+    let mut read = match whole {
+        Some(Ok(bytes)) => Read::Whole(bytes),
+        Some(Err(e)) => return unreadable(e),
+        None => match web_sys::FileReaderSync::new() {
+            Ok(reader) => Read::Streamed(FileReader { job, reader, offset: 0, chunk: None }),
+            Err(e) => return unreadable(e),
+        },
     };
     WORKER.with(|w| {
         let mut w = w.borrow_mut();
@@ -134,7 +161,10 @@ fn scan(job: &Job) -> FromWorker {
             let rules: &'static [Rule] = Box::leak(rules.into_boxed_slice());
             Scanner::new(rules.iter()).with_id_key(IdKey::random())
         });
-        let scanned = scanner.scan_stream(&job.name, &mut reader, Some(size), SLICE, &mut w.buffer);
+        let scanned = match &mut read {
+            Read::Whole(bytes) => scanner.scan_alone(&job.name, bytes),
+            Read::Streamed(reader) => scanner.scan_stream(&job.name, reader, Some(size), SLICE, &mut w.buffer),
+        };
         let (report, ids, raised) = scanned.into_parts();
         let (mut alerts, mut keys): (Vec<_>, Vec<_>) = raised.into_iter().unzip();
         while alerts.len() > ALERTS_A_MESSAGE {
@@ -149,9 +179,16 @@ fn scan(job: &Job) -> FromWorker {
     })
 }
 
-/// A `File` as a reader: `FileReaderSync` (workers only) reads a chunk in one call, several times
-/// faster than awaiting `Blob.arrayBuffer()`, and the engine takes it a slice at a time; progress
-/// is posted after each chunk.
+/// How a file's bytes come to the scanner.
+enum Read<'a> {
+    /// Read whole ahead of its scan.
+    Whole(Vec<u8>),
+    /// Read a chunk at a time as the scan goes.
+    Streamed(FileReader<'a>),
+}
+
+/// A `File` as a reader: `FileReaderSync` (workers only) reads a chunk in one call, and the engine
+/// takes it a slice at a time; progress is posted after each chunk.
 struct FileReader<'a> {
     job: &'a Job,
     reader: web_sys::FileReaderSync,
