@@ -199,7 +199,7 @@ fn array(cur: &mut Cursor<'_, '_>, container: Container, emit: &mut Emitter<'_>)
 /// CloudTrail record as it is, anything else parsed and classified by [`element`].
 pub(crate) fn element_text<'t>(
     source: &'t str,
-    top: Top<'t>,
+    top: Box<Top<'t>>,
     location: Location,
     container: Container,
     first: &mut Option<RecordKind>,

@@ -7,6 +7,7 @@
 //! as an error).
 
 use super::Top;
+use super::raw::Boxed;
 use super::window::Window;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -108,13 +109,13 @@ impl<'w, 's> Cursor<'w, 's> {
 
     /// Reads the value at the cursor in the borrowed pass and hands it to `f` with its text and
     /// the window (for locating errors), then moves past it.
-    pub(crate) fn with_top<R>(&mut self, f: impl for<'t> FnOnce(Top<'t>, &'t str, &'t Window<'s>) -> R) -> Result<R, JsonError> {
+    pub(crate) fn with_top<R>(&mut self, f: impl for<'t> FnOnce(Box<Top<'t>>, &'t str, &'t Window<'s>) -> R) -> Result<R, JsonError> {
         let mut f = Some(f);
         loop {
             self.skip_ws();
             let text = self.win.text_from(self.pos);
-            match parse::<Top<'_>>(text, self.pos, self.win.ended()) {
-                Parsed::Value(top, len) => {
+            match parse::<Boxed<'_>>(text, self.pos, self.win.ended()) {
+                Parsed::Value(Boxed(top), len) => {
                     let Some(f) = f.take() else { unreachable!("a value is handed on once") };
                     let out = f(top, &text[..len], self.win);
                     self.pos += len;

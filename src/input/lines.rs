@@ -6,8 +6,9 @@
 
 use super::document::{self, Container};
 use super::emit::Emitter;
+use super::raw::Boxed;
 use super::window::Window;
-use super::{Ended, FileOutcome, Location, RawRecord, RecordKind, Shape, Top, json};
+use super::{Ended, FileOutcome, Location, RawRecord, RecordKind, Shape, json};
 use serde_json::Value;
 
 /// Reads the text from `start` line by line. When the text was cut short (`stop`), a last line
@@ -39,7 +40,7 @@ pub(crate) fn read_from(win: &mut Window<'_>, start: usize, mut line: usize, emi
             // One borrowed pass over the line: it fails as parsing to `Value` would, and yields a
             // raw CloudTrail record (the common case) as it is.
             let source = text.get(lead..lead + body.len()).unwrap_or_default();
-            match serde_json::from_str::<Top<'_>>(source) {
+            match serde_json::from_str::<Boxed<'_>>(source).map(|b| b.0) {
                 Err(e) => {
                     let column = e.column() + lead;
                     emit.error(location, format!("{} (column {column})", json::from_serde(body, 0, &e).reason));

@@ -101,18 +101,19 @@ impl Top<'_> {
     }
 }
 
-/// A raw CloudTrail record: its JSON text and the fields captured from it.
+/// A raw CloudTrail record: its JSON text and the fields captured from it (on the heap: a [`Top`]
+/// is some 600 bytes, and a record is handed on several times on its way to the rules).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RawRecord<'t> {
     pub text: &'t str,
-    pub top: Top<'t>,
+    pub top: Box<Top<'t>>,
 }
 
 impl<'t> RawRecord<'t> {
     /// Reads one JSON value from `text` in the borrowed pass (for views and tests; files are read
     /// through [`super::read_file`]).
     pub fn new(text: &'t str) -> Result<RawRecord<'t>, serde_json::Error> {
-        Ok(RawRecord { text, top: serde_json::from_str(text)? })
+        Ok(RawRecord { text, top: serde_json::from_str::<Boxed<'t>>(text)?.0 })
     }
 
     /// The record parsed to JSON. The text was validated as `Value` parsing validates it, so this
@@ -126,10 +127,27 @@ impl<'t> RawRecord<'t> {
 impl<'de> de::Deserialize<'de> for Top<'de> {
     fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Top<'de>, D::Error> {
         let mut top = Top::default();
-        let kind = de.deserialize_any(ObjectVisitor { top: Some(&mut top), level: Level::Top })?;
-        top.is_object = kind == Lite::Object;
+        fill(de, &mut top)?;
         Ok(top)
     }
+}
+
+/// A [`Top`] read straight into its place on the heap, never moved whole.
+pub struct Boxed<'t>(pub Box<Top<'t>>);
+
+impl<'de> de::Deserialize<'de> for Boxed<'de> {
+    fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Boxed<'de>, D::Error> {
+        let mut top = Box::default();
+        fill(de, &mut top)?;
+        Ok(Boxed(top))
+    }
+}
+
+/// Captures the fields of the value `de` reads into `top` (which starts empty).
+fn fill<'de, D: Deserializer<'de>>(de: D, top: &mut Top<'de>) -> Result<(), D::Error> {
+    let kind = de.deserialize_any(ObjectVisitor { top: Some(top), level: Level::Top })?;
+    top.is_object = kind == Lite::Object;
+    Ok(())
 }
 
 /// Which object the visitor is in.

@@ -118,7 +118,7 @@ impl<'a> RawView<'a> {
     /// The one value of a fast field (`None` inside: the document has none), when it can be told
     /// without the document.
     pub fn fast_value(&self, field: &str) -> Option<Option<Cow<'_, str>>> {
-        match fast_field(field, self.opts, self.simple, &self.raw.top) {
+        match fast_field(field, self.opts, self.simple, &*self.raw.top) {
             Fast::Value(value) => Some(value),
             Fast::Document => None,
         }
@@ -127,7 +127,7 @@ impl<'a> RawView<'a> {
 
 impl Document for RawView<'_> {
     fn any_value(&self, field: &str, visit: &mut dyn FnMut(Scalar<'_>) -> bool) -> bool {
-        match fast_field(field, self.opts, self.simple, &self.raw.top) {
+        match fast_field(field, self.opts, self.simple, &*self.raw.top) {
             Fast::Value(value) => value.is_some_and(|s| visit(Scalar::Str(&s))),
             Fast::Document => self.document().any_value(field, visit),
         }
