@@ -5,13 +5,12 @@
 //! terminates the workers; a dead worker is reported and the workers are replaced on the next scan.
 //! The page keeps the `File` handles so a rules change can rescan the same files.
 
-use crate::alert::Alert;
 use crate::app::bridge::WorkerHandle;
-use crate::app::messages::{FileResult, FromWorker, RuleConfig, ToWorker};
+use crate::app::messages::{FromWorker, RuleConfig, ToWorker};
+use crate::app::settle::{Scanned, Settle};
 use crate::app::state::{Action, Queued};
-use crate::scan::{AlertKey, Dedup, IdKey};
+use crate::scan::IdKey;
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -52,44 +51,8 @@ struct Inner {
     /// Progress and results not yet handed to the page, and whether a hand-over is scheduled.
     outbox: Vec<Action>,
     flush_scheduled: bool,
-}
-
-/// Results settled in file order.
-#[derive(Default)]
-struct Settle {
-    key: Option<IdKey>,
-    dedup: Dedup,
-    /// The next file to settle; later files' results wait.
-    next: usize,
-    waiting: BTreeMap<usize, Scanned>,
-    /// Alerts of files still being sent in parts (see [`FromWorker::Alerts`]), by file.
-    parts: BTreeMap<usize, (Vec<Alert>, Vec<Option<AlertKey>>)>,
-}
-
-/// A file scanned by a worker, not yet settled.
-struct Scanned {
-    result: FileResult,
-    alerts: Vec<Alert>,
-    ids: Vec<u64>,
-    keys: Vec<Option<AlertKey>>,
-}
-
-impl Settle {
-    /// Settles every waiting file that is next in order (all of them when `flush`).
-    fn ready(&mut self, flush: bool) -> Vec<(usize, FileResult, Vec<Alert>)> {
-        let mut out = Vec::new();
-        loop {
-            let id = match self.waiting.first_key_value() {
-                Some((&id, _)) if id == self.next || flush => id,
-                _ => return out,
-            };
-            let Some(Scanned { mut result, alerts, ids, keys }) = self.waiting.remove(&id) else { return out };
-            let (duplicates, alerts) = self.dedup.settle(&ids, alerts.into_iter().zip(keys));
-            (result.duplicates, result.alerts) = (duplicates, alerts.len());
-            self.next = id + 1;
-            out.push((id, result, alerts));
-        }
-    }
+    /// Whether settling what is left of a big file is scheduled.
+    settle_scheduled: bool,
 }
 
 fn now() -> f64 {
@@ -237,7 +200,7 @@ fn spawn(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>, generation: u6
                     kept_keys.extend(keys);
                 }
                 FromWorker::Done { id, result, alerts, ids, keys } => {
-                    let ready = {
+                    {
                         let mut state = inner.borrow_mut();
                         if let Some(load) = state.load.get_mut(index) {
                             *load = load.saturating_sub(result.bytes);
@@ -245,11 +208,9 @@ fn spawn(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>, generation: u6
                         let (mut all, mut all_keys) = state.settle.parts.remove(&id).unwrap_or_default();
                         all.extend(alerts);
                         all_keys.extend(keys);
-                        state.settle.waiting.insert(id, Scanned { result, alerts: all, ids, keys: all_keys });
-                        state.settle.ready(false)
-                    };
-                    let done = ready.into_iter().map(|(id, result, alerts)| Action::FileDone { id, result, alerts, now_ms: now() });
-                    post(&inner, &dispatch, done.collect());
+                        state.settle.waiting.insert(id, Scanned::new(result, all, ids, all_keys));
+                    }
+                    settle_ready(&inner, &dispatch);
                 }
                 FromWorker::Panic { message } => fail(&inner, &dispatch, message),
             }
@@ -266,6 +227,24 @@ fn spawn(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>, generation: u6
         }
     };
     WorkerHandle::spawn(on_message, on_failure)
+}
+
+/// Settles the files that are next in order, a task's worth of IDs at a time: what is left goes on
+/// in a later task, so that a big file's IDs never block the page at once.
+fn settle_ready(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>) {
+    let (ready, more) = inner.borrow_mut().settle.ready(false);
+    let done = ready.into_iter().map(|(id, result, alerts)| Action::FileDone { id, result, alerts, now_ms: now() });
+    post(inner, dispatch, done.collect());
+    if more && !std::mem::replace(&mut inner.borrow_mut().settle_scheduled, true) {
+        let (weak, dispatch) = (Rc::downgrade(inner), dispatch.clone());
+        gloo_timers::callback::Timeout::new(0, move || {
+            if let Some(inner) = weak.upgrade() {
+                inner.borrow_mut().settle_scheduled = false;
+                settle_ready(&inner, &dispatch);
+            }
+        })
+        .forget();
+    }
 }
 
 /// Queues actions for the page, handed over within [`FLUSH_MS`].
@@ -309,7 +288,7 @@ fn fail(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>, message: String
 
 /// Hands the page every file scanned so far, past any lost before it, and all pending progress.
 fn settle_now(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>) {
-    let ready = inner.borrow_mut().settle.ready(true);
+    let (ready, _) = inner.borrow_mut().settle.ready(true);
     let done = ready.into_iter().map(|(id, result, alerts)| Action::FileDone { id, result, alerts, now_ms: now() });
     inner.borrow_mut().outbox.extend(done);
     flush(inner, dispatch);
