@@ -9,5 +9,5 @@ wasm_bindgen({ module_or_path: './worker_bg.wasm' })
     for (const event of early.splice(0)) self.onmessage(event);
   })
   .catch((error) => {
-    self.postMessage(JSON.stringify({ kind: 'panic', message: 'the scanner could not load: ' + error }));
+    self.postMessage(JSON.stringify({ kind: 'panic', data: { message: 'the scanner could not load: ' + error } }));
   });

@@ -30,9 +30,11 @@ pub enum ToWorker {
     Scan { id: usize, name: String },
 }
 
-/// Worker → page.
+/// Worker → page. Adjacently tagged, the tag first: the page reads a message in one pass (an
+/// internally tagged enum is buffered whole before it is read, which doubled the page's work on
+/// alert parts).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", content = "data", rename_all = "snake_case")]
 // One message at a time, serialized at once: boxing `Done` would only add an allocation.
 #[allow(clippy::large_enum_variant)]
 pub enum FromWorker {
@@ -43,6 +45,14 @@ pub enum FromWorker {
     /// Some of a file's alerts (with their keys), sent ahead of its `Done` when it raised many, so
     /// that the page reads them a part at a time instead of in one long task.
     Alerts { id: usize, alerts: Vec<Alert>, keys: Vec<Option<AlertKey>> },
+    /// Some of a file's `eventID` hashes, in order, sent ahead of its `Done` when it has many, so
+    /// that the page takes a big file's IDs a part at a time.
+    Ids {
+        id: usize,
+        /// Carried beside the JSON, in binary (see [`Wire`]).
+        #[serde(skip)]
+        ids: Vec<u64>,
+    },
     /// A file is done (scanned, skipped or failed), scanned on its own: its alerts, and what the
     /// page needs to settle duplicates across files (the records' `eventID` hashes, in order, and
     /// each alert's key). `result.duplicates` is not counted yet.
@@ -72,7 +82,7 @@ impl FromWorker {
     /// The message as it is posted to the page (the worker's end).
     pub fn encode(&self) -> serde_json::Result<Wire> {
         let ids = match self {
-            FromWorker::Done { ids, .. } => ids.iter().flat_map(|id| id.to_le_bytes()).collect(),
+            FromWorker::Done { ids, .. } | FromWorker::Ids { ids, .. } => ids.iter().flat_map(|id| id.to_le_bytes()).collect(),
             _ => Vec::new(),
         };
         Ok(Wire { json: serde_json::to_vec(self)?, ids })
@@ -93,7 +103,7 @@ impl FromWorker {
             return Err(serde::de::Error::custom(format!("{} bytes of ids is not a whole number of ids", ids.len())));
         }
         match &mut message {
-            FromWorker::Done { ids: into, .. } => {
+            FromWorker::Done { ids: into, .. } | FromWorker::Ids { ids: into, .. } => {
                 into.extend(ids.chunks_exact(8).map(|id| u64::from_le_bytes(id.try_into().unwrap_or_default())));
             }
             _ if !ids.is_empty() => return Err(serde::de::Error::custom("ids beside a message that has none")),
@@ -254,7 +264,7 @@ mod tests {
         assert_eq!(serde_json::from_str::<ToWorker>(&text).unwrap(), message);
         let back = FromWorker::Panic { message: "boom".into() };
         let wire = back.encode().unwrap();
-        assert_eq!((wire.json.as_slice(), wire.ids.len()), (br#"{"kind":"panic","message":"boom"}"#.as_slice(), 0));
+        assert_eq!((wire.json.as_slice(), wire.ids.len()), (br#"{"kind":"panic","data":{"message":"boom"}}"#.as_slice(), 0));
         assert_eq!(FromWorker::decode(&wire.json, &wire.ids).unwrap(), back);
         assert!(FromWorker::decode(br#"{"kind":"ready"} x"#, &[]).is_err(), "trailing text is refused");
         assert!(FromWorker::decode(br#"{"kind":"ready"}"#, &[0; 8]).is_err(), "ids beside a message without any");
@@ -271,6 +281,10 @@ mod tests {
         assert!(!String::from_utf8_lossy(&wire.json).contains("ids"));
         assert_eq!(FromWorker::decode(&wire.json, &wire.ids).unwrap(), done);
         assert!(FromWorker::decode(&wire.json, &wire.ids[..31]).is_err(), "a partial id is refused");
+        let part = FromWorker::Ids { id: 2, ids: vec![7, u64::MAX] };
+        let wire = part.encode().unwrap();
+        assert_eq!((wire.json.as_slice(), wire.ids.len()), (br#"{"kind":"ids","data":{"id":2}}"#.as_slice(), 16));
+        assert_eq!(FromWorker::decode(&wire.json, &wire.ids).unwrap(), part);
     }
 
     /// A record nested as deep as the engine reads (tests/hostile/files/nested-120.json) alerts,

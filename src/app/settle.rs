@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 /// The most `eventID`s one task counts for duplicates: a 2 GB file's 1.6 million took 60–170 ms in
 /// one go; the rest are counted in later tasks.
-pub const IDS_A_TASK: usize = 200_000;
+pub const IDS_A_TASK: usize = 100_000;
 
 /// Results settled in file order.
 #[derive(Default)]
@@ -19,8 +19,20 @@ pub struct Settle {
     /// The next file to settle; later files' results wait.
     pub next: usize,
     pub waiting: BTreeMap<usize, Scanned>,
-    /// Alerts of files still being sent in parts (see [`FromWorker::Alerts`]), by file.
-    pub parts: BTreeMap<usize, (Vec<Alert>, Vec<Option<AlertKey>>)>,
+    /// What files still being sent in parts have sent so far, by file.
+    pub parts: BTreeMap<usize, Parts>,
+}
+
+/// A file's alerts (with their keys) and `eventID` hashes sent ahead of its result
+/// ([`FromWorker::Alerts`], [`FromWorker::Ids`]), in order.
+///
+/// [`FromWorker::Alerts`]: crate::app::messages::FromWorker::Alerts
+/// [`FromWorker::Ids`]: crate::app::messages::FromWorker::Ids
+#[derive(Default)]
+pub struct Parts {
+    pub alerts: Vec<Alert>,
+    pub keys: Vec<Option<AlertKey>>,
+    pub ids: Vec<u64>,
 }
 
 /// A file scanned by a worker, not yet settled.
@@ -57,6 +69,11 @@ impl Settle {
                 _ => return (out, false),
             };
             let (id, file) = (*scanned.key(), scanned.into_mut());
+            if file.counted == 0 {
+                // Room for the whole file now: growing the set part by part would move it whole
+                // several times, each in one task.
+                self.dedup.reserve(file.ids.len());
+            }
             let take = (file.ids.len() - file.counted).min(budget);
             file.duplicates += self.dedup.duplicates(&file.ids[file.counted..file.counted + take]);
             file.counted += take;

@@ -23,6 +23,10 @@ use wasm_bindgen::prelude::*;
 /// result, so that the page never reads one huge message in one task.
 const ALERTS_A_MESSAGE: usize = 100;
 
+/// The most `eventID` hashes one message carries (800 KB): a file with more sends them in parts
+/// ahead of its result, as with alerts.
+const IDS_A_MESSAGE: usize = 100_000;
+
 /// How much of a file one `FileReaderSync` call reads (and how often progress is posted).
 const CHUNK: u64 = 8 << 20;
 
@@ -165,7 +169,7 @@ fn scan(job: &Job, whole: Option<Result<Vec<u8>, JsValue>>) -> FromWorker {
             Read::Whole(bytes) => scanner.scan_alone(&job.name, bytes),
             Read::Streamed(reader) => scanner.scan_stream(&job.name, reader, Some(size), SLICE, &mut w.buffer),
         };
-        let (report, ids, raised) = scanned.into_parts();
+        let (report, mut ids, raised) = scanned.into_parts();
         let (mut alerts, mut keys): (Vec<_>, Vec<_>) = raised.into_iter().unzip();
         while alerts.len() > ALERTS_A_MESSAGE {
             let part = FromWorker::Alerts {
@@ -174,6 +178,13 @@ fn scan(job: &Job, whole: Option<Result<Vec<u8>, JsValue>>) -> FromWorker {
                 keys: keys.drain(..ALERTS_A_MESSAGE).collect(),
             };
             post(&part);
+        }
+        if ids.len() > IDS_A_MESSAGE {
+            let last = ids.split_off((ids.len() - 1) / IDS_A_MESSAGE * IDS_A_MESSAGE);
+            for part in ids.chunks(IDS_A_MESSAGE) {
+                post(&FromWorker::Ids { id: job.id, ids: part.to_vec() });
+            }
+            ids = last;
         }
         FromWorker::Done { id: job.id, result: FileResult::from_report(&report), alerts, ids, keys }
     })

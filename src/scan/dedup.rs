@@ -71,6 +71,11 @@ impl Dedup {
         ids.iter().filter(|id| !self.seen.insert(**id)).count()
     }
 
+    /// Makes room for `ids` more `eventID`s at once (a file counted in parts grows the set once).
+    pub fn reserve(&mut self, ids: usize) {
+        self.seen.reserve(ids);
+    }
+
     /// Whether an alert is new (an alert on a record without ID always is), remembering it.
     pub fn is_new(&mut self, key: Option<AlertKey>) -> bool {
         key.is_none_or(|key| self.alerted.insert(key))

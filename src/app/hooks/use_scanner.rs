@@ -195,20 +195,22 @@ fn spawn(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>, generation: u6
                 FromWorker::Reading { id, bytes } => post(&inner, &dispatch, vec![Action::Reading { id, bytes, now_ms: now() }]),
                 FromWorker::Alerts { id, alerts, keys } => {
                     let mut state = inner.borrow_mut();
-                    let (kept, kept_keys) = state.settle.parts.entry(id).or_default();
-                    kept.extend(alerts);
-                    kept_keys.extend(keys);
+                    let parts = state.settle.parts.entry(id).or_default();
+                    parts.alerts.extend(alerts);
+                    parts.keys.extend(keys);
                 }
+                FromWorker::Ids { id, ids } => inner.borrow_mut().settle.parts.entry(id).or_default().ids.extend(ids),
                 FromWorker::Done { id, result, alerts, ids, keys } => {
                     {
                         let mut state = inner.borrow_mut();
                         if let Some(load) = state.load.get_mut(index) {
                             *load = load.saturating_sub(result.bytes);
                         }
-                        let (mut all, mut all_keys) = state.settle.parts.remove(&id).unwrap_or_default();
-                        all.extend(alerts);
-                        all_keys.extend(keys);
-                        state.settle.waiting.insert(id, Scanned::new(result, all, ids, all_keys));
+                        let mut all = state.settle.parts.remove(&id).unwrap_or_default();
+                        all.alerts.extend(alerts);
+                        all.keys.extend(keys);
+                        all.ids.extend(ids);
+                        state.settle.waiting.insert(id, Scanned::new(result, all.alerts, all.ids, all.keys));
                     }
                     settle_ready(&inner, &dispatch);
                 }
