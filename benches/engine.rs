@@ -1,6 +1,7 @@
 //! The engine's stages on the deterministic corpus, as throughput of plain JSON bytes so the
 //! figures compare: the serde_json validation floor, reading records, scanning with the seed rule
-//! and with fifty rules, inflating gzip, and scanning gzip.
+//! and with fifty rules (alerts kept whole, as the app keeps them), scanning with each alert
+//! rendered as NDJSON as it is raised (as the CLI does), inflating gzip, and scanning gzip.
 //!
 //! `cargo bench --bench engine` (criterion; reports under target/criterion).
 
@@ -10,7 +11,8 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use serde::de::IgnoredAny;
 use std::hint::black_box;
 use std::io::Read;
-use trailhound::input::read_file;
+use trailhound::input::{SLICE, read_file};
+use trailhound::output::{self, Format};
 use trailhound::rules::{RuleSet, load_text};
 use trailhound::scan::Scanner;
 
@@ -46,6 +48,7 @@ fn stages(c: &mut Criterion) {
     for (name, rules) in [("scan_seed_rule", &seed), ("scan_50_rules", &fifty)] {
         group.bench_function(name, |b| b.iter(|| scan(rules, &files)));
     }
+    group.bench_function("scan_seed_rule_rendered", |b| b.iter(|| scan_rendered(&seed, &files)));
     group.bench_function("inflate_gzip", |b| {
         b.iter(|| {
             let mut out = Vec::new();
@@ -68,6 +71,20 @@ fn scan(rules: &RuleSet, files: &[Vec<u8>]) -> usize {
         scanner.scan_file(&format!("file-{i}.json"), f, &mut alerts);
     }
     black_box(alerts.len())
+}
+
+/// Scans the files as the CLI does: read a slice at a time, each alert rendered as an NDJSON line
+/// as it is raised and only its text kept; returns the bytes of alert text.
+fn scan_rendered(rules: &RuleSet, files: &[Vec<u8>]) -> usize {
+    let mut scanner = Scanner::new(rules.enabled());
+    let mut keep = |alert| output::render(Format::Ndjson, &alert, "2026-11-30T00:00:00.000Z").expect("renders");
+    let (mut kept, mut buffer) = (Vec::new(), Vec::new());
+    for (i, f) in files.iter().enumerate() {
+        let name = format!("file-{i}.json");
+        let scan = scanner.scan_stream_as(&name, &mut f.as_slice(), Some(f.len() as u64), SLICE, &mut buffer, &mut keep);
+        scanner.merge(scan, &mut kept);
+    }
+    black_box(kept.iter().map(|r| if let output::Rendered::Text(t) = r { t.len() } else { 0 }).sum())
 }
 
 criterion_group!(benches, stages);
