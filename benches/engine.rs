@@ -77,7 +77,7 @@ fn scan(rules: &RuleSet, files: &[Vec<u8>]) -> usize {
 /// as it is raised and only its text kept; returns the bytes of alert text.
 fn scan_rendered(rules: &RuleSet, files: &[Vec<u8>]) -> usize {
     let mut scanner = Scanner::new(rules.enabled());
-    let mut keep = |alert| output::render(Format::Ndjson, &alert, "2026-11-30T00:00:00.000Z").expect("renders");
+    let mut keep = |alert, _| output::render(Format::Ndjson, &alert, "2026-11-30T00:00:00.000Z").expect("renders");
     let (mut kept, mut buffer) = (Vec::new(), Vec::new());
     for (i, f) in files.iter().enumerate() {
         let name = format!("file-{i}.json");

@@ -166,7 +166,7 @@ fn alerts_turned_into_what_is_kept_as_they_are_raised_do_not_pile_up() {
     let mut scan = None;
     let mut buffer = Vec::new();
     let keeping_ids = peak_during(|| {
-        let mut keep = |alert: trailhound::alert::Alert| alert.event.event_id.map(|id| id.len());
+        let mut keep = |alert: trailhound::alert::Alert, _| alert.event.event_id.map(|id| id.len());
         scan = Some(scanner.scan_stream_as("many.json", &mut file.as_slice(), None, SLICE, &mut buffer, &mut keep));
     });
     let (report, _, kept) = scan.expect("scanned").into_parts();

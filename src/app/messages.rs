@@ -42,8 +42,8 @@ pub enum FromWorker {
     Ready,
     /// Reading a file: `bytes` of it read so far.
     Reading { id: usize, bytes: u64 },
-    /// Some of a file's alerts (with their keys), sent ahead of its `Done` when it raised many, so
-    /// that the page reads them a part at a time instead of in one long task.
+    /// Some of a file's alerts (with their keys), sent as they are raised, ahead of its `Done`: the
+    /// page reads them a part at a time, and shows them as the scan goes.
     Alerts { id: usize, alerts: Vec<Alert>, keys: Vec<Option<AlertKey>> },
     /// Some of a file's `eventID` hashes, in order, sent ahead of its `Done` when it has many, so
     /// that the page takes a big file's IDs a part at a time.

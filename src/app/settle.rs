@@ -33,6 +33,8 @@ pub struct Parts {
     pub alerts: Vec<Alert>,
     pub keys: Vec<Option<AlertKey>>,
     pub ids: Vec<u64>,
+    /// Alerts of the file already handed to the page (see [`Settle::release`]).
+    pub released: usize,
 }
 
 /// A file scanned by a worker, not yet settled.
@@ -45,12 +47,16 @@ pub struct Scanned {
     /// duplicates among them.
     counted: usize,
     duplicates: usize,
+    /// Alerts of the file handed to the page before its result.
+    released: usize,
 }
 
 impl Scanned {
-    /// A file's result, alerts with their keys, and its records' `eventID` hashes in order.
-    pub fn new(result: FileResult, alerts: Vec<Alert>, ids: Vec<u64>, keys: Vec<Option<AlertKey>>) -> Scanned {
-        Scanned { result, alerts, ids, keys, counted: 0, duplicates: 0 }
+    /// A file's result and everything it sent: alerts with their keys (those not yet released),
+    /// and its records' `eventID` hashes in order.
+    pub fn new(result: FileResult, parts: Parts) -> Scanned {
+        let Parts { alerts, keys, ids, released } = parts;
+        Scanned { result, alerts, ids, keys, counted: 0, duplicates: 0, released }
     }
 }
 
@@ -58,6 +64,20 @@ impl Scanned {
 pub type Ready = (Vec<(usize, FileResult, Vec<Alert>)>, bool);
 
 impl Settle {
+    /// The alerts of file `id` sent so far that are new, when it is the next file to settle (every
+    /// earlier one is, so its alerts are judged in file order): the page can show them before the
+    /// file is done. A later file's parts wait for their turn.
+    pub fn release(&mut self, id: usize) -> Vec<Alert> {
+        if id != self.next {
+            return Vec::new();
+        }
+        let Some(parts) = self.parts.get_mut(&id) else { return Vec::new() };
+        let (alerts, keys) = (std::mem::take(&mut parts.alerts), std::mem::take(&mut parts.keys));
+        let new: Vec<Alert> = alerts.into_iter().zip(keys).filter(|(_, key)| self.dedup.is_new(*key)).map(|(a, _)| a).collect();
+        parts.released += new.len();
+        new
+    }
+
     /// Settles the waiting files that are next in order (all of them when `flush`), counting at
     /// most [`IDS_A_TASK`] IDs unless flushing.
     pub fn ready(&mut self, flush: bool) -> Ready {
@@ -81,9 +101,11 @@ impl Settle {
             if file.counted < file.ids.len() {
                 return (out, true);
             }
-            let Some(Scanned { mut result, alerts, keys, duplicates, .. }) = self.waiting.remove(&id) else { return (out, false) };
+            let Some(Scanned { mut result, alerts, keys, duplicates, released, .. }) = self.waiting.remove(&id) else {
+                return (out, false);
+            };
             let alerts: Vec<Alert> = alerts.into_iter().zip(keys).filter(|(_, key)| self.dedup.is_new(*key)).map(|(a, _)| a).collect();
-            (result.duplicates, result.alerts) = (duplicates, alerts.len());
+            (result.duplicates, result.alerts) = (duplicates, released + alerts.len());
             self.next = id + 1;
             out.push((id, result, alerts));
         }

@@ -19,8 +19,9 @@ use std::io;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
-/// The most alerts one message carries: a file that raised more sends them in parts ahead of its
-/// result, so that the page never reads one huge message in one task.
+/// The most alerts one message carries: a file's alerts go to the page in parts of this many as
+/// they are raised, the rest with its result, so that the page never reads one huge message in one
+/// task and shows a big file's alerts as it is scanned.
 const ALERTS_A_MESSAGE: usize = 100;
 
 /// The most `eventID` hashes one message carries (800 KB): a file with more sends them in parts
@@ -165,20 +166,21 @@ fn scan(job: &Job, whole: Option<Result<Vec<u8>, JsValue>>) -> FromWorker {
             let rules: &'static [Rule] = Box::leak(rules.into_boxed_slice());
             Scanner::new(rules.iter()).with_id_key(IdKey::random())
         });
-        let scanned = match &mut read {
-            Read::Whole(bytes) => scanner.scan_alone(&job.name, bytes),
-            Read::Streamed(reader) => scanner.scan_stream(&job.name, reader, Some(size), SLICE, &mut w.buffer),
+        // Alerts go to the page in parts as they are raised, so that it shows them (and reads
+        // them) as the scan goes rather than all at the end of a big file.
+        let (mut alerts, mut keys) = (Vec::new(), Vec::new());
+        let mut keep = |alert, key| {
+            alerts.push(alert);
+            keys.push(key);
+            if alerts.len() == ALERTS_A_MESSAGE {
+                post(&FromWorker::Alerts { id: job.id, alerts: std::mem::take(&mut alerts), keys: std::mem::take(&mut keys) });
+            }
         };
-        let (report, mut ids, raised) = scanned.into_parts();
-        let (mut alerts, mut keys): (Vec<_>, Vec<_>) = raised.into_iter().unzip();
-        while alerts.len() > ALERTS_A_MESSAGE {
-            let part = FromWorker::Alerts {
-                id: job.id,
-                alerts: alerts.drain(..ALERTS_A_MESSAGE).collect(),
-                keys: keys.drain(..ALERTS_A_MESSAGE).collect(),
-            };
-            post(&part);
-        }
+        let scanned = match &mut read {
+            Read::Whole(bytes) => scanner.scan_stream_as(&job.name, &mut bytes.as_slice(), Some(size), SLICE, &mut w.buffer, &mut keep),
+            Read::Streamed(reader) => scanner.scan_stream_as(&job.name, reader, Some(size), SLICE, &mut w.buffer, &mut keep),
+        };
+        let (report, mut ids, _) = scanned.into_parts();
         if ids.len() > IDS_A_MESSAGE {
             let last = ids.split_off((ids.len() - 1) / IDS_A_MESSAGE * IDS_A_MESSAGE);
             for part in ids.chunks(IDS_A_MESSAGE) {

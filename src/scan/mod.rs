@@ -160,18 +160,19 @@ impl<'r> Scanner<'r> {
     /// Scans one file without regard to the others (so files can be scanned in parallel); hand
     /// the result to [`Scanner::merge`], in file order.
     pub fn scan_alone(&self, name: &str, bytes: &[u8]) -> FileScan {
-        self.scan_with(name, bytes.len() as u64, &mut |alert| alert, |limits, sink| input::read_file_with(bytes, limits, sink))
+        self.scan_with(name, bytes.len() as u64, &mut |alert, _| alert, |limits, sink| input::read_file_with(bytes, limits, sink))
     }
 
     /// [`Scanner::scan_alone`] for a file read from `reader` a slice at a time (`slice` bytes, into
     /// `buffer`, kept for the next file), never whole. `size` is the file's size when known (the
     /// report's bytes); else the bytes read are counted.
     pub fn scan_stream(&self, name: &str, reader: &mut dyn Read, size: Option<u64>, slice: usize, buffer: &mut Vec<u8>) -> FileScan {
-        self.scan_stream_as(name, reader, size, slice, buffer, &mut |alert| alert)
+        self.scan_stream_as(name, reader, size, slice, buffer, &mut |alert, _| alert)
     }
 
-    /// [`Scanner::scan_stream`], each alert handed to `keep` as it is raised and what it gives
-    /// kept instead (its text in an output format, say, so that alert documents are not held).
+    /// [`Scanner::scan_stream`], each alert handed to `keep` with its key as it is raised, and what
+    /// `keep` gives kept instead (its text in an output format, say, so that alert documents are
+    /// not held; or nothing, the alert sent on at once).
     pub fn scan_stream_as<A>(
         &self,
         name: &str,
@@ -179,7 +180,7 @@ impl<'r> Scanner<'r> {
         size: Option<u64>,
         slice: usize,
         buffer: &mut Vec<u8>,
-        keep: &mut dyn FnMut(Alert) -> A,
+        keep: &mut dyn FnMut(Alert, Option<AlertKey>) -> A,
     ) -> FileScan<A> {
         // The bytes are counted only when the size is not known: a counting reader has only
         // `read`, and the standard library zeroes the room it is given to read into.
@@ -197,7 +198,7 @@ impl<'r> Scanner<'r> {
         &self,
         name: &str,
         bytes: u64,
-        keep: &mut dyn FnMut(Alert) -> A,
+        keep: &mut dyn FnMut(Alert, Option<AlertKey>) -> A,
         read: impl FnOnce(&Limits, &mut dyn FnMut(Result<Record<'_>, RecordError>)) -> FileRead,
     ) -> FileScan<A> {
         let mut scan = FileScan { report: FileReport::unreadable(name, String::new()), ids: Vec::new(), alerts: Vec::new() };
@@ -231,7 +232,7 @@ impl<'r> Scanner<'r> {
         report
     }
 
-    fn scan_record<A>(&self, file: &str, record: Record<'_>, scan: &mut FileScan<A>, keep: &mut dyn FnMut(Alert) -> A) {
+    fn scan_record<A>(&self, file: &str, record: Record<'_>, scan: &mut FileScan<A>, keep: &mut dyn FnMut(Alert, Option<AlertKey>) -> A) {
         let map = &self.map;
         let seen = match (&record.body, record.kind) {
             (Body::Raw(raw), _) => Seen::Raw(RawView::new(raw, map)),
@@ -266,7 +267,8 @@ impl<'r> Scanner<'r> {
         let mut alert = |rule_index: usize, document, original| {
             let alert =
                 Alert { rule: RuleRef::of(self.rules[rule_index]), event: event.clone(), origin: origin.clone(), document, original };
-            (keep(alert), id.map(|id| (self.id_key.hash(&self.rules[rule_index].rule_id), id)))
+            let key = id.map(|id| (self.id_key.hash(&self.rules[rule_index].rule_id), id));
+            (keep(alert, key), key)
         };
         for &rule_index in others {
             scan.alerts.push(alert(rule_index, document.clone(), original.clone()));

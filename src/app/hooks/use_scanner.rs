@@ -194,10 +194,16 @@ fn spawn(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>, generation: u6
                 FromWorker::Ready => {}
                 FromWorker::Reading { id, bytes } => post(&inner, &dispatch, vec![Action::Reading { id, bytes, now_ms: now() }]),
                 FromWorker::Alerts { id, alerts, keys } => {
-                    let mut state = inner.borrow_mut();
-                    let parts = state.settle.parts.entry(id).or_default();
-                    parts.alerts.extend(alerts);
-                    parts.keys.extend(keys);
+                    let released = {
+                        let mut state = inner.borrow_mut();
+                        let parts = state.settle.parts.entry(id).or_default();
+                        parts.alerts.extend(alerts);
+                        parts.keys.extend(keys);
+                        state.settle.release(id)
+                    };
+                    if !released.is_empty() {
+                        post(&inner, &dispatch, vec![Action::Alerts { id, alerts: released, now_ms: now() }]);
+                    }
                 }
                 FromWorker::Ids { id, ids } => inner.borrow_mut().settle.parts.entry(id).or_default().ids.extend(ids),
                 FromWorker::Done { id, result, alerts, ids, keys } => {
@@ -210,7 +216,7 @@ fn spawn(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>, generation: u6
                         all.alerts.extend(alerts);
                         all.keys.extend(keys);
                         all.ids.extend(ids);
-                        state.settle.waiting.insert(id, Scanned::new(result, all.alerts, all.ids, all.keys));
+                        state.settle.waiting.insert(id, Scanned::new(result, all));
                     }
                     settle_ready(&inner, &dispatch);
                 }

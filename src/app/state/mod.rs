@@ -98,18 +98,14 @@ impl State {
                     self.progress.last_ms = Some(now_ms);
                 }
             }
+            Action::Alerts { alerts, now_ms, .. } => {
+                self.progress.last_ms = Some(now_ms);
+                self.add_alerts(alerts);
+            }
             Action::FileDone { id, result, alerts, now_ms } => {
                 self.finish(id, result);
                 self.progress.last_ms = Some(now_ms);
-                if !alerts.is_empty() {
-                    let start = self.alerts.len();
-                    Rc::make_mut(&mut self.alerts).extend(alerts.into_iter().map(Rc::new));
-                    for alert in &self.alerts[start..] {
-                        let hit = self.exceptions.iter().position(|e| e.suppresses(alert));
-                        self.suppressed.push(hit);
-                    }
-                    self.refresh_rows();
-                }
+                self.add_alerts(alerts);
                 self.update_phase();
             }
             Action::Cancel { now_ms } => {
@@ -311,6 +307,20 @@ impl State {
 
     fn set_filter(&mut self, filter: Filter) {
         self.filter = filter;
+        self.refresh_rows();
+    }
+
+    /// Adds settled alerts (each checked against the exceptions) and rebuilds the table's rows.
+    fn add_alerts(&mut self, alerts: Vec<Alert>) {
+        if alerts.is_empty() {
+            return;
+        }
+        let start = self.alerts.len();
+        Rc::make_mut(&mut self.alerts).extend(alerts.into_iter().map(Rc::new));
+        for alert in &self.alerts[start..] {
+            let hit = self.exceptions.iter().position(|e| e.suppresses(alert));
+            self.suppressed.push(hit);
+        }
         self.refresh_rows();
     }
 

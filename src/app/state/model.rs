@@ -95,6 +95,12 @@ pub enum Action {
         bytes: u64,
         now_ms: f64,
     },
+    /// Alerts of a file still being scanned, settled already (the rest come with its `FileDone`).
+    Alerts {
+        id: usize,
+        alerts: Vec<Alert>,
+        now_ms: f64,
+    },
     FileDone {
         id: usize,
         result: FileResult,

@@ -165,3 +165,12 @@ fn a_batch_ends_where_its_actions_one_by_one_end() {
     assert_eq!(view::alert_indices(&batched.rows), [1, 2, 0], "alice, bob, carol: by actor");
     assert!(!batched.rows_stale && !batched.batching);
 }
+
+#[test]
+fn a_files_alerts_show_before_it_is_done() {
+    let state = queue(State::default(), &["big.json"]);
+    let state = state.reduce(Action::Alerts { id: 0, alerts: vec![alert("1", "alice"), alert("2", "bob")], now_ms: 10.0 });
+    assert_eq!((state.phase, state.rows.len(), state.files[0].status()), (Phase::Scanning, 2, "queued"));
+    let state = state.reduce(Action::FileDone { id: 0, result: scanned(10, 3), alerts: vec![alert("3", "carol")], now_ms: 20.0 });
+    assert_eq!((state.phase, state.rows.len(), state.files[0].status()), (Phase::Done, 3, "scanned"));
+}

@@ -87,7 +87,7 @@ fn scan_all(
     let stdin = inputs
         .iter()
         .any(|i| matches!(i, Input::Stdin))
-        .then(|| scanner.scan_stream_as("-", &mut io::stdin().lock(), None, SLICE, &mut Vec::new(), &mut |a| keep(a)));
+        .then(|| scanner.scan_stream_as("-", &mut io::stdin().lock(), None, SLICE, &mut Vec::new(), &mut |a, _| keep(a)));
     let stdin = std::sync::Mutex::new(stdin);
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads.map_or(0, usize::from)).build().map_err(|e| e.to_string())?;
     Ok(pool.install(|| {
@@ -98,11 +98,12 @@ fn scan_all(
                 let scanned = match input {
                     Input::Stdin => {
                         let first = stdin.lock().ok().and_then(|mut s| s.take());
-                        Ok(first.unwrap_or_else(|| scanner.scan_stream_as(&name, &mut io::empty(), None, SLICE, buffer, &mut |a| keep(a))))
+                        Ok(first
+                            .unwrap_or_else(|| scanner.scan_stream_as(&name, &mut io::empty(), None, SLICE, buffer, &mut |a, _| keep(a))))
                     }
-                    _ => {
-                        input.open().map(|(mut file, size)| scanner.scan_stream_as(&name, &mut file, size, SLICE, buffer, &mut |a| keep(a)))
-                    }
+                    _ => input
+                        .open()
+                        .map(|(mut file, size)| scanner.scan_stream_as(&name, &mut file, size, SLICE, buffer, &mut |a, _| keep(a))),
                 };
                 match scanned {
                     Ok(scan) => Scanned::Read(scan),
