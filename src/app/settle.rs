@@ -73,7 +73,7 @@ impl Settle {
         }
         let Some(parts) = self.parts.get_mut(&id) else { return Vec::new() };
         let (alerts, keys) = (std::mem::take(&mut parts.alerts), std::mem::take(&mut parts.keys));
-        let new: Vec<Alert> = alerts.into_iter().zip(keys).filter(|(_, key)| self.dedup.is_new(*key)).map(|(a, _)| a).collect();
+        let new = self.dedup.new_alerts(alerts.into_iter().zip(keys));
         parts.released += new.len();
         new
     }
@@ -104,7 +104,7 @@ impl Settle {
             let Some(Scanned { mut result, alerts, keys, duplicates, released, .. }) = self.waiting.remove(&id) else {
                 return (out, false);
             };
-            let alerts: Vec<Alert> = alerts.into_iter().zip(keys).filter(|(_, key)| self.dedup.is_new(*key)).map(|(a, _)| a).collect();
+            let alerts = self.dedup.new_alerts(alerts.into_iter().zip(keys));
             (result.duplicates, result.alerts) = (duplicates, released + alerts.len());
             self.next = id + 1;
             out.push((id, result, alerts));

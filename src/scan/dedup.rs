@@ -85,8 +85,12 @@ impl Dedup {
     /// order) and the alerts not raised before, in order.
     pub fn settle<A>(&mut self, ids: &[u64], raised: impl IntoIterator<Item = (A, Option<AlertKey>)>) -> (usize, Vec<A>) {
         let duplicates = self.duplicates(ids);
-        let kept = raised.into_iter().filter(|(_, key)| self.is_new(*key)).map(|(alert, _)| alert).collect();
-        (duplicates, kept)
+        (duplicates, self.new_alerts(raised))
+    }
+
+    /// The alerts not raised before ([`Dedup::is_new`]), in order, remembering them.
+    pub fn new_alerts<A>(&mut self, raised: impl IntoIterator<Item = (A, Option<AlertKey>)>) -> Vec<A> {
+        raised.into_iter().filter(|(_, key)| self.is_new(*key)).map(|(alert, _)| alert).collect()
     }
 }
 
