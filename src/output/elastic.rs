@@ -38,13 +38,13 @@ impl Serialize for AlertDocument<'_> {
         // The document's keys in order, replaced where an addition has the same key (as inserting
         // into the document would), then the additions that are new, in order.
         for (key, value) in doc {
-            match added.iter().position(|(k, _)| k == key) {
-                Some(i) => {
+            match (added.iter().position(|(k, _)| k == key), value) {
+                (Some(i), _) => {
                     replaced[i] = true;
                     map.serialize_entry(key, &added[i].1)?;
                 }
-                None if key == "event" && value.is_object() => map.serialize_entry(key, &Signal(value.as_object().unwrap_or(&empty)))?,
-                None => map.serialize_entry(key, value)?,
+                (None, Value::Object(event)) if key == "event" => map.serialize_entry(key, &Signal(event))?,
+                (None, value) => map.serialize_entry(key, value)?,
             }
         }
         for ((key, value), replaced) in added.iter().zip(replaced) {

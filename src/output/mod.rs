@@ -23,8 +23,8 @@ pub enum Format {
 /// One alert rendered in a format, apart from the others.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Rendered {
-    /// The alert's text: an NDJSON line, an element of the JSON array (pretty, not yet indented
-    /// to its place), or a CSV row, each with its line end.
+    /// The alert's text: an NDJSON line or a CSV row, each with its line end, or an element of the
+    /// JSON array (pretty, not yet indented to its place; the array writes its line ends).
     Text(Vec<u8>),
     /// The table's cells: the columns' widths are known only once every alert is in.
     Cells(table::Row),
@@ -33,20 +33,23 @@ pub enum Rendered {
 /// `alert` rendered in `format`; `generated_at` is the alerts' creation time (RFC 3339).
 pub fn render(format: Format, alert: &Alert, generated_at: &str) -> io::Result<Rendered> {
     let document = || elastic::AlertDocument { alert, generated_at };
-    // Room for a typical alert at once, rather than growing (and copying) it step by step.
-    let mut text = Vec::with_capacity(RENDERED);
     match format {
-        Format::Table => return Ok(Rendered::Cells(table::cells(alert))),
-        Format::Csv => csv::write_row(alert, &mut text)?,
-        Format::Ndjson => {
-            serde_json::to_writer(&mut text, &document())?;
-            text.push(b'\n');
-        }
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut text, &document())?;
-            text.push(b'\n');
-        }
+        Format::Table => Ok(Rendered::Cells(table::cells(alert))),
+        Format::Csv => text(|out| csv::write_row(alert, out)),
+        Format::Ndjson => text(|out| {
+            serde_json::to_writer(&mut *out, &document())?;
+            out.push(b'\n');
+            Ok(())
+        }),
+        Format::Json => text(|out| Ok(serde_json::to_writer_pretty(out, &document())?)),
     }
+}
+
+/// The text `write` renders, in room for a typical alert made at once rather than grown (and
+/// copied) step by step.
+fn text(write: impl FnOnce(&mut Vec<u8>) -> io::Result<()>) -> io::Result<Rendered> {
+    let mut text = Vec::with_capacity(RENDERED);
+    write(&mut text)?;
     text.shrink_to_fit();
     Ok(Rendered::Text(text))
 }
@@ -90,8 +93,7 @@ impl<'a> Writer<'a> {
                     self.out.write_all(b",\n")?;
                 }
                 // A pretty element one level into the array: every line indented by two spaces
-                // (JSON strings hold no raw line breaks). Its own line end is the array's to write.
-                let text = text.strip_suffix(b"\n").unwrap_or(&text);
+                // (JSON strings hold no raw line breaks).
                 for (i, line) in text.split(|&b| b == b'\n').enumerate() {
                     self.out.write_all(if i == 0 { b"  " } else { b"\n  " })?;
                     self.out.write_all(line)?;
