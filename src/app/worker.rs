@@ -177,7 +177,7 @@ fn scan(job: &Job, whole: Option<Result<Vec<u8>, JsValue>>) -> FromWorker {
             }
         };
         let scanned = match &mut read {
-            Read::Whole(bytes) => scanner.scan_stream_as(&job.name, &mut bytes.as_slice(), Some(size), SLICE, &mut w.buffer, &mut keep),
+            Read::Whole(bytes) => scanner.scan_alone_as(&job.name, bytes, &mut keep),
             Read::Streamed(reader) => scanner.scan_stream_as(&job.name, reader, Some(size), SLICE, &mut w.buffer, &mut keep),
         };
         let (report, mut ids, _) = scanned.into_parts();

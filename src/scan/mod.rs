@@ -160,7 +160,12 @@ impl<'r> Scanner<'r> {
     /// Scans one file without regard to the others (so files can be scanned in parallel); hand
     /// the result to [`Scanner::merge`], in file order.
     pub fn scan_alone(&self, name: &str, bytes: &[u8]) -> FileScan {
-        self.scan_with(name, bytes.len() as u64, &mut |alert, _| alert, |limits, sink| input::read_file_with(bytes, limits, sink))
+        self.scan_alone_as(name, bytes, &mut |alert, _| alert)
+    }
+
+    /// [`Scanner::scan_alone`], each alert handed to `keep` as in [`Scanner::scan_stream_as`].
+    pub fn scan_alone_as<A>(&self, name: &str, bytes: &[u8], keep: &mut dyn FnMut(Alert, Option<AlertKey>) -> A) -> FileScan<A> {
+        self.scan_with(name, bytes.len() as u64, keep, |limits, sink| input::read_file_with(bytes, limits, sink))
     }
 
     /// [`Scanner::scan_alone`] for a file read from `reader` a slice at a time (`slice` bytes, into
