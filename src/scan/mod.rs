@@ -365,12 +365,6 @@ impl Summary {
         }
     }
 
-    pub fn count_alerts(&mut self, alerts: &[Alert]) {
-        for alert in alerts {
-            self.count_alert(&alert.rule.name);
-        }
-    }
-
     /// Counts one alert of the rule called `rule`.
     pub fn count_alert(&mut self, rule: &str) {
         match self.alerts_per_rule.get_mut(rule) {
