@@ -6,6 +6,7 @@ use crate::doc::{Document, Scalar};
 use crate::rules::{Mitre, Rule, Severity};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 /// What an alert says about the rule that raised it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -116,14 +117,100 @@ pub struct Origin {
     pub record: usize,
 }
 
-/// One alert: a rule matched a record.
+/// One alert: a rule matched a record. The engine gives its documents as JSON trees (`D` =
+/// [`Value`]); the page keeps them as text ([`TextAlert`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Alert {
+pub struct Alert<D = Value> {
     pub rule: RuleRef,
     pub event: EventSummary,
     pub origin: Origin,
     /// The event's ECS document, as Elastic would index it.
-    pub document: Value,
+    pub document: D,
     /// The original CloudTrail record, when the input was raw CloudTrail.
-    pub original: Option<Value>,
+    pub original: Option<D>,
+}
+
+/// An alert whose documents are kept as JSON text: what the page holds. It is read in one pass
+/// from the worker's message and takes a few KB, where a tree takes tens of KB and many
+/// allocations; a document is parsed only to be shown, exported or matched by an exception.
+pub type TextAlert = Alert<JsonText>;
+
+impl Alert {
+    /// The alert with its documents as text.
+    pub fn into_text(self) -> TextAlert {
+        Alert {
+            rule: self.rule,
+            event: self.event,
+            origin: self.origin,
+            document: JsonText::of(&self.document),
+            original: self.original.as_ref().map(JsonText::of),
+        }
+    }
+}
+
+impl TextAlert {
+    /// The alert with its documents parsed again.
+    pub fn to_value(&self) -> serde_json::Result<Alert> {
+        Ok(Alert {
+            rule: self.rule.clone(),
+            event: self.event.clone(),
+            origin: self.origin.clone(),
+            document: self.document.parse()?,
+            original: self.original.as_ref().map(JsonText::parse).transpose()?,
+        })
+    }
+}
+
+/// A JSON value as its (compact) text, known to be valid JSON.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct JsonText(Box<RawValue>);
+
+impl JsonText {
+    /// The text of `value`.
+    pub fn of(value: &Value) -> JsonText {
+        // Printing a `Value` cannot fail: its keys are strings and its numbers finite.
+        JsonText(serde_json::value::to_raw_value(value).unwrap_or_else(|_| RawValue::NULL.to_owned()))
+    }
+
+    /// The text.
+    pub fn text(&self) -> &str {
+        self.0.get()
+    }
+
+    /// The value as a tree. Without serde_json's recursion limit: the text was JSON that the engine
+    /// read (with that limit) and mapped a few levels deeper.
+    pub fn parse(&self) -> serde_json::Result<Value> {
+        let mut reader = serde_json::Deserializer::from_str(self.text());
+        reader.disable_recursion_limit();
+        Value::deserialize(&mut reader)
+    }
+}
+
+impl PartialEq for JsonText {
+    fn eq(&self, other: &Self) -> bool {
+        self.text() == other.text()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// A document kept as text is the same value when parsed again, however deep: the ECS mapping
+    /// can nest a record's fields a few levels below the depth the engine read it at.
+    #[test]
+    fn json_text_parses_back_to_its_value_at_any_depth() {
+        let mut deep = json!({"user": {"name": "a\u{202e}b"}, "n": 1.5, "list": [true, null]});
+        for _ in 0..200 {
+            deep = json!({ "a": [deep] });
+        }
+        let text = JsonText::of(&deep);
+        assert!(serde_json::from_str::<Value>(text.text()).is_err(), "deeper than serde_json's default limit");
+        assert_eq!(text.parse().unwrap(), deep);
+        assert_eq!(serde_json::to_string(&text).unwrap(), text.text(), "serialized as the JSON it holds");
+        let read: JsonText = serde_json::from_str(&format!(" {} ", text.text())).unwrap();
+        assert_eq!(read, text);
+    }
 }

@@ -60,7 +60,7 @@ fn alerts_of_the_next_file_are_released_as_they_come() {
         parts.keys.extend(keys.iter().map(|k| Some((1, *k))));
         settle.release(id)
     };
-    let ids = |released: &[trailhound::alert::Alert]| released.iter().map(|a| a.event.event_id.clone().unwrap()).collect::<Vec<_>>();
+    let ids = |released: &[trailhound::alert::TextAlert]| released.iter().map(|a| a.event.event_id.clone().unwrap()).collect::<Vec<_>>();
     let mut settle = Settle::default();
     // File 1's part comes while file 0 is still scanning: it waits.
     assert!(part(&mut settle, 1, &["b1", "b2"], &[11, 12]).is_empty());

@@ -3,10 +3,11 @@
 //!
 //! Yew-free; depends on the engine's KQL and document lookup only.
 
-use crate::alert::Alert;
+use crate::alert::TextAlert;
 use crate::doc::{Document, Scalar};
 use crate::kql::Query;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 /// What an exception matches.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -62,18 +63,29 @@ impl Compiled {
         Compiled { exception, query, error }
     }
 
-    /// Whether this exception suppresses `alert`. An exception that does not parse suppresses nothing.
-    pub fn suppresses(&self, alert: &Alert) -> bool {
-        if let Some(rule_id) = &self.exception.rule_id
-            && *rule_id != alert.rule.rule_id
-        {
-            return false;
-        }
+    /// Whether this exception is for alerts of `rule_id`.
+    fn applies_to(&self, rule_id: &str) -> bool {
+        self.exception.rule_id.as_deref().is_none_or(|own| own == rule_id)
+    }
+
+    /// Whether this exception matches an alert's ECS `document` (its rule is not checked). An
+    /// exception that does not parse matches nothing.
+    fn matches(&self, document: &Value) -> bool {
         match &self.exception.matcher {
-            Matcher::Field { field, value } => has_value(&alert.document, field, value),
-            Matcher::Query { .. } => self.query.as_ref().is_some_and(|q| q.matches(&alert.document)),
+            Matcher::Field { field, value } => has_value(document, field, value),
+            Matcher::Query { .. } => self.query.as_ref().is_some_and(|q| q.matches(document)),
         }
     }
+}
+
+/// The index of the first of `exceptions` that suppresses `alert`. The alert's document is parsed
+/// only if an exception is for its rule, and then once.
+pub fn first_suppressing(exceptions: &[Compiled], alert: &TextAlert) -> Option<usize> {
+    let mut document = None;
+    exceptions.iter().position(|exception| {
+        exception.applies_to(&alert.rule.rule_id)
+            && document.get_or_insert_with(|| alert.document.parse().ok()).as_ref().is_some_and(|d| exception.matches(d))
+    })
 }
 
 /// Checks a KQL exception before it is added: `Err` says where the query is wrong.

@@ -4,7 +4,7 @@
 //! `bridge`), the worker's as JSON bytes with the records' `eventID` hashes beside them in binary
 //! ([`Wire`]). Yew-free and built natively, so its conversions are tested with `cargo test`.
 
-use crate::alert::Alert;
+use crate::alert::TextAlert;
 use crate::input::{FileOutcome, Shape};
 use crate::output::printable;
 use crate::scan::{AlertKey, FileReport, FileStatus, IdKey};
@@ -44,7 +44,7 @@ pub enum FromWorker {
     Reading { id: usize, bytes: u64 },
     /// Some of a file's alerts (with their keys), sent as they are raised, ahead of its `Done`: the
     /// page reads them a part at a time, and shows them as the scan goes.
-    Alerts { id: usize, alerts: Vec<Alert>, keys: Vec<Option<AlertKey>> },
+    Alerts { id: usize, alerts: Vec<TextAlert>, keys: Vec<Option<AlertKey>> },
     /// Some of a file's `eventID` hashes, in order, sent ahead of its `Done` when it has many, so
     /// that the page takes a big file's IDs a part at a time.
     Ids {
@@ -59,7 +59,7 @@ pub enum FromWorker {
     Done {
         id: usize,
         result: FileResult,
-        alerts: Vec<Alert>,
+        alerts: Vec<TextAlert>,
         /// Carried beside the JSON, in binary (see [`Wire`]).
         #[serde(skip)]
         ids: Vec<u64>,
@@ -299,9 +299,14 @@ mod tests {
         let report = crate::scan::Scanner::new(rules.iter()).scan_file("nested-120.json", &bytes, &mut alerts);
         assert_eq!((report.scanned, alerts.len()), (1, 1));
         let keys = vec![None; alerts.len()];
-        let message = FromWorker::Done { id: 7, result: FileResult::from_report(&report), alerts, ids: vec![1, 2], keys };
+        let texts = alerts.iter().cloned().map(crate::alert::Alert::into_text).collect();
+        let message = FromWorker::Done { id: 7, result: FileResult::from_report(&report), alerts: texts, ids: vec![1, 2], keys };
         let wire = message.encode().unwrap();
-        assert!(serde_json::from_slice::<FromWorker>(&wire.json).is_err(), "deeper than serde_json's default limit");
-        assert_eq!(FromWorker::decode(&wire.json, &wire.ids).unwrap(), message);
+        let decoded = FromWorker::decode(&wire.json, &wire.ids).unwrap();
+        assert_eq!(decoded, message);
+        // The page keeps the documents as text; parsed again, they are the engine's.
+        let FromWorker::Done { alerts: shown, .. } = decoded else { unreachable!() };
+        assert_eq!(shown[0].to_value().unwrap(), alerts[0]);
+        assert!(shown[0].original.is_some());
     }
 }

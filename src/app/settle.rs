@@ -2,7 +2,7 @@
 //! `eventID`s across files and alerts raised before, so the outcome does not depend on which worker
 //! took which file. A big file's IDs are counted a task's worth at a time.
 
-use crate::alert::Alert;
+use crate::alert::TextAlert;
 use crate::app::messages::FileResult;
 use crate::scan::{AlertKey, Dedup, IdKey};
 use std::collections::BTreeMap;
@@ -30,7 +30,7 @@ pub struct Settle {
 /// [`FromWorker::Ids`]: crate::app::messages::FromWorker::Ids
 #[derive(Default)]
 pub struct Parts {
-    pub alerts: Vec<Alert>,
+    pub alerts: Vec<TextAlert>,
     pub keys: Vec<Option<AlertKey>>,
     pub ids: Vec<u64>,
     /// Alerts of the file already handed to the page (see [`Settle::release`]).
@@ -40,7 +40,7 @@ pub struct Parts {
 /// A file scanned by a worker, not yet settled.
 pub struct Scanned {
     result: FileResult,
-    alerts: Vec<Alert>,
+    alerts: Vec<TextAlert>,
     ids: Vec<u64>,
     keys: Vec<Option<AlertKey>>,
     /// How many of `ids` are counted already (a big file's take several tasks), and the
@@ -61,13 +61,13 @@ impl Scanned {
 }
 
 /// Files settled, and whether the next one has IDs left to count.
-pub type Ready = (Vec<(usize, FileResult, Vec<Alert>)>, bool);
+pub type Ready = (Vec<(usize, FileResult, Vec<TextAlert>)>, bool);
 
 impl Settle {
     /// The alerts of file `id` sent so far that are new, when it is the next file to settle (every
     /// earlier one is, so its alerts are judged in file order): the page can show them before the
     /// file is done. A later file's parts wait for their turn.
-    pub fn release(&mut self, id: usize) -> Vec<Alert> {
+    pub fn release(&mut self, id: usize) -> Vec<TextAlert> {
         if id != self.next {
             return Vec::new();
         }

@@ -1,7 +1,7 @@
 //! Numbers behind the charts: alerts over time in even buckets, and the top actors, source IPs and
 //! buckets. Yew-free and pure; the chart component only draws them.
 
-use crate::alert::Alert;
+use crate::alert::TextAlert;
 use crate::calendar::{civil_from_days, days_from_civil};
 use std::collections::HashMap;
 
@@ -38,7 +38,7 @@ pub struct Timeline {
 }
 
 /// Buckets the alerts' times into at most `max_buckets` buckets of a round width.
-pub fn timeline(alerts: &[&Alert], max_buckets: usize) -> Option<Timeline> {
+pub fn timeline(alerts: &[&TextAlert], max_buckets: usize) -> Option<Timeline> {
     let times: Vec<i64> = alerts.iter().filter_map(|a| a.event.timestamp.as_deref().and_then(epoch_seconds)).collect();
     let (min, max) = (*times.iter().min()?, *times.iter().max()?);
     const WIDTHS: [i64; 14] = [60, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400, 172_800, 604_800, 2_592_000];

@@ -3,7 +3,7 @@
 //!
 //! Yew-free and pure; tested natively.
 
-use crate::alert::Alert;
+use crate::alert::TextAlert;
 use crate::rules::Severity;
 use std::borrow::Cow;
 use std::cmp::Ordering;
@@ -90,7 +90,7 @@ impl Filter {
         *self == Filter::default()
     }
 
-    pub fn accepts(&self, alert: &Alert) -> bool {
+    pub fn accepts(&self, alert: &TextAlert) -> bool {
         let e = &alert.event;
         if self.severity.is_some_and(|s| s != alert.rule.severity)
             || self.rule.as_ref().is_some_and(|r| *r != alert.rule.name)
@@ -123,13 +123,13 @@ impl Filter {
 }
 
 /// The text of `column` for `alert` (what the cell shows and what sorting compares).
-pub fn cell(alert: &Alert, column: Column) -> String {
+pub fn cell(alert: &TextAlert, column: Column) -> String {
     cell_text(alert, column).into_owned()
 }
 
 /// [`cell`] without a copy where the alert holds the text as it is shown: sorting compares these,
 /// and a sort that allocated two strings a comparison took most of a long scan's page time.
-fn cell_text(alert: &Alert, column: Column) -> Cow<'_, str> {
+fn cell_text(alert: &TextAlert, column: Column) -> Cow<'_, str> {
     let e = &alert.event;
     fn text(v: &Option<String>) -> Cow<'_, str> {
         Cow::Borrowed(v.as_deref().unwrap_or_default())
@@ -151,7 +151,7 @@ fn cell_text(alert: &Alert, column: Column) -> Cow<'_, str> {
     }
 }
 
-fn compare(a: &Alert, b: &Alert, column: Column) -> Ordering {
+fn compare(a: &TextAlert, b: &TextAlert, column: Column) -> Ordering {
     match column {
         Column::Severity => a.rule.severity.cmp(&b.rule.severity).then(a.rule.risk_score.cmp(&b.rule.risk_score)),
         column => cell_text(a, column).cmp(&cell_text(b, column)),
@@ -169,7 +169,7 @@ pub enum Row {
 
 /// Builds the table's rows from `alerts`, skipping the `hidden` ones (suppressed by an exception).
 pub fn rows(
-    alerts: &[impl AsRef<Alert>],
+    alerts: &[impl AsRef<TextAlert>],
     hidden: &dyn Fn(usize) -> bool,
     filter: &Filter,
     sort: Sort,
@@ -181,7 +181,7 @@ pub fn rows(
         let order = compare(alerts[i].as_ref(), alerts[j].as_ref(), sort.column).then(i.cmp(&j));
         if sort.descending { order.reverse() } else { order }
     });
-    let key = |alert: &Alert| match grouping {
+    let key = |alert: &TextAlert| match grouping {
         Grouping::None => String::new(),
         Grouping::Rule => alert.rule.name.clone(),
         Grouping::Actor => alert.event.actor().unwrap_or("(unknown actor)").to_string(),
@@ -226,10 +226,10 @@ pub fn visible_window(total: usize, scroll_top: f64, viewport: f64, row_height: 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::alert::{EventSummary, Origin, RuleRef};
+    use crate::alert::{EventSummary, JsonText, Origin, RuleRef};
 
-    pub(crate) fn alert(rule: &str, severity: Severity, actor: &str, time: &str, ip: &str) -> Alert {
-        Alert {
+    pub(crate) fn alert(rule: &str, severity: Severity, actor: &str, time: &str, ip: &str) -> TextAlert {
+        TextAlert {
             rule: RuleRef {
                 rule_id: rule.to_lowercase(),
                 name: rule.into(),
@@ -248,14 +248,14 @@ mod tests {
                 ..EventSummary::default()
             },
             origin: Origin { file: "a.json".into(), record: 0 },
-            document: serde_json::json!({}),
+            document: JsonText::of(&serde_json::json!({})),
             original: None,
         }
     }
 
-    struct A(Alert);
-    impl AsRef<Alert> for A {
-        fn as_ref(&self) -> &Alert {
+    struct A(TextAlert);
+    impl AsRef<TextAlert> for A {
+        fn as_ref(&self) -> &TextAlert {
             &self.0
         }
     }

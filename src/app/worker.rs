@@ -10,6 +10,7 @@
 
 use super::messages::{FileResult, FromWorker, ToWorker};
 use super::state::load_rules;
+use crate::alert::Alert;
 use crate::input::SLICE;
 use crate::rules::Rule;
 use crate::scan::{IdKey, Scanner};
@@ -169,8 +170,9 @@ fn scan(job: &Job, whole: Option<Result<Vec<u8>, JsValue>>) -> FromWorker {
         // Alerts go to the page in parts as they are raised, so that it shows them (and reads
         // them) as the scan goes rather than all at the end of a big file.
         let (mut alerts, mut keys) = (Vec::new(), Vec::new());
-        let mut keep = |alert, key| {
-            alerts.push(alert);
+        let mut keep = |alert: Alert, key| {
+            // The page keeps the documents as text: printed here, read there in one pass.
+            alerts.push(alert.into_text());
             keys.push(key);
             if alerts.len() == ALERTS_A_MESSAGE {
                 post(&FromWorker::Alerts { id: job.id, alerts: std::mem::take(&mut alerts), keys: std::mem::take(&mut keys) });

@@ -1,11 +1,11 @@
 //! Alerts for the browser tests (`tests/web_*.rs`).
 #![allow(dead_code)]
 
-use trailhound::alert::{Alert, EventSummary, Origin, RuleRef};
+use trailhound::alert::{Alert, EventSummary, Origin, RuleRef, TextAlert};
 use trailhound::rules::Severity;
 
-/// An alert of rule `r1` for event `id` by `actor`.
-pub fn alert(id: &str, actor: &str) -> Alert {
+/// An alert of rule `r1` for event `id` by `actor`, as the page keeps it.
+pub fn alert(id: &str, actor: &str) -> TextAlert {
     Alert {
         rule: RuleRef {
             rule_id: "r1".into(),
@@ -26,4 +26,5 @@ pub fn alert(id: &str, actor: &str) -> Alert {
         document: serde_json::json!({"user": {"name": actor}, "event": {"id": id}}),
         original: None,
     }
+    .into_text()
 }

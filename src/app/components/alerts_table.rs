@@ -3,7 +3,7 @@
 //! when there are many (fixed row height, spacer rows above and below).
 
 use super::Shared;
-use crate::alert::Alert;
+use crate::alert::TextAlert;
 use crate::app::view::{self, Column, Row, Sort};
 use std::rc::Rc;
 use web_sys::HtmlElement;
@@ -20,7 +20,7 @@ const VIRTUAL_FROM: usize = 100;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub alerts: Shared<Vec<Rc<Alert>>>,
+    pub alerts: Shared<Vec<Rc<TextAlert>>>,
     pub rows: Shared<Vec<Row>>,
     pub suppressed: Shared<Vec<Option<usize>>>,
     pub sort: Sort,

@@ -14,7 +14,7 @@ use super::overview::Overview;
 use super::rules_panel::{RuleLine, RulesPanel};
 use super::scan_status::ScanStatus;
 use super::tabs::Tabs;
-use crate::alert::Alert;
+use crate::alert::TextAlert;
 use crate::app::download;
 use crate::app::hooks::{use_persistence, use_scanner};
 use crate::app::messages::Outcome;
@@ -33,8 +33,9 @@ impl Reducible for Store {
     }
 }
 
-fn export(alerts: Vec<&Alert>, csv: bool) -> Result<(), String> {
-    let owned: Vec<Alert> = alerts.into_iter().cloned().collect();
+fn export(alerts: Vec<&TextAlert>, csv: bool) -> Result<(), String> {
+    // The page keeps documents as text; the output formats read them as trees.
+    let owned = alerts.into_iter().map(TextAlert::to_value).collect::<Result<Vec<_>, _>>().map_err(|e| e.to_string())?;
     let mut out = Vec::new();
     let stamp = download::now_rfc3339();
     let day = stamp.get(..19).unwrap_or("").replace(':', "");

@@ -3,7 +3,7 @@
 //! original CloudTrail record. Log content is always text.
 
 use super::external_link;
-use crate::alert::{Alert, first};
+use crate::alert::{TextAlert, first};
 use crate::app::exceptions::{EXCEPTABLE_FIELDS, Matcher, check_query};
 use crate::app::markdown;
 use crate::rules::Rule;
@@ -17,7 +17,7 @@ pub type NewException = (Option<String>, Option<String>, Matcher);
 
 #[derive(Properties)]
 pub struct Props {
-    pub alert: Rc<Alert>,
+    pub alert: Rc<TextAlert>,
     /// The rule, when it is still loaded.
     pub rule: Option<Rule>,
     /// The exception that suppresses this alert, described.
@@ -39,10 +39,21 @@ fn pretty(value: &serde_json::Value) -> String {
     serde_json::to_string_pretty(value).unwrap_or_default()
 }
 
+/// An alert's documents as trees: the page keeps them as text and parses them only to show them.
+struct Parsed {
+    document: serde_json::Value,
+    original: Option<serde_json::Value>,
+}
+
 #[component]
 pub fn Detail(props: &Props) -> Html {
     let alert = &props.alert;
     let e = &alert.event;
+    // The text is JSON the worker printed: it parses, or the document shows as null.
+    let parsed = use_memo(PtrKey(alert.clone()), |PtrKey(alert)| Parsed {
+        document: alert.document.parse().unwrap_or_default(),
+        original: alert.original.as_ref().and_then(|o| o.parse().ok()),
+    });
     let rule_id = alert.rule.rule_id.clone();
     let rule_name = alert.rule.name.clone();
     // Escape closes the detail.
@@ -112,7 +123,7 @@ pub fn Detail(props: &Props) -> Html {
     ];
 
     let except_buttons = EXCEPTABLE_FIELDS.iter().filter_map(|(field, label)| {
-        let value = first(&alert.document, field)?;
+        let value = first(&parsed.document, field)?;
         let (rule_id, rule_name, added) = (rule_id.clone(), rule_name.clone(), added.clone());
         let on = props.on_exception.clone();
         let (field, shown) = (field.to_string(), value.clone());
@@ -180,9 +191,9 @@ pub fn Detail(props: &Props) -> Html {
 
             <details class="detail-section">
                 <summary>{ "ECS document" }</summary>
-                <pre class="json" data-testid="ecs-document">{ pretty(&alert.document) }</pre>
+                <pre class="json" data-testid="ecs-document">{ pretty(&parsed.document) }</pre>
             </details>
-            if let Some(original) = &alert.original {
+            if let Some(original) = &parsed.original {
                 <details class="detail-section">
                     <summary>{ "Original CloudTrail record" }</summary>
                     <pre class="json" data-testid="original-record">{ pretty(original) }</pre>
@@ -192,11 +203,20 @@ pub fn Detail(props: &Props) -> Html {
     }
 }
 
+/// An alert compared by identity, to key the memo of its parsed documents.
+struct PtrKey(Rc<TextAlert>);
+
+impl PartialEq for PtrKey {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
 fn field_label(label: &str) -> String {
     label.trim_start_matches("this ").replace(' ', "-")
 }
 
-fn rule_section(alert: &Alert, rule: Option<&Rule>) -> Html {
+fn rule_section(alert: &TextAlert, rule: Option<&Rule>) -> Html {
     let mitre = alert.rule.tactics.iter().map(|t| (t, "Tactic")).chain(alert.rule.techniques.iter().map(|t| (t, "Technique")));
     let mitre = html! {
         <ul class="mitre">

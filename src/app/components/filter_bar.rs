@@ -2,7 +2,7 @@
 //! the suppressed-alerts switch and the CSV / NDJSON exports of what is shown.
 
 use super::Shared;
-use crate::alert::Alert;
+use crate::alert::TextAlert;
 use crate::app::view::{Filter, Grouping};
 use crate::rules::Severity;
 use std::collections::BTreeSet;
@@ -12,7 +12,7 @@ use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub alerts: Shared<Vec<Rc<Alert>>>,
+    pub alerts: Shared<Vec<Rc<TextAlert>>>,
     pub filter: Filter,
     pub grouping: Grouping,
     pub shown: usize,

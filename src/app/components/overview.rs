@@ -2,7 +2,7 @@
 //! and buckets of the alerts shown; clicking a top actor filters on it.
 
 use super::{Shared, count};
-use crate::alert::Alert;
+use crate::alert::TextAlert;
 use crate::app::stats::{self, Timeline};
 use crate::app::view::{Row, alert_indices};
 use std::rc::Rc;
@@ -10,7 +10,7 @@ use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub alerts: Shared<Vec<Rc<Alert>>>,
+    pub alerts: Shared<Vec<Rc<TextAlert>>>,
     pub rows: Shared<Vec<Row>>,
     pub on_actor: Callback<Option<String>>,
 }
@@ -28,7 +28,7 @@ const HEIGHT: f64 = 120.0;
 #[component]
 pub fn Overview(props: &Props) -> Html {
     let numbers = use_memo((props.alerts.clone(), props.rows.clone()), |(alerts, rows)| {
-        let shown: Vec<&Alert> = alert_indices(rows).into_iter().filter_map(|i| alerts.get(i).map(|a| a.as_ref())).collect();
+        let shown: Vec<&TextAlert> = alert_indices(rows).into_iter().filter_map(|i| alerts.get(i).map(|a| a.as_ref())).collect();
         Numbers {
             timeline: stats::timeline(&shown, 48),
             actors: stats::top(shown.iter().filter_map(|a| a.event.actor()), 5),

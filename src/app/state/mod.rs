@@ -3,10 +3,10 @@
 //! Yew-free (the root component wraps [`State::reduce`] in `use_reducer`), so it is tested natively
 //! with `cargo test`. Times come in with the actions (`now_ms`), never from a clock here.
 
-use super::exceptions::{Compiled, Exception};
+use super::exceptions::{Compiled, Exception, first_suppressing};
 use super::messages::{FileResult, Outcome, RuleConfig};
 use super::view::{self, Column, Filter, Grouping, Row, Sort};
-use crate::alert::Alert;
+use crate::alert::TextAlert;
 use crate::rules::{Rule, RuleSet, load_text};
 use std::collections::BTreeSet;
 use std::rc::Rc;
@@ -22,7 +22,7 @@ pub struct State {
     pub phase: Phase,
     pub progress: Progress,
     pub files: Vec<FileEntry>,
-    pub alerts: Rc<Vec<Rc<Alert>>>,
+    pub alerts: Rc<Vec<Rc<TextAlert>>>,
     /// For each alert, the index of the first exception that suppresses it.
     pub suppressed: Vec<Option<usize>>,
     pub exceptions: Vec<Compiled>,
@@ -229,7 +229,7 @@ impl State {
     }
 
     /// The alert at `index`.
-    pub fn alert(&self, index: usize) -> Option<&Alert> {
+    pub fn alert(&self, index: usize) -> Option<&TextAlert> {
         self.alerts.get(index).map(|a| a.as_ref())
     }
 
@@ -255,7 +255,7 @@ impl State {
     }
 
     /// The alerts of the current view (filters, exceptions), in table order.
-    pub fn visible_alerts(&self) -> Vec<&Alert> {
+    pub fn visible_alerts(&self) -> Vec<&TextAlert> {
         view::alert_indices(&self.rows).into_iter().filter_map(|i| self.alert(i)).collect()
     }
 
@@ -311,14 +311,14 @@ impl State {
     }
 
     /// Adds settled alerts (each checked against the exceptions) and rebuilds the table's rows.
-    fn add_alerts(&mut self, alerts: Vec<Alert>) {
+    fn add_alerts(&mut self, alerts: Vec<TextAlert>) {
         if alerts.is_empty() {
             return;
         }
         let start = self.alerts.len();
         Rc::make_mut(&mut self.alerts).extend(alerts.into_iter().map(Rc::new));
         for alert in &self.alerts[start..] {
-            let hit = self.exceptions.iter().position(|e| e.suppresses(alert));
+            let hit = first_suppressing(&self.exceptions, alert);
             self.suppressed.push(hit);
         }
         self.refresh_rows();
@@ -336,7 +336,7 @@ impl State {
     }
 
     fn recompute_suppression(&mut self) {
-        self.suppressed = self.alerts.iter().map(|a| self.exceptions.iter().position(|e| e.suppresses(a))).collect();
+        self.suppressed = self.alerts.iter().map(|a| first_suppressing(&self.exceptions, a)).collect();
         self.refresh_rows();
     }
 

@@ -1,7 +1,7 @@
 //! The state's parts as plain data (files, rules, progress, where the scan is) and [`Action`],
 //! every change the page can make to it.
 
-use crate::alert::Alert;
+use crate::alert::TextAlert;
 use crate::app::exceptions::{Exception, Matcher};
 use crate::app::messages::{FileResult, RuleConfig};
 use crate::app::view::{Column, Grouping};
@@ -98,13 +98,13 @@ pub enum Action {
     /// Alerts of a file still being scanned, settled already (the rest come with its `FileDone`).
     Alerts {
         id: usize,
-        alerts: Vec<Alert>,
+        alerts: Vec<TextAlert>,
         now_ms: f64,
     },
     FileDone {
         id: usize,
         result: FileResult,
-        alerts: Vec<Alert>,
+        alerts: Vec<TextAlert>,
         now_ms: f64,
     },
     /// The user cancelled: files not finished are left out.

@@ -2,12 +2,12 @@
 //! a dead worker, exceptions, filters and rules.
 
 use super::*;
-use crate::alert::{EventSummary, Origin, RuleRef};
+use crate::alert::{EventSummary, JsonText, Origin, RuleRef};
 use crate::app::exceptions::Matcher;
 use crate::rules::Severity;
 
-fn alert(id: &str, actor: &str) -> Alert {
-    Alert {
+fn alert(id: &str, actor: &str) -> TextAlert {
+    TextAlert {
         rule: RuleRef {
             rule_id: "r1".into(),
             name: "Rule one".into(),
@@ -24,7 +24,7 @@ fn alert(id: &str, actor: &str) -> Alert {
             ..EventSummary::default()
         },
         origin: Origin { file: "a.json".into(), record: 0 },
-        document: serde_json::json!({"user": {"name": actor}, "event": {"id": id}}),
+        document: JsonText::of(&serde_json::json!({"user": {"name": actor}, "event": {"id": id}})),
         original: None,
     }
 }
@@ -150,7 +150,7 @@ fn rules_switch_off_and_rule_files_report_problems() {
 /// end (a batch inside a batch included).
 #[test]
 fn a_batch_ends_where_its_actions_one_by_one_end() {
-    let done = |id: usize, alerts: Vec<Alert>| Action::FileDone { id, result: scanned(10, alerts.len()), alerts, now_ms: 1.0 };
+    let done = |id: usize, alerts: Vec<TextAlert>| Action::FileDone { id, result: scanned(10, alerts.len()), alerts, now_ms: 1.0 };
     let actions = || {
         vec![
             done(1, vec![alert("3", "carol"), alert("1", "alice")]),
