@@ -7,6 +7,7 @@ use std::time::Duration;
 use trailhound::app::components::Shared;
 use trailhound::app::components::alerts_table::{self, AlertsTable};
 use trailhound::app::components::files_panel::{self, FilesPanel};
+use trailhound::app::components::overview::{self, Overview};
 use trailhound::app::components::scan_status::{self, ScanStatus};
 use trailhound::app::messages::{FileResult, Outcome};
 use trailhound::app::state::{FileEntry, FileState, Phase, Progress};
@@ -101,6 +102,21 @@ async fn the_table_renders_a_row_per_alert_and_only_visible_rows_when_many() {
     let first = div.query_selector("tr[data-event-id='id-0']").unwrap().expect("the first row");
     assert!(first.text_content().unwrap().contains("<script>x</script>"), "log content is text");
     assert!(div.query_selector("td script").unwrap().is_none());
+}
+
+/// The overview is drawn a task after the rest of the page, and then shows the alerts it was given.
+#[wasm_bindgen_test]
+async fn the_overview_draws_its_alerts_a_task_later() {
+    let div = root();
+    let alerts: Vec<_> = ["alice", "bob", "alice"].iter().enumerate().map(|(i, a)| Rc::new(alert(&format!("id-{i}"), a))).collect();
+    let rows: Vec<Row> = (0..alerts.len()).map(Row::Alert).collect();
+    let props = overview::Props { alerts: Shared(Rc::new(alerts)), rows: Shared(Rc::new(rows)), on_actor: Callback::noop() };
+    yew::Renderer::<Overview>::with_root_and_props(div.clone(), props).render();
+    settle().await;
+    let overview = div.query_selector("[data-testid=overview]").unwrap().expect("the overview");
+    let text = overview.text_content().unwrap();
+    assert!(text.contains("alice") && text.contains("bob"), "{text}");
+    assert_eq!(div.query_selector_all("rect.bar").unwrap().length(), 1, "three alerts in the same second");
 }
 
 #[wasm_bindgen_test]

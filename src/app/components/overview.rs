@@ -25,9 +25,27 @@ struct Numbers {
 const WIDTH: f64 = 600.0;
 const HEIGHT: f64 = 120.0;
 
+/// The alerts and rows the overview is drawn for.
+type Drawn = (Shared<Vec<Rc<TextAlert>>>, Shared<Vec<Row>>);
+
 #[component]
 pub fn Overview(props: &Props) -> Html {
-    let numbers = use_memo((props.alerts.clone(), props.rows.clone()), |(alerts, rows)| {
+    // Drawn a task after the rest of the page: the first alerts of a scan bring the table's rows
+    // and the overview's charts at once, and together they made the longest UI-thread block of a
+    // scan. With each in its own task, the page stays responsive between them.
+    let drawn = use_state(|| None::<Drawn>);
+    {
+        let drawn = drawn.clone();
+        use_effect_with((props.alerts.clone(), props.rows.clone()), move |now: &Drawn| {
+            let now = now.clone();
+            let later = gloo_timers::callback::Timeout::new(0, move || drawn.set(Some(now)));
+            move || drop(later)
+        });
+    }
+    let numbers = use_memo((*drawn).clone(), |drawn| {
+        let Some((alerts, rows)) = drawn else {
+            return Numbers { timeline: None, actors: vec![], ips: vec![], buckets: vec![] };
+        };
         let shown: Vec<&TextAlert> = alert_indices(rows).into_iter().filter_map(|i| alerts.get(i).map(|a| a.as_ref())).collect();
         Numbers {
             timeline: stats::timeline(&shown, 48),
