@@ -33,13 +33,13 @@ for (const way of ['drop', 'pick']) test(`scan throughput and the longest UI-thr
     return performance.now();
   });
 
+  // What a drag from the file manager gives: the browser's drop of the folder itself.
+  const box = await page.getByTestId('dropzone').boundingBox();
+  const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+  const data = { items: [], files: [logs], dragOperationsMask: 1 };
+  const cdp = await page.context().newCDPSession(page);
   const started = Date.now();
   if (way === 'drop') {
-    // What a drag from the file manager gives: the browser's drop of the folder itself.
-    const box = await page.getByTestId('dropzone').boundingBox();
-    const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
-    const data = { items: [], files: [logs], dragOperationsMask: 1 };
-    const cdp = await page.context().newCDPSession(page);
     for (const type of ['dragEnter', 'dragOver', 'drop']) await cdp.send('Input.dispatchDragEvent', { type, x, y, data });
   } else {
     await page.getByTestId('file-input').setInputFiles(files);
