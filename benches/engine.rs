@@ -1,6 +1,6 @@
 //! The engine's stages on the deterministic corpus, as throughput of plain JSON bytes so the
 //! figures compare: the serde_json validation floor, reading records, scanning with the seed rule
-//! and with fifty rules (alerts kept whole, as the app keeps them), scanning with each alert
+//! and with fifty rules (alerts kept whole), scanning with each alert
 //! rendered as NDJSON as it is raised (as the CLI does), inflating gzip, and scanning gzip.
 //!
 //! `cargo bench --bench engine` (criterion; reports under target/criterion).
