@@ -1,6 +1,7 @@
 //! The page's side of the worker's alert messages: reading a part of 100 alerts with their
-//! documents kept as text (what the page holds) against reading them as JSON trees (what it held
-//! before), from the same bytes. The page does this on its UI thread for every alert of a scan.
+//! documents kept as text (what the page holds: the whole message, as `FromWorker::decode` reads
+//! it) against reading the same alerts as JSON trees (what it held before: the list alone, so the
+//! comparison favours trees). The page does this on its UI thread for every alert of a scan.
 //!
 //! `cargo bench --bench page` (criterion; reports under target/criterion).
 

@@ -104,9 +104,9 @@ async fn the_table_renders_a_row_per_alert_and_only_visible_rows_when_many() {
     assert!(div.query_selector("td script").unwrap().is_none());
 }
 
-/// The overview is drawn a task after the rest of the page, and then shows the alerts it was given.
+/// The overview shows the top actors and the timeline of the alerts it is given.
 #[wasm_bindgen_test]
-async fn the_overview_draws_its_alerts_a_task_later() {
+async fn the_overview_shows_its_alerts() {
     let div = root();
     let alerts: Vec<_> = ["alice", "bob", "alice"].iter().enumerate().map(|(i, a)| Rc::new(alert(&format!("id-{i}"), a))).collect();
     let rows: Vec<Row> = (0..alerts.len()).map(Row::Alert).collect();

@@ -63,9 +63,11 @@ impl Compiled {
         Compiled { exception, query, error }
     }
 
-    /// Whether this exception is for alerts of `rule_id`.
+    /// Whether this exception can suppress alerts of `rule_id`: it is for that rule (or every
+    /// rule), and its query, if any, parses.
     fn applies_to(&self, rule_id: &str) -> bool {
-        self.exception.rule_id.as_deref().is_none_or(|own| own == rule_id)
+        let parses = matches!(self.exception.matcher, Matcher::Field { .. }) || self.query.is_some();
+        parses && self.exception.rule_id.as_deref().is_none_or(|own| own == rule_id)
     }
 
     /// Whether this exception matches an alert's ECS `document` (its rule is not checked). An
@@ -79,7 +81,7 @@ impl Compiled {
 }
 
 /// The index of the first of `exceptions` that suppresses `alert`. The alert's document is parsed
-/// only if an exception is for its rule, and then once.
+/// only if an exception can suppress alerts of its rule, and then once.
 pub fn first_suppressing(exceptions: &[Compiled], alert: &TextAlert) -> Option<usize> {
     let mut document = None;
     exceptions.iter().position(|exception| {

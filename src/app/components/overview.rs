@@ -30,10 +30,11 @@ type Drawn = (Shared<Vec<Rc<TextAlert>>>, Shared<Vec<Row>>);
 
 #[component]
 pub fn Overview(props: &Props) -> Html {
-    // Drawn a task after the rest of the page: the first alerts of a scan bring the table's rows
-    // and the overview's charts at once, and together they made the longest UI-thread block of a
-    // scan. With each in its own task, the page stays responsive between them.
-    let drawn = use_state(|| None::<Drawn>);
+    // Changes are drawn a task after the rest of the page: the first alerts of a scan bring the
+    // table's rows and the overview's charts at once, and together they made the longest
+    // UI-thread block of a scan. With each in its own task, the page stays responsive between
+    // them. A new overview (back on the alerts tab) is drawn at once.
+    let drawn = use_state(|| Some((props.alerts.clone(), props.rows.clone())));
     {
         let drawn = drawn.clone();
         use_effect_with((props.alerts.clone(), props.rows.clone()), move |now: &Drawn| {

@@ -176,11 +176,28 @@ impl State {
             Action::AddException { rule_id, rule_name, matcher, comment } => {
                 let id = self.exceptions.iter().map(|e| e.exception.id + 1).max().unwrap_or(1);
                 self.exceptions.push(Compiled::new(Exception { id, rule_id, rule_name, matcher, comment }));
-                self.recompute_suppression();
+                // Only alerts no earlier exception suppresses can change: each such alert's
+                // document is parsed at most once, and only if the new exception is for its rule.
+                let added = &self.exceptions[self.exceptions.len() - 1..];
+                for (alert, hit) in self.alerts.iter().zip(&mut self.suppressed) {
+                    if hit.is_none() && first_suppressing(added, alert).is_some() {
+                        *hit = Some(self.exceptions.len() - 1);
+                    }
+                }
+                self.refresh_rows();
             }
             Action::RemoveException(id) => {
-                self.exceptions.retain(|e| e.exception.id != id);
-                self.recompute_suppression();
+                let Some(removed) = self.exceptions.iter().position(|e| e.exception.id == id) else { return self };
+                self.exceptions.remove(removed);
+                // Only the alerts it suppressed are checked again; later exceptions move down one.
+                for (alert, hit) in self.alerts.iter().zip(&mut self.suppressed) {
+                    match *hit {
+                        Some(i) if i == removed => *hit = first_suppressing(&self.exceptions, alert),
+                        Some(i) if i > removed => *hit = Some(i - 1),
+                        _ => {}
+                    }
+                }
+                self.refresh_rows();
             }
             Action::LoadExceptions(list) => {
                 self.exceptions = list.into_iter().map(Compiled::new).collect();

@@ -114,6 +114,35 @@ fn exceptions_suppress_and_count_and_can_be_removed() {
     assert_eq!(state.active_alerts(), 3);
 }
 
+/// Exceptions added and removed one at a time (only the alerts that can change are checked again)
+/// suppress what checking every alert against the whole list does, with the first match counted.
+#[test]
+fn exceptions_changed_one_at_a_time_suppress_as_the_whole_list_does() {
+    let state = queue(State::default(), &["a.json"]);
+    let alerts = vec![alert("1", "alice"), alert("2", "bob"), alert("3", "terraform"), alert("4", "alice")];
+    let mut state = state.reduce(Action::FileDone { id: 0, result: scanned(4, 4), alerts, now_ms: 1.0 });
+    let field = |value: &str| Matcher::Field { field: "user.name".into(), value: value.into() };
+    let query = |kql: &str| Matcher::Query { kql: kql.into() };
+    let matchers = [field("alice"), query("user.name:*"), field("bob"), query("user.name:("), query("event.id:3")];
+    let whole = |state: &State| {
+        let list = state.exceptions.iter().map(|c| c.exception.clone()).collect();
+        state.clone().reduce(Action::LoadExceptions(list)).suppressed
+    };
+    for matcher in matchers {
+        state = state.reduce(Action::AddException { rule_id: Some("r1".into()), rule_name: None, matcher, comment: String::new() });
+        assert_eq!(state.suppressed, whole(&state));
+    }
+    assert_eq!(state.suppressed, [Some(0), Some(1), Some(1), Some(0)]);
+    for _ in 0..3 {
+        let id = state.exceptions[0].exception.id;
+        state = state.reduce(Action::RemoveException(id));
+        assert_eq!(state.suppressed, whole(&state));
+    }
+    assert_eq!(state.suppressed, [None, None, Some(1), None], "only event 3's query is left to match");
+    let unknown = state.clone().reduce(Action::RemoveException(999));
+    assert_eq!(unknown.suppressed, state.suppressed);
+}
+
 #[test]
 fn filters_sort_and_select() {
     let state = queue(State::default(), &["a.json"]);
