@@ -88,12 +88,11 @@ impl FromWorker {
         Ok(Wire { json: serde_json::to_vec(self)?, ids })
     }
 
-    /// Reads a worker message (the page's end): its JSON, and for `Done` its ids. Without
-    /// serde_json's 128-level recursion limit: an alert carries its record and ECS document a few
-    /// levels down in the message, and the engine reads records with that same limit, so a record
-    /// nested 120 deep is scanned and alerts but its message would be refused, stopping the whole
-    /// scan. The depth stays bounded: the engine's parser limit plus the few levels of the message
-    /// and the ECS mapping.
+    /// Reads a worker message (the page's end): its JSON, and for `Done` its ids. An alert's record
+    /// and ECS document are read as text ([`JsonText`](crate::alert::JsonText)), however deep they
+    /// nest; serde_json's recursion limit is lifted all the same, so that no message is refused for
+    /// its depth (a refused message stops the whole scan). The depth stays bounded: the engine's
+    /// parser limit plus the few levels of the message and the ECS mapping.
     pub fn decode(json: &[u8], ids: &[u8]) -> serde_json::Result<FromWorker> {
         let mut reader = serde_json::Deserializer::from_slice(json);
         reader.disable_recursion_limit();

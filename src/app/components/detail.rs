@@ -2,7 +2,7 @@
 //! metadata, the investigation guide rendered from its Markdown note), the ECS document and the
 //! original CloudTrail record. Log content is always text.
 
-use super::external_link;
+use super::{Shared, external_link};
 use crate::alert::{TextAlert, first};
 use crate::app::exceptions::{EXCEPTABLE_FIELDS, Matcher, check_query};
 use crate::app::markdown;
@@ -50,7 +50,7 @@ pub fn Detail(props: &Props) -> Html {
     let alert = &props.alert;
     let e = &alert.event;
     // The text is JSON the worker printed: it parses, or the document shows as null.
-    let parsed = use_memo(PtrKey(alert.clone()), |PtrKey(alert)| Parsed {
+    let parsed = use_memo(Shared(alert.clone()), |alert| Parsed {
         document: alert.document.parse().unwrap_or_default(),
         original: alert.original.as_ref().and_then(|o| o.parse().ok()),
     });
@@ -200,15 +200,6 @@ pub fn Detail(props: &Props) -> Html {
                 </details>
             }
         </aside>
-    }
-}
-
-/// An alert compared by identity, to key the memo of its parsed documents.
-struct PtrKey(Rc<TextAlert>);
-
-impl PartialEq for PtrKey {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
     }
 }
 

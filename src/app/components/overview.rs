@@ -34,19 +34,16 @@ pub fn Overview(props: &Props) -> Html {
     // table's rows and the overview's charts at once, and together they made the longest
     // UI-thread block of a scan. With each in its own task, the page stays responsive between
     // them. A new overview (back on the alerts tab) is drawn at once.
-    let drawn = use_state(|| Some((props.alerts.clone(), props.rows.clone())));
+    let drawn = use_state(|| (props.alerts.clone(), props.rows.clone()));
     {
         let drawn = drawn.clone();
         use_effect_with((props.alerts.clone(), props.rows.clone()), move |now: &Drawn| {
             let now = now.clone();
-            let later = gloo_timers::callback::Timeout::new(0, move || drawn.set(Some(now)));
+            let later = gloo_timers::callback::Timeout::new(0, move || drawn.set(now));
             move || drop(later)
         });
     }
-    let numbers = use_memo((*drawn).clone(), |drawn| {
-        let Some((alerts, rows)) = drawn else {
-            return Numbers { timeline: None, actors: vec![], ips: vec![], buckets: vec![] };
-        };
+    let numbers = use_memo((*drawn).clone(), |(alerts, rows)| {
         let shown: Vec<&TextAlert> = alert_indices(rows).into_iter().filter_map(|i| alerts.get(i).map(|a| a.as_ref())).collect();
         Numbers {
             timeline: stats::timeline(&shown, 48),
