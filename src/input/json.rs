@@ -114,7 +114,13 @@ impl<'w, 's> Cursor<'w, 's> {
         loop {
             self.skip_ws();
             let text = self.win.text_from(self.pos);
-            match parse::<Boxed<'_>>(text, self.pos, self.win.ended()) {
+            // The fast path answers for plain records; the serde pass for the rest, and for a
+            // value that may run past what has arrived.
+            let read = match Boxed::read_fast(text) {
+                Some((boxed, len)) if self.win.ended() || len < text.len() => Parsed::Value(boxed, len),
+                _ => parse::<Boxed<'_>>(text, self.pos, self.win.ended()),
+            };
+            match read {
                 Parsed::Value(Boxed(top), len) => {
                     let Some(f) = f.take() else { unreachable!("a value is handed on once") };
                     let out = f(top, &text[..len], self.win);

@@ -40,7 +40,11 @@ pub(crate) fn read_from(win: &mut Window<'_>, start: usize, mut line: usize, emi
             // One borrowed pass over the line: it fails as parsing to `Value` would, and yields a
             // raw CloudTrail record (the common case) as it is.
             let source = text.get(lead..lead + body.len()).unwrap_or_default();
-            match serde_json::from_str::<Boxed<'_>>(source).map(|b| b.0) {
+            let read = match Boxed::read_fast(source) {
+                Some((boxed, len)) if len == source.len() => Ok(boxed.0),
+                _ => serde_json::from_str::<Boxed<'_>>(source).map(|b| b.0),
+            };
+            match read {
                 Err(e) => {
                     let column = e.column() + lead;
                     emit.error(location, format!("{} (column {column})", json::from_serde(body, 0, &e).reason));
