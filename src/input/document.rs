@@ -72,18 +72,19 @@ pub(crate) fn read(win: &mut Window<'_>, start: usize, emit: &mut Emitter<'_>) -
 /// line was longer than the sniffing looks. The rest is read line by line, so that a broken line is
 /// a record error and the lines after it are still read.
 fn one_object_line(cur: &mut Cursor<'_, '_>, line: usize) -> Option<(usize, usize)> {
-    if cur.win.at(cur.pos).line != Some(line) {
-        return None;
-    }
     let end = cur.pos;
     let rest = cur.win.fill_until(end, |t| memchr::memchr(b'\n', t).is_some()).as_bytes();
     let newline = memchr::memchr(b'\n', rest)?;
     if !rest[..newline].trim_ascii().is_empty() {
         return None;
     }
-    let next = end + newline + 1;
-    let more = cur.win.fill_until(next, |t| !t.trim_ascii_start().is_empty());
-    (!more.trim_ascii_start().is_empty()).then_some((next, line + 1))
+    // Read on, keeping the object's end, until a non-blank byte follows the newline.
+    let rest = cur.win.fill_until(end, |t| !t[newline + 1..].trim_ascii_start().is_empty());
+    if rest[newline + 1..].trim_ascii_start().is_empty() {
+        return None;
+    }
+    // Asked last, as it counts the object's lines: most files (an S3 delivery) end after it.
+    (cur.win.at(end).line == Some(line)).then_some((end + newline + 1, line + 1))
 }
 
 /// One top-level object: streamed when it starts with `Records` or `Events`, else parsed whole.
