@@ -8,12 +8,12 @@
 //! enough to overflow, deep nesting, anything malformed, text that ends early) makes it give up
 //! with `None`, and the serde pass reads the value and decides, with serde_json's own error.
 //!
-//! Depends on the visitor's field routing ([`super::slot`]) only.
+//! Depends on the visitor's field routing ([`super::slot`], [`super::reset`], [`super::nested_kind`]) only.
 
 use super::{Level, Lite, Slot, Top, nested_kind, reset, slot};
 use std::borrow::Cow;
 
-/// Deeper than this, the serde pass decides (serde_json stops at 128 levels).
+/// Deeper than this, the serde pass decides (serde_json fails on the 128th nested container).
 const MAX_DEPTH: usize = 64;
 
 /// Longer numbers may overflow `f64`, which `Value` refuses: the serde pass decides.
@@ -268,24 +268,29 @@ fn hex4(digits: &[u8]) -> Option<u16> {
 }
 
 /// Where the run of ordinary string bytes from `at` ends: the first `"`, `\` or control character
-/// (or the end of `bytes`). Sixteen bytes at a time where the machine has 128-bit vectors (every
-/// x86_64, and WebAssembly built with SIMD), then eight at a time in a word.
+/// (or the end of `bytes`). Sixteen bytes at a time where vector code is written (x86_64, and
+/// WebAssembly built with SIMD), then eight at a time in a word.
 fn plain_run_end(bytes: &[u8], mut at: usize) -> usize {
+    #[cfg(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128")))]
     while let Some(chunk) = bytes.get(at..at + 16) {
-        let found = vector::stops16(chunk);
+        let found = vector::stops16(chunk.try_into().expect("sixteen bytes"));
         if found != 0 {
             return at + found.trailing_zeros() as usize;
         }
         at += 16;
     }
     while let Some(chunk) = bytes.get(at..at + 8) {
-        let found = word_stops(u64::from_le_bytes(chunk.try_into().unwrap_or_default()));
+        let found = word_stops(u64::from_le_bytes(chunk.try_into().expect("eight bytes")));
         if found != 0 {
             return at + (found.trailing_zeros() / 8) as usize;
         }
         at += 8;
     }
     at + bytes[at.min(bytes.len())..].iter().take_while(|&&b| !is_stop(b)).count()
+}
+
+fn is_stop(b: u8) -> bool {
+    b == b'"' || b == b'\\' || b < 0x20
 }
 
 /// The stops among eight bytes: the top bit of a byte is set where it is a quote, a backslash or
@@ -305,14 +310,14 @@ fn word_stops(word: u64) -> u64 {
 mod vector {
     use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_min_epu8, _mm_movemask_epi8, _mm_or_si128, _mm_set_epi64x, _mm_set1_epi8};
 
-    pub(super) fn stops16(chunk: &[u8]) -> u32 {
+    pub(super) fn stops16(chunk: &[u8; 16]) -> u32 {
         // SAFETY: SSE2 is part of every x86_64 target, so `stops` runs on a machine that has it.
         unsafe { stops(chunk) }
     }
 
     #[target_feature(enable = "sse2")]
-    fn stops(chunk: &[u8]) -> u32 {
-        let half = |at: usize| i64::from_le_bytes(chunk[at..at + 8].try_into().unwrap_or_default());
+    fn stops(chunk: &[u8; 16]) -> u32 {
+        let half = |at: usize| i64::from_le_bytes(chunk[at..at + 8].try_into().expect("eight bytes"));
         let bytes = _mm_set_epi64x(half(8), half(0));
         let quote = _mm_cmpeq_epi8(bytes, _mm_set1_epi8(b'"' as i8));
         let backslash = _mm_cmpeq_epi8(bytes, _mm_set1_epi8(b'\\' as i8));
@@ -327,30 +332,13 @@ mod vector {
 mod vector {
     use std::arch::wasm32::{u8x16_bitmask, u8x16_eq, u8x16_lt, u8x16_splat, u64x2, v128_or};
 
-    pub(super) fn stops16(chunk: &[u8]) -> u32 {
-        let half = |at: usize| u64::from_le_bytes(chunk[at..at + 8].try_into().unwrap_or_default());
+    pub(super) fn stops16(chunk: &[u8; 16]) -> u32 {
+        let half = |at: usize| u64::from_le_bytes(chunk[at..at + 8].try_into().expect("eight bytes"));
         let bytes = u64x2(half(0), half(8));
         let found =
             v128_or(v128_or(u8x16_eq(bytes, u8x16_splat(b'"')), u8x16_eq(bytes, u8x16_splat(b'\\'))), u8x16_lt(bytes, u8x16_splat(0x20)));
         u32::from(u8x16_bitmask(found))
     }
-}
-
-/// Where there are no 128-bit vectors, the stops among sixteen bytes are found one byte at a time.
-#[cfg(not(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128"))))]
-mod vector {
-    pub(super) use super::scalar_stops16 as stops16;
-}
-
-/// A bit for each of (up to) sixteen bytes that is a quote, a backslash or below 0x20 (the
-/// vectors' reference in tests).
-#[cfg_attr(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128")), allow(dead_code))]
-fn scalar_stops16(chunk: &[u8]) -> u32 {
-    chunk.iter().take(16).enumerate().fold(0, |bits, (i, &b)| bits | u32::from(is_stop(b)) << i)
-}
-
-fn is_stop(b: u8) -> bool {
-    b == b'"' || b == b'\\' || b < 0x20
 }
 
 #[cfg(test)]
@@ -375,6 +363,11 @@ mod tests {
         }
     }
 
+    /// A bit for each of the sixteen bytes that is a stop, one byte at a time: the vectors' reference.
+    fn scalar_stops16(chunk: &[u8; 16]) -> u32 {
+        chunk.iter().enumerate().fold(0, |bits, (i, &b)| bits | u32::from(is_stop(b)) << i)
+    }
+
     #[test]
     fn every_byte_in_every_lane_is_a_stop_exactly_when_it_should_be() {
         for byte in 0..=255u8 {
@@ -383,13 +376,19 @@ mod tests {
                 chunk[lane] = byte;
                 let expected = scalar_stops16(&chunk);
                 assert_eq!(expected, u32::from(is_stop(byte)) << lane);
+                #[cfg(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128")))]
                 assert_eq!(vector::stops16(&chunk), expected, "byte {byte:#x} in lane {lane}");
                 let word = word_stops(u64::from_le_bytes(chunk[lane / 8 * 8..][..8].try_into().expect("eight")));
                 assert_eq!(word.trailing_zeros() / 8, if is_stop(byte) { lane as u32 % 8 } else { 8 }, "byte {byte:#x} in lane {lane}");
+                // The whole search, with the stop at every offset of a longer run.
+                let text = [&[b'a'; 23][..lane + 7], &[byte]].concat();
+                let end = if is_stop(byte) { lane + 7 } else { lane + 8 };
+                assert_eq!(plain_run_end(&text, 0), end, "byte {byte:#x} at {}", lane + 7);
             }
         }
         // Several stops: the lowest is exact in the word, all are exact in the vector.
         let chunk = *b"ab\"c\\d\x01efgh\"ij\\k";
+        #[cfg(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128")))]
         assert_eq!(vector::stops16(&chunk), scalar_stops16(&chunk));
         assert_eq!(word_stops(u64::from_le_bytes(chunk[..8].try_into().expect("eight"))).trailing_zeros() / 8, 2);
     }
