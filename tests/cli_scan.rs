@@ -108,6 +108,50 @@ fn the_number_of_threads_changes_nothing() {
     assert!(totals(&one).is_some_and(|t| !t.contains(" 0 duplicates")), "the mixed folder repeats eventIDs: {:?}", totals(&one));
 }
 
+/// A `.json.gz` of a MiB or more is inflated on a thread of its own: the same alerts, in the same
+/// order, and the same totals as the same file plain.
+#[test]
+fn a_big_gzip_file_gives_what_the_plain_file_gives() {
+    use std::io::Write;
+    let mut rng = fastrand::Rng::with_seed(7);
+    let mut hex = |n: usize| (0..n).map(|_| char::from(b"0123456789abcdef"[rng.usize(..16)])).collect::<String>();
+    let records: Vec<String> = (0..16_000)
+        .map(|i| {
+            let action = if i % 1000 == 7 { "DeleteBucketPolicy" } else { "GetObject" };
+            format!(
+                r#"{{"eventVersion":"1.08","eventTime":"2025-12-01T10:00:00Z","eventSource":"s3.amazonaws.com","eventName":"{action}","awsRegion":"us-east-1","requestParameters":{{"bucketName":"b{}"}},"requestID":"{}","eventID":"{}"}}"#,
+                hex(8),
+                hex(64),
+                hex(32)
+            )
+        })
+        .collect();
+    let plain = format!("{{\"Records\":[{}]}}", records.join(","));
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(plain.as_bytes()).expect("gzip in memory");
+    let zipped = encoder.finish().expect("gzip in memory");
+    assert!(zipped.len() >= 1 << 20, "big enough to be inflated ahead: {} bytes", zipped.len());
+    let dir = std::env::temp_dir().join(format!("trailhound-big-gzip-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary folder");
+    let (plain_path, gzip_path) = (dir.join("big.json"), dir.join("big.json.gz"));
+    std::fs::write(&plain_path, &plain).expect("write");
+    std::fs::write(&gzip_path, &zipped).expect("write");
+    let run = |path: &std::path::Path| trailhound(&["scan", "--format", "ndjson", path.to_str().expect("a UTF-8 path")]);
+    let (from_plain, from_gzip) = (run(&plain_path), run(&gzip_path));
+    std::fs::remove_dir_all(&dir).expect("clean up");
+    let totals = |out: &Output| stderr(out).lines().find(|l| l.starts_with("files: ")).map(str::to_string);
+    let ids = |out: &Output| -> Vec<String> {
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("an alert document")["event"]["id"].to_string())
+            .collect()
+    };
+    assert_eq!(ids(&from_gzip).len(), 16);
+    assert_eq!(ids(&from_gzip), ids(&from_plain));
+    assert_eq!(totals(&from_gzip), totals(&from_plain));
+    assert!(totals(&from_gzip).is_some_and(|t| t.contains("records: 16000 (16000 scanned, 0 errors)")), "{:?}", totals(&from_gzip));
+}
+
 #[test]
 fn every_format_renders_the_alerts() {
     let file = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/mixed/exports/array.json");

@@ -9,7 +9,7 @@ use common::{Read, gzip, read_with};
 use proptest::prelude::*;
 use std::io;
 use std::path::{Path, PathBuf};
-use trailhound::input::{FileOutcome, Limits, Record, read_stream};
+use trailhound::input::{FileOutcome, Limits, Record, read_stream, read_stream_ahead};
 
 /// A reader that gives at most `step` bytes a call, then fails at `fail_at` if set.
 struct Trickle<'a> {
@@ -46,6 +46,17 @@ fn stream(bytes: &[u8], limits: &Limits, slice: usize, step: usize, fail_at: Opt
     (read, buffer.capacity(), reader.calls)
 }
 
+/// Reads `bytes` in slices with a gzip stream inflated on a thread of its own.
+fn stream_ahead(bytes: &[u8], limits: &Limits, slice: usize, step: usize) -> Read {
+    let mut items = Vec::new();
+    let mut buffer = Vec::new();
+    let mut reader = Trickle { bytes, step, fail_at: None, at: 0, calls: 0 };
+    let file = read_stream_ahead(&mut reader, limits, slice, &mut buffer, &mut |item| items.push(item.map(Record::into_owned)));
+    let read = Read { file, items };
+    read.assert_contiguous();
+    read
+}
+
 /// What a read gave, comparable.
 fn seen(read: &Read) -> String {
     format!("{:#?}\n{:#?}", read.file, read.items)
@@ -54,7 +65,15 @@ fn seen(read: &Read) -> String {
 fn assert_same(name: &str, bytes: &[u8], limits: &Limits, slice: usize, step: usize) {
     let whole = read_with(bytes, limits);
     let (sliced, ..) = stream(bytes, limits, slice, step, None);
-    let (whole, sliced) = (seen(&whole), seen(&sliced));
+    let whole = seen(&whole);
+    assert_same_text(name, &whole, &seen(&sliced), slice, step);
+    if bytes.starts_with(&[0x1f, 0x8b]) {
+        let ahead = stream_ahead(bytes, limits, slice, step);
+        assert_same_text(&format!("{name} (inflated ahead)"), &whole, &seen(&ahead), slice, step);
+    }
+}
+
+fn assert_same_text(name: &str, whole: &str, sliced: &str, slice: usize, step: usize) {
     if whole != sliced {
         let at = whole.bytes().zip(sliced.bytes()).take_while(|(a, b)| a == b).count();
         let from = at.saturating_sub(300);
@@ -228,6 +247,21 @@ fn corrupt_gzip_reads_the_same_in_slices() {
                 assert_same(&name, &damaged, &Limits::default(), slice, step);
             }
         }
+    }
+}
+
+/// Inflating on a thread of its own stops as soon as the reading does: a big gzip stream whose text
+/// fails at once (unknown shape, a syntax error, a binary head) ends with the same outcome as read
+/// on one thread, and nothing is left waiting.
+#[test]
+fn inflating_ahead_stops_when_the_reading_stops_early() {
+    let filler = "x".repeat(20 << 20);
+    for text in [format!("hello {filler}"), format!("{{\"Records\":[{{\"a\":1}},]{filler}"), format!("\u{0}\u{1}{filler}")] {
+        let zipped = gzip(text.as_bytes());
+        let one = seen(&stream(&zipped, &Limits::default(), 1 << 16, 1 << 16, None).0);
+        let ahead = seen(&stream_ahead(&zipped, &Limits::default(), 1 << 16, 1 << 16));
+        assert_eq!(one, ahead);
+        assert!(one.contains("Failed"), "{one}");
     }
 }
 

@@ -72,6 +72,10 @@ enum Scanned {
     Unread(FileReport),
 }
 
+/// Files from this size on are read with a gzip stream inflated on a thread of its own: about
+/// 10 MB of JSON or more, where the thread's cost is lost in the time it saves.
+const AHEAD_FROM: u64 = 1 << 20;
+
 /// Scans every input on `threads` threads (one per core by default), in input order. Standard
 /// input is scanned first, on this thread, before any file is opened (so what a pipe feeds in is
 /// never raced by the folder walk); every input is read a slice at a time, into one buffer a thread.
@@ -101,9 +105,12 @@ fn scan_all(
                         Ok(first
                             .unwrap_or_else(|| scanner.scan_stream_as(&name, &mut io::empty(), None, SLICE, buffer, &mut |a, _| keep(a))))
                     }
-                    _ => input
-                        .open()
-                        .map(|(mut file, size)| scanner.scan_stream_as(&name, &mut file, size, SLICE, buffer, &mut |a, _| keep(a))),
+                    _ => input.open().map(|(mut file, size)| match size {
+                        Some(bytes) if bytes >= AHEAD_FROM => {
+                            scanner.scan_stream_ahead_as(&name, &mut file, size, SLICE, buffer, &mut |a, _| keep(a))
+                        }
+                        _ => scanner.scan_stream_as(&name, &mut file, size, SLICE, buffer, &mut |a, _| keep(a)),
+                    }),
                 };
                 match scanned {
                     Ok(scan) => Scanned::Read(scan),
