@@ -217,16 +217,7 @@ pub fn read_stream(
     buffer: &mut Vec<u8>,
     sink: &mut dyn FnMut(Result<Record<'_>, RecordError>),
 ) -> FileRead {
-    let (magic, got) = match read_magic(reader) {
-        Ok(magic) => magic,
-        Err(failed) => return failed,
-    };
-    let whole = (&magic[..got]).chain(reader);
-    if gzip::is_gzip(&magic[..got]) {
-        read_source(&mut gzip::Gz::new(whole, limits.max_inflated_bytes), true, slice, buffer, sink)
-    } else {
-        read_source(&mut Plain::new(whole), false, slice, buffer, sink)
-    }
+    stream(reader, limits, slice, buffer, sink, |mut inflating, slice, buffer, sink| read_source(&mut inflating, true, slice, buffer, sink))
 }
 
 /// [`read_stream`], with a gzip stream inflated on a thread of its own, a few pieces ahead of the
@@ -240,18 +231,30 @@ pub fn read_stream_ahead(
     buffer: &mut Vec<u8>,
     sink: &mut dyn FnMut(Result<Record<'_>, RecordError>),
 ) -> FileRead {
-    let (magic, got) = match read_magic(reader) {
+    stream(reader, limits, slice, buffer, sink, |gz, slice, buffer, sink| {
+        std::thread::scope(|scope| read_source(&mut ahead::Ahead::spawn(scope, gz), true, slice, buffer, sink))
+    })
+}
+
+/// Reads `reader` as plain text, or hands its gzip stream to `inflated` to read.
+fn stream<R: Read>(
+    mut reader: R,
+    limits: &Limits,
+    slice: usize,
+    buffer: &mut Vec<u8>,
+    sink: &mut dyn FnMut(Result<Record<'_>, RecordError>),
+    inflated: impl FnOnce(gzip::Gz<std::io::Chain<&[u8], R>>, usize, &mut Vec<u8>, &mut dyn FnMut(Result<Record<'_>, RecordError>)) -> FileRead,
+) -> FileRead {
+    let (magic, got) = match read_magic(&mut reader) {
         Ok(magic) => magic,
         Err(failed) => return failed,
     };
     let whole = (&magic[..got]).chain(reader);
-    if !gzip::is_gzip(&magic[..got]) {
-        return read_source(&mut Plain::new(whole), false, slice, buffer, sink);
+    if gzip::is_gzip(&magic[..got]) {
+        inflated(gzip::Gz::new(whole, limits.max_inflated_bytes), slice, buffer, sink)
+    } else {
+        read_source(&mut Plain::new(whole), false, slice, buffer, sink)
     }
-    std::thread::scope(|scope| {
-        let mut inflating = ahead::Ahead::spawn(scope, gzip::Gz::new(whole, limits.max_inflated_bytes));
-        read_source(&mut inflating, true, slice, buffer, sink)
-    })
 }
 
 /// The first two bytes (fewer if the data is shorter), to tell gzip by; or the file's failure.
