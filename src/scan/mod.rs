@@ -198,25 +198,20 @@ impl<'r> Scanner<'r> {
         scan
     }
 
-    /// [`Scanner::scan_stream_as`], with a gzip file inflated on a thread of its own
-    /// ([`input::read_stream_ahead`]): for a big `.json.gz` when there is a core to spare.
+    /// [`Scanner::scan_stream_as`] for a file of `size` bytes, with a gzip file inflated on a
+    /// thread of its own ([`input::read_stream_ahead`]): for a big `.json.gz` when there is a core
+    /// to spare.
     #[cfg(not(target_arch = "wasm32"))]
     pub fn scan_stream_ahead_as<A>(
         &self,
         name: &str,
         reader: &mut (dyn Read + Send),
-        size: Option<u64>,
+        size: u64,
         slice: usize,
         buffer: &mut Vec<u8>,
         keep: &mut dyn FnMut(Alert, Option<AlertKey>) -> A,
     ) -> FileScan<A> {
-        if let Some(size) = size {
-            return self.scan_with(name, size, keep, |limits, sink| input::read_stream_ahead(reader, limits, slice, buffer, sink));
-        }
-        let mut counted = Counted { reader, bytes: 0 };
-        let mut scan = self.scan_with(name, 0, keep, |limits, sink| input::read_stream_ahead(&mut counted, limits, slice, buffer, sink));
-        scan.report.bytes = counted.bytes;
-        scan
+        self.scan_with(name, size, keep, |limits, sink| input::read_stream_ahead(reader, limits, slice, buffer, sink))
     }
 
     /// Scans what `read` yields, a file called `name` of `bytes` bytes, keeping `keep` of each alert.
@@ -304,12 +299,12 @@ impl<'r> Scanner<'r> {
 }
 
 /// A reader that counts the bytes it gives.
-struct Counted<R> {
-    reader: R,
+struct Counted<'a> {
+    reader: &'a mut dyn Read,
     bytes: u64,
 }
 
-impl<R: Read> Read for Counted<R> {
+impl Read for Counted<'_> {
     fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
         let n = self.reader.read(out)?;
         self.bytes += n as u64;

@@ -107,7 +107,7 @@ fn scan_all(
                     }
                     _ => input.open().map(|(mut file, size)| match size {
                         Some(bytes) if bytes >= AHEAD_FROM => {
-                            scanner.scan_stream_ahead_as(&name, &mut file, size, SLICE, buffer, &mut |a, _| keep(a))
+                            scanner.scan_stream_ahead_as(&name, &mut file, bytes, SLICE, buffer, &mut |a, _| keep(a))
                         }
                         _ => scanner.scan_stream_as(&name, &mut file, size, SLICE, buffer, &mut |a, _| keep(a)),
                     }),
