@@ -8,7 +8,8 @@
 //! enough to overflow, deep nesting, anything malformed, text that ends early) makes it give up
 //! with `None`, and the serde pass reads the value and decides, with serde_json's own error.
 //!
-//! Depends on the visitor's field routing ([`super::slot`], [`super::reset`], [`super::nested_kind`]) only.
+//! Depends on the visitor's field routing only ([`super::slot`], [`super::reset`],
+//! [`super::nested_kind`]).
 
 use super::{Level, Lite, Slot, Top, nested_kind, reset, slot};
 use std::borrow::Cow;
