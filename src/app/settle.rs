@@ -84,11 +84,11 @@ impl Settle {
         let mut budget = if flush { usize::MAX } else { IDS_A_TASK };
         let mut out = Vec::new();
         loop {
-            let scanned = match self.waiting.first_entry() {
+            let mut scanned = match self.waiting.first_entry() {
                 Some(entry) if *entry.key() == self.next || flush => entry,
                 _ => return (out, false),
             };
-            let (id, file) = (*scanned.key(), scanned.into_mut());
+            let (id, file) = (*scanned.key(), scanned.get_mut());
             if file.counted == 0 {
                 // Room for the whole file now: growing the set part by part would move it whole
                 // several times, each in one task.
@@ -101,9 +101,7 @@ impl Settle {
             if file.counted < file.ids.len() {
                 return (out, true);
             }
-            let Some(Scanned { mut result, alerts, keys, duplicates, released, .. }) = self.waiting.remove(&id) else {
-                return (out, false);
-            };
+            let Scanned { mut result, alerts, keys, duplicates, released, .. } = scanned.remove();
             let alerts = self.dedup.new_alerts(alerts.into_iter().zip(keys));
             (result.duplicates, result.alerts) = (duplicates, released + alerts.len());
             self.next = id + 1;
