@@ -6,7 +6,7 @@
 //! Native only (WebAssembly workers have no threads to spare). Depends on the window's
 //! [`Source`].
 
-use super::window::Source;
+use super::window::{Source, given};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread::Scope;
 
@@ -72,12 +72,6 @@ impl Source for Ahead {
                 Err(_) => break,
             }
         }
-        match self.stopped.take() {
-            Some(why) if got == 0 => Err(why),
-            stopped => {
-                self.stopped = stopped;
-                Ok(got)
-            }
-        }
+        given(got, &mut self.stopped)
     }
 }

@@ -3,7 +3,7 @@
 //!
 //! Depends on the window's [`Source`] only.
 
-use super::window::Source;
+use super::window::{Source, given};
 use flate2::read::MultiGzDecoder;
 use std::io::{ErrorKind, Read};
 
@@ -62,13 +62,7 @@ impl<R: Read> Source for Gz<R> {
                 }
             }
         }
-        match self.stopped.take() {
-            Some(why) if got == 0 => Err(why),
-            stopped => {
-                self.stopped = stopped;
-                Ok(got)
-            }
-        }
+        given(got, &mut self.stopped)
     }
 }
 

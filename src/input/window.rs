@@ -21,6 +21,18 @@ pub(crate) trait Source {
     fn fill(&mut self, bytes: &mut Vec<u8>, most: usize) -> Result<usize, String>;
 }
 
+/// What a source's `fill` returns after `got` bytes when it may have `stopped`: the bytes first,
+/// with the reason held back for the next call, and the reason once no bytes came.
+pub(crate) fn given(got: usize, stopped: &mut Option<String>) -> Result<usize, String> {
+    match stopped.take() {
+        Some(why) if got == 0 => Err(why),
+        held => {
+            *stopped = held;
+            Ok(got)
+        }
+    }
+}
+
 /// How many bytes a sliding window asks its source for at a time, unless told otherwise.
 pub const SLICE: usize = 4 << 20;
 
