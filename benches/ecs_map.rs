@@ -1,13 +1,12 @@
-//! Benchmark of the CloudTrail → ECS mapping (`trailhound::ecs::to_ecs`, default options) over every
+//! Benchmark of the CloudTrail → ECS mapping (`trailhound_engine::ecs::to_ecs`, default options) over every
 //! record of the ECS test fixtures (Elastic's pipeline pairs, stratus, traildiscover): records/s.
 
-#[path = "../tests/ecs_common/mod.rs"]
-mod ecs_common;
+use trailhound_testkit::pairs as ecs_common;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use serde_json::Value;
 use std::hint::black_box;
-use trailhound::ecs::{MapOptions, to_ecs};
+use trailhound_engine::ecs::{MapOptions, to_ecs};
 
 fn ecs_map(c: &mut Criterion) {
     let records: Vec<Value> = ecs_common::all_records().into_iter().map(|(_, r)| r).collect();

@@ -5,16 +5,16 @@
 //!
 //! `cargo bench --bench engine` (criterion; reports under target/criterion).
 
-mod corpus;
+use trailhound_testkit::corpus;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use serde::de::IgnoredAny;
 use std::hint::black_box;
 use std::io::Read;
-use trailhound::input::{SLICE, read_file};
-use trailhound::output::{self, Format};
-use trailhound::rules::{RuleSet, load_text};
-use trailhound::scan::Scanner;
+use trailhound_engine::input::{SLICE, read_file};
+use trailhound_engine::output::{self, Format};
+use trailhound_engine::rules::{RuleSet, load_text};
+use trailhound_engine::scan::Scanner;
 
 /// Files of 1,000 records, as CloudTrail delivers them (about 12 MB in all).
 const FILES: usize = 10;

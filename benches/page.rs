@@ -7,14 +7,14 @@
 
 // The corpus generator; this benchmark needs no synthetic rules.
 #[allow(unused_imports)]
-mod corpus;
+use trailhound_testkit::corpus;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
-use trailhound::alert::{Alert, TextAlert};
-use trailhound::app::messages::FromWorker;
-use trailhound::rules::RuleSet;
-use trailhound::scan::Scanner;
+use trailhound_app::messages::FromWorker;
+use trailhound_engine::alert::{Alert, TextAlert};
+use trailhound_engine::rules::RuleSet;
+use trailhound_engine::scan::Scanner;
 
 /// Alerts a worker message carries.
 const PART: usize = 100;

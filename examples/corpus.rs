@@ -5,8 +5,7 @@
 //!
 //! `cargo run --release --example corpus -- OUT --megabytes 200 [--gzip] [--seed 1] [--rules 49]`
 
-#[path = "../benches/corpus/mod.rs"]
-mod corpus;
+use trailhound_testkit::corpus;
 
 use clap::Parser;
 use std::path::PathBuf;

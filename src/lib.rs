@@ -1,25 +1,50 @@
-//! Trailhound's detection engine: CloudTrail bytes → records → Elastic ECS → KQL rules → alerts.
+//! The browser app: a Yew single-page app that scans CloudTrail files in a Web Worker, offline.
 //!
-//! The pipeline, one module a stage:
-//! - [`input`] sniffs a file's shape by content (S3 delivery, arrays, NDJSON, lookup-events, console
-//!   CSV, ECS exports, digests; plain or gzip) and yields records or positioned errors;
-//! - [`ecs`] maps a raw CloudTrail record to ECS as Elastic's `aws.cloudtrail` ingest pipeline does,
-//!   and offers a lazy [`doc::Document`] view over the raw record;
-//! - [`kql`] parses Kibana's kuery language and matches it against a [`doc::Document`];
-//! - [`rules`] loads Elastic detection rules (TOML, Kibana NDJSON export);
-//! - [`scan`] runs it all over a file and produces [`alert::Alert`]s and per-file accounting;
-//! - [`output`] renders alerts as table, NDJSON, JSON or CSV.
-//!
-//! The engine never depends on a browser API: it builds and tests natively and for wasm32.
+//! Its state ([`state`]), the table's view ([`view`]), exceptions, chart numbers and worker messages
+//! are yew-free and always built, so `cargo test` checks them natively. Everything that touches the
+//! browser (components, hooks, the worker, the bridge to it) needs the `web` feature.
 
-pub mod alert;
-/// The browser app (Yew, feature `web`); its state and messages are yew-free and always built.
-pub mod app;
-pub mod calendar;
-pub mod doc;
-pub mod ecs;
-pub mod input;
-pub mod kql;
-pub mod output;
-pub mod rules;
-pub mod scan;
+pub mod exceptions;
+pub mod messages;
+pub mod settle;
+pub mod state;
+pub mod stats;
+pub mod view;
+
+#[cfg(feature = "web")]
+mod bridge;
+#[cfg(feature = "web")]
+pub mod components;
+#[cfg(feature = "web")]
+pub mod download;
+#[cfg(feature = "web")]
+pub mod hooks;
+#[cfg(feature = "web")]
+pub mod markdown;
+#[cfg(feature = "web")]
+pub mod sample;
+#[cfg(feature = "web")]
+pub mod worker;
+
+/// Mounts the app into `#root` and installs the panic screen.
+#[cfg(feature = "web")]
+pub fn start_app() {
+    components::fatal::install_panic_hook();
+    if let Some(loading) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("loading")) {
+        loading.remove();
+    }
+    let root = gloo_utils_root();
+    match root {
+        Some(root) => {
+            yew::Renderer::<components::app::App>::with_root(root).render();
+        }
+        None => {
+            yew::Renderer::<components::app::App>::new().render();
+        }
+    }
+}
+
+#[cfg(feature = "web")]
+fn gloo_utils_root() -> Option<web_sys::Element> {
+    web_sys::window()?.document()?.get_element_by_id("root")
+}

@@ -6,9 +6,9 @@
 mod support;
 
 use support::alert;
-use trailhound::app::messages::{FileResult, Outcome};
-use trailhound::app::settle::{IDS_A_TASK, Parts, Scanned, Settle};
-use trailhound::scan::Dedup;
+use trailhound_app::messages::{FileResult, Outcome};
+use trailhound_app::settle::{IDS_A_TASK, Parts, Scanned, Settle};
+use trailhound_engine::scan::Dedup;
 
 /// Files scanned apart settle in file order; a big file's IDs are counted a task's worth at a time,
 /// and the outcome is what settling it at once gives.
@@ -60,7 +60,8 @@ fn alerts_of_the_next_file_are_released_as_they_come() {
         parts.keys.extend(keys.iter().map(|k| Some((1, *k))));
         settle.release(id)
     };
-    let ids = |released: &[trailhound::alert::TextAlert]| released.iter().map(|a| a.event.event_id.clone().unwrap()).collect::<Vec<_>>();
+    let ids =
+        |released: &[trailhound_engine::alert::TextAlert]| released.iter().map(|a| a.event.event_id.clone().unwrap()).collect::<Vec<_>>();
     let mut settle = Settle::default();
     // File 1's part comes while file 0 is still scanning: it waits.
     assert!(part(&mut settle, 1, &["b1", "b2"], &[11, 12]).is_empty());

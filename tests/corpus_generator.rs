@@ -2,11 +2,10 @@
 //! seed, about 1% S3 configuration deletions, and exactly the alerts it promises when scanned; its
 //! synthetic rules load.
 
-#[path = "../benches/corpus/mod.rs"]
-mod corpus;
+use trailhound_testkit::corpus;
 
-use trailhound::rules::{RuleSet, load_text};
-use trailhound::scan::Scanner;
+use trailhound_engine::rules::{RuleSet, load_text};
+use trailhound_engine::scan::Scanner;
 
 #[test]
 fn the_same_seed_gives_the_same_bytes() {

@@ -5,7 +5,7 @@
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use trailhound::ecs::{MapOptions, Retain, to_ecs_line};
+use trailhound_engine::ecs::{MapOptions, Retain, to_ecs_line};
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/elastic-pipeline");
 

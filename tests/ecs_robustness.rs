@@ -4,13 +4,13 @@
 //! pipeline's failure document (`event.kind: pipeline_error` + `error.message`), and the lazy view
 //! still agrees with the full document on the fast fields.
 
-mod ecs_common;
+use trailhound_testkit::pairs as ecs_common;
 
 use serde_json::{Value, json};
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use trailhound::doc::Document;
-use trailhound::ecs::{EcsView, FAST_FIELDS, MapOptions, RawView, Retain, to_ecs, to_ecs_line};
-use trailhound::input::RawRecord;
+use trailhound_engine::doc::Document;
+use trailhound_engine::ecs::{EcsView, FAST_FIELDS, MapOptions, RawView, Retain, to_ecs, to_ecs_line};
+use trailhound_engine::input::RawRecord;
 
 fn junk() -> Vec<Value> {
     vec![

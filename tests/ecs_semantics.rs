@@ -2,7 +2,7 @@
 //! for them): each states what `default.yml` does and checks we do the same.
 
 use serde_json::{Value, json};
-use trailhound::ecs::{MapOptions, Retain, to_ecs};
+use trailhound_engine::ecs::{MapOptions, Retain, to_ecs};
 
 fn map(raw: Value) -> Value {
     to_ecs(&raw, &MapOptions::elastic_test(Retain::All))

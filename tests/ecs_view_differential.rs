@@ -2,12 +2,12 @@
 //! path (fields read straight from the raw record, parsed or still in text) over every fixture
 //! record, under both the default and the Elastic-test options, and on mangled records too.
 
-mod ecs_common;
+use trailhound_testkit::pairs as ecs_common;
 
 use serde_json::Value;
-use trailhound::doc::{Document, Scalar};
-use trailhound::ecs::{EcsView, FAST_FIELDS, MapOptions, RawView, Retain, to_ecs};
-use trailhound::input::RawRecord;
+use trailhound_engine::doc::{Document, Scalar};
+use trailhound_engine::ecs::{EcsView, FAST_FIELDS, MapOptions, RawView, Retain, to_ecs};
+use trailhound_engine::input::RawRecord;
 
 fn values(doc: &dyn Document, field: &str) -> Vec<String> {
     let mut out = Vec::new();

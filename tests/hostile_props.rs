@@ -7,9 +7,9 @@
 
 use proptest::prelude::*;
 use serde_json::{Map, Value};
-use trailhound::input::{FileOutcome, Limits, RecordKind, read_file};
-use trailhound::rules::RuleSet;
-use trailhound::scan::{FileReport, Scanner, Summary};
+use trailhound_engine::input::{FileOutcome, Limits, RecordKind, read_file};
+use trailhound_engine::rules::RuleSet;
+use trailhound_engine::scan::{FileReport, Scanner, Summary};
 
 const INPUTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/inputs");
 const STRATUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/stratus");

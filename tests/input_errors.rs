@@ -1,11 +1,10 @@
 //! Broken inputs: each fails (or errs per record) with its exact reason and position, and what
 //! came before the damage is still yielded.
 
-#[path = "support/input.rs"]
-mod common;
+use trailhound_testkit::input as common;
 
 use common::{fixture, gzip, read, read_with};
-use trailhound::input::{FileError, FileOutcome, Limits, Location, Shape};
+use trailhound_engine::input::{FileError, FileOutcome, Limits, Location, Shape};
 
 fn failed(r: &common::Read) -> &FileError {
     match &r.file.outcome {

@@ -1,12 +1,11 @@
 //! Properties: no bytes make the reader panic, and the accounting always holds (indexes 0.. in
 //! order, a failure only after what came before it).
 
-#[path = "support/input.rs"]
-mod common;
+use trailhound_testkit::input as common;
 
 use common::{fixture, gzip, read, read_with};
 use proptest::prelude::*;
-use trailhound::input::{FileOutcome, Limits};
+use trailhound_engine::input::{FileOutcome, Limits};
 
 const FIXTURES: &[&str] = &[
     "s3_delivery.json",

@@ -6,7 +6,7 @@
 
 use proptest::prelude::*;
 use serde_json::Value;
-use trailhound::input::{Lite, Top};
+use trailhound_engine::input::{Lite, Top};
 
 /// Keys the pass captures (some written escaped), and a few it skips.
 const KEYS: &[&str] = &[

@@ -1,11 +1,10 @@
 //! Every shape the input layer reads: shape, gzip flag, counts, kinds and values.
 
-#[path = "support/input.rs"]
-mod common;
+use trailhound_testkit::input as common;
 
 use common::{fixture, gzip, read, str_at, value_of};
 use serde_json::json;
-use trailhound::input::{FileOutcome, Location, RecordKind, Shape};
+use trailhound_engine::input::{FileOutcome, Location, RecordKind, Shape};
 
 #[test]
 fn s3_delivery_plain() {
@@ -155,7 +154,7 @@ fn lookup_events() {
 fn console_csv_summary_columns() {
     let r = read(&fixture("console_history.csv"));
     assert_eq!(r.file.shape, Some(Shape::ConsoleCsv));
-    assert_eq!(r.file.lossy, Some(trailhound::input::CONSOLE_CSV_LOSSY));
+    assert_eq!(r.file.lossy, Some(trailhound_engine::input::CONSOLE_CSV_LOSSY));
     assert_eq!(r.file.outcome, FileOutcome::Complete);
     let recs = r.records();
     assert_eq!(recs.len(), 3);

@@ -2,14 +2,13 @@
 //! errors, places and outcome, for every fixture and hostile file, plain and gzip, at slice sizes
 //! that cut records, characters and escapes anywhere; and a big file is never held whole.
 
-#[path = "support/input.rs"]
-mod common;
+use trailhound_testkit::input as common;
 
 use common::{Read, gzip, read_with};
 use proptest::prelude::*;
 use std::io;
 use std::path::{Path, PathBuf};
-use trailhound::input::{FileOutcome, Limits, Record, read_stream, read_stream_ahead};
+use trailhound_engine::input::{FileOutcome, Limits, Record, read_stream, read_stream_ahead};
 
 /// A reader that gives at most `step` bytes a call, then fails at `fail_at` if set.
 struct Trickle<'a> {

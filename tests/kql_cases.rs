@@ -4,9 +4,9 @@
 
 use serde::Deserialize;
 use serde_json::Value;
-use trailhound::kql::Query;
-use trailhound::kql::eval::evaluate;
-use trailhound::kql::scope::Flat;
+use trailhound_engine::kql::Query;
+use trailhound_engine::kql::eval::evaluate;
+use trailhound_engine::kql::scope::Flat;
 
 #[derive(Deserialize)]
 struct File {

@@ -4,11 +4,11 @@
 
 use proptest::prelude::*;
 use serde_json::{Value, json};
-use trailhound::kql::Query;
-use trailhound::kql::ast::{Node, Piece, RangeOp, Term};
-use trailhound::kql::eval::evaluate;
-use trailhound::kql::parse::MAX_DEPTH;
-use trailhound::kql::scope::Flat;
+use trailhound_engine::kql::Query;
+use trailhound_engine::kql::ast::{Node, Piece, RangeOp, Term};
+use trailhound_engine::kql::eval::evaluate;
+use trailhound_engine::kql::parse::MAX_DEPTH;
+use trailhound_engine::kql::scope::Flat;
 
 const WORDS: &[&str] = &["a", "b", "ab", "A", "é", "aé", "bé", "1", "2.0", "10", "2024-01-01", "2024-01-01T10:00:00Z", "x y", "or", "not"];
 
@@ -20,8 +20,8 @@ fn word() -> impl Strategy<Value = String> {
 fn unquoted_text() -> impl Strategy<Value = String> {
     prop_oneof![word(), "[a-c:*()\\\\\"{}<> ]{0,6}", "\\PC{0,4}"].prop_filter("parseable unquoted", |s| {
         !matches!(s.as_str(), "null" | "true" | "false")
-            && !s.starts_with(trailhound::kql::lex::is_js_trim_space)
-            && !s.ends_with(trailhound::kql::lex::is_js_trim_space)
+            && !s.starts_with(trailhound_engine::kql::lex::is_js_trim_space)
+            && !s.ends_with(trailhound_engine::kql::lex::is_js_trim_space)
     })
 }
 
@@ -178,7 +178,7 @@ proptest! {
                 pieces.push(Piece::Text(part.to_string()));
             }
         }
-        let compiled = trailhound::kql::pattern::Pattern::new(&pieces);
+        let compiled = trailhound_engine::kql::pattern::Pattern::new(&pieces);
         let p: Vec<char> = pattern.chars().collect();
         let t: Vec<char> = text.chars().collect();
         prop_assert_eq!(compiled.matches(&text), naive_glob(&p, &t), "{:?}", compiled);

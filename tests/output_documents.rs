@@ -6,11 +6,11 @@
 //! must be what rendering the whole list at once gives (a pretty JSON array, a CSV file).
 
 use serde_json::json;
-use trailhound::alert::Alert;
-use trailhound::output::elastic::{AlertDocument, alert_document};
-use trailhound::output::{self, Format};
-use trailhound::rules::RuleSet;
-use trailhound::scan::Scanner;
+use trailhound_engine::alert::Alert;
+use trailhound_engine::output::elastic::{AlertDocument, alert_document};
+use trailhound_engine::output::{self, Format};
+use trailhound_engine::rules::RuleSet;
+use trailhound_engine::scan::Scanner;
 
 fn files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
     for entry in std::fs::read_dir(dir).expect("a fixture folder") {

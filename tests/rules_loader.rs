@@ -1,7 +1,7 @@
 //! The rule loader takes Elastic's TOML, Kibana's NDJSON export and the package JSON, and reports
 //! every rule it cannot load, with why.
 
-use trailhound::rules::{ProblemKind, RuleSet, load_text};
+use trailhound_engine::rules::{ProblemKind, RuleSet, load_text};
 
 const KIBANA_EXPORT: &str = r#"{"rule_id":"r-1","name":"Console login","type":"query","language":"kuery","query":"event.action:ConsoleLogin","severity":"medium","risk_score":47,"description":"d","threat":[],"version":3}
 {"rule_id":"r-2","name":"EQL sequence","type":"eql","language":"eql","query":"any where true","severity":"high","risk_score":73,"description":"d"}

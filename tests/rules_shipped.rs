@@ -2,8 +2,8 @@
 //! rule carries Elastic's version-208 metadata exactly.
 
 use std::collections::HashSet;
-use trailhound::rules::{BUILTIN_FILES, RuleSet, Severity};
-use trailhound::scan::Scanner;
+use trailhound_engine::rules::{BUILTIN_FILES, RuleSet, Severity};
+use trailhound_engine::scan::Scanner;
 
 const TACTICS: &[&str] = &[
     "collection",

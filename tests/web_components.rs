@@ -4,14 +4,14 @@
 
 use std::rc::Rc;
 use std::time::Duration;
-use trailhound::app::components::Shared;
-use trailhound::app::components::alerts_table::{self, AlertsTable};
-use trailhound::app::components::files_panel::{self, FilesPanel};
-use trailhound::app::components::overview::{self, Overview};
-use trailhound::app::components::scan_status::{self, ScanStatus};
-use trailhound::app::messages::{FileResult, Outcome};
-use trailhound::app::state::{FileEntry, FileState, Phase, Progress};
-use trailhound::app::view::{Row, Sort};
+use trailhound_app::components::Shared;
+use trailhound_app::components::alerts_table::{self, AlertsTable};
+use trailhound_app::components::files_panel::{self, FilesPanel};
+use trailhound_app::components::overview::{self, Overview};
+use trailhound_app::components::scan_status::{self, ScanStatus};
+use trailhound_app::messages::{FileResult, Outcome};
+use trailhound_app::state::{FileEntry, FileState, Phase, Progress};
+use trailhound_app::view::{Row, Sort};
 use wasm_bindgen_test::*;
 use yew::Callback;
 
@@ -127,7 +127,7 @@ fn a_panic_shows_the_fatal_box_with_a_way_to_start_over() {
     fatal.set_attribute("hidden", "").unwrap();
     fatal.set_inner_html(r#"<span class="fatal-text"></span><a href="./">Start over</a>"#);
     document.body().unwrap().append_child(&fatal).unwrap();
-    trailhound::app::components::fatal::show("The app stopped: <b>boom</b>");
+    trailhound_app::components::fatal::show("The app stopped: <b>boom</b>");
     assert!(!fatal.has_attribute("hidden"));
     let text = fatal.query_selector(".fatal-text").unwrap().unwrap();
     assert_eq!(text.text_content().as_deref(), Some("The app stopped: <b>boom</b>"), "the message is text");

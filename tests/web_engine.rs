@@ -5,7 +5,7 @@
 //! (`CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --features web --test web_engine`).
 #![cfg(all(target_arch = "wasm32", feature = "web"))]
 
-use trailhound::input::{Body, FileOutcome, RawRecord, read_file};
+use trailhound_engine::input::{Body, FileOutcome, RawRecord, read_file};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);

@@ -2,10 +2,10 @@
 //! (`CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --features web --test web_state`).
 #![cfg(all(target_arch = "wasm32", feature = "web"))]
 
-use trailhound::app::exceptions::Matcher;
-use trailhound::app::markdown;
-use trailhound::app::messages::{FileResult, Outcome};
-use trailhound::app::state::{Action, Phase, Queued, State};
+use trailhound_app::exceptions::Matcher;
+use trailhound_app::markdown;
+use trailhound_app::messages::{FileResult, Outcome};
+use trailhound_app::state::{Action, Phase, Queued, State};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);

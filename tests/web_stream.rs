@@ -5,9 +5,9 @@
 #![cfg(all(target_arch = "wasm32", feature = "web"))]
 
 use std::io::Read;
-use trailhound::input::{FileOutcome, SLICE};
-use trailhound::rules::RuleSet;
-use trailhound::scan::Scanner;
+use trailhound_engine::input::{FileOutcome, SLICE};
+use trailhound_engine::rules::RuleSet;
+use trailhound_engine::scan::Scanner;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 

@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use trailhound::input::{FileOutcome, Limits, read_file_with};
+use trailhound_engine::input::{FileOutcome, Limits, read_file_with};
 
 fuzz_target!(|data: &[u8]| {
     let limits = Limits { max_inflated_bytes: 1 << 16 };

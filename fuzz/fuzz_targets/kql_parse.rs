@@ -4,7 +4,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use std::sync::LazyLock;
-use trailhound::kql::Query;
+use trailhound_engine::kql::Query;
 
 static DOC: LazyLock<serde_json::Value> = LazyLock::new(|| {
     serde_json::json!({

@@ -4,9 +4,9 @@
 
 use libfuzzer_sys::fuzz_target;
 use std::sync::LazyLock;
-use trailhound::input::Limits;
-use trailhound::rules::RuleSet;
-use trailhound::scan::Scanner;
+use trailhound_engine::input::Limits;
+use trailhound_engine::rules::RuleSet;
+use trailhound_engine::scan::Scanner;
 
 static RULES: LazyLock<RuleSet> = LazyLock::new(RuleSet::builtin);
 

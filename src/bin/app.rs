@@ -1,5 +1,5 @@
 //! The browser app's entry point: mounts the Yew root component (see `trailhound::app`).
 
 fn main() {
-    trailhound::app::start_app();
+    trailhound_app::start_app();
 }

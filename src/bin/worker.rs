@@ -1,5 +1,5 @@
 //! The scanning worker's entry point: serves scan jobs posted by the page (see `trailhound::app::worker`).
 
 fn main() {
-    trailhound::app::worker::start();
+    trailhound_app::worker::start();
 }

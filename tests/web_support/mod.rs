@@ -1,8 +1,8 @@
 //! Alerts for the browser tests (`tests/web_*.rs`).
 #![allow(dead_code)]
 
-use trailhound::alert::{Alert, EventSummary, Origin, RuleRef, TextAlert};
-use trailhound::rules::Severity;
+use trailhound_engine::alert::{Alert, EventSummary, Origin, RuleRef, TextAlert};
+use trailhound_engine::rules::Severity;
 
 /// An alert of rule `r1` for event `id` by `actor`, as the page keeps it.
 pub fn alert(id: &str, actor: &str) -> TextAlert {

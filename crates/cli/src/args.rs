@@ -1,0 +1,70 @@
+//! Command-line arguments.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use trailhound_engine::output::Format;
+
+#[derive(Parser)]
+#[command(name = "trailhound", version, about = "Find attacks in AWS CloudTrail logs with Elastic's detection rules, offline.")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Scan CloudTrail files and folders (recursively; `-` for stdin) and print alerts.
+    Scan(ScanArgs),
+    /// List the loaded rules, and every rule that could not be loaded with why.
+    Rules(RuleArgs),
+}
+
+#[derive(Args)]
+pub struct RuleArgs {
+    /// A rule file or folder (Elastic TOML, Kibana NDJSON export, package JSON); repeatable.
+    #[arg(long = "rules", value_name = "PATH")]
+    pub rules: Vec<PathBuf>,
+    /// Do not load the rules built into Trailhound.
+    #[arg(long)]
+    pub no_builtin_rules: bool,
+}
+
+#[derive(Args)]
+pub struct ScanArgs {
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    /// Output format of the alerts.
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    pub format: FormatArg,
+    /// Write the alerts to this file instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Stop inflating a gzip file past this many bytes (a guard against gzip bombs).
+    #[arg(long, value_name = "BYTES", default_value_t = 4 << 30)]
+    pub max_inflated_bytes: u64,
+    /// Files scanned at once (default: one per core). Results do not depend on it.
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+    /// Files and folders to scan; `-` reads standard input.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    Table,
+    Ndjson,
+    Json,
+    Csv,
+}
+
+impl From<FormatArg> for Format {
+    fn from(arg: FormatArg) -> Format {
+        match arg {
+            FormatArg::Table => Format::Table,
+            FormatArg::Ndjson => Format::Ndjson,
+            FormatArg::Json => Format::Json,
+            FormatArg::Csv => Format::Csv,
+        }
+    }
+}

@@ -1,0 +1,54 @@
+//! `trailhound rules`, and loading the rule set both subcommands use.
+
+use crate::args::RuleArgs;
+use crate::files::{Input, expand};
+use trailhound_engine::rules::{ProblemKind, RuleProblem, RuleSet, load_text};
+
+/// Loads the built-in rules (unless disabled) and every rule file named by `--rules`.
+/// In a folder, only `.toml`, `.ndjson` and `.json` files are rule files.
+pub fn load(args: &RuleArgs) -> RuleSet {
+    let mut set = if args.no_builtin_rules { RuleSet::default() } else { RuleSet::builtin() };
+    for input in expand(&args.rules) {
+        let name = input.name();
+        if let Input::File(path) = &input {
+            let is_rule_file = matches!(path.extension().and_then(|e| e.to_str()), Some("toml" | "ndjson" | "json"));
+            let named_directly = args.rules.iter().any(|p| p == path);
+            if !is_rule_file && !named_directly {
+                continue;
+            }
+        }
+        match input.read().and_then(|bytes| String::from_utf8(bytes).map_err(|e| format!("not UTF-8 text: {e}"))) {
+            Ok(text) => set.add(load_text(&name, &text)),
+            Err(why) => set.problems.push(RuleProblem { source: name, rule: None, kind: ProblemKind::Invalid(why) }),
+        }
+    }
+    set
+}
+
+/// Whether any problem is an error (not merely an unsupported rule type).
+pub fn has_errors(set: &RuleSet) -> bool {
+    set.problems.iter().any(|p| matches!(p.kind, ProblemKind::Invalid(_)))
+}
+
+pub fn print_problems(set: &RuleSet) {
+    for problem in &set.problems {
+        let label = match problem.kind {
+            ProblemKind::Invalid(_) => "rule error",
+            ProblemKind::Unsupported(_) => "rule skipped",
+        };
+        eprintln!("{label}: {problem}");
+    }
+}
+
+pub fn run(args: &RuleArgs) -> u8 {
+    let set = load(args);
+    for rule in &set.rules {
+        let version = rule.version.map(|v| format!(" v{v}")).unwrap_or_default();
+        let tactics: Vec<String> = rule.tactics().map(|t| format!("{} {}", t.id, t.name)).collect();
+        println!("{}  {}{}  [{} / {}]  {}", rule.rule_id, rule.name, version, rule.severity, rule.risk_score, rule.source);
+        println!("    every {} over {}, at most {} alerts a run; {}", rule.interval, rule.from, rule.max_signals, tactics.join(", "));
+    }
+    println!("{} rules loaded, {} not loaded", set.rules.len(), set.problems.len());
+    print_problems(&set);
+    if has_errors(&set) { 2 } else { 0 }
+}

@@ -1,0 +1,293 @@
+//! `trailhound scan` and `trailhound rules` end to end, as a user runs them.
+//!
+//! `tests/fixtures/mixed/` holds every input shape (written by `tests/fixtures/make_mixed.py`):
+//! S3 delivery plain and gzip, a JSON array, a single record, NDJSON plain and gzip, lookup-events
+//! output, the console CSV export, an Elasticsearch ECS export, a digest, a truncated gzip and a
+//! file that is not JSON.
+
+use std::collections::BTreeSet;
+use std::process::{Command, Output};
+
+const MIXED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/mixed");
+
+fn trailhound(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_trailhound")).args(args).output().expect("the binary runs")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// `trailhound ARGS` with its standard input, output and error piped.
+fn spawn_piped(args: &[&str]) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_trailhound"))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the CLI starts")
+}
+
+/// The seed rule's alerts in the mixed folder: one per alerting eventID, whatever the shape.
+const EXPECTED_EVENT_IDS: [&str; 9] = [
+    "a0000000-0000-4000-8000-00000000000a", // S3 delivery, gzip
+    "a0000000-0000-4000-8000-00000000000b", // S3 delivery, plain
+    "a0000000-0000-4000-8000-00000000000c", // JSON array
+    "a0000000-0000-4000-8000-00000000000d", // single record
+    "a0000000-0000-4000-8000-00000000000e", // NDJSON
+    "a0000000-0000-4000-8000-00000000000f", // NDJSON, gzip
+    "a0000000-0000-4000-8000-000000000010", // lookup-events
+    "a0000000-0000-4000-8000-000000000011", // ECS export
+    "a0000000-0000-4000-8000-000000000013", // console CSV
+];
+
+#[test]
+fn a_mixed_folder_gives_exactly_the_seed_rules_alerts_and_names_the_broken_files() {
+    let out = trailhound(&["scan", "--format", "ndjson", MIXED]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "some inputs are broken, so exit 1; stderr:\n{err}");
+
+    let docs: Vec<serde_json::Value> =
+        String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).expect("each line is JSON")).collect();
+    let ids: Vec<&str> = docs.iter().map(|d| d["event"]["id"].as_str().expect("event.id")).collect();
+    let unique: BTreeSet<&str> = ids.iter().copied().collect();
+    assert_eq!(ids.len(), unique.len(), "one alert per event: {ids:?}");
+    assert_eq!(unique, EXPECTED_EVENT_IDS.into_iter().collect::<BTreeSet<_>>());
+    for doc in &docs {
+        assert_eq!(doc["kibana.alert.rule.rule_id"], "227dc608-e558-43d9-b521-150772250bae");
+        assert_eq!(doc["kibana.alert.rule.name"], "AWS S3 Bucket Configuration Deletion");
+        assert_eq!(doc["kibana.alert.severity"], "low");
+        assert_eq!(doc["kibana.alert.risk_score"], 21);
+        assert!(doc["kibana.alert.original_event"]["action"].is_null(), "original_event fields are dotted keys");
+        assert!(doc["kibana.alert.original_event.action"].as_str().is_some_and(|a| a.starts_with("DeleteBucket")));
+    }
+
+    assert!(err.contains("broken/truncated.json.gz"), "names the truncated file:\n{err}");
+    assert!(err.contains("broken/notes.json"), "names the non-JSON file:\n{err}");
+    assert!(err.contains("skipped: ") && err.contains("CloudTrail-Digest"), "skips the digest:\n{err}");
+    assert!(err.contains("record error: ") && err.contains("cGxhaW4.json"), "counts the non-record element:\n{err}");
+    assert!(err.contains("alerts: 9"), "{err}");
+    assert!(err.contains("2 failed"), "{err}");
+    assert!(err.contains("1 skipped"), "{err}");
+}
+
+#[test]
+fn records_add_up_and_duplicates_are_counted() {
+    let out = trailhound(&["scan", "--format", "json", MIXED]);
+    let err = stderr(&out);
+    let totals = err.lines().find(|l| l.starts_with("files: ")).expect("a totals line");
+    let numbers: Vec<usize> = totals.split(|c: char| !c.is_ascii_digit()).filter_map(|n| n.parse().ok()).collect();
+    // files: S scanned, K skipped, F failed; records: R (C scanned, E errors), D duplicates
+    let [_, _, _, records, scanned, errors, duplicates] = numbers[..] else { panic!("unexpected totals line: {totals}") };
+    assert_eq!(records, scanned + errors, "{totals}");
+    assert!(errors >= 1, "the non-object element is a record error: {totals}");
+    assert!(duplicates >= 1, "eventIDs repeated across files are duplicates: {totals}");
+}
+
+/// Files are scanned in parallel and merged in order: one thread or several, the same alerts in
+/// the same order, the same totals (duplicates across files included).
+#[test]
+fn the_number_of_threads_changes_nothing() {
+    let totals = |out: &Output| stderr(out).lines().find(|l| l.starts_with("files: ")).map(str::to_string);
+    let one = trailhound(&["scan", "--format", "ndjson", "--threads", "1", MIXED]);
+    for threads in ["2", "5"] {
+        let many = trailhound(&["scan", "--format", "ndjson", "-j", threads, MIXED]);
+        let ids = |out: &Output| -> Vec<String> {
+            String::from_utf8_lossy(&out.stdout)
+                .lines()
+                .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("an alert document"))
+                .map(|d| format!("{} {}", d["kibana.alert.rule.name"], d["event"]["id"]))
+                .collect()
+        };
+        assert_eq!(ids(&one).len(), EXPECTED_EVENT_IDS.len());
+        assert_eq!(ids(&many), ids(&one), "{threads} threads");
+        assert_eq!(totals(&many), totals(&one), "{threads} threads");
+        assert_eq!(many.status.code(), one.status.code());
+    }
+    assert!(totals(&one).is_some_and(|t| !t.contains(" 0 duplicates")), "the mixed folder repeats eventIDs: {:?}", totals(&one));
+}
+
+/// A `.json.gz` of a MiB or more is inflated on a thread of its own: the same alerts, in the same
+/// order, and the same totals as the same file plain.
+#[test]
+fn a_big_gzip_file_gives_what_the_plain_file_gives() {
+    use std::io::Write;
+    let mut rng = fastrand::Rng::with_seed(7);
+    let mut hex = |n: usize| (0..n).map(|_| char::from(b"0123456789abcdef"[rng.usize(..16)])).collect::<String>();
+    let records: Vec<String> = (0..16_000)
+        .map(|i| {
+            let action = if i % 1000 == 7 { "DeleteBucketPolicy" } else { "GetObject" };
+            format!(
+                r#"{{"eventVersion":"1.08","eventTime":"2025-12-01T10:00:00Z","eventSource":"s3.amazonaws.com","eventName":"{action}","awsRegion":"us-east-1","requestParameters":{{"bucketName":"b{}"}},"requestID":"{}","eventID":"{}"}}"#,
+                hex(8),
+                hex(64),
+                hex(32)
+            )
+        })
+        .collect();
+    let plain = format!("{{\"Records\":[{}]}}", records.join(","));
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(plain.as_bytes()).expect("gzip in memory");
+    let zipped = encoder.finish().expect("gzip in memory");
+    assert!(zipped.len() >= 1 << 20, "big enough to be inflated ahead: {} bytes", zipped.len());
+    let dir = std::env::temp_dir().join(format!("trailhound-big-gzip-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary folder");
+    let (plain_path, gzip_path) = (dir.join("big.json"), dir.join("big.json.gz"));
+    std::fs::write(&plain_path, &plain).expect("write");
+    std::fs::write(&gzip_path, &zipped).expect("write");
+    let run = |path: &std::path::Path| trailhound(&["scan", "--format", "ndjson", path.to_str().expect("a UTF-8 path")]);
+    let (from_plain, from_gzip) = (run(&plain_path), run(&gzip_path));
+    std::fs::remove_dir_all(&dir).expect("clean up");
+    let totals = |out: &Output| stderr(out).lines().find(|l| l.starts_with("files: ")).map(str::to_string);
+    let ids = |out: &Output| -> Vec<String> {
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("an alert document")["event"]["id"].to_string())
+            .collect()
+    };
+    assert_eq!(ids(&from_gzip).len(), 16);
+    assert_eq!(ids(&from_gzip), ids(&from_plain));
+    assert_eq!(totals(&from_gzip), totals(&from_plain));
+    assert!(totals(&from_gzip).is_some_and(|t| t.contains("records: 16000 (16000 scanned, 0 errors)")), "{:?}", totals(&from_gzip));
+}
+
+#[test]
+fn every_format_renders_the_alerts() {
+    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/mixed/exports/array.json");
+    let table = trailhound(&["scan", file]);
+    assert_eq!(table.status.code(), Some(0), "{}", stderr(&table));
+    let text = String::from_utf8_lossy(&table.stdout);
+    assert!(text.starts_with("TIME"), "{text}");
+    assert!(text.contains("DeleteBucketCors") && text.contains("acme-web") && text.contains("ops-alice"), "{text}");
+
+    let csv = trailhound(&["scan", "--format", "csv", file]);
+    let text = String::from_utf8_lossy(&csv.stdout);
+    let mut lines = text.lines();
+    assert!(lines.next().is_some_and(|h| h.starts_with("timestamp,severity,risk_score,rule_id,rule,")));
+    let row = lines.next().expect("one alert row");
+    assert!(row.contains("DeleteBucketCors") && row.contains("a0000000-0000-4000-8000-00000000000c"), "{row}");
+    assert_eq!(lines.next(), None);
+
+    let json = trailhound(&["scan", "--format", "json", file]);
+    let docs: serde_json::Value = serde_json::from_slice(&json.stdout).expect("a JSON array");
+    assert_eq!(docs.as_array().map(Vec::len), Some(1));
+}
+
+#[test]
+fn output_goes_to_a_file_and_stdin_is_read() {
+    let dir = std::env::temp_dir().join(format!("trailhound-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let target = dir.join("alerts.ndjson");
+    let input = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/mixed/exports/single-record.json")).unwrap();
+    let mut child = spawn_piped(&["scan", "--format", "ndjson", "--output", target.to_str().unwrap(), "-"]);
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(&input).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(out.stdout.is_empty());
+    let written = std::fs::read_to_string(&target).unwrap();
+    assert!(written.contains("DeleteBucketLifecycle"), "{written}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// Standard input is read a slice at a time like a file: 10 MB of JSON Lines (several slices), fed
+/// through a pipe, is read to the last record.
+#[test]
+fn stdin_streams_across_slices() {
+    let mut child = spawn_piped(&["scan", "--format", "ndjson", "-"]);
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        use std::io::Write;
+        let pad = "k".repeat(400);
+        for i in 0..20_000 {
+            let name = if i == 12_345 { "DeleteBucketCors" } else { "GetObject" };
+            let line = format!(
+                r#"{{"eventVersion":"1.08","eventSource":"s3.amazonaws.com","eventName":"{name}","eventID":"id-{i}","eventTime":"2025-01-01T00:00:00Z","requestParameters":{{"bucketName":"b","key":"{pad}"}}}}"#
+            );
+            writeln!(stdin, "{line}").unwrap();
+        }
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("records: 20000 (20000 scanned, 0 errors)"), "{err}");
+    let alerts = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(alerts.lines().count(), 1, "{alerts}");
+    assert!(alerts.contains("id-12345"), "{alerts}");
+}
+
+/// A user agent planted as a spreadsheet formula is written to CSV as text (`'=...`).
+#[test]
+fn csv_cells_never_open_as_formulas() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/mixed/exports/single-record.json");
+    let mut record: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    record["userAgent"] = serde_json::json!("=HYPERLINK(\"https://attacker.example/\",\"open\")");
+    record["userIdentity"]["userName"] = serde_json::json!("@SUM(1+1)");
+    let mut child = spawn_piped(&["scan", "--format", "csv", "-"]);
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(record.to_string().as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let row = text.lines().nth(1).unwrap_or_else(|| panic!("an alert row: {text} {}", stderr(&out)));
+    assert!(row.contains(r#""'=HYPERLINK(""https://attacker.example/"",""open"")""#), "{row}");
+    assert!(!row.contains(",=") && !row.contains(",@") && !row.contains(",\"="), "{row}");
+}
+
+#[test]
+fn rule_errors_and_usage_errors_exit_2() {
+    let dir = std::env::temp_dir().join(format!("trailhound-rules-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.toml");
+    std::fs::write(
+        &bad,
+        "[rule]\ntype = \"query\"\nrule_id = \"x\"\nname = \"Bad\"\nquery = \"a:(b or\"\nseverity = \"low\"\nrisk_score = 1\n",
+    )
+    .unwrap();
+    let out = trailhound(&["scan", "--rules", bad.to_str().unwrap(), MIXED]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("bad.toml: rule \"Bad\": invalid: query does not parse"), "{}", stderr(&out));
+
+    let listed = trailhound(&["rules", "--rules", bad.to_str().unwrap()]);
+    assert_eq!(listed.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&listed.stdout).contains("AWS S3 Bucket Configuration Deletion v208"));
+
+    let usage = trailhound(&["scan"]);
+    assert_eq!(usage.status.code(), Some(2));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn rules_lists_the_seed_rule_and_unsupported_types() {
+    let dir = std::env::temp_dir().join(format!("trailhound-list-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let export = dir.join("export.ndjson");
+    std::fs::write(&export, "{\"rule_id\":\"e\",\"name\":\"An EQL rule\",\"type\":\"eql\",\"language\":\"eql\",\"query\":\"any where true\",\"severity\":\"low\",\"risk_score\":1}\n").unwrap();
+    let out = trailhound(&["rules", "--rules", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "an unsupported type is listed, not an error");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("227dc608-e558-43d9-b521-150772250bae  AWS S3 Bucket Configuration Deletion v208  [low / 21]"), "{text}");
+    assert!(text.contains("every 10m over now-60m, at most 100 alerts a run; TA0005 Defense Evasion"), "{text}");
+    assert!(stderr(&out).contains("rule skipped: ") && stderr(&out).contains("An EQL rule"), "{}", stderr(&out));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// A planted field wider than `format!` can pad (over 65,535 characters) is a wide table cell, not
+/// a crash: the table used to panic with "Formatting argument out of range".
+#[test]
+fn a_table_cell_wider_than_format_can_pad_is_written() {
+    let dir = std::env::temp_dir().join(format!("trailhound-wide-cell-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let wide = "b".repeat(70_000);
+    let record = trailhound_testkit::hostile::alerting_record(1).replace("evidence-bucket", &wide);
+    std::fs::write(dir.join("wide.json"), &record).unwrap();
+    let out = trailhound(&["scan", "--format", "table", dir.join("wide.json").to_str().unwrap()]);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let table = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = table.lines().collect();
+    assert_eq!(lines.len(), 2, "a header and one row");
+    assert!(lines[1].ends_with(&wide), "the bucket column holds the whole name");
+    assert_eq!(lines[0].find("BUCKET"), lines[1].find(&wide), "the columns line up");
+}

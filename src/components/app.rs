@@ -1,0 +1,180 @@
+//! The root component: owns the state (`use_reducer` over [`State::reduce`]), the scanner and the
+//! saved settings, and lays out the page.
+
+use super::Shared;
+use super::alerts_table::AlertsTable;
+use super::detail::{Detail, NewException};
+use super::error_banner::ErrorBanner;
+use super::exceptions_panel::{self, ExceptionsPanel};
+use super::files_panel::FilesPanel;
+use super::filter_bar::FilterBar;
+use super::header::Header;
+use super::intake::Intake;
+use super::overview::Overview;
+use super::rules_panel::{RuleLine, RulesPanel};
+use super::scan_status::ScanStatus;
+use super::tabs::Tabs;
+use crate::download;
+use crate::hooks::{use_persistence, use_scanner};
+use crate::messages::Outcome;
+use crate::state::{Action, FileState, Phase, State, Tab};
+use std::rc::Rc;
+use trailhound_engine::alert::TextAlert;
+use trailhound_engine::output;
+use yew::prelude::*;
+
+/// The state as yew holds it: a new allocation on every action.
+struct Store(State);
+
+impl Reducible for Store {
+    type Action = Action;
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        Rc::new(Store(self.0.clone().reduce(action)))
+    }
+}
+
+fn export(alerts: Vec<&TextAlert>, csv: bool) -> Result<(), String> {
+    // The page keeps documents as text; the output formats read them as trees.
+    let owned = alerts.into_iter().map(TextAlert::to_value).collect::<Result<Vec<_>, _>>().map_err(|e| e.to_string())?;
+    let mut out = Vec::new();
+    let stamp = download::now_rfc3339();
+    let day = stamp.get(..19).unwrap_or("").replace(':', "");
+    let (format, name, mime) = if csv {
+        (output::Format::Csv, format!("trailhound-alerts-{day}.csv"), "text/csv")
+    } else {
+        (output::Format::Ndjson, format!("trailhound-alerts-{day}.ndjson"), "application/x-ndjson")
+    };
+    output::write(format, &owned, &stamp, &mut out).map_err(|e| e.to_string())?;
+    download::save(&name, mime, &String::from_utf8_lossy(&out))
+}
+
+#[component]
+pub fn App() -> Html {
+    let store = use_reducer(|| Store(State::new()));
+    let state = &store.0;
+    let dispatch = {
+        let store = store.dispatcher();
+        use_callback((), move |action: Action, _| store.dispatch(action))
+    };
+    let scanner = use_scanner(dispatch.clone(), state.rule_config());
+    let saved: Vec<_> = state.exceptions.iter().map(|c| c.exception.clone()).collect();
+    use_persistence(dispatch.clone(), saved, state.rule_config());
+
+    let counts = state.suppression_counts();
+    let suppressed_total: usize = counts.iter().sum();
+    let (mut scanned, mut skipped, mut failed) = (0, 0, 0);
+    for file in &state.files {
+        if let FileState::Finished(result) = &file.state {
+            match result.outcome {
+                Outcome::Scanned => scanned += 1,
+                Outcome::Skipped => skipped += 1,
+                Outcome::Error => failed += 1,
+            }
+        }
+    }
+    let alerts = Shared(state.alerts.clone());
+    let rows = Shared(state.rows.clone());
+    let shown = crate::view::alert_indices(&state.rows).len();
+
+    let on_export = |csv: bool| {
+        let store = store.clone();
+        let dispatch = dispatch.clone();
+        Callback::from(move |_: ()| {
+            if let Err(reason) = export(store.0.visible_alerts(), csv) {
+                dispatch.emit(Action::Failed(format!("The export failed: {reason}")));
+            }
+        })
+    };
+    let on_exception = dispatch.reform(|(rule_id, rule_name, matcher): NewException| Action::AddException {
+        rule_id,
+        rule_name,
+        matcher,
+        comment: String::new(),
+    });
+
+    let on_sample = {
+        let (add, dispatch) = (scanner.add.clone(), dispatch.clone());
+        Callback::from(move |_: MouseEvent| match crate::sample::files() {
+            Ok(files) => add.emit(files),
+            Err(message) => dispatch.emit(Action::Failed(message)),
+        })
+    };
+    let detail = state.selected.and_then(|i| {
+        let alert = state.alerts.get(i)?.clone();
+        let rule = state.rule(&alert.rule.rule_id).cloned();
+        let suppressed_by =
+            state.suppressed.get(i).copied().flatten().and_then(|e| state.exceptions.get(e)).map(|c| c.exception.describe());
+        Some(html! {
+            <Detail {alert} {rule} {suppressed_by} on_close={dispatch.reform(|_| Action::Select(None))} {on_exception} />
+        })
+    });
+
+    let body = match state.tab {
+        Tab::Alerts if state.phase == Phase::Idle => html! {
+            <section class="panel empty welcome">
+                <h2>{ "Scan CloudTrail logs for threats, offline" }</h2>
+                <p>{ "Trailhound maps each CloudTrail record to Elastic Common Schema and runs Elastic's detection rules (KQL) over it, in this tab. Nothing is uploaded." }</p>
+                <p class="muted">{ format!("{} loaded. Drop logs or a whole AWSLogs folder above, or start with the built-in sample: an attack on an audit bucket hidden in an ordinary morning of CloudTrail.", super::plural(state.rules.iter().filter(|r| r.enabled).count(), "rule", "rules")) }</p>
+                <button class="button primary" onclick={on_sample}>{ "Scan the sample logs" }</button>
+            </section>
+        },
+        Tab::Alerts => html! {
+            <>
+                <Overview alerts={alerts.clone()} rows={rows.clone()} on_actor={dispatch.reform(Action::SetActor)} />
+                <FilterBar alerts={alerts.clone()} filter={state.filter.clone()} grouping={state.grouping} {shown}
+                    suppressed={suppressed_total} show_suppressed={state.show_suppressed}
+                    on_text={dispatch.reform(Action::SetFilterText)}
+                    on_severity={dispatch.reform(Action::SetSeverity)}
+                    on_rule={dispatch.reform(Action::SetRuleFilter)}
+                    on_actor={dispatch.reform(Action::SetActor)}
+                    on_account={dispatch.reform(Action::SetAccount)}
+                    on_clear={dispatch.reform(|_| Action::ClearFilters)}
+                    on_group={dispatch.reform(Action::GroupBy)}
+                    on_toggle_suppressed={dispatch.reform(|_| Action::ToggleShowSuppressed)}
+                    on_export_csv={on_export(true)} on_export_ndjson={on_export(false)} />
+                <div class={classes!("results", detail.is_some().then_some("with-detail"))}>
+                    <AlertsTable alerts={alerts.clone()} rows={rows.clone()} suppressed={Shared(Rc::new(state.suppressed.clone()))}
+                        sort={state.sort} selected={state.selected} scope={format!("{:?} {:?}", state.filter, state.grouping)}
+                        on_sort={dispatch.reform(Action::SortBy)} on_select={dispatch.reform(Action::Select)}
+                        on_toggle_group={dispatch.reform(Action::ToggleGroup)} />
+                    { detail.unwrap_or_default() }
+                </div>
+            </>
+        },
+        Tab::Files => html! { <FilesPanel files={Shared(Rc::new(state.files.clone()))} /> },
+        Tab::Rules => html! {
+            <RulesPanel rules={state.rules.iter().map(RuleLine::of).collect::<Vec<_>>()}
+                files={state.rule_files.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>()}
+                problems={state.rule_problems.clone()} rules_changed={state.rules_changed}
+                on_toggle={dispatch.reform(Action::ToggleRule)}
+                on_add_file={dispatch.reform(|(name, text)| Action::AddRuleFile { name, text })}
+                on_remove_file={dispatch.reform(Action::RemoveRuleFile)}
+                on_rescan={scanner.rescan.clone()} />
+        },
+        Tab::Exceptions => html! {
+            <ExceptionsPanel exceptions={exceptions_panel::rows(&state.exceptions, &counts)} on_remove={dispatch.reform(Action::RemoveException)} />
+        },
+    };
+
+    html! {
+        <div class="app">
+            <Header />
+            <main>
+                <Intake on_files={scanner.add.clone()} scanning={state.phase == Phase::Scanning} />
+                <ScanStatus phase={state.phase} progress={state.progress.clone()} {scanned} {skipped} {failed}
+                    alerts={state.active_alerts()} suppressed={suppressed_total}
+                    current={state.files.iter().find(|f| matches!(f.state, FileState::Reading { .. })).map(|f| AttrValue::from(f.name.clone()))}
+                    on_cancel={scanner.cancel.clone()} on_reset={scanner.reset.clone()} />
+                if let Some(message) = &state.error {
+                    <ErrorBanner message={message.clone()} on_dismiss={dispatch.reform(|_| Action::DismissError)} on_reset={scanner.reset.clone()} />
+                }
+                <Tabs current={state.tab} alerts={state.active_alerts()} files={state.files.len()} rules={state.rules.len()}
+                    exceptions={state.exceptions.len()} on_select={dispatch.reform(Action::SetTab)} />
+                { body }
+            </main>
+            <footer class="app-footer muted">
+                { "Trailhound runs Elastic detection rules on your CloudTrail logs in this browser tab. No data leaves this page." }
+            </footer>
+        </div>
+    }
+}

@@ -1,0 +1,129 @@
+//! The rules panel: loaded rules with their metadata and an on/off switch, rule files the user
+//! added (Elastic TOML, Kibana NDJSON export) and every rule that failed to load, with why.
+
+use crate::state::RuleEntry;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    /// (rule_id, name, severity, risk, version, interval, from, tags, source, enabled, builtin)
+    pub rules: Vec<RuleLine>,
+    pub files: Vec<String>,
+    pub problems: Vec<String>,
+    pub rules_changed: bool,
+    pub on_toggle: Callback<String>,
+    pub on_add_file: Callback<(String, String)>,
+    pub on_remove_file: Callback<String>,
+    pub on_rescan: Callback<()>,
+}
+
+/// One rule as the panel lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleLine {
+    pub rule_id: String,
+    pub name: String,
+    pub severity: String,
+    pub risk_score: u8,
+    pub version: Option<u32>,
+    pub schedule: String,
+    pub tactics: String,
+    pub source: String,
+    pub enabled: bool,
+    pub builtin: bool,
+}
+
+impl RuleLine {
+    pub fn of(entry: &RuleEntry) -> RuleLine {
+        let r = &entry.rule;
+        RuleLine {
+            rule_id: r.rule_id.clone(),
+            name: r.name.clone(),
+            severity: r.severity.to_string(),
+            risk_score: r.risk_score,
+            version: r.version,
+            schedule: format!("every {} from {}", r.interval, r.from),
+            tactics: r.tactics().map(|t| t.name.clone()).collect::<Vec<_>>().join(", "),
+            source: r.source.clone(),
+            enabled: entry.enabled,
+            builtin: entry.builtin,
+        }
+    }
+}
+
+#[component]
+pub fn RulesPanel(props: &Props) -> Html {
+    let onchange = {
+        let on_add = props.on_add_file.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            let Some(list) = input.files() else { return };
+            for i in 0..list.length() {
+                let Some(file) = list.get(i) else { continue };
+                let on_add = on_add.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let text = JsFuture::from(file.text()).await.ok().and_then(|t| t.as_string());
+                    on_add.emit((file.name(), text.unwrap_or_default()));
+                });
+            }
+            input.set_value("");
+        })
+    };
+    html! {
+        <section class="panel" data-testid="rules">
+            if props.rules_changed {
+                <div class="banner banner-info">
+                    <span>{ "Rules changed since these files were scanned." }</span>
+                    <button class="button primary" onclick={props.on_rescan.reform(|_| ())} data-testid="rescan">{ "Rescan with these rules" }</button>
+                </div>
+            }
+            <div class="panel-actions">
+                <label class="button">
+                    { "Add rule files…" }
+                    <input type="file" class="visually-hidden" multiple=true accept=".toml,.ndjson,.json" {onchange} data-testid="rule-input" />
+                </label>
+                <span class="muted">{ "Elastic detection-rules TOML, or a Kibana rules export (NDJSON). Only KQL query rules run." }</span>
+            </div>
+            <table class="plain rules-table">
+                <thead><tr>
+                    <th>{ "On" }</th><th>{ "Rule" }</th><th>{ "Severity" }</th><th class="num">{ "Risk" }</th>
+                    <th>{ "Version" }</th><th>{ "Schedule (in Elastic)" }</th><th>{ "Tactics" }</th><th>{ "Source" }</th>
+                </tr></thead>
+                <tbody>
+                    { for props.rules.iter().map(|r| {
+                        let id = r.rule_id.clone();
+                        html! {
+                            <tr data-rule-id={r.rule_id.clone()} class={classes!((!r.enabled).then_some("disabled"))}>
+                                <td><input type="checkbox" checked={r.enabled} aria-label={format!("Run {}", r.name)}
+                                    onchange={props.on_toggle.reform(move |_| id.clone())} /></td>
+                                <td>{ r.name.clone() }</td>
+                                <td><span class={classes!("sev", r.severity.clone())}>{ r.severity.clone() }</span></td>
+                                <td class="num">{ r.risk_score }</td>
+                                <td>{ r.version.map(|v| v.to_string()).unwrap_or_default() }</td>
+                                <td>{ r.schedule.clone() }</td>
+                                <td>{ r.tactics.clone() }</td>
+                                <td class="muted">{ if r.builtin { "built in".to_string() } else { r.source.clone() } }</td>
+                            </tr>
+                        }
+                    }) }
+                </tbody>
+            </table>
+            if !props.files.is_empty() {
+                <h3>{ "Added rule files" }</h3>
+                <ul class="rule-files">
+                    { for props.files.iter().map(|name| {
+                        let n = name.clone();
+                        html! { <li><code>{ name.clone() }</code>{ " " }<button class="button small ghost" onclick={props.on_remove_file.reform(move |_| n.clone())}>{ "Remove" }</button></li> }
+                    }) }
+                </ul>
+            }
+            if !props.problems.is_empty() {
+                <h3 class="text-error">{ format!("{} could not be loaded", super::plural(props.problems.len(), "rule", "rules")) }</h3>
+                <ul class="problems" data-testid="rule-problems">
+                    { for props.problems.iter().map(|p| html! { <li>{ p.clone() }</li> }) }
+                </ul>
+            }
+        </section>
+    }
+}

@@ -1,0 +1,311 @@
+//! Messages between the page and the scanning worker, and the per-file result the page shows.
+//!
+//! Plain serde data: the page's messages go as JSON text (the `File` handles travel beside them, see
+//! `bridge`), the worker's as JSON bytes with the records' `eventID` hashes beside them in binary
+//! ([`Wire`]). Yew-free and built natively, so its conversions are tested with `cargo test`.
+
+use serde::{Deserialize, Serialize};
+use trailhound_engine::alert::TextAlert;
+use trailhound_engine::input::{FileOutcome, Shape};
+use trailhound_engine::output::printable;
+use trailhound_engine::scan::{AlertKey, FileReport, FileStatus, IdKey};
+
+/// The rules a worker scans with: the built-in set, plus rule files the user added, minus the rules
+/// switched off.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RuleConfig {
+    /// Rule files the user added: (file name, content).
+    pub files: Vec<(String, String)>,
+    /// `rule_id`s switched off.
+    pub disabled: Vec<String>,
+}
+
+/// Page → worker. A `Scan` message carries the file's `File` handle next to this JSON.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ToWorker {
+    /// Load these rules and hash `eventID`s with this key (the same in every worker of a scan).
+    Configure { rules: RuleConfig, id_key: IdKey },
+    /// Read and scan the attached file.
+    Scan { id: usize, name: String },
+}
+
+/// Worker → page. Adjacently tagged, the tag first: the page reads a message in one pass (an
+/// internally tagged enum is buffered whole before it is read, which doubled the page's work on
+/// alert parts).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "data", rename_all = "snake_case")]
+// One message at a time, serialized at once: boxing `Done` would only add an allocation.
+#[allow(clippy::large_enum_variant)]
+pub enum FromWorker {
+    /// The worker's Wasm is loaded and it takes messages.
+    Ready,
+    /// Reading a file: `bytes` of it read so far.
+    Reading { id: usize, bytes: u64 },
+    /// Some of a file's alerts (with their keys), sent as they are raised, ahead of its `Done`: the
+    /// page reads them a part at a time, and shows them as the scan goes.
+    Alerts { id: usize, alerts: Vec<TextAlert>, keys: Vec<Option<AlertKey>> },
+    /// Some of a file's `eventID` hashes, in order, sent ahead of its `Done` when it has many, so
+    /// that the page takes a big file's IDs a part at a time.
+    Ids {
+        id: usize,
+        /// Carried beside the JSON, in binary (see [`Wire`]).
+        #[serde(skip)]
+        ids: Vec<u64>,
+    },
+    /// A file is done (scanned, skipped or failed), scanned on its own: its alerts, and what the
+    /// page needs to settle duplicates across files (the records' `eventID` hashes, in order, and
+    /// each alert's key). `result.duplicates` is not counted yet.
+    Done {
+        id: usize,
+        result: FileResult,
+        alerts: Vec<TextAlert>,
+        /// Carried beside the JSON, in binary (see [`Wire`]).
+        #[serde(skip)]
+        ids: Vec<u64>,
+        keys: Vec<Option<AlertKey>>,
+    },
+    /// The worker panicked; it must be replaced.
+    Panic { message: String },
+}
+
+/// A worker message as it crosses to the page: JSON as UTF-8 bytes (sent as a transferred buffer,
+/// never turned into a JS string and back), and a `Done` message's `ids` as little-endian `u64`s:
+/// a file of a thousand records sends 8 KB of ids instead of about 20 KB of digits to print and parse.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Wire {
+    pub json: Vec<u8>,
+    pub ids: Vec<u8>,
+}
+
+impl FromWorker {
+    /// The message as it is posted to the page (the worker's end).
+    pub fn encode(&self) -> serde_json::Result<Wire> {
+        let ids = match self {
+            FromWorker::Done { ids, .. } | FromWorker::Ids { ids, .. } => ids.iter().flat_map(|id| id.to_le_bytes()).collect(),
+            _ => Vec::new(),
+        };
+        Ok(Wire { json: serde_json::to_vec(self)?, ids })
+    }
+
+    /// Reads a worker message (the page's end): its JSON, and for `Done` its ids. An alert's record
+    /// and ECS document are read as text ([`JsonText`](trailhound_engine::alert::JsonText)), however deep they
+    /// nest; serde_json's recursion limit is lifted all the same, so that no message is refused for
+    /// its depth (a refused message stops the whole scan). The depth stays bounded: the engine's
+    /// parser limit plus the few levels of the message and the ECS mapping.
+    pub fn decode(json: &[u8], ids: &[u8]) -> serde_json::Result<FromWorker> {
+        let mut reader = serde_json::Deserializer::from_slice(json);
+        reader.disable_recursion_limit();
+        let mut message = FromWorker::deserialize(&mut reader)?;
+        reader.end()?;
+        if !ids.len().is_multiple_of(8) {
+            return Err(serde::de::Error::custom(format!("{} bytes of ids is not a whole number of ids", ids.len())));
+        }
+        match &mut message {
+            FromWorker::Done { ids: into, .. } | FromWorker::Ids { ids: into, .. } => {
+                into.extend(ids.chunks_exact(8).map(|id| u64::from_le_bytes(id.try_into().unwrap_or_default())));
+            }
+            _ if !ids.is_empty() => return Err(serde::de::Error::custom("ids beside a message that has none")),
+            _ => {}
+        }
+        Ok(message)
+    }
+}
+
+/// How a file went, in one word (the `data-status` the page shows).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Scanned,
+    Skipped,
+    Error,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Scanned => "scanned",
+            Outcome::Skipped => "skipped",
+            Outcome::Error => "error",
+        }
+    }
+}
+
+/// A file's scan result as the files panel shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FileResult {
+    pub outcome: Outcome,
+    pub bytes: u64,
+    pub records: usize,
+    pub scanned: usize,
+    pub record_errors: usize,
+    pub duplicates: usize,
+    pub alerts: usize,
+    /// The shape the engine recognised, in words.
+    pub shape: Option<String>,
+    pub gzip: bool,
+    /// What the shape loses (the console CSV).
+    pub lossy: Option<String>,
+    /// Why the file was skipped, or where and why it failed.
+    pub reason: Option<String>,
+    /// The first record errors, "where: why".
+    pub record_error_samples: Vec<String>,
+}
+
+impl FileResult {
+    /// The result of the engine's report for one file.
+    pub fn from_report(report: &FileReport) -> FileResult {
+        let outcome = match report.status() {
+            FileStatus::Scanned => Outcome::Scanned,
+            FileStatus::Skipped => Outcome::Skipped,
+            FileStatus::Error => Outcome::Error,
+        };
+        // Reasons may quote planted input: control and bidi-override characters are shown escaped,
+        // as the CLI shows them.
+        let reason = match &report.read.outcome {
+            FileOutcome::Complete => None,
+            FileOutcome::Skipped(why) => Some(printable(why)),
+            FileOutcome::Failed(error) => Some(format!("{}: {}", error.location, printable(&error.reason))),
+        };
+        FileResult {
+            outcome,
+            bytes: report.bytes,
+            records: report.records,
+            scanned: report.scanned,
+            record_errors: report.record_errors,
+            duplicates: report.duplicates,
+            alerts: report.alerts,
+            shape: report.read.shape.map(|s| shape_name(s).to_string()),
+            gzip: report.read.gzip,
+            lossy: report.read.lossy.map(str::to_string),
+            reason,
+            record_error_samples: report
+                .errors
+                .iter()
+                .map(|e| format!("record {}, {}: {}", e.index + 1, e.location, printable(&e.reason)))
+                .collect(),
+        }
+    }
+
+    /// A file the worker could not read at all (the browser refused it, or it vanished).
+    pub fn unreadable(bytes: u64, reason: String) -> FileResult {
+        FileResult {
+            outcome: Outcome::Error,
+            bytes,
+            records: 0,
+            scanned: 0,
+            record_errors: 0,
+            duplicates: 0,
+            alerts: 0,
+            shape: None,
+            gzip: false,
+            lossy: None,
+            reason: Some(reason),
+            record_error_samples: Vec::new(),
+        }
+    }
+
+    /// A file left out of a scan before it was scanned (cancelled, or the scanner stopped).
+    pub fn not_scanned(bytes: u64, reason: &str, outcome: Outcome) -> FileResult {
+        FileResult { outcome, reason: Some(reason.to_string()), ..FileResult::unreadable(bytes, String::new()) }
+    }
+}
+
+/// A shape in words, as the files panel says it.
+pub fn shape_name(shape: Shape) -> &'static str {
+    match shape {
+        Shape::S3Delivery => "CloudTrail S3 delivery",
+        Shape::JsonArray => "JSON array of records",
+        Shape::SingleRecord => "single record",
+        Shape::JsonLines => "NDJSON records",
+        Shape::LookupEvents => "lookup-events output",
+        Shape::ConsoleCsv => "console Event history CSV",
+        Shape::Ecs => "ECS documents",
+        Shape::Digest => "CloudTrail digest",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use trailhound_engine::input::{FileError, FileRead, Location};
+
+    fn report(outcome: FileOutcome) -> FileReport {
+        let mut report = FileReport::unreadable("a.json", String::new());
+        report.read = FileRead { shape: Some(Shape::S3Delivery), gzip: true, lossy: None, outcome };
+        report
+    }
+
+    #[test]
+    fn a_failed_file_says_where_and_why() {
+        let failed = FileResult::from_report(&report(FileOutcome::Failed(FileError {
+            location: Location { line: Some(3), byte: Some(120) },
+            reason: "unexpected end of gzip stream".into(),
+        })));
+        assert_eq!(failed.outcome, Outcome::Error);
+        assert_eq!(failed.reason.as_deref(), Some("line 3, byte 120: unexpected end of gzip stream"));
+        assert_eq!(failed.shape.as_deref(), Some("CloudTrail S3 delivery"));
+        let skipped = FileResult::from_report(&report(FileOutcome::Skipped("a digest file".into())));
+        assert_eq!((skipped.outcome, skipped.reason.as_deref()), (Outcome::Skipped, Some("a digest file")));
+        // Planted control and bidi-override characters are shown escaped, as the CLI shows them.
+        let planted = FileResult::from_report(&report(FileOutcome::Failed(FileError {
+            location: Location { line: Some(1), byte: Some(0) },
+            reason: "unknown shape: keys `\u{1b}[2Jowned`, `a\u{202e}b`".into(),
+        })));
+        assert_eq!(planted.reason.as_deref(), Some(r"line 1, byte 0: unknown shape: keys `\u{1b}[2Jowned`, `a\u{202e}b`"));
+    }
+
+    #[test]
+    fn messages_round_trip_as_json() {
+        let message = ToWorker::Scan { id: 3, name: "logs/a.json.gz".into() };
+        let text = serde_json::to_string(&message).unwrap();
+        assert_eq!(text, r#"{"kind":"scan","id":3,"name":"logs/a.json.gz"}"#);
+        assert_eq!(serde_json::from_str::<ToWorker>(&text).unwrap(), message);
+        let back = FromWorker::Panic { message: "boom".into() };
+        let wire = back.encode().unwrap();
+        assert_eq!((wire.json.as_slice(), wire.ids.len()), (br#"{"kind":"panic","data":{"message":"boom"}}"#.as_slice(), 0));
+        assert_eq!(FromWorker::decode(&wire.json, &wire.ids).unwrap(), back);
+        assert!(FromWorker::decode(br#"{"kind":"ready"} x"#, &[]).is_err(), "trailing text is refused");
+        assert!(FromWorker::decode(br#"{"kind":"ready"}"#, &[0; 8]).is_err(), "ids beside a message without any");
+    }
+
+    /// A `Done` message's ids travel in binary beside the JSON, never in it.
+    #[test]
+    fn ids_travel_beside_the_json() {
+        let ids = vec![0, 1, u64::MAX, 0x0102_0304_0506_0708];
+        let done = FromWorker::Done { id: 2, result: FileResult::unreadable(5, "x".into()), alerts: vec![], ids, keys: vec![] };
+        let wire = done.encode().unwrap();
+        assert_eq!(wire.ids.len(), 4 * 8);
+        assert_eq!(&wire.ids[24..], &[8, 7, 6, 5, 4, 3, 2, 1]);
+        assert!(!String::from_utf8_lossy(&wire.json).contains("ids"));
+        assert_eq!(FromWorker::decode(&wire.json, &wire.ids).unwrap(), done);
+        assert!(FromWorker::decode(&wire.json, &wire.ids[..31]).is_err(), "a partial id is refused");
+        let part = FromWorker::Ids { id: 2, ids: vec![7, u64::MAX] };
+        let wire = part.encode().unwrap();
+        assert_eq!((wire.json.as_slice(), wire.ids.len()), (br#"{"kind":"ids","data":{"id":2}}"#.as_slice(), 16));
+        assert_eq!(FromWorker::decode(&wire.json, &wire.ids).unwrap(), part);
+    }
+
+    /// A record nested as deep as the engine reads (tests/hostile/files/nested-120.json) alerts,
+    /// and the message carrying that alert reaches the page: it used to exceed serde_json's default
+    /// recursion limit there, and the page took the scanner for dead.
+    #[test]
+    fn an_alert_on_a_deeply_nested_record_reaches_the_page() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/hostile/files/nested-120.json");
+        let bytes = std::fs::read(path).unwrap();
+        let (rules, _) = crate::state::load_rules(&[]);
+        let mut alerts = Vec::new();
+        let report = trailhound_engine::scan::Scanner::new(rules.iter()).scan_file("nested-120.json", &bytes, &mut alerts);
+        assert_eq!((report.scanned, alerts.len()), (1, 1));
+        let keys = vec![None; alerts.len()];
+        let texts = alerts.iter().cloned().map(trailhound_engine::alert::Alert::into_text).collect();
+        let message = FromWorker::Done { id: 7, result: FileResult::from_report(&report), alerts: texts, ids: vec![1, 2], keys };
+        let wire = message.encode().unwrap();
+        let decoded = FromWorker::decode(&wire.json, &wire.ids).unwrap();
+        assert_eq!(decoded, message);
+        // The page keeps the documents as text; parsed again, they are the engine's.
+        let FromWorker::Done { alerts: shown, .. } = decoded else { unreachable!() };
+        assert_eq!(shown[0].to_value().unwrap(), alerts[0]);
+        assert!(shown[0].original.is_some());
+    }
+}

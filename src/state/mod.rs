@@ -1,0 +1,398 @@
+//! The app's state as plain data, and every change to it as an [`Action`] reduced by a pure function.
+//!
+//! Yew-free (the root component wraps [`State::reduce`] in `use_reducer`), so it is tested natively
+//! with `cargo test`. Times come in with the actions (`now_ms`), never from a clock here.
+
+use super::exceptions::{Compiled, Exception, first_suppressing};
+use super::messages::{FileResult, Outcome, RuleConfig};
+use super::view::{self, Column, Filter, Grouping, Row, Sort};
+use std::collections::BTreeSet;
+use std::rc::Rc;
+use trailhound_engine::alert::TextAlert;
+use trailhound_engine::rules::{Rule, RuleSet, load_text};
+
+mod model;
+#[cfg(test)]
+mod tests;
+
+pub use model::{Action, FileEntry, FileState, Phase, Progress, Queued, RuleEntry, Tab};
+/// The whole app state.
+#[derive(Debug, Clone, Default)]
+pub struct State {
+    pub phase: Phase,
+    pub progress: Progress,
+    pub files: Vec<FileEntry>,
+    pub alerts: Rc<Vec<Rc<TextAlert>>>,
+    /// For each alert, the index of the first exception that suppresses it.
+    pub suppressed: Vec<Option<usize>>,
+    pub exceptions: Vec<Compiled>,
+    pub show_suppressed: bool,
+    pub filter: Filter,
+    pub sort: Sort,
+    pub grouping: Grouping,
+    pub collapsed: BTreeSet<String>,
+    /// The table's rows for the current filters (recomputed when alerts or filters change).
+    pub rows: Rc<Vec<Row>>,
+    pub selected: Option<usize>,
+    pub tab: Tab,
+    pub rules: Vec<RuleEntry>,
+    /// Rule files the user added (name, text).
+    pub rule_files: Vec<(String, String)>,
+    /// Why rules could not be loaded, one line each.
+    pub rule_problems: Vec<String>,
+    /// A message for the error banner.
+    pub error: Option<String>,
+    /// Set when rules changed after alerts were produced: a rescan gives the new rules' alerts.
+    pub rules_changed: bool,
+    /// Inside a [`Action::Batch`]: `rows` is rebuilt once at its end, not after every action (a
+    /// batch of results from a scan would otherwise sort every alert once per file).
+    batching: bool,
+    /// `rows` is out of date (set while batching).
+    rows_stale: bool,
+}
+
+impl State {
+    /// A fresh state with the built-in rules.
+    pub fn new() -> State {
+        let mut state = State::default();
+        state.reload_rules(&[]);
+        state
+    }
+
+    /// Applies `action`; the pure core of the app.
+    pub fn reduce(mut self, action: Action) -> State {
+        match action {
+            Action::Batch(actions) => {
+                let outer = std::mem::replace(&mut self.batching, true);
+                let mut state = actions.into_iter().fold(self, State::reduce);
+                state.batching = outer;
+                if !outer && state.rows_stale {
+                    state.refresh_rows();
+                }
+                return state;
+            }
+            Action::Queue { files, now_ms } => {
+                if self.phase != Phase::Scanning {
+                    // A new scan, or files added to a finished one: the rate counts from now.
+                    self.progress.started_ms = Some(now_ms);
+                    self.progress.rate_base = self.progress.records;
+                }
+                for file in files {
+                    self.progress.files_total += 1;
+                    self.progress.bytes_total += file.bytes;
+                    self.files.push(FileEntry { id: file.id, name: file.name, bytes: file.bytes, state: FileState::Queued });
+                }
+                self.progress.last_ms = Some(now_ms);
+                self.update_phase();
+            }
+            Action::Reading { id, bytes, now_ms } => {
+                if let Some(file) = self.file_mut(id)
+                    && !matches!(file.state, FileState::Finished(_))
+                {
+                    let before = match file.state {
+                        FileState::Reading { bytes } => bytes,
+                        _ => 0,
+                    };
+                    file.state = FileState::Reading { bytes };
+                    self.progress.bytes_done += bytes.saturating_sub(before);
+                    self.progress.last_ms = Some(now_ms);
+                }
+            }
+            Action::Alerts { alerts, now_ms, .. } => {
+                self.progress.last_ms = Some(now_ms);
+                self.add_alerts(alerts);
+            }
+            Action::FileDone { id, result, alerts, now_ms } => {
+                self.finish(id, result);
+                self.progress.last_ms = Some(now_ms);
+                self.add_alerts(alerts);
+                self.update_phase();
+            }
+            Action::Cancel { now_ms } => {
+                self.leave_unfinished("cancelled before it was scanned", Outcome::Skipped);
+                self.progress.last_ms = Some(now_ms);
+                self.update_phase();
+            }
+            Action::WorkerFailed { message, now_ms } => {
+                // The file being read when the worker died is the likely cause.
+                let reading: Vec<usize> =
+                    self.files.iter().filter(|f| matches!(f.state, FileState::Reading { .. })).map(|f| f.id).collect();
+                let why = if reading.is_empty() {
+                    "not scanned: the scanner stopped"
+                } else {
+                    "not scanned: the scanner stopped on another file"
+                };
+                for id in reading {
+                    let bytes = self.file_mut(id).map_or(0, |f| f.bytes);
+                    self.finish(id, FileResult::unreadable(bytes, format!("the scanner stopped on this file: {message}")));
+                }
+                self.leave_unfinished(why, Outcome::Skipped);
+                self.error =
+                    Some(format!("The scanner stopped unexpectedly ({message}). Results so far are kept; drop files again or start over."));
+                self.progress.last_ms = Some(now_ms);
+                self.update_phase();
+            }
+            Action::Reset => {
+                self.files.clear();
+                self.alerts = Rc::default();
+                self.suppressed.clear();
+                self.progress = Progress::default();
+                self.selected = None;
+                self.collapsed.clear();
+                self.rules_changed = false;
+                self.error = None;
+                self.refresh_rows();
+                self.update_phase();
+            }
+            Action::Failed(message) => self.error = Some(message),
+            Action::DismissError => self.error = None,
+            Action::SetFilterText(text) => self.set_filter(Filter { text, ..self.filter.clone() }),
+            Action::SetSeverity(severity) => self.set_filter(Filter { severity, ..self.filter.clone() }),
+            Action::SetRuleFilter(rule) => self.set_filter(Filter { rule, ..self.filter.clone() }),
+            Action::SetActor(actor) => self.set_filter(Filter { actor, ..self.filter.clone() }),
+            Action::SetAccount(account) => self.set_filter(Filter { account, ..self.filter.clone() }),
+            Action::ClearFilters => self.set_filter(Filter::default()),
+            Action::SortBy(column) => {
+                self.sort = if self.sort.column == column {
+                    Sort { column, descending: !self.sort.descending }
+                } else {
+                    Sort { column, descending: matches!(column, Column::Severity) }
+                };
+                self.refresh_rows();
+            }
+            Action::GroupBy(grouping) => {
+                self.grouping = grouping;
+                self.collapsed.clear();
+                self.refresh_rows();
+            }
+            Action::ToggleGroup(key) => {
+                if !self.collapsed.remove(&key) {
+                    self.collapsed.insert(key);
+                }
+                self.refresh_rows();
+            }
+            Action::Select(selected) => self.selected = selected.filter(|&i| i < self.alerts.len()),
+            Action::SetTab(tab) => self.tab = tab,
+            Action::AddException { rule_id, rule_name, matcher, comment } => {
+                let id = self.exceptions.iter().map(|e| e.exception.id + 1).max().unwrap_or(1);
+                self.exceptions.push(Compiled::new(Exception { id, rule_id, rule_name, matcher, comment }));
+                // Only alerts no earlier exception suppresses can change: each such alert's
+                // document is parsed at most once, and only if the new exception is for its rule.
+                let added = &self.exceptions[self.exceptions.len() - 1..];
+                for (alert, hit) in self.alerts.iter().zip(&mut self.suppressed) {
+                    if hit.is_none() && first_suppressing(added, alert).is_some() {
+                        *hit = Some(self.exceptions.len() - 1);
+                    }
+                }
+                self.refresh_rows();
+            }
+            Action::RemoveException(id) => {
+                let Some(removed) = self.exceptions.iter().position(|e| e.exception.id == id) else { return self };
+                self.exceptions.remove(removed);
+                // Only the alerts it suppressed are checked again; later exceptions move down one.
+                for (alert, hit) in self.alerts.iter().zip(&mut self.suppressed) {
+                    match *hit {
+                        Some(i) if i == removed => *hit = first_suppressing(&self.exceptions, alert),
+                        Some(i) if i > removed => *hit = Some(i - 1),
+                        _ => {}
+                    }
+                }
+                self.refresh_rows();
+            }
+            Action::LoadExceptions(list) => {
+                self.exceptions = list.into_iter().map(Compiled::new).collect();
+                self.recompute_suppression();
+            }
+            Action::ToggleShowSuppressed => {
+                self.show_suppressed = !self.show_suppressed;
+                self.refresh_rows();
+            }
+            Action::AddRuleFile { name, text } => {
+                let before = self.running_rules();
+                self.rule_files.retain(|(n, _)| *n != name);
+                self.rule_files.push((name, text));
+                let disabled = self.disabled_rules();
+                self.reload_rules(&disabled);
+                if self.running_rules() != before {
+                    self.mark_rules_changed();
+                }
+            }
+            Action::RemoveRuleFile(name) => {
+                let before = self.running_rules();
+                self.rule_files.retain(|(n, _)| *n != name);
+                let disabled = self.disabled_rules();
+                self.reload_rules(&disabled);
+                if self.running_rules() != before {
+                    self.mark_rules_changed();
+                }
+            }
+            Action::ToggleRule(rule_id) => {
+                if let Some(entry) = self.rules.iter_mut().find(|r| r.rule.rule_id == rule_id) {
+                    entry.enabled = !entry.enabled;
+                    self.mark_rules_changed();
+                }
+            }
+            Action::LoadRuleConfig(config) => {
+                self.rule_files = config.files;
+                self.reload_rules(&config.disabled);
+            }
+        }
+        self
+    }
+
+    /// The rules a worker should scan with.
+    pub fn rule_config(&self) -> RuleConfig {
+        RuleConfig { files: self.rule_files.clone(), disabled: self.disabled_rules() }
+    }
+
+    /// The alert at `index`.
+    pub fn alert(&self, index: usize) -> Option<&TextAlert> {
+        self.alerts.get(index).map(|a| a.as_ref())
+    }
+
+    /// The loaded rule with this id.
+    pub fn rule(&self, rule_id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.rule.rule_id == rule_id).map(|r| &r.rule)
+    }
+
+    /// How many alerts each exception suppresses, in the exceptions' order.
+    pub fn suppression_counts(&self) -> Vec<usize> {
+        let mut counts = vec![0; self.exceptions.len()];
+        for index in self.suppressed.iter().flatten() {
+            if let Some(count) = counts.get_mut(*index) {
+                *count += 1;
+            }
+        }
+        counts
+    }
+
+    /// Alerts not suppressed by any exception.
+    pub fn active_alerts(&self) -> usize {
+        self.suppressed.iter().filter(|s| s.is_none()).count()
+    }
+
+    /// The alerts of the current view (filters, exceptions), in table order.
+    pub fn visible_alerts(&self) -> Vec<&TextAlert> {
+        view::alert_indices(&self.rows).into_iter().filter_map(|i| self.alert(i)).collect()
+    }
+
+    /// Whether any file is still queued or being read.
+    pub fn busy(&self) -> bool {
+        self.files.iter().any(|f| !matches!(f.state, FileState::Finished(_)))
+    }
+
+    fn file_mut(&mut self, id: usize) -> Option<&mut FileEntry> {
+        match self.files.get(id) {
+            Some(file) if file.id == id => self.files.get_mut(id),
+            _ => self.files.iter_mut().find(|f| f.id == id),
+        }
+    }
+
+    fn finish(&mut self, id: usize, result: FileResult) {
+        let Some(file) = self.file_mut(id) else { return };
+        if matches!(file.state, FileState::Finished(_)) {
+            return;
+        }
+        let read = match file.state {
+            FileState::Reading { bytes } => bytes,
+            _ => 0,
+        };
+        let (size, records) = (file.bytes, result.records);
+        file.state = FileState::Finished(result);
+        self.progress.files_done += 1;
+        self.progress.bytes_done += size.saturating_sub(read);
+        self.progress.records += records;
+    }
+
+    fn leave_unfinished(&mut self, reason: &str, outcome: Outcome) {
+        let open: Vec<(usize, u64)> =
+            self.files.iter().filter(|f| !matches!(f.state, FileState::Finished(_))).map(|f| (f.id, f.bytes)).collect();
+        for (id, bytes) in open {
+            self.finish(id, FileResult::not_scanned(bytes, reason, outcome));
+        }
+    }
+
+    fn update_phase(&mut self) {
+        self.phase = if self.files.is_empty() {
+            Phase::Idle
+        } else if self.busy() {
+            Phase::Scanning
+        } else {
+            Phase::Done
+        };
+    }
+
+    fn set_filter(&mut self, filter: Filter) {
+        self.filter = filter;
+        self.refresh_rows();
+    }
+
+    /// Adds settled alerts (each checked against the exceptions) and rebuilds the table's rows.
+    fn add_alerts(&mut self, alerts: Vec<TextAlert>) {
+        if alerts.is_empty() {
+            return;
+        }
+        let start = self.alerts.len();
+        Rc::make_mut(&mut self.alerts).extend(alerts.into_iter().map(Rc::new));
+        for alert in &self.alerts[start..] {
+            let hit = first_suppressing(&self.exceptions, alert);
+            self.suppressed.push(hit);
+        }
+        self.refresh_rows();
+    }
+
+    fn refresh_rows(&mut self) {
+        self.rows_stale = self.batching;
+        if self.batching {
+            return;
+        }
+        let show = self.show_suppressed;
+        let suppressed = &self.suppressed;
+        let hidden = |i: usize| !show && suppressed.get(i).is_some_and(Option::is_some);
+        self.rows = Rc::new(view::rows(&self.alerts, &hidden, &self.filter, self.sort, self.grouping, &self.collapsed));
+    }
+
+    fn recompute_suppression(&mut self) {
+        self.suppressed = self.alerts.iter().map(|a| first_suppressing(&self.exceptions, a)).collect();
+        self.refresh_rows();
+    }
+
+    fn disabled_rules(&self) -> Vec<String> {
+        self.rules.iter().filter(|r| !r.enabled).map(|r| r.rule.rule_id.clone()).collect()
+    }
+
+    fn reload_rules(&mut self, disabled: &[String]) {
+        let (rules, problems) = load_rules(&self.rule_files);
+        let builtin = RuleSet::builtin().rules.into_iter().map(|r| r.rule_id).collect::<BTreeSet<_>>();
+        self.rules = rules
+            .into_iter()
+            .map(|rule| RuleEntry {
+                enabled: rule.enabled && !disabled.contains(&rule.rule_id),
+                builtin: builtin.contains(&rule.rule_id),
+                rule,
+            })
+            .collect();
+        self.rule_problems = problems;
+    }
+
+    fn mark_rules_changed(&mut self) {
+        if !self.files.is_empty() {
+            self.rules_changed = true;
+        }
+    }
+
+    /// What the worker would run: (rule_id, version) of every enabled rule.
+    fn running_rules(&self) -> Vec<(String, Option<u32>)> {
+        self.rules.iter().filter(|r| r.enabled).map(|r| (r.rule.rule_id.clone(), r.rule.version)).collect()
+    }
+}
+
+/// The built-in rules plus the user's rule files, and every problem, one line each. Shared by the
+/// page (to list rules) and the worker (to scan with them).
+pub fn load_rules(files: &[(String, String)]) -> (Vec<Rule>, Vec<String>) {
+    let mut set = RuleSet::builtin();
+    for (name, text) in files {
+        set.add(load_text(name, text));
+    }
+    (set.rules, set.problems.iter().map(ToString::to_string).collect())
+}

@@ -1,0 +1,178 @@
+//! The state's parts as plain data (files, rules, progress, where the scan is) and [`Action`],
+//! every change the page can make to it.
+
+use crate::exceptions::{Exception, Matcher};
+use crate::messages::{FileResult, RuleConfig};
+use crate::view::{Column, Grouping};
+use trailhound_engine::alert::TextAlert;
+use trailhound_engine::rules::{Rule, Severity};
+
+/// Where the scan is (`data-state` of the scan status).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Phase {
+    #[default]
+    Idle,
+    Scanning,
+    Done,
+}
+
+impl Phase {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::Idle => "idle",
+            Phase::Scanning => "scanning",
+            Phase::Done => "done",
+        }
+    }
+}
+
+/// Where one file is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FileState {
+    Queued,
+    Reading { bytes: u64 },
+    Finished(FileResult),
+}
+
+/// One file handed to the scan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileEntry {
+    pub id: usize,
+    /// The name, with its folder path when it came from a folder.
+    pub name: String,
+    pub bytes: u64,
+    pub state: FileState,
+}
+
+impl FileEntry {
+    /// `scanned` | `skipped` | `error`, or `queued` / `reading` before it is done.
+    pub fn status(&self) -> &'static str {
+        match &self.state {
+            FileState::Queued => "queued",
+            FileState::Reading { .. } => "reading",
+            FileState::Finished(result) => result.outcome.as_str(),
+        }
+    }
+}
+
+/// A loaded rule and whether it is switched on.
+#[derive(Debug, Clone)]
+pub struct RuleEntry {
+    pub rule: Rule,
+    pub enabled: bool,
+    pub builtin: bool,
+}
+
+/// The tabs of the main view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Tab {
+    #[default]
+    Alerts,
+    Files,
+    Rules,
+    Exceptions,
+}
+
+/// A file queued for scanning, as the page names it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Queued {
+    pub id: usize,
+    pub name: String,
+    pub bytes: u64,
+}
+
+/// Every change to the state.
+#[derive(Debug, Clone)]
+pub enum Action {
+    /// Several actions applied in order, at once (the page renders once for all of them).
+    Batch(Vec<Action>),
+    Queue {
+        files: Vec<Queued>,
+        now_ms: f64,
+    },
+    Reading {
+        id: usize,
+        bytes: u64,
+        now_ms: f64,
+    },
+    /// Alerts of a file still being scanned, settled already (the rest come with its `FileDone`).
+    Alerts {
+        id: usize,
+        alerts: Vec<TextAlert>,
+        now_ms: f64,
+    },
+    FileDone {
+        id: usize,
+        result: FileResult,
+        alerts: Vec<TextAlert>,
+        now_ms: f64,
+    },
+    /// The user cancelled: files not finished are left out.
+    Cancel {
+        now_ms: f64,
+    },
+    /// The worker died (a panic or a load failure).
+    WorkerFailed {
+        message: String,
+        now_ms: f64,
+    },
+    /// Forget files and alerts (keeps rules, exceptions and filters).
+    Reset,
+    /// Something failed that the user should know about (an export, the sample).
+    Failed(String),
+    DismissError,
+    SetFilterText(String),
+    SetSeverity(Option<Severity>),
+    SetRuleFilter(Option<String>),
+    SetActor(Option<String>),
+    SetAccount(Option<String>),
+    ClearFilters,
+    SortBy(Column),
+    GroupBy(Grouping),
+    ToggleGroup(String),
+    Select(Option<usize>),
+    SetTab(Tab),
+    AddException {
+        rule_id: Option<String>,
+        rule_name: Option<String>,
+        matcher: Matcher,
+        comment: String,
+    },
+    RemoveException(u64),
+    LoadExceptions(Vec<Exception>),
+    ToggleShowSuppressed,
+    AddRuleFile {
+        name: String,
+        text: String,
+    },
+    RemoveRuleFile(String),
+    ToggleRule(String),
+    /// Restores the rule settings saved in the browser.
+    LoadRuleConfig(RuleConfig),
+}
+
+/// Scan progress: files and bytes done of the total, and the rate.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Progress {
+    pub files_total: usize,
+    pub files_done: usize,
+    pub bytes_total: u64,
+    /// Bytes of finished files plus bytes read of files being read.
+    pub bytes_done: u64,
+    pub records: usize,
+    /// When the rate's count started (a scan, or more files added to a finished one).
+    pub started_ms: Option<f64>,
+    /// Records already counted when the rate started.
+    pub rate_base: usize,
+    pub last_ms: Option<f64>,
+}
+
+impl Progress {
+    /// Records per second since the scan started.
+    pub fn records_per_second(&self) -> Option<f64> {
+        let (start, last) = (self.started_ms?, self.last_ms?);
+        let seconds = (last - start) / 1000.0;
+        let records = self.records.saturating_sub(self.rate_base);
+        (seconds > 0.0 && records > 0).then(|| records as f64 / seconds)
+    }
+}

@@ -1,0 +1,205 @@
+//! The reducer's behaviour, natively: a scan's phases and progress, files joining and cancelled,
+//! a dead worker, exceptions, filters and rules.
+
+use super::*;
+use crate::exceptions::Matcher;
+use trailhound_engine::alert::{EventSummary, JsonText, Origin, RuleRef};
+use trailhound_engine::rules::Severity;
+
+fn alert(id: &str, actor: &str) -> TextAlert {
+    TextAlert {
+        rule: RuleRef {
+            rule_id: "r1".into(),
+            name: "Rule one".into(),
+            severity: Severity::Low,
+            risk_score: 21,
+            version: Some(1),
+            tactics: vec![],
+            techniques: vec![],
+        },
+        event: EventSummary {
+            event_id: Some(id.into()),
+            user_name: Some(actor.into()),
+            timestamp: Some(format!("2026-03-02T03:00:0{id}Z")),
+            ..EventSummary::default()
+        },
+        origin: Origin { file: "a.json".into(), record: 0 },
+        document: JsonText::of(&serde_json::json!({"user": {"name": actor}, "event": {"id": id}})),
+        original: None,
+    }
+}
+
+fn scanned(records: usize, alerts: usize) -> FileResult {
+    FileResult { outcome: Outcome::Scanned, records, scanned: records, alerts, ..FileResult::unreadable(100, String::new()) }
+}
+
+fn queue(state: State, names: &[&str]) -> State {
+    let start = state.files.len();
+    let files = names.iter().enumerate().map(|(i, n)| Queued { id: start + i, name: n.to_string(), bytes: 100 }).collect();
+    state.reduce(Action::Queue { files, now_ms: 0.0 })
+}
+
+#[test]
+fn a_scan_goes_idle_scanning_done_and_counts_progress() {
+    let state = State::default();
+    assert_eq!(state.phase, Phase::Idle);
+    let state = queue(state, &["a.json", "b.json"]);
+    assert_eq!(state.phase, Phase::Scanning);
+    assert_eq!((state.progress.files_total, state.progress.bytes_total), (2, 200));
+    let state = state.reduce(Action::Reading { id: 0, bytes: 40, now_ms: 10.0 });
+    assert_eq!(state.progress.bytes_done, 40);
+    assert_eq!(state.files[0].status(), "reading");
+    let state = state.reduce(Action::FileDone { id: 0, result: scanned(10, 1), alerts: vec![alert("1", "alice")], now_ms: 500.0 });
+    assert_eq!((state.progress.bytes_done, state.progress.files_done), (100, 1));
+    assert_eq!(state.progress.records_per_second(), Some(20.0));
+    let state = state.reduce(Action::FileDone {
+        id: 1,
+        result: FileResult::unreadable(100, "line 1: not JSON".into()),
+        alerts: vec![],
+        now_ms: 600.0,
+    });
+    assert_eq!(state.phase, Phase::Done);
+    assert_eq!(state.files[1].status(), "error");
+    assert_eq!(state.rows.len(), 1);
+}
+
+#[test]
+fn more_files_join_a_running_scan_and_cancel_leaves_them_out() {
+    let state = queue(State::default(), &["a.json"]);
+    let state = queue(state, &["b.json", "c.json"]);
+    assert_eq!(state.progress.files_total, 3);
+    let state = state.reduce(Action::FileDone { id: 0, result: scanned(1, 0), alerts: vec![], now_ms: 1.0 });
+    let state = state.reduce(Action::Cancel { now_ms: 2.0 });
+    assert_eq!(state.phase, Phase::Done);
+    assert_eq!(state.files.iter().map(FileEntry::status).collect::<Vec<_>>(), ["scanned", "skipped", "skipped"]);
+    assert_eq!(state.progress.files_done, 3);
+}
+
+#[test]
+fn a_dead_worker_blames_the_file_it_was_reading() {
+    let state = queue(State::default(), &["a.json", "b.json"]);
+    let state = state.reduce(Action::Reading { id: 0, bytes: 1, now_ms: 1.0 });
+    let state = state.reduce(Action::WorkerFailed { message: "panicked at x".into(), now_ms: 2.0 });
+    assert_eq!(state.files[0].status(), "error");
+    assert_eq!(state.files[1].status(), "skipped");
+    assert!(state.error.as_deref().is_some_and(|e| e.contains("panicked at x")));
+    assert_eq!(state.phase, Phase::Done);
+}
+
+#[test]
+fn exceptions_suppress_and_count_and_can_be_removed() {
+    let state = queue(State::default(), &["a.json"]);
+    let alerts = vec![alert("1", "alice"), alert("2", "terraform"), alert("3", "terraform")];
+    let state = state.reduce(Action::FileDone { id: 0, result: scanned(3, 3), alerts, now_ms: 1.0 });
+    let state = state.reduce(Action::AddException {
+        rule_id: Some("r1".into()),
+        rule_name: None,
+        matcher: Matcher::Field { field: "user.name".into(), value: "terraform".into() },
+        comment: String::new(),
+    });
+    assert_eq!(state.suppression_counts(), [2]);
+    assert_eq!(state.active_alerts(), 1);
+    assert_eq!(state.rows.len(), 1);
+    let state = state.reduce(Action::ToggleShowSuppressed);
+    assert_eq!(state.rows.len(), 3);
+    let other_rule = state.clone().reduce(Action::AddException {
+        rule_id: Some("other".into()),
+        rule_name: None,
+        matcher: Matcher::Field { field: "user.name".into(), value: "alice".into() },
+        comment: String::new(),
+    });
+    assert_eq!(other_rule.suppression_counts(), [2, 0]);
+    let id = state.exceptions[0].exception.id;
+    let state = state.reduce(Action::RemoveException(id));
+    assert_eq!(state.active_alerts(), 3);
+}
+
+/// Exceptions added and removed one at a time (only the alerts that can change are checked again)
+/// suppress what checking every alert against the whole list does, with the first match counted.
+#[test]
+fn exceptions_changed_one_at_a_time_suppress_as_the_whole_list_does() {
+    let state = queue(State::default(), &["a.json"]);
+    let alerts = vec![alert("1", "alice"), alert("2", "bob"), alert("3", "terraform"), alert("4", "alice")];
+    let mut state = state.reduce(Action::FileDone { id: 0, result: scanned(4, 4), alerts, now_ms: 1.0 });
+    let field = |value: &str| Matcher::Field { field: "user.name".into(), value: value.into() };
+    let query = |kql: &str| Matcher::Query { kql: kql.into() };
+    let matchers = [field("alice"), query("user.name:*"), field("bob"), query("user.name:("), query("event.id:3")];
+    let whole = |state: &State| {
+        let list = state.exceptions.iter().map(|c| c.exception.clone()).collect();
+        state.clone().reduce(Action::LoadExceptions(list)).suppressed
+    };
+    for matcher in matchers {
+        state = state.reduce(Action::AddException { rule_id: Some("r1".into()), rule_name: None, matcher, comment: String::new() });
+        assert_eq!(state.suppressed, whole(&state));
+    }
+    assert_eq!(state.suppressed, [Some(0), Some(1), Some(1), Some(0)]);
+    for _ in 0..3 {
+        let id = state.exceptions[0].exception.id;
+        state = state.reduce(Action::RemoveException(id));
+        assert_eq!(state.suppressed, whole(&state));
+    }
+    assert_eq!(state.suppressed, [None, None, Some(1), None], "only event 3's query is left to match");
+    let unknown = state.clone().reduce(Action::RemoveException(999));
+    assert_eq!(unknown.suppressed, state.suppressed);
+}
+
+#[test]
+fn filters_sort_and_select() {
+    let state = queue(State::default(), &["a.json"]);
+    let alerts = vec![alert("1", "alice"), alert("2", "bob")];
+    let state = state.reduce(Action::FileDone { id: 0, result: scanned(2, 2), alerts, now_ms: 1.0 });
+    let state = state.reduce(Action::SortBy(Column::Time));
+    assert!(state.sort.descending, "the same column again reverses");
+    assert_eq!(state.rows[0], Row::Alert(1));
+    let state = state.reduce(Action::SetFilterText("alice".into()));
+    assert_eq!(state.visible_alerts().len(), 1);
+    let state = state.reduce(Action::Select(Some(7)));
+    assert_eq!(state.selected, None, "no such alert");
+    let state = state.reduce(Action::Select(Some(1))).reduce(Action::Reset);
+    assert_eq!((state.selected, state.phase, state.rows.len()), (None, Phase::Idle, 0));
+    assert_eq!(state.filter.text, "alice", "filters survive a reset");
+}
+
+#[test]
+fn rules_switch_off_and_rule_files_report_problems() {
+    let state = State::new();
+    assert!(!state.rules.is_empty());
+    let id = state.rules[0].rule.rule_id.clone();
+    let state = state.reduce(Action::ToggleRule(id.clone()));
+    assert_eq!(state.rule_config().disabled, std::slice::from_ref(&id));
+    let state = state.reduce(Action::AddRuleFile { name: "bad.toml".into(), text: "[rule]\nname = 3\n".into() });
+    assert_eq!(state.rule_problems.len(), 1, "{:?}", state.rule_problems);
+    assert!(state.rule_problems[0].starts_with("bad.toml"));
+    assert_eq!(state.rule_config().disabled, [id], "switches survive a reload");
+    let state = state.reduce(Action::RemoveRuleFile("bad.toml".into()));
+    assert!(state.rule_problems.is_empty());
+}
+
+/// A batch rebuilds the table's rows once, at its end, and ends where the same actions one by one
+/// end (a batch inside a batch included).
+#[test]
+fn a_batch_ends_where_its_actions_one_by_one_end() {
+    let done = |id: usize, alerts: Vec<TextAlert>| Action::FileDone { id, result: scanned(10, alerts.len()), alerts, now_ms: 1.0 };
+    let actions = || {
+        vec![
+            done(1, vec![alert("3", "carol"), alert("1", "alice")]),
+            Action::SortBy(view::Column::Actor),
+            Action::Batch(vec![done(0, vec![alert("2", "bob")]), Action::SetFilterText("o".into())]),
+        ]
+    };
+    let start = queue(State::default(), &["a.json", "b.json"]);
+    let one_by_one = actions().into_iter().fold(start.clone(), State::reduce);
+    let batched = start.reduce(Action::Batch(actions()));
+    assert_eq!(batched.rows, one_by_one.rows);
+    assert_eq!(view::alert_indices(&batched.rows), [1, 2, 0], "alice, bob, carol: by actor");
+    assert!(!batched.rows_stale && !batched.batching);
+}
+
+#[test]
+fn a_files_alerts_show_before_it_is_done() {
+    let state = queue(State::default(), &["big.json"]);
+    let state = state.reduce(Action::Alerts { id: 0, alerts: vec![alert("1", "alice"), alert("2", "bob")], now_ms: 10.0 });
+    assert_eq!((state.phase, state.rows.len(), state.files[0].status()), (Phase::Scanning, 2, "queued"));
+    let state = state.reduce(Action::FileDone { id: 0, result: scanned(10, 3), alerts: vec![alert("3", "carol")], now_ms: 20.0 });
+    assert_eq!((state.phase, state.rows.len(), state.files[0].status()), (Phase::Done, 3, "scanned"));
+}

@@ -1,0 +1,251 @@
+//! The scanning worker: scans each posted `File` with the engine's [`Scanner`] and posts the
+//! file's result and alerts back. Jobs run one at a time in arrival order; a panic is reported to
+//! the page before the worker dies.
+//!
+//! A file of up to a chunk is read whole, asynchronously, while the file before it is scanned (the
+//! browser's reading and the scan overlap); a bigger one is streamed in chunks read with
+//! `FileReaderSync` (reporting bytes read), never held whole.
+//!
+//! Runs in a dedicated worker (no DOM). Depends on the engine and the message types only.
+
+use super::messages::{FileResult, FromWorker, ToWorker};
+use super::state::load_rules;
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::io;
+use trailhound_engine::alert::Alert;
+use trailhound_engine::input::SLICE;
+use trailhound_engine::rules::Rule;
+use trailhound_engine::scan::{IdKey, Scanner};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+
+/// The most alerts one message carries: a file's alerts go to the page in parts of this many as
+/// they are raised, the rest with its result, so that the page never reads one huge message in one
+/// task and shows a big file's alerts as it is scanned.
+const ALERTS_A_MESSAGE: usize = 100;
+
+/// The most `eventID` hashes one message carries (800 KB): a file with more sends them in parts
+/// ahead of its result, as with alerts.
+const IDS_A_MESSAGE: usize = 100_000;
+
+/// How much of a file one `FileReaderSync` call reads (and how often progress is posted).
+const CHUNK: u64 = 8 << 20;
+
+struct Job {
+    id: usize,
+    name: String,
+    file: web_sys::File,
+    /// The whole file's bytes on their way, for a file of up to a [`CHUNK`].
+    early: Option<wasm_bindgen_futures::JsFuture>,
+}
+
+impl Job {
+    /// Starts reading a small file whole, unless it is being read already.
+    fn read_early(&mut self) {
+        if self.early.is_none() && self.file.size() as u64 <= CHUNK {
+            self.early = Some(wasm_bindgen_futures::JsFuture::from(self.file.array_buffer()));
+        }
+    }
+}
+
+#[derive(Default)]
+struct Worker {
+    scanner: Option<Scanner<'static>>,
+    queue: VecDeque<Job>,
+    running: bool,
+    /// The engine's read window, kept from file to file.
+    buffer: Vec<u8>,
+}
+
+thread_local! {
+    static WORKER: RefCell<Worker> = RefCell::new(Worker::default());
+}
+
+fn scope() -> web_sys::DedicatedWorkerGlobalScope {
+    js_sys::global().unchecked_into()
+}
+
+/// Posts `message` to the page as JSON bytes with its ids beside them ([`FromWorker::encode`]), both
+/// in buffers handed over to the page rather than copied.
+fn post(message: &FromWorker) {
+    let Ok(wire) = message.encode() else { return };
+    let envelope = js_sys::Object::new();
+    let transfer = js_sys::Array::new();
+    for (name, bytes) in [("json", &wire.json), ("ids", &wire.ids)] {
+        let buffer = js_sys::Uint8Array::from(bytes.as_slice());
+        let _ = js_sys::Reflect::set(&envelope, &name.into(), &buffer);
+        transfer.push(&buffer.buffer());
+    }
+    let _ = scope().post_message_with_transfer(&envelope, &transfer);
+}
+
+/// Starts serving the page's messages.
+pub fn start() {
+    std::panic::set_hook(Box::new(|info| {
+        post(&FromWorker::Panic { message: info.to_string() });
+        web_sys::console::error_1(&info.to_string().into());
+    }));
+    let on_message = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(|event: web_sys::MessageEvent| receive(event.data()));
+    scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+    post(&FromWorker::Ready);
+}
+
+fn receive(data: JsValue) {
+    let json = js_sys::Reflect::get(&data, &"json".into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
+    let message = match serde_json::from_str::<ToWorker>(&json) {
+        Ok(message) => message,
+        Err(error) => {
+            post(&FromWorker::Panic { message: format!("the scanner got a message it cannot read: {error}") });
+            return;
+        }
+    };
+    match message {
+        ToWorker::Configure { rules, id_key } => {
+            let (loaded, _problems) = load_rules(&rules.files);
+            let enabled: Vec<Rule> = loaded.into_iter().filter(|r| r.enabled && !rules.disabled.contains(&r.rule_id)).collect();
+            // The scanner borrows its rules for the worker's life; a new configuration is rare
+            // (a rescan), so the old set is simply kept.
+            let enabled: &'static [Rule] = Box::leak(enabled.into_boxed_slice());
+            WORKER.with(|w| w.borrow_mut().scanner = Some(Scanner::new(enabled.iter()).with_id_key(id_key)));
+        }
+        ToWorker::Scan { id, name } => {
+            let file = js_sys::Reflect::get(&data, &"file".into()).ok().and_then(|f| f.dyn_into::<web_sys::File>().ok());
+            let Some(file) = file else {
+                let result = FileResult::unreadable(0, "the browser gave no file".into());
+                post(&FromWorker::Done { id, result, alerts: vec![], ids: vec![], keys: vec![] });
+                return;
+            };
+            let start = WORKER.with(|w| {
+                let mut w = w.borrow_mut();
+                w.queue.push_back(Job { id, name, file, early: None });
+                !std::mem::replace(&mut w.running, true)
+            });
+            if start {
+                wasm_bindgen_futures::spawn_local(run());
+            }
+        }
+    }
+}
+
+async fn run() {
+    while let Some(mut job) = WORKER.with(|w| w.borrow_mut().queue.pop_front()) {
+        job.read_early();
+        // The next file is read while this one is scanned.
+        WORKER.with(|w| w.borrow_mut().queue.front_mut().map(Job::read_early));
+        let whole = match job.early.take() {
+            Some(early) => Some(early.await.map(|buffer| js_sys::Uint8Array::new(&buffer).to_vec())),
+            None => None,
+        };
+        post(&scan(&job, whole));
+    }
+    WORKER.with(|w| w.borrow_mut().running = false);
+}
+
+/// Scans one file on its own (from its bytes when they were read whole, else streamed); the page
+/// settles duplicates across files (and workers).
+fn scan(job: &Job, whole: Option<Result<Vec<u8>, JsValue>>) -> FromWorker {
+    let size = job.file.size() as u64;
+    let unreadable = |e: JsValue| {
+        let result = FileResult::unreadable(size, format!("could not read the file: {}", describe(e)));
+        FromWorker::Done { id: job.id, result, alerts: vec![], ids: vec![], keys: vec![] }
+    };
+    let mut read = match whole {
+        Some(Ok(bytes)) => Read::Whole(bytes),
+        Some(Err(e)) => return unreadable(e),
+        None => match web_sys::FileReaderSync::new() {
+            Ok(reader) => Read::Streamed(FileReader { job, reader, offset: 0, chunk: None }),
+            Err(e) => return unreadable(e),
+        },
+    };
+    WORKER.with(|w| {
+        let mut w = w.borrow_mut();
+        let w = &mut *w;
+        let scanner = w.scanner.get_or_insert_with(|| {
+            let (rules, _) = load_rules(&[]);
+            let rules: &'static [Rule] = Box::leak(rules.into_boxed_slice());
+            Scanner::new(rules.iter()).with_id_key(IdKey::random())
+        });
+        // Alerts go to the page in parts as they are raised, so that it shows them (and reads
+        // them) as the scan goes rather than all at the end of a big file.
+        let (mut alerts, mut keys) = (Vec::new(), Vec::new());
+        let mut keep = |alert: Alert, key| {
+            // The page keeps the documents as text: printed here, read there in one pass.
+            alerts.push(alert.into_text());
+            keys.push(key);
+            if alerts.len() == ALERTS_A_MESSAGE {
+                post(&FromWorker::Alerts { id: job.id, alerts: std::mem::take(&mut alerts), keys: std::mem::take(&mut keys) });
+            }
+        };
+        let scanned = match &mut read {
+            Read::Whole(bytes) => scanner.scan_alone_as(&job.name, bytes, &mut keep),
+            Read::Streamed(reader) => scanner.scan_stream_as(&job.name, reader, Some(size), SLICE, &mut w.buffer, &mut keep),
+        };
+        let (report, mut ids, _) = scanned.into_parts();
+        if ids.len() > IDS_A_MESSAGE {
+            let last = ids.split_off((ids.len() - 1) / IDS_A_MESSAGE * IDS_A_MESSAGE);
+            for part in ids.chunks(IDS_A_MESSAGE) {
+                post(&FromWorker::Ids { id: job.id, ids: part.to_vec() });
+            }
+            ids = last;
+        }
+        FromWorker::Done { id: job.id, result: FileResult::from_report(&report), alerts, ids, keys }
+    })
+}
+
+/// How a file's bytes come to the scanner.
+enum Read<'a> {
+    /// Read whole ahead of its scan.
+    Whole(Vec<u8>),
+    /// Read a chunk at a time as the scan goes.
+    Streamed(FileReader<'a>),
+}
+
+/// A `File` as a reader: `FileReaderSync` (workers only) reads a chunk in one call, and the engine
+/// takes it a slice at a time; progress is posted after each chunk.
+struct FileReader<'a> {
+    job: &'a Job,
+    reader: web_sys::FileReaderSync,
+    /// Where the next chunk starts.
+    offset: u64,
+    /// The chunk being handed out, and how much of it has been.
+    chunk: Option<(js_sys::Uint8Array, u32)>,
+}
+
+impl io::Read for FileReader<'_> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        if self.chunk.as_ref().is_none_or(|(chunk, given)| *given >= chunk.length()) {
+            let size = self.job.file.size() as u64;
+            if self.offset >= size || out.is_empty() {
+                return Ok(0);
+            }
+            let end = (self.offset + CHUNK).min(size);
+            let blob = self.job.file.slice_with_f64_and_f64(self.offset as f64, end as f64).map_err(failure)?;
+            let buffer = self.reader.read_as_array_buffer(&blob).map_err(failure)?;
+            self.offset = end;
+            // Progress only for a file read in several chunks: a small file's result follows at once.
+            if size > CHUNK {
+                post(&FromWorker::Reading { id: self.job.id, bytes: end });
+            }
+            self.chunk = Some((js_sys::Uint8Array::new(&buffer), 0));
+        }
+        let Some((chunk, given)) = &mut self.chunk else { return Ok(0) };
+        let n = (chunk.length() - *given).min(u32::try_from(out.len()).unwrap_or(u32::MAX));
+        chunk.subarray(*given, *given + n).copy_to(&mut out[..n as usize]);
+        *given += n;
+        Ok(n as usize)
+    }
+}
+
+fn failure(value: JsValue) -> io::Error {
+    io::Error::other(describe(value))
+}
+
+fn describe(value: JsValue) -> String {
+    value
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| value.as_string())
+        .unwrap_or_else(|| "the browser refused to read it".into())
+}
