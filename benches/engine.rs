@@ -5,16 +5,17 @@
 //!
 //! `cargo bench --bench engine` (criterion; reports under target/criterion).
 
+use trailhound_testkit::Serial;
 use trailhound_testkit::corpus;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use serde::de::IgnoredAny;
 use std::hint::black_box;
 use std::io::Read;
-use trailhound_engine::input::{SLICE, read_file};
+use trailhound_engine::input::read_file;
 use trailhound_engine::output::{self, Format};
 use trailhound_engine::rules::{RuleSet, load_text};
-use trailhound_engine::scan::Scanner;
+use trailhound_engine::scan::{FnSink, Merge, Scanner, Source};
 
 /// Files of 1,000 records, as CloudTrail delivers them (about 12 MB in all).
 const FILES: usize = 10;
@@ -65,7 +66,7 @@ fn stages(c: &mut Criterion) {
 
 /// Scans the files one after another; returns the number of alerts.
 fn scan(rules: &RuleSet, files: &[Vec<u8>]) -> usize {
-    let mut scanner = Scanner::new(rules.enabled());
+    let mut scanner = Serial::new(Scanner::new(rules.enabled().cloned()));
     let mut alerts = Vec::new();
     for (i, f) in files.iter().enumerate() {
         scanner.scan_file(&format!("file-{i}.json"), f, &mut alerts);
@@ -76,15 +77,18 @@ fn scan(rules: &RuleSet, files: &[Vec<u8>]) -> usize {
 /// Scans the files as the CLI does: read a slice at a time, each alert rendered as an NDJSON line
 /// as it is raised and only its text kept; returns the bytes of alert text.
 fn scan_rendered(rules: &RuleSet, files: &[Vec<u8>]) -> usize {
-    let mut scanner = Scanner::new(rules.enabled());
-    let mut keep = |alert, _| output::render(Format::Ndjson, &alert, "2026-11-30T00:00:00.000Z").expect("renders");
-    let (mut kept, mut buffer) = (Vec::new(), Vec::new());
+    let scanner = Scanner::new(rules.enabled().cloned());
+    let (mut merge, mut buffer) = (Merge::new(), Vec::new());
     for (i, f) in files.iter().enumerate() {
         let name = format!("file-{i}.json");
-        let scan = scanner.scan_stream_as(&name, &mut f.as_slice(), Some(f.len() as u64), SLICE, &mut buffer, &mut keep);
-        scanner.merge(scan, &mut kept);
+        let mut raised = Vec::new();
+        let mut sink =
+            FnSink(|alert, key| raised.push((output::render(Format::Ndjson, &alert, "2026-11-30T00:00:00.000Z").expect("renders"), key)));
+        let scan = scanner.scan(&name, Source::reader(&mut f.as_slice(), Some(f.len() as u64)).buffer(&mut buffer), &mut sink);
+        merge.push(i, scan, raised);
     }
-    black_box(kept.iter().map(|r| if let output::Rendered::Text(t) = r { t.len() } else { 0 }).sum())
+    let kept = merge.settle(usize::MAX).0.into_iter().flat_map(|s| s.alerts);
+    black_box(kept.map(|r| if let output::Rendered::Text(t) = r { t.len() } else { 0 }).sum())
 }
 
 criterion_group!(benches, stages);

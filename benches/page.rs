@@ -7,6 +7,7 @@
 
 // The corpus generator; this benchmark needs no synthetic rules.
 #[allow(unused_imports)]
+use trailhound_testkit::Serial;
 use trailhound_testkit::corpus;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -22,7 +23,7 @@ const PART: usize = 100;
 fn alert_parts(c: &mut Criterion) {
     let mut generator = corpus::Generator::new(1);
     let rules = RuleSet::builtin();
-    let mut scanner = Scanner::new(rules.enabled());
+    let mut scanner = Serial::new(Scanner::new(rules.enabled().cloned()));
     let mut alerts = Vec::new();
     while alerts.len() < PART {
         scanner.scan_file("file.json", &generator.file(1000).json, &mut alerts);

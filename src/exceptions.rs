@@ -5,9 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use trailhound_engine::alert::TextAlert;
-use trailhound_engine::doc::{Document, Scalar};
-use trailhound_engine::kql::Query;
+use trailhound_engine::Query;
+use trailhound_engine::TextAlert;
+use trailhound_engine::{Document, Scalar};
 
 /// What an exception matches.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -6,7 +6,6 @@
 
 pub mod exceptions;
 pub mod messages;
-pub mod settle;
 pub mod state;
 pub mod stats;
 pub mod view;

@@ -5,10 +5,10 @@
 //! ([`Wire`]). Yew-free and built natively, so its conversions are tested with `cargo test`.
 
 use serde::{Deserialize, Serialize};
-use trailhound_engine::alert::TextAlert;
-use trailhound_engine::input::{FileOutcome, Shape};
-use trailhound_engine::output::printable;
-use trailhound_engine::scan::{AlertKey, FileReport, FileStatus, IdKey};
+use trailhound_engine::TextAlert;
+use trailhound_engine::printable;
+use trailhound_engine::{AlertKey, FileReport, IdKey};
+use trailhound_engine::{FileError, FileStatus, Location, Shape};
 
 /// The rules a worker scans with: the built-in set, plus rule files the user added, minus the rules
 /// switched off.
@@ -53,12 +53,12 @@ pub enum FromWorker {
         #[serde(skip)]
         ids: Vec<u64>,
     },
-    /// A file is done (scanned, skipped or failed), scanned on its own: its alerts, and what the
-    /// page needs to settle duplicates across files (the records' `eventID` hashes, in order, and
-    /// each alert's key). `result.duplicates` is not counted yet.
+    /// A file is done (scanned, skipped or failed), scanned on its own: its report, its alerts, and
+    /// what the page needs to settle duplicates across files (the records' `eventID` hashes, in
+    /// order, and each alert's key). `report.duplicates` is not counted yet.
     Done {
         id: usize,
-        result: FileResult,
+        report: FileReport,
         alerts: Vec<TextAlert>,
         /// Carried beside the JSON, in binary (see [`Wire`]).
         #[serde(skip)]
@@ -89,7 +89,7 @@ impl FromWorker {
     }
 
     /// Reads a worker message (the page's end): its JSON, and for `Done` its ids. An alert's record
-    /// and ECS document are read as text ([`JsonText`](trailhound_engine::alert::JsonText)), however deep they
+    /// and ECS document are read as text ([`JsonText`](trailhound_engine::JsonText)), however deep they
     /// nest; serde_json's recursion limit is lifted all the same, so that no message is refused for
     /// its depth (a refused message stops the whole scan). The depth stays bounded: the engine's
     /// parser limit plus the few levels of the message and the ECS mapping.
@@ -112,103 +112,20 @@ impl FromWorker {
     }
 }
 
-/// How a file went, in one word (the `data-status` the page shows).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    Scanned,
-    Skipped,
-    Error,
+/// A report for a file the page leaves out, or that the browser could not read: no records.
+pub fn unscanned(name: &str, bytes: u64, status: FileStatus) -> FileReport {
+    FileReport { bytes, ..FileReport::ended(name, status) }
 }
 
-impl Outcome {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Scanned => "scanned",
-            Outcome::Skipped => "skipped",
-            Outcome::Error => "error",
-        }
-    }
+/// A report for a file that could not be read at all, saying why.
+pub fn unreadable(name: &str, bytes: u64, reason: String) -> FileReport {
+    unscanned(name, bytes, FileStatus::Failed(FileError { location: Location::default(), reason }))
 }
 
-/// A file's scan result as the files panel shows it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FileResult {
-    pub outcome: Outcome,
-    pub bytes: u64,
-    pub records: usize,
-    pub scanned: usize,
-    pub record_errors: usize,
-    pub duplicates: usize,
-    pub alerts: usize,
-    /// The shape the engine recognised, in words.
-    pub shape: Option<String>,
-    pub gzip: bool,
-    /// What the shape loses (the console CSV).
-    pub lossy: Option<String>,
-    /// Why the file was skipped, or where and why it failed.
-    pub reason: Option<String>,
-    /// The first record errors, "where: why".
-    pub record_error_samples: Vec<String>,
-}
-
-impl FileResult {
-    /// The result of the engine's report for one file.
-    pub fn from_report(report: &FileReport) -> FileResult {
-        let outcome = match report.status() {
-            FileStatus::Scanned => Outcome::Scanned,
-            FileStatus::Skipped => Outcome::Skipped,
-            FileStatus::Error => Outcome::Error,
-        };
-        // Reasons may quote planted input: control and bidi-override characters are shown escaped,
-        // as the CLI shows them.
-        let reason = match &report.read.outcome {
-            FileOutcome::Complete => None,
-            FileOutcome::Skipped(why) => Some(printable(why)),
-            FileOutcome::Failed(error) => Some(format!("{}: {}", error.location, printable(&error.reason))),
-        };
-        FileResult {
-            outcome,
-            bytes: report.bytes,
-            records: report.records,
-            scanned: report.scanned,
-            record_errors: report.record_errors,
-            duplicates: report.duplicates,
-            alerts: report.alerts,
-            shape: report.read.shape.map(|s| shape_name(s).to_string()),
-            gzip: report.read.gzip,
-            lossy: report.read.lossy.map(str::to_string),
-            reason,
-            record_error_samples: report
-                .errors
-                .iter()
-                .map(|e| format!("record {}, {}: {}", e.index + 1, e.location, printable(&e.reason)))
-                .collect(),
-        }
-    }
-
-    /// A file the worker could not read at all (the browser refused it, or it vanished).
-    pub fn unreadable(bytes: u64, reason: String) -> FileResult {
-        FileResult {
-            outcome: Outcome::Error,
-            bytes,
-            records: 0,
-            scanned: 0,
-            record_errors: 0,
-            duplicates: 0,
-            alerts: 0,
-            shape: None,
-            gzip: false,
-            lossy: None,
-            reason: Some(reason),
-            record_error_samples: Vec::new(),
-        }
-    }
-
-    /// A file left out of a scan before it was scanned (cancelled, or the scanner stopped).
-    pub fn not_scanned(bytes: u64, reason: &str, outcome: Outcome) -> FileResult {
-        FileResult { outcome, reason: Some(reason.to_string()), ..FileResult::unreadable(bytes, String::new()) }
-    }
+/// The first record errors of a file as the files panel lists them: "record N, where: why", with
+/// planted control characters shown escaped.
+pub fn record_error_samples(report: &FileReport) -> Vec<String> {
+    report.errors.iter().map(|e| format!("record {}, {}: {}", e.index + 1, e.location, printable(&e.reason))).collect()
 }
 
 /// A shape in words, as the files panel says it.
@@ -228,31 +145,33 @@ pub fn shape_name(shape: Shape) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use trailhound_engine::input::{FileError, FileRead, Location};
+    use trailhound_engine::FileRead;
 
-    fn report(outcome: FileOutcome) -> FileReport {
+    fn report(status: FileStatus) -> FileReport {
         let mut report = FileReport::unreadable("a.json", String::new());
-        report.read = FileRead { shape: Some(Shape::S3Delivery), gzip: true, lossy: None, outcome };
+        report.read = FileRead { shape: Some(Shape::S3Delivery), gzip: true, lossy: None, status };
         report
     }
 
     #[test]
     fn a_failed_file_says_where_and_why() {
-        let failed = FileResult::from_report(&report(FileOutcome::Failed(FileError {
+        let failed = report(FileStatus::Failed(FileError {
             location: Location { line: Some(3), byte: Some(120) },
             reason: "unexpected end of gzip stream".into(),
-        })));
-        assert_eq!(failed.outcome, Outcome::Error);
-        assert_eq!(failed.reason.as_deref(), Some("line 3, byte 120: unexpected end of gzip stream"));
-        assert_eq!(failed.shape.as_deref(), Some("CloudTrail S3 delivery"));
-        let skipped = FileResult::from_report(&report(FileOutcome::Skipped("a digest file".into())));
-        assert_eq!((skipped.outcome, skipped.reason.as_deref()), (Outcome::Skipped, Some("a digest file")));
+        }));
+        assert_eq!(failed.status().as_str(), "error");
+        assert_eq!(failed.reason().as_deref(), Some("line 3, byte 120: unexpected end of gzip stream"));
+        assert_eq!(failed.read.shape.map(shape_name), Some("CloudTrail S3 delivery"));
+        let skipped = report(FileStatus::Skipped("a digest file".into()));
+        assert_eq!((skipped.status().as_str(), skipped.reason().as_deref()), ("skipped", Some("a digest file")));
         // Planted control and bidi-override characters are shown escaped, as the CLI shows them.
-        let planted = FileResult::from_report(&report(FileOutcome::Failed(FileError {
+        let planted = report(FileStatus::Failed(FileError {
             location: Location { line: Some(1), byte: Some(0) },
             reason: "unknown shape: keys `\u{1b}[2Jowned`, `a\u{202e}b`".into(),
-        })));
-        assert_eq!(planted.reason.as_deref(), Some(r"line 1, byte 0: unknown shape: keys `\u{1b}[2Jowned`, `a\u{202e}b`"));
+        }));
+        assert_eq!(planted.reason().as_deref(), Some(r"line 1, byte 0: unknown shape: keys `\u{1b}[2Jowned`, `a\u{202e}b`"));
+        // A file the browser could not read says why, with no place in it.
+        assert_eq!(unreadable("b.json", 5, "gone".into()).reason().as_deref(), Some("gone"));
     }
 
     #[test]
@@ -273,7 +192,7 @@ mod tests {
     #[test]
     fn ids_travel_beside_the_json() {
         let ids = vec![0, 1, u64::MAX, 0x0102_0304_0506_0708];
-        let done = FromWorker::Done { id: 2, result: FileResult::unreadable(5, "x".into()), alerts: vec![], ids, keys: vec![] };
+        let done = FromWorker::Done { id: 2, report: unreadable("a.json", 5, "x".into()), alerts: vec![], ids, keys: vec![] };
         let wire = done.encode().unwrap();
         assert_eq!(wire.ids.len(), 4 * 8);
         assert_eq!(&wire.ids[24..], &[8, 7, 6, 5, 4, 3, 2, 1]);
@@ -294,12 +213,14 @@ mod tests {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/hostile/files/nested-120.json");
         let bytes = std::fs::read(path).unwrap();
         let (rules, _) = crate::state::load_rules(&[]);
-        let mut alerts = Vec::new();
-        let report = trailhound_engine::scan::Scanner::new(rules.iter()).scan_file("nested-120.json", &bytes, &mut alerts);
+        let mut alerts: Vec<(trailhound_engine::Alert, Option<AlertKey>)> = Vec::new();
+        let scanner = trailhound_engine::Scanner::new(rules);
+        let report = scanner.scan("nested-120.json", trailhound_engine::Source::bytes(&bytes), &mut alerts).report;
+        let alerts: Vec<_> = alerts.into_iter().map(|(alert, _)| alert).collect();
         assert_eq!((report.scanned, alerts.len()), (1, 1));
         let keys = vec![None; alerts.len()];
-        let texts = alerts.iter().cloned().map(trailhound_engine::alert::Alert::into_text).collect();
-        let message = FromWorker::Done { id: 7, result: FileResult::from_report(&report), alerts: texts, ids: vec![1, 2], keys };
+        let texts = alerts.iter().cloned().map(trailhound_engine::Alert::into_text).collect();
+        let message = FromWorker::Done { id: 7, report, alerts: texts, ids: vec![1, 2], keys };
         let wire = message.encode().unwrap();
         let decoded = FromWorker::decode(&wire.json, &wire.ids).unwrap();
         assert_eq!(decoded, message);

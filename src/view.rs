@@ -6,8 +6,8 @@
 use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
-use trailhound_engine::alert::TextAlert;
-use trailhound_engine::rules::Severity;
+use trailhound_engine::Severity;
+use trailhound_engine::TextAlert;
 
 /// A sortable column of the alerts table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -226,7 +226,7 @@ pub fn visible_window(total: usize, scroll_top: f64, viewport: f64, row_height: 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use trailhound_engine::alert::{EventSummary, JsonText, Origin, RuleRef};
+    use trailhound_engine::{EventSummary, JsonText, Origin, RuleRef};
 
     pub(crate) fn alert(rule: &str, severity: Severity, actor: &str, time: &str, ip: &str) -> TextAlert {
         TextAlert {

@@ -8,15 +8,14 @@
 //!
 //! Runs in a dedicated worker (no DOM). Depends on the engine and the message types only.
 
-use super::messages::{FileResult, FromWorker, ToWorker};
+use super::messages::{FromWorker, ToWorker, unreadable};
 use super::state::load_rules;
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::io;
-use trailhound_engine::alert::Alert;
-use trailhound_engine::input::SLICE;
-use trailhound_engine::rules::Rule;
-use trailhound_engine::scan::{IdKey, Scanner};
+use trailhound_engine::Rule;
+use trailhound_engine::{Alert, TextAlert};
+use trailhound_engine::{AlertKey, IdKey, Scanner, Sink, Source};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
@@ -51,7 +50,7 @@ impl Job {
 
 #[derive(Default)]
 struct Worker {
-    scanner: Option<Scanner<'static>>,
+    scanner: Option<Scanner>,
     queue: VecDeque<Job>,
     running: bool,
     /// The engine's read window, kept from file to file.
@@ -105,16 +104,13 @@ fn receive(data: JsValue) {
         ToWorker::Configure { rules, id_key } => {
             let (loaded, _problems) = load_rules(&rules.files);
             let enabled: Vec<Rule> = loaded.into_iter().filter(|r| r.enabled && !rules.disabled.contains(&r.rule_id)).collect();
-            // The scanner borrows its rules for the worker's life; a new configuration is rare
-            // (a rescan), so the old set is simply kept.
-            let enabled: &'static [Rule] = Box::leak(enabled.into_boxed_slice());
-            WORKER.with(|w| w.borrow_mut().scanner = Some(Scanner::new(enabled.iter()).with_id_key(id_key)));
+            WORKER.with(|w| w.borrow_mut().scanner = Some(Scanner::new(enabled).with_id_key(id_key)));
         }
         ToWorker::Scan { id, name } => {
             let file = js_sys::Reflect::get(&data, &"file".into()).ok().and_then(|f| f.dyn_into::<web_sys::File>().ok());
             let Some(file) = file else {
-                let result = FileResult::unreadable(0, "the browser gave no file".into());
-                post(&FromWorker::Done { id, result, alerts: vec![], ids: vec![], keys: vec![] });
+                let report = unreadable(&name, 0, "the browser gave no file".into());
+                post(&FromWorker::Done { id, report, alerts: vec![], ids: vec![], keys: vec![] });
                 return;
             };
             let start = WORKER.with(|w| {
@@ -148,8 +144,8 @@ async fn run() {
 fn scan(job: &Job, whole: Option<Result<Vec<u8>, JsValue>>) -> FromWorker {
     let size = job.file.size() as u64;
     let unreadable = |e: JsValue| {
-        let result = FileResult::unreadable(size, format!("could not read the file: {}", describe(e)));
-        FromWorker::Done { id: job.id, result, alerts: vec![], ids: vec![], keys: vec![] }
+        let report = unreadable(&job.name, size, format!("could not read the file: {}", describe(e)));
+        FromWorker::Done { id: job.id, report, alerts: vec![], ids: vec![], keys: vec![] }
     };
     let mut read = match whole {
         Some(Ok(bytes)) => Read::Whole(bytes),
@@ -162,27 +158,14 @@ fn scan(job: &Job, whole: Option<Result<Vec<u8>, JsValue>>) -> FromWorker {
     WORKER.with(|w| {
         let mut w = w.borrow_mut();
         let w = &mut *w;
-        let scanner = w.scanner.get_or_insert_with(|| {
-            let (rules, _) = load_rules(&[]);
-            let rules: &'static [Rule] = Box::leak(rules.into_boxed_slice());
-            Scanner::new(rules.iter()).with_id_key(IdKey::random())
-        });
-        // Alerts go to the page in parts as they are raised, so that it shows them (and reads
-        // them) as the scan goes rather than all at the end of a big file.
-        let (mut alerts, mut keys) = (Vec::new(), Vec::new());
-        let mut keep = |alert: Alert, key| {
-            // The page keeps the documents as text: printed here, read there in one pass.
-            alerts.push(alert.into_text());
-            keys.push(key);
-            if alerts.len() == ALERTS_A_MESSAGE {
-                post(&FromWorker::Alerts { id: job.id, alerts: std::mem::take(&mut alerts), keys: std::mem::take(&mut keys) });
-            }
+        let scanner = w.scanner.get_or_insert_with(|| Scanner::new(load_rules(&[]).0).with_id_key(IdKey::random()));
+        let mut sink = Parts { id: job.id, alerts: Vec::new(), keys: Vec::new() };
+        let source = match &mut read {
+            Read::Whole(bytes) => Source::bytes(bytes),
+            Read::Streamed(reader) => Source::reader(reader, Some(size)).buffer(&mut w.buffer),
         };
-        let scanned = match &mut read {
-            Read::Whole(bytes) => scanner.scan_alone_as(&job.name, bytes, &mut keep),
-            Read::Streamed(reader) => scanner.scan_stream_as(&job.name, reader, Some(size), SLICE, &mut w.buffer, &mut keep),
-        };
-        let (report, mut ids, _) = scanned.into_parts();
+        let scanned = scanner.scan(&job.name, source, &mut sink);
+        let (report, mut ids, Parts { alerts, keys, .. }) = (scanned.report, scanned.ids, sink);
         if ids.len() > IDS_A_MESSAGE {
             let last = ids.split_off((ids.len() - 1) / IDS_A_MESSAGE * IDS_A_MESSAGE);
             for part in ids.chunks(IDS_A_MESSAGE) {
@@ -190,8 +173,28 @@ fn scan(job: &Job, whole: Option<Result<Vec<u8>, JsValue>>) -> FromWorker {
             }
             ids = last;
         }
-        FromWorker::Done { id: job.id, result: FileResult::from_report(&report), alerts, ids, keys }
+        FromWorker::Done { id: job.id, report, alerts, ids, keys }
     })
+}
+
+/// The worker's sink: a file's alerts go to the page in parts as they are raised, so that it shows
+/// them (and reads them) as the scan goes rather than all at the end of a big file; the last part
+/// goes with the file's result.
+struct Parts {
+    id: usize,
+    alerts: Vec<TextAlert>,
+    keys: Vec<Option<AlertKey>>,
+}
+
+impl Sink for Parts {
+    fn alert(&mut self, alert: Alert, key: Option<AlertKey>) {
+        // The page keeps the documents as text: printed here, read there in one pass.
+        self.alerts.push(alert.into_text());
+        self.keys.push(key);
+        if self.alerts.len() == ALERTS_A_MESSAGE {
+            post(&FromWorker::Alerts { id: self.id, alerts: std::mem::take(&mut self.alerts), keys: std::mem::take(&mut self.keys) });
+        }
+    }
 }
 
 /// How a file's bytes come to the scanner.

@@ -2,6 +2,7 @@
 //! seed, about 1% S3 configuration deletions, and exactly the alerts it promises when scanned; its
 //! synthetic rules load.
 
+use trailhound_testkit::Serial;
 use trailhound_testkit::corpus;
 
 use trailhound_engine::rules::{RuleSet, load_text};
@@ -20,7 +21,7 @@ fn the_same_seed_gives_the_same_bytes() {
 fn scanning_raises_exactly_the_promised_alerts() {
     let mut generator = corpus::Generator::new(1);
     let rules = RuleSet::builtin();
-    let mut scanner = Scanner::new(rules.enabled());
+    let mut scanner = Serial::new(Scanner::new(rules.enabled().cloned()));
     let (mut promised, mut records, mut alerts) = (0, 0, Vec::new());
     for i in 0..5 {
         let file = generator.file(1000);

@@ -7,9 +7,10 @@
 
 use proptest::prelude::*;
 use serde_json::{Map, Value};
-use trailhound_engine::input::{FileOutcome, Limits, RecordKind, read_file};
+use trailhound_engine::input::{FileStatus, Limits, RecordKind, read_file};
 use trailhound_engine::rules::RuleSet;
 use trailhound_engine::scan::{FileReport, Scanner, Summary};
+use trailhound_testkit::Serial;
 
 const INPUTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/inputs");
 const STRATUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/stratus");
@@ -44,7 +45,7 @@ fn real_records() -> Vec<Value> {
 /// Scans `bytes` with the built-in rules and checks the accounting.
 fn scan(name: &str, bytes: &[u8], limits: Limits) -> FileReport {
     let rules = RuleSet::builtin();
-    let mut scanner = Scanner::new(rules.enabled()).with_limits(limits);
+    let mut scanner = Serial::new(Scanner::new(rules.enabled().cloned()).with_limits(limits));
     let mut alerts = Vec::new();
     let report = scanner.scan_file(name, bytes, &mut alerts);
     assert_eq!(report.records, report.scanned + report.record_errors, "records = scanned + errors");
@@ -203,7 +204,7 @@ proptest! {
         }
         let delivery = serde_json::to_vec(&serde_json::json!({ "Records": records })).unwrap();
         let report = scan("mangled.json", &delivery, Limits::default());
-        prop_assert_eq!(&report.read.outcome, &FileOutcome::Complete);
+        prop_assert_eq!(&report.read.status, &FileStatus::Scanned);
         prop_assert_eq!(report.records, records.len());
         prop_assert_eq!(report.scanned + report.record_errors, records.len());
 
@@ -215,7 +216,7 @@ proptest! {
         let report = scan("mangled.ndjson", &lines, Limits::default());
         // One line is one JSON document: mangled past recognition (no `eventVersion`, no
         // `eventSource`/`eventName`), it is an unknown shape, not a record.
-        let unknown = matches!(&report.read.outcome, FileOutcome::Failed(e) if e.reason.starts_with("unknown shape"));
+        let unknown = matches!(&report.read.status, FileStatus::Failed(e) if e.reason.starts_with("unknown shape"));
         if !(records.len() == 1 && unknown) {
             prop_assert_eq!(report.records, records.len());
         }

@@ -4,11 +4,11 @@
 use trailhound_testkit::input as common;
 
 use common::{fixture, gzip, read, read_with};
-use trailhound_engine::input::{FileError, FileOutcome, Limits, Location, Shape};
+use trailhound_engine::input::{FileError, FileStatus, Limits, Location, Shape};
 
 fn failed(r: &common::Read) -> &FileError {
-    match &r.file.outcome {
-        FileOutcome::Failed(e) => e,
+    match &r.file.status {
+        FileStatus::Failed(e) => e,
         other => panic!("expected a failure, got {other:?}"),
     }
 }
@@ -139,7 +139,7 @@ fn invalid_utf8_after_a_record() {
 fn non_object_elements_are_record_errors() {
     let r = read(&fixture("records_non_object.json"));
     assert_eq!(r.file.shape, Some(Shape::S3Delivery));
-    assert_eq!(r.file.outcome, FileOutcome::Complete);
+    assert_eq!(r.file.status, FileStatus::Scanned);
     assert_eq!(r.items.len(), 4);
     assert_eq!(r.records().len(), 2);
     let errs = r.errors();
@@ -173,7 +173,7 @@ fn bad_ndjson_line_is_a_record_error_and_the_rest_goes_on() {
         b"{\"eventVersion\":\"1.09\",\"eventName\":\"A\"}\n  {\"eventName\": nope}\n[1]\n{\"eventVersion\":\"1.09\",\"eventName\":\"B\"}\n";
     let r = read(text);
     assert_eq!(r.file.shape, Some(Shape::JsonLines));
-    assert_eq!(r.file.outcome, FileOutcome::Complete);
+    assert_eq!(r.file.status, FileStatus::Scanned);
     assert_eq!(r.items.len(), 4);
     let errs = r.errors();
     assert_eq!(errs[0].reason, "JSON syntax error: expected ident (column 18)");
@@ -187,7 +187,7 @@ fn bad_cloudtrail_event_string() {
     let text = br#"{"Events":[{"EventId":"e1","CloudTrailEvent":"{\"eventVersion\":"},{"EventId":"e2","CloudTrailEvent":"[1,2]"},{"EventId":"e3"},{"EventId":"e4","CloudTrailEvent":"{\"eventVersion\":\"1.09\",\"eventName\":\"X\"}"}],"NextToken":"abc"}"#;
     let r = read(text);
     assert_eq!(r.file.shape, Some(Shape::LookupEvents));
-    assert_eq!(r.file.outcome, FileOutcome::Complete);
+    assert_eq!(r.file.status, FileStatus::Scanned);
     let reasons: Vec<&str> = r.errors().iter().map(|e| e.reason.as_str()).collect();
     assert_eq!(
         reasons,
@@ -238,7 +238,7 @@ fn deep_nesting_is_an_error_not_a_panic() {
     let e = failed(&r);
     assert_eq!(e.reason, "JSON syntax error: recursion limit exceeded");
     let r = read(&std::iter::repeat_n(b'{', 100_000).collect::<Vec<u8>>());
-    assert!(matches!(r.file.outcome, FileOutcome::Failed(_)));
+    assert!(matches!(r.file.status, FileStatus::Failed(_)));
     let mut lines = b"{\"eventVersion\":\"1\"}\n".to_vec();
     lines.extend(std::iter::repeat_n(b'[', 5000));
     lines.push(b'\n');

@@ -5,7 +5,7 @@ use trailhound_testkit::input as common;
 
 use common::{fixture, gzip, read, read_with};
 use proptest::prelude::*;
-use trailhound_engine::input::{FileOutcome, Limits};
+use trailhound_engine::input::{FileStatus, Limits};
 
 const FIXTURES: &[&str] = &[
     "s3_delivery.json",
@@ -52,14 +52,14 @@ proptest! {
     fn truncation_yields_a_prefix(which in 0..FIXTURES.len(), cut in any::<prop::sample::Index>()) {
         let bytes = fixture(FIXTURES[which]);
         let whole = read(&bytes);
-        prop_assert_eq!(&whole.file.outcome, &if FIXTURES[which] == "digest.json" {
-            whole.file.outcome.clone()
+        prop_assert_eq!(&whole.file.status, &if FIXTURES[which] == "digest.json" {
+            whole.file.status.clone()
         } else {
-            FileOutcome::Complete
+            FileStatus::Scanned
         });
         let gz = gzip(&bytes);
         let part = read(&gz[..cut.index(gz.len())]);
-        prop_assert!(matches!(part.file.outcome, FileOutcome::Failed(_)));
+        prop_assert!(matches!(part.file.status, FileStatus::Failed(_)));
         prop_assert!(part.items.len() <= whole.items.len());
         for (a, b) in part.records().iter().zip(whole.records()) {
             prop_assert_eq!(common::value_of(a), common::value_of(b));

@@ -4,7 +4,7 @@ use trailhound_testkit::input as common;
 
 use common::{fixture, gzip, read, str_at, value_of};
 use serde_json::json;
-use trailhound_engine::input::{FileOutcome, Location, RecordKind, Shape};
+use trailhound_engine::input::{FileStatus, Location, RecordKind, Shape};
 
 #[test]
 fn s3_delivery_plain() {
@@ -12,7 +12,7 @@ fn s3_delivery_plain() {
     assert_eq!(r.file.shape, Some(Shape::S3Delivery));
     assert!(!r.file.gzip);
     assert_eq!(r.file.lossy, None);
-    assert_eq!(r.file.outcome, FileOutcome::Complete);
+    assert_eq!(r.file.status, FileStatus::Scanned);
     let recs = r.records();
     assert_eq!(recs.len(), 3);
     assert!(recs.iter().all(|x| x.kind == RecordKind::CloudTrail));
@@ -37,7 +37,7 @@ fn s3_delivery_gzip_and_concatenated_members() {
     let r = read(&gzip(&plain));
     assert_eq!(r.file.shape, Some(Shape::S3Delivery));
     assert!(r.file.gzip);
-    assert_eq!(r.file.outcome, FileOutcome::Complete);
+    assert_eq!(r.file.status, FileStatus::Scanned);
     assert_eq!(r.records().len(), 3);
 
     // `cat a.json.gz b.json.gz`: two gzip members, two deliveries back to back.
@@ -45,7 +45,7 @@ fn s3_delivery_gzip_and_concatenated_members() {
     two.extend(gzip(&plain));
     let r = read(&two);
     assert!(r.file.gzip);
-    assert_eq!(r.file.outcome, FileOutcome::Complete);
+    assert_eq!(r.file.status, FileStatus::Scanned);
     assert_eq!(r.records().len(), 6);
     assert_eq!(str_at(r.records()[3], "/eventName"), "DeleteBucketPolicy");
     assert_eq!(r.records()[3].location.byte, Some(plain.len() + 12));
@@ -56,7 +56,7 @@ fn s3_delivery_with_bom_and_records_not_first_key() {
     let mut bytes = b"\xEF\xBB\xBF".to_vec();
     bytes.extend(fixture("s3_delivery.json"));
     let r = read(&bytes);
-    assert_eq!(r.file.outcome, FileOutcome::Complete);
+    assert_eq!(r.file.status, FileStatus::Scanned);
     assert_eq!(r.records().len(), 3);
     assert_eq!(r.records()[0].location.byte, Some(15));
 
@@ -70,7 +70,7 @@ fn s3_delivery_with_bom_and_records_not_first_key() {
 fn empty_records() {
     let r = read(br#"{"Records":[]}"#);
     assert_eq!(r.file.shape, Some(Shape::S3Delivery));
-    assert_eq!(r.file.outcome, FileOutcome::Complete);
+    assert_eq!(r.file.status, FileStatus::Scanned);
     assert!(r.items.is_empty());
 }
 
@@ -80,7 +80,7 @@ fn json_array_plain_and_gzip() {
         let r = read(&bytes);
         assert_eq!(r.file.shape, Some(Shape::JsonArray));
         assert_eq!(r.file.gzip, gz);
-        assert_eq!(r.file.outcome, FileOutcome::Complete);
+        assert_eq!(r.file.status, FileStatus::Scanned);
         let names: Vec<&str> = r.records().iter().map(|x| str_at(x, "/eventName")).collect();
         assert_eq!(names, ["AttachUserPolicy", "CreateAccessKey", "CreateUser"]);
         assert_eq!(str_at(r.records()[0], "/requestParameters/policyArn"), "arn:aws:iam::aws:policy/AdministratorAccess");
@@ -92,7 +92,7 @@ fn json_array_plain_and_gzip() {
 fn single_record() {
     let r = read(&fixture("single_record.json"));
     assert_eq!(r.file.shape, Some(Shape::SingleRecord));
-    assert_eq!(r.file.outcome, FileOutcome::Complete);
+    assert_eq!(r.file.status, FileStatus::Scanned);
     assert_eq!(r.records().len(), 1);
     assert_eq!(r.records()[0].kind, RecordKind::CloudTrail);
     assert_eq!(str_at(r.records()[0], "/userIdentity/userName"), "christophe");
@@ -104,7 +104,7 @@ fn json_lines_with_blank_and_broken_line() {
         let r = read(&bytes);
         assert_eq!(r.file.shape, Some(Shape::JsonLines));
         assert_eq!(r.file.gzip, gz);
-        assert_eq!(r.file.outcome, FileOutcome::Complete);
+        assert_eq!(r.file.status, FileStatus::Scanned);
         assert_eq!(r.items.len(), 4);
         assert_eq!(r.records().len(), 3);
         let err = r.errors()[0];
@@ -132,7 +132,7 @@ fn json_lines_of_crlf_and_compact_deliveries() {
 fn lookup_events() {
     let r = read(&fixture("lookup_events.json"));
     assert_eq!(r.file.shape, Some(Shape::LookupEvents));
-    assert_eq!(r.file.outcome, FileOutcome::Complete);
+    assert_eq!(r.file.status, FileStatus::Scanned);
     assert_eq!(r.items.len(), 3);
     let recs = r.records();
     assert_eq!(recs.len(), 2);
@@ -154,8 +154,8 @@ fn lookup_events() {
 fn console_csv_summary_columns() {
     let r = read(&fixture("console_history.csv"));
     assert_eq!(r.file.shape, Some(Shape::ConsoleCsv));
-    assert_eq!(r.file.lossy, Some(trailhound_engine::input::CONSOLE_CSV_LOSSY));
-    assert_eq!(r.file.outcome, FileOutcome::Complete);
+    assert_eq!(r.file.lossy.as_deref(), Some(trailhound_engine::input::CONSOLE_CSV_LOSSY));
+    assert_eq!(r.file.status, FileStatus::Scanned);
     let recs = r.records();
     assert_eq!(recs.len(), 3);
     assert_eq!(
@@ -204,7 +204,7 @@ fn console_csv_with_full_event_column() {
 fn assert_ecs(r: &common::Read, gz: bool) {
     assert_eq!(r.file.shape, Some(Shape::Ecs));
     assert_eq!(r.file.gzip, gz);
-    assert_eq!(r.file.outcome, FileOutcome::Complete);
+    assert_eq!(r.file.status, FileStatus::Scanned);
     let recs = r.records();
     assert_eq!(recs.len(), 2);
     assert!(recs.iter().all(|x| x.kind == RecordKind::Ecs));
@@ -236,8 +236,8 @@ fn digest_is_skipped() {
         assert_eq!(r.file.shape, Some(Shape::Digest));
         assert!(r.items.is_empty());
         assert_eq!(
-            r.file.outcome,
-            FileOutcome::Skipped(
+            r.file.status,
+            FileStatus::Skipped(
                 "CloudTrail digest file (log integrity validation, 1 log files, 2024-08-18T12:50:10Z to \
                  2024-08-18T13:50:10Z): it holds no events"
                     .into()

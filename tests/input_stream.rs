@@ -8,7 +8,7 @@ use common::{Read, gzip, read_with};
 use proptest::prelude::*;
 use std::io;
 use std::path::{Path, PathBuf};
-use trailhound_engine::input::{FileOutcome, Limits, Record, read_stream, read_stream_ahead};
+use trailhound_engine::input::{FileStatus, Limits, Record, read_stream, read_stream_ahead};
 
 /// A reader that gives at most `step` bytes a call, then fails at `fail_at` if set.
 struct Trickle<'a> {
@@ -178,7 +178,7 @@ fn a_read_error_mid_file_keeps_the_records_before_it_and_says_where() {
     let fail_at = record.len() * 2 + 5;
     let (read, ..) = stream(&bytes, &Limits::default(), 16, 16, Some(fail_at));
     assert_eq!(read.records().len(), 2, "the two whole lines before the failure are read");
-    let FileOutcome::Failed(error) = &read.file.outcome else { panic!("the file fails: {:?}", read.file.outcome) };
+    let FileStatus::Failed(error) = &read.file.status else { panic!("the file fails: {:?}", read.file.status) };
     assert_eq!(error.reason, "cannot read: the disk went away");
     assert_eq!((error.location.line, error.location.byte), (Some(3), Some(fail_at)));
 }
@@ -194,7 +194,7 @@ fn a_big_file_is_read_through_a_small_window() {
         for (how, bytes) in [("plain", bytes.clone()), ("gzip", gzip(&bytes))] {
             let slice = 64 << 10;
             let (read, window, _) = stream(&bytes, &Limits::default(), slice, slice, None);
-            assert_eq!(read.file.outcome, FileOutcome::Complete, "{what}, {how}");
+            assert_eq!(read.file.status, FileStatus::Scanned, "{what}, {how}");
             assert_eq!(read.records().len(), count, "{what}, {how}");
             // The sniffing looks at up to 1 MiB; after it, the window holds a slice and a record.
             assert!(window <= 4 << 20, "{what}, {how}: a {} MB file went through a window of {window} bytes", bytes.len() >> 20);
@@ -211,7 +211,7 @@ fn a_value_bigger_than_a_slice_is_read_in_growing_steps() {
     let response = format!("{{\"hits\":{{\"hits\":[{}]}}}}", vec![hit; 200_000].join(","));
     let slice = 8 << 10;
     let (read, _, calls) = stream(response.as_bytes(), &Limits::default(), slice, usize::MAX, None);
-    assert_eq!(read.file.outcome, FileOutcome::Complete);
+    assert_eq!(read.file.status, FileStatus::Scanned);
     assert_eq!(read.records().len(), 200_000);
     assert!(response.len() / slice > 1_000, "the value spans {} slices", response.len() / slice);
     assert!(calls < 100, "{calls} reads for a {} byte value in {slice} byte slices", response.len());
@@ -276,7 +276,7 @@ fn json_lines_with_a_long_first_line_lose_nothing_after_a_broken_line() {
     let text = format!("{}\n{{\"Records\":[{record},]}}\n{}\n", delivery(20_000, 0), delivery(3, 20_000));
     assert!(text.find('\n').unwrap_or(0) > 1 << 20, "the first line is longer than the sniffing looks");
     let whole = read_with(text.as_bytes(), &Limits::default());
-    assert_eq!(whole.file.outcome, FileOutcome::Complete, "{:?}", whole.file);
+    assert_eq!(whole.file.status, FileStatus::Scanned, "{:?}", whole.file);
     assert_eq!((whole.records().len(), whole.errors().len()), (20_003, 1));
     assert_eq!(whole.errors()[0].location.line, Some(2));
     for (slice, step) in [(4096, 4096), (1 << 20, 1 << 16), (4 << 20, 1 << 20)] {

@@ -11,6 +11,7 @@ use trailhound_engine::output::elastic::{AlertDocument, alert_document};
 use trailhound_engine::output::{self, Format};
 use trailhound_engine::rules::RuleSet;
 use trailhound_engine::scan::Scanner;
+use trailhound_testkit::Serial;
 
 fn files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
     for entry in std::fs::read_dir(dir).expect("a fixture folder") {
@@ -22,7 +23,7 @@ fn files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
 /// Every alert the built-in rules raise on the mixed fixtures.
 fn mixed_alerts() -> Vec<Alert> {
     let rules = RuleSet::builtin();
-    let mut scanner = Scanner::new(rules.enabled());
+    let mut scanner = Serial::new(Scanner::new(rules.enabled().cloned()));
     let mut alerts = Vec::new();
     let mut paths = Vec::new();
     files(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/mixed")), &mut paths);

@@ -4,6 +4,7 @@
 use std::collections::HashSet;
 use trailhound_engine::rules::{BUILTIN_FILES, RuleSet, Severity};
 use trailhound_engine::scan::Scanner;
+use trailhound_testkit::Serial;
 
 const TACTICS: &[&str] = &[
     "collection",
@@ -90,7 +91,7 @@ fn every_example_event_gives_the_expected_outcome() {
     for rule in &set.rules {
         for example in &rule.examples {
             let bytes = serde_json::to_vec(&example.event).expect("an example serialises");
-            let mut scanner = Scanner::new([rule]);
+            let mut scanner = Serial::new(Scanner::new([rule.clone()]));
             let mut alerts = Vec::new();
             let report = scanner.scan_file(&example.name, &bytes, &mut alerts);
             if report.scanned != 1 {

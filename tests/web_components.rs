@@ -9,9 +9,11 @@ use trailhound_app::components::alerts_table::{self, AlertsTable};
 use trailhound_app::components::files_panel::{self, FilesPanel};
 use trailhound_app::components::overview::{self, Overview};
 use trailhound_app::components::scan_status::{self, ScanStatus};
-use trailhound_app::messages::{FileResult, Outcome};
+use trailhound_app::messages::{unreadable, unscanned};
 use trailhound_app::state::{FileEntry, FileState, Phase, Progress};
 use trailhound_app::view::{Row, Sort};
+use trailhound_engine::input::FileStatus;
+use trailhound_engine::scan::FileReport;
 use wasm_bindgen_test::*;
 use yew::Callback;
 
@@ -59,10 +61,9 @@ async fn the_scan_status_says_its_state() {
 #[wasm_bindgen_test]
 async fn files_show_their_status_and_the_engines_reason() {
     let div = root();
-    let error = FileResult::unreadable(10, "line 1, byte 0: not JSON".into());
-    let skipped = FileResult::not_scanned(5, "a CloudTrail digest file", Outcome::Skipped);
-    let scanned =
-        FileResult { outcome: Outcome::Scanned, records: 12, scanned: 12, alerts: 3, ..FileResult::unreadable(99, String::new()) };
+    let error = unreadable("notes.json", 10, "line 1, byte 0: not JSON".into());
+    let skipped = unscanned("digest.json.gz", 5, FileStatus::Skipped("a CloudTrail digest file".into()));
+    let scanned = FileReport { records: 12, scanned: 12, alerts: 3, ..unscanned("logs/<b>a</b>.json", 99, FileStatus::Scanned) };
     let files = vec![
         FileEntry { id: 0, name: "logs/<b>a</b>.json".into(), bytes: 99, state: FileState::Finished(scanned) },
         FileEntry { id: 1, name: "digest.json.gz".into(), bytes: 5, state: FileState::Finished(skipped) },

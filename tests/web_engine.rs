@@ -5,7 +5,7 @@
 //! (`CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --features web --test web_engine`).
 #![cfg(all(target_arch = "wasm32", feature = "web"))]
 
-use trailhound_engine::input::{Body, FileOutcome, RawRecord, read_file};
+use trailhound_engine::input::{Body, FileStatus, RawRecord, read_file};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -30,7 +30,7 @@ fn strings_are_read_alike_whatever_lane_their_special_bytes_fall_in() {
                 }
                 Err(error) => panic!("{error:?}"),
             });
-            failed += usize::from(matches!(read.outcome, FileOutcome::Failed(_)));
+            failed += usize::from(matches!(read.status, FileStatus::Failed(_)));
         }
     }
     // Control characters are not allowed raw in JSON strings: those files fail where they are.

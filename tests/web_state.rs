@@ -4,8 +4,10 @@
 
 use trailhound_app::exceptions::Matcher;
 use trailhound_app::markdown;
-use trailhound_app::messages::{FileResult, Outcome};
+use trailhound_app::messages::unscanned;
 use trailhound_app::state::{Action, Phase, Queued, State};
+use trailhound_engine::input::FileStatus;
+use trailhound_engine::scan::FileReport;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -21,8 +23,8 @@ fn a_scan_runs_from_idle_to_done_in_the_browser() {
     assert!(!state.rules.is_empty(), "the built-in rules load in wasm");
     let state = state.reduce(Action::Queue { files: vec![Queued { id: 0, name: "a.json".into(), bytes: 10 }], now_ms: 0.0 });
     assert_eq!(state.phase, Phase::Scanning);
-    let result = FileResult { outcome: Outcome::Scanned, records: 2, scanned: 2, alerts: 2, ..FileResult::unreadable(10, String::new()) };
-    let state = state.reduce(Action::FileDone { id: 0, result, alerts: vec![alert("e1", "alice"), alert("e2", "ci")], now_ms: 100.0 });
+    let report = FileReport { records: 2, scanned: 2, alerts: 2, ..unscanned("a.json", 10, FileStatus::Scanned) };
+    let state = state.reduce(Action::FileDone { id: 0, report, alerts: vec![alert("e1", "alice"), alert("e2", "ci")], now_ms: 100.0 });
     assert_eq!(state.phase, Phase::Done);
     assert_eq!(state.rows.len(), 2);
     let state = state.reduce(Action::AddException {

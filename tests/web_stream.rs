@@ -5,9 +5,9 @@
 #![cfg(all(target_arch = "wasm32", feature = "web"))]
 
 use std::io::Read;
-use trailhound_engine::input::{FileOutcome, SLICE};
+use trailhound_engine::input::FileStatus;
 use trailhound_engine::rules::RuleSet;
-use trailhound_engine::scan::Scanner;
+use trailhound_engine::scan::{FileScan, Scanner, Source};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
@@ -59,14 +59,14 @@ fn memory_bytes() -> f64 {
 #[wasm_bindgen_test]
 fn a_file_larger_than_memory_would_allow_streams_through_a_small_window() {
     let rules = RuleSet::builtin();
-    let scanner = Scanner::new(rules.enabled());
+    let scanner = Scanner::new(rules.enabled().cloned());
     let count = 500_000;
     let mut file = Delivery { count: count + 1, made: 0, pending: Vec::new(), at: 0 };
     let before = memory_bytes();
-    let scan = scanner.scan_stream("big.json", &mut file, None, SLICE, &mut Vec::new());
-    let (report, ids, alerts) = scan.into_parts();
+    let mut alerts = Vec::new();
+    let FileScan { report, ids } = scanner.scan("big.json", Source::reader(&mut file, None), &mut alerts);
     let grown = memory_bytes() - before;
-    assert_eq!(report.read.outcome, FileOutcome::Complete);
+    assert_eq!(report.read.status, FileStatus::Scanned);
     assert_eq!(report.records, count, "every record read");
     assert!(report.bytes > 250_000_000, "{} bytes streamed", report.bytes);
     assert_eq!(alerts.len(), count / 10_000, "every 10,000th record alerts");

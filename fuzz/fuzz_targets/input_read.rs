@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use trailhound_engine::input::{FileOutcome, Limits, read_file_with};
+use trailhound_engine::input::{FileStatus, Limits, read_file_with};
 
 fuzz_target!(|data: &[u8]| {
     let limits = Limits { max_inflated_bytes: 1 << 16 };
@@ -16,7 +16,7 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(index, next, "indexes must be contiguous from 0");
         next += 1;
     });
-    if let FileOutcome::Failed(error) = &read.outcome {
+    if let FileStatus::Failed(error) = &read.status {
         assert!(!error.reason.is_empty(), "a failure says why");
     }
 });

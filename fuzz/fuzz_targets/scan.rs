@@ -6,14 +6,18 @@ use libfuzzer_sys::fuzz_target;
 use std::sync::LazyLock;
 use trailhound_engine::input::Limits;
 use trailhound_engine::rules::RuleSet;
-use trailhound_engine::scan::Scanner;
+use trailhound_engine::scan::{Merge, Scanner, Source};
 
 static RULES: LazyLock<RuleSet> = LazyLock::new(RuleSet::builtin);
 
 fuzz_target!(|data: &[u8]| {
-    let mut scanner = Scanner::new(RULES.enabled()).with_limits(Limits { max_inflated_bytes: 1 << 16 });
-    let mut alerts = Vec::new();
-    let report = scanner.scan_file("fuzz.json", data, &mut alerts);
+    let scanner = Scanner::new(RULES.enabled().cloned()).with_limits(Limits { max_inflated_bytes: 1 << 16 });
+    let mut raised = Vec::new();
+    let scan = scanner.scan("fuzz.json", Source::bytes(data), &mut raised);
+    let mut merge = Merge::new();
+    merge.push(0, scan, raised);
+    let settled = merge.settle(usize::MAX).0.pop().expect("the one file settles");
+    let (report, alerts) = (settled.report, settled.alerts);
     assert_eq!(report.records, report.scanned + report.record_errors, "records = scanned + errors");
     assert_eq!(report.alerts, alerts.len(), "every alert counted");
     assert!(report.errors.len() <= report.record_errors);

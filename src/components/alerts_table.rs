@@ -5,7 +5,7 @@
 use super::Shared;
 use crate::view::{self, Column, Row, Sort};
 use std::rc::Rc;
-use trailhound_engine::alert::TextAlert;
+use trailhound_engine::TextAlert;
 use web_sys::HtmlElement;
 use yew::prelude::*;
 

@@ -16,10 +16,10 @@ use super::scan_status::ScanStatus;
 use super::tabs::Tabs;
 use crate::download;
 use crate::hooks::{use_persistence, use_scanner};
-use crate::messages::Outcome;
 use crate::state::{Action, FileState, Phase, State, Tab};
 use std::rc::Rc;
-use trailhound_engine::alert::TextAlert;
+use trailhound_engine::FileStatus;
+use trailhound_engine::TextAlert;
 use trailhound_engine::output;
 use yew::prelude::*;
 
@@ -65,10 +65,10 @@ pub fn App() -> Html {
     let (mut scanned, mut skipped, mut failed) = (0, 0, 0);
     for file in &state.files {
         if let FileState::Finished(result) = &file.state {
-            match result.outcome {
-                Outcome::Scanned => scanned += 1,
-                Outcome::Skipped => skipped += 1,
-                Outcome::Error => failed += 1,
+            match result.status() {
+                FileStatus::Scanned => scanned += 1,
+                FileStatus::Skipped(_) => skipped += 1,
+                FileStatus::Failed(_) => failed += 1,
             }
         }
     }

@@ -2,7 +2,9 @@
 //! (where and why) — plus its shape and record errors; its counts are also `data-` attributes.
 
 use super::{Shared, bytes, plural};
+use crate::messages::{record_error_samples, shape_name};
 use crate::state::{FileEntry, FileState};
+use trailhound_engine::FileStatus;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -39,15 +41,17 @@ fn file(entry: &FileEntry) -> Html {
         }
         FileState::Finished(result) => {
             let mut what = Vec::new();
-            if let Some(shape) = &result.shape {
-                what.push(format!("{shape}{}", if result.gzip { ", gzip" } else { "" }));
+            if let Some(shape) = result.read.shape {
+                what.push(format!("{}{}", shape_name(shape), if result.read.gzip { ", gzip" } else { "" }));
             }
-            let summary = match result.outcome.as_str() {
-                "scanned" => format!("{}, {}", plural(result.records, "record", "records"), plural(result.alerts, "alert", "alerts")),
-                _ => result.reason.clone().unwrap_or_default(),
+            let summary = match result.status() {
+                FileStatus::Scanned => {
+                    format!("{}, {}", plural(result.records, "record", "records"), plural(result.alerts, "alert", "alerts"))
+                }
+                _ => result.reason().unwrap_or_default(),
             };
             let mut notes = Vec::new();
-            if result.outcome.as_str() == "error" && result.records > 0 {
+            if matches!(result.status(), FileStatus::Failed(_)) && result.records > 0 {
                 notes.push(format!(
                     "{} read before the error, {}",
                     plural(result.records, "record", "records"),
@@ -60,15 +64,16 @@ fn file(entry: &FileEntry) -> Html {
             if result.duplicates > 0 {
                 notes.push(format!("{} already seen in another file (alerted once)", plural(result.duplicates, "event", "events")));
             }
-            if let Some(lossy) = &result.lossy {
+            if let Some(lossy) = &result.read.lossy {
                 notes.push(format!("this shape loses information: {lossy}"));
             }
+            let samples = record_error_samples(result);
             let extra = html! {
                 <>
                     if !notes.is_empty() { <div class="file-notes">{ notes.join(" · ") }</div> }
-                    if !result.record_error_samples.is_empty() {
+                    if !samples.is_empty() {
                         <ul class="record-errors">
-                            { for result.record_error_samples.iter().map(|e| html! { <li>{ e.clone() }</li> }) }
+                            { for samples.iter().map(|e| html! { <li>{ e.clone() }</li> }) }
                         </ul>
                     }
                 </>

@@ -5,8 +5,8 @@ use super::Shared;
 use crate::view::{Filter, Grouping};
 use std::collections::BTreeSet;
 use std::rc::Rc;
-use trailhound_engine::alert::TextAlert;
-use trailhound_engine::rules::Severity;
+use trailhound_engine::Severity;
+use trailhound_engine::TextAlert;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 

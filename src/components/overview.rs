@@ -5,7 +5,7 @@ use super::{Shared, count};
 use crate::stats::{self, Timeline};
 use crate::view::{Row, alert_indices};
 use std::rc::Rc;
-use trailhound_engine::alert::TextAlert;
+use trailhound_engine::TextAlert;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]

@@ -4,12 +4,14 @@
 //! with `cargo test`. Times come in with the actions (`now_ms`), never from a clock here.
 
 use super::exceptions::{Compiled, Exception, first_suppressing};
-use super::messages::{FileResult, Outcome, RuleConfig};
+use super::messages::{RuleConfig, unreadable, unscanned};
 use super::view::{self, Column, Filter, Grouping, Row, Sort};
 use std::collections::BTreeSet;
 use std::rc::Rc;
-use trailhound_engine::alert::TextAlert;
-use trailhound_engine::rules::{Rule, RuleSet, load_text};
+use trailhound_engine::FileReport;
+use trailhound_engine::FileStatus;
+use trailhound_engine::TextAlert;
+use trailhound_engine::{Rule, RuleSet, load_text};
 
 mod model;
 #[cfg(test)]
@@ -102,14 +104,14 @@ impl State {
                 self.progress.last_ms = Some(now_ms);
                 self.add_alerts(alerts);
             }
-            Action::FileDone { id, result, alerts, now_ms } => {
-                self.finish(id, result);
+            Action::FileDone { id, report, alerts, now_ms } => {
+                self.finish(id, report);
                 self.progress.last_ms = Some(now_ms);
                 self.add_alerts(alerts);
                 self.update_phase();
             }
             Action::Cancel { now_ms } => {
-                self.leave_unfinished("cancelled before it was scanned", Outcome::Skipped);
+                self.leave_unfinished("cancelled before it was scanned");
                 self.progress.last_ms = Some(now_ms);
                 self.update_phase();
             }
@@ -123,10 +125,10 @@ impl State {
                     "not scanned: the scanner stopped on another file"
                 };
                 for id in reading {
-                    let bytes = self.file_mut(id).map_or(0, |f| f.bytes);
-                    self.finish(id, FileResult::unreadable(bytes, format!("the scanner stopped on this file: {message}")));
+                    let (name, bytes) = self.file_mut(id).map_or((String::new(), 0), |f| (f.name.clone(), f.bytes));
+                    self.finish(id, unreadable(&name, bytes, format!("the scanner stopped on this file: {message}")));
                 }
-                self.leave_unfinished(why, Outcome::Skipped);
+                self.leave_unfinished(why);
                 self.error =
                     Some(format!("The scanner stopped unexpectedly ({message}). Results so far are kept; drop files again or start over."));
                 self.progress.last_ms = Some(now_ms);
@@ -288,7 +290,7 @@ impl State {
         }
     }
 
-    fn finish(&mut self, id: usize, result: FileResult) {
+    fn finish(&mut self, id: usize, report: FileReport) {
         let Some(file) = self.file_mut(id) else { return };
         if matches!(file.state, FileState::Finished(_)) {
             return;
@@ -297,18 +299,19 @@ impl State {
             FileState::Reading { bytes } => bytes,
             _ => 0,
         };
-        let (size, records) = (file.bytes, result.records);
-        file.state = FileState::Finished(result);
+        let (size, records) = (file.bytes, report.records);
+        file.state = FileState::Finished(report);
         self.progress.files_done += 1;
         self.progress.bytes_done += size.saturating_sub(read);
         self.progress.records += records;
     }
 
-    fn leave_unfinished(&mut self, reason: &str, outcome: Outcome) {
-        let open: Vec<(usize, u64)> =
-            self.files.iter().filter(|f| !matches!(f.state, FileState::Finished(_))).map(|f| (f.id, f.bytes)).collect();
-        for (id, bytes) in open {
-            self.finish(id, FileResult::not_scanned(bytes, reason, outcome));
+    /// Every file not finished is left out (skipped), saying why.
+    fn leave_unfinished(&mut self, reason: &str) {
+        let open: Vec<(usize, String, u64)> =
+            self.files.iter().filter(|f| !matches!(f.state, FileState::Finished(_))).map(|f| (f.id, f.name.clone(), f.bytes)).collect();
+        for (id, name, bytes) in open {
+            self.finish(id, unscanned(&name, bytes, FileStatus::Skipped(reason.to_string())));
         }
     }
 

@@ -2,10 +2,11 @@
 //! every change the page can make to it.
 
 use crate::exceptions::{Exception, Matcher};
-use crate::messages::{FileResult, RuleConfig};
+use crate::messages::RuleConfig;
 use crate::view::{Column, Grouping};
-use trailhound_engine::alert::TextAlert;
-use trailhound_engine::rules::{Rule, Severity};
+use trailhound_engine::FileReport;
+use trailhound_engine::TextAlert;
+use trailhound_engine::{Rule, Severity};
 
 /// Where the scan is (`data-state` of the scan status).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -31,7 +32,7 @@ impl Phase {
 pub enum FileState {
     Queued,
     Reading { bytes: u64 },
-    Finished(FileResult),
+    Finished(FileReport),
 }
 
 /// One file handed to the scan.
@@ -50,7 +51,7 @@ impl FileEntry {
         match &self.state {
             FileState::Queued => "queued",
             FileState::Reading { .. } => "reading",
-            FileState::Finished(result) => result.outcome.as_str(),
+            FileState::Finished(report) => report.status().as_str(),
         }
     }
 }
@@ -103,7 +104,7 @@ pub enum Action {
     },
     FileDone {
         id: usize,
-        result: FileResult,
+        report: FileReport,
         alerts: Vec<TextAlert>,
         now_ms: f64,
     },

@@ -3,8 +3,9 @@
 
 use super::*;
 use crate::exceptions::Matcher;
-use trailhound_engine::alert::{EventSummary, JsonText, Origin, RuleRef};
-use trailhound_engine::rules::Severity;
+use crate::messages::{unreadable, unscanned};
+use trailhound_engine::Severity;
+use trailhound_engine::{EventSummary, JsonText, Origin, RuleRef};
 
 fn alert(id: &str, actor: &str) -> TextAlert {
     TextAlert {
@@ -29,8 +30,8 @@ fn alert(id: &str, actor: &str) -> TextAlert {
     }
 }
 
-fn scanned(records: usize, alerts: usize) -> FileResult {
-    FileResult { outcome: Outcome::Scanned, records, scanned: records, alerts, ..FileResult::unreadable(100, String::new()) }
+fn scanned(records: usize, alerts: usize) -> FileReport {
+    FileReport { records, scanned: records, alerts, ..unscanned("a.json", 100, FileStatus::Scanned) }
 }
 
 fn queue(state: State, names: &[&str]) -> State {
@@ -49,12 +50,12 @@ fn a_scan_goes_idle_scanning_done_and_counts_progress() {
     let state = state.reduce(Action::Reading { id: 0, bytes: 40, now_ms: 10.0 });
     assert_eq!(state.progress.bytes_done, 40);
     assert_eq!(state.files[0].status(), "reading");
-    let state = state.reduce(Action::FileDone { id: 0, result: scanned(10, 1), alerts: vec![alert("1", "alice")], now_ms: 500.0 });
+    let state = state.reduce(Action::FileDone { id: 0, report: scanned(10, 1), alerts: vec![alert("1", "alice")], now_ms: 500.0 });
     assert_eq!((state.progress.bytes_done, state.progress.files_done), (100, 1));
     assert_eq!(state.progress.records_per_second(), Some(20.0));
     let state = state.reduce(Action::FileDone {
         id: 1,
-        result: FileResult::unreadable(100, "line 1: not JSON".into()),
+        report: unreadable("b.json", 100, "line 1: not JSON".into()),
         alerts: vec![],
         now_ms: 600.0,
     });
@@ -68,7 +69,7 @@ fn more_files_join_a_running_scan_and_cancel_leaves_them_out() {
     let state = queue(State::default(), &["a.json"]);
     let state = queue(state, &["b.json", "c.json"]);
     assert_eq!(state.progress.files_total, 3);
-    let state = state.reduce(Action::FileDone { id: 0, result: scanned(1, 0), alerts: vec![], now_ms: 1.0 });
+    let state = state.reduce(Action::FileDone { id: 0, report: scanned(1, 0), alerts: vec![], now_ms: 1.0 });
     let state = state.reduce(Action::Cancel { now_ms: 2.0 });
     assert_eq!(state.phase, Phase::Done);
     assert_eq!(state.files.iter().map(FileEntry::status).collect::<Vec<_>>(), ["scanned", "skipped", "skipped"]);
@@ -90,7 +91,7 @@ fn a_dead_worker_blames_the_file_it_was_reading() {
 fn exceptions_suppress_and_count_and_can_be_removed() {
     let state = queue(State::default(), &["a.json"]);
     let alerts = vec![alert("1", "alice"), alert("2", "terraform"), alert("3", "terraform")];
-    let state = state.reduce(Action::FileDone { id: 0, result: scanned(3, 3), alerts, now_ms: 1.0 });
+    let state = state.reduce(Action::FileDone { id: 0, report: scanned(3, 3), alerts, now_ms: 1.0 });
     let state = state.reduce(Action::AddException {
         rule_id: Some("r1".into()),
         rule_name: None,
@@ -120,7 +121,7 @@ fn exceptions_suppress_and_count_and_can_be_removed() {
 fn exceptions_changed_one_at_a_time_suppress_as_the_whole_list_does() {
     let state = queue(State::default(), &["a.json"]);
     let alerts = vec![alert("1", "alice"), alert("2", "bob"), alert("3", "terraform"), alert("4", "alice")];
-    let mut state = state.reduce(Action::FileDone { id: 0, result: scanned(4, 4), alerts, now_ms: 1.0 });
+    let mut state = state.reduce(Action::FileDone { id: 0, report: scanned(4, 4), alerts, now_ms: 1.0 });
     let field = |value: &str| Matcher::Field { field: "user.name".into(), value: value.into() };
     let query = |kql: &str| Matcher::Query { kql: kql.into() };
     let matchers = [field("alice"), query("user.name:*"), field("bob"), query("user.name:("), query("event.id:3")];
@@ -147,7 +148,7 @@ fn exceptions_changed_one_at_a_time_suppress_as_the_whole_list_does() {
 fn filters_sort_and_select() {
     let state = queue(State::default(), &["a.json"]);
     let alerts = vec![alert("1", "alice"), alert("2", "bob")];
-    let state = state.reduce(Action::FileDone { id: 0, result: scanned(2, 2), alerts, now_ms: 1.0 });
+    let state = state.reduce(Action::FileDone { id: 0, report: scanned(2, 2), alerts, now_ms: 1.0 });
     let state = state.reduce(Action::SortBy(Column::Time));
     assert!(state.sort.descending, "the same column again reverses");
     assert_eq!(state.rows[0], Row::Alert(1));
@@ -179,7 +180,7 @@ fn rules_switch_off_and_rule_files_report_problems() {
 /// end (a batch inside a batch included).
 #[test]
 fn a_batch_ends_where_its_actions_one_by_one_end() {
-    let done = |id: usize, alerts: Vec<TextAlert>| Action::FileDone { id, result: scanned(10, alerts.len()), alerts, now_ms: 1.0 };
+    let done = |id: usize, alerts: Vec<TextAlert>| Action::FileDone { id, report: scanned(10, alerts.len()), alerts, now_ms: 1.0 };
     let actions = || {
         vec![
             done(1, vec![alert("3", "carol"), alert("1", "alice")]),
@@ -200,6 +201,6 @@ fn a_files_alerts_show_before_it_is_done() {
     let state = queue(State::default(), &["big.json"]);
     let state = state.reduce(Action::Alerts { id: 0, alerts: vec![alert("1", "alice"), alert("2", "bob")], now_ms: 10.0 });
     assert_eq!((state.phase, state.rows.len(), state.files[0].status()), (Phase::Scanning, 2, "queued"));
-    let state = state.reduce(Action::FileDone { id: 0, result: scanned(10, 3), alerts: vec![alert("3", "carol")], now_ms: 20.0 });
+    let state = state.reduce(Action::FileDone { id: 0, report: scanned(10, 3), alerts: vec![alert("3", "carol")], now_ms: 20.0 });
     assert_eq!((state.phase, state.rows.len(), state.files[0].status()), (Phase::Done, 3, "scanned"));
 }

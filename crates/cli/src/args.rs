@@ -2,7 +2,7 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
-use trailhound_engine::output::Format;
+use trailhound_engine::Format;
 
 #[derive(Parser)]
 #[command(name = "trailhound", version, about = "Find attacks in AWS CloudTrail logs with Elastic's detection rules, offline.")]

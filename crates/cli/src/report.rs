@@ -2,17 +2,17 @@
 //! may quote planted input, so control and bidirectional-override characters are shown escaped.
 
 use std::time::Duration;
-use trailhound_engine::input::FileOutcome;
-pub use trailhound_engine::output::printable;
-use trailhound_engine::scan::{FileReport, Summary};
+use trailhound_engine::FileStatus;
+pub use trailhound_engine::printable;
+use trailhound_engine::{FileReport, Summary};
 
 pub fn print(reports: &[FileReport], summary: &Summary, elapsed: Duration) {
     for report in reports {
         let name = printable(&report.name);
-        match &report.read.outcome {
-            FileOutcome::Failed(error) => eprintln!("error: {name}: {}: {}", error.location, printable(&error.reason)),
-            FileOutcome::Skipped(why) => eprintln!("skipped: {name}: {}", printable(why)),
-            FileOutcome::Complete => {}
+        match &report.read.status {
+            FileStatus::Failed(error) => eprintln!("error: {name}: {}: {}", error.location, printable(&error.reason)),
+            FileStatus::Skipped(why) => eprintln!("skipped: {name}: {}", printable(why)),
+            FileStatus::Scanned => {}
         }
         for error in &report.errors {
             eprintln!("record error: {name}: record {}: {}: {}", error.index, error.location, printable(&error.reason));

@@ -2,7 +2,7 @@
 
 use crate::args::RuleArgs;
 use crate::files::{Input, expand};
-use trailhound_engine::rules::{ProblemKind, RuleProblem, RuleSet, load_text};
+use trailhound_engine::{ProblemKind, RuleProblem, RuleSet, load_text};
 
 /// Loads the built-in rules (unless disabled) and every rule file named by `--rules`.
 /// In a folder, only `.toml`, `.ndjson` and `.json` files are rule files.

@@ -13,10 +13,10 @@ use rayon::prelude::*;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::time::{Instant, SystemTime};
-use trailhound_engine::alert::Alert;
-use trailhound_engine::input::{Limits, SLICE};
+use trailhound_engine::Alert;
+use trailhound_engine::Limits;
 use trailhound_engine::output::{self, Format, Rendered};
-use trailhound_engine::scan::{FileReport, FileScan, Scanner, Summary};
+use trailhound_engine::{AlertKey, FileReport, FileScan, Merge, Scanner, Sink, Source, Summary};
 
 pub fn run(args: &ScanArgs) -> u8 {
     let rules = load(&args.rules);
@@ -27,7 +27,7 @@ pub fn run(args: &ScanArgs) -> u8 {
     }
     let started = Instant::now();
     let limits = Limits { max_inflated_bytes: args.max_inflated_bytes };
-    let mut scanner = Scanner::new(rules.enabled()).with_limits(limits);
+    let scanner = Scanner::new(rules.enabled().cloned().collect::<Vec<_>>()).with_limits(limits);
     let inputs = expand(&args.paths);
     let format = args.format.into();
     let generated_at = humantime::format_rfc3339_millis(SystemTime::now()).to_string();
@@ -38,16 +38,17 @@ pub fn run(args: &ScanArgs) -> u8 {
             return 2;
         }
     };
+    let mut merge = Merge::new();
+    for (file, (scan, kept)) in scans.into_iter().enumerate() {
+        merge.push(file, scan, kept);
+    }
     let mut alerts = Vec::new();
     let mut summary = Summary::default();
     let mut reports = Vec::new();
-    for scan in scans {
-        let file_report = match scan {
-            Scanned::Read(scan) => scanner.merge(scan, &mut alerts),
-            Scanned::Unread(report) => report,
-        };
-        summary.add(&file_report);
-        reports.push(file_report);
+    for settled in merge.settle(usize::MAX).0 {
+        summary.add(&settled.report);
+        reports.push(settled.report);
+        alerts.extend(settled.alerts);
     }
     for alert in &alerts {
         summary.count_alert(&alert.rule);
@@ -66,11 +67,23 @@ struct Kept {
     rendered: io::Result<Rendered>,
 }
 
-/// An input scanned, or the report of one that could not be read.
-enum Scanned {
-    Read(FileScan<Kept>),
-    Unread(FileReport),
+/// The sink of a file's alerts: each rendered at once, on the thread that raised it, and only its
+/// text kept, with its key.
+struct Render<'a> {
+    format: Format,
+    generated_at: &'a str,
+    kept: Vec<(Kept, Option<AlertKey>)>,
 }
+
+impl Sink for Render<'_> {
+    fn alert(&mut self, alert: Alert, key: Option<AlertKey>) {
+        let rendered = output::render(self.format, &alert, self.generated_at);
+        self.kept.push((Kept { rendered, rule: alert.rule.name }, key));
+    }
+}
+
+/// A file scanned (or the report of one that could not be read), and its alerts as kept.
+type Scanned = (FileScan, Vec<(Kept, Option<AlertKey>)>);
 
 /// Files from this size on are read with a gzip stream inflated on a thread of its own: about
 /// 10 MB of JSON or more, where the thread's cost is lost in the time it saves.
@@ -79,19 +92,13 @@ const AHEAD_FROM: u64 = 1 << 20;
 /// Scans every input on `threads` threads (one per core by default), in input order. Standard
 /// input is scanned first, on this thread, before any file is opened (so what a pipe feeds in is
 /// never raced by the folder walk); every input is read a slice at a time, into one buffer a thread.
-fn scan_all(
-    scanner: &Scanner<'_>,
-    inputs: &[Input],
-    threads: Option<u16>,
-    format: Format,
-    generated_at: &str,
-) -> Result<Vec<Scanned>, String> {
-    let keep = |alert: Alert| Kept { rendered: output::render(format, &alert, generated_at), rule: alert.rule.name };
+fn scan_all(scanner: &Scanner, inputs: &[Input], threads: Option<u16>, format: Format, generated_at: &str) -> Result<Vec<Scanned>, String> {
+    let scan = |name: &str, source: Source<'_>| {
+        let mut sink = Render { format, generated_at, kept: Vec::new() };
+        (scanner.scan(name, source, &mut sink), sink.kept)
+    };
     // Taken by the first `-` (a second one reads as empty, as standard input would).
-    let stdin = inputs
-        .iter()
-        .any(|i| matches!(i, Input::Stdin))
-        .then(|| scanner.scan_stream_as("-", &mut io::stdin().lock(), None, SLICE, &mut Vec::new(), &mut |a, _| keep(a)));
+    let stdin = inputs.iter().any(|i| matches!(i, Input::Stdin)).then(|| scan("-", Source::reader(&mut io::stdin().lock(), None)));
     let stdin = std::sync::Mutex::new(stdin);
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads.map_or(0, usize::from)).build().map_err(|e| e.to_string())?;
     Ok(pool.install(|| {
@@ -102,20 +109,14 @@ fn scan_all(
                 let scanned = match input {
                     Input::Stdin => {
                         let first = stdin.lock().ok().and_then(|mut s| s.take());
-                        Ok(first
-                            .unwrap_or_else(|| scanner.scan_stream_as(&name, &mut io::empty(), None, SLICE, buffer, &mut |a, _| keep(a))))
+                        Ok(first.unwrap_or_else(|| scan(&name, Source::reader(&mut io::empty(), None).buffer(buffer))))
                     }
                     _ => input.open().map(|(mut file, size)| match size {
-                        Some(bytes) if bytes >= AHEAD_FROM => {
-                            scanner.scan_stream_ahead_as(&name, &mut file, bytes, SLICE, buffer, &mut |a, _| keep(a))
-                        }
-                        _ => scanner.scan_stream_as(&name, &mut file, size, SLICE, buffer, &mut |a, _| keep(a)),
+                        Some(bytes) if bytes >= AHEAD_FROM => scan(&name, Source::inflated_ahead(&mut file, bytes).buffer(buffer)),
+                        _ => scan(&name, Source::reader(&mut file, size).buffer(buffer)),
                     }),
                 };
-                match scanned {
-                    Ok(scan) => Scanned::Read(scan),
-                    Err(why) => Scanned::Unread(FileReport::unreadable(&name, why)),
-                }
+                scanned.unwrap_or_else(|why| (FileScan { report: FileReport::unreadable(&name, why), ids: Vec::new() }, Vec::new()))
             })
             .collect()
     }))

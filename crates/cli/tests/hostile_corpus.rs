@@ -5,12 +5,13 @@
 //!
 //! Failures are collected over the whole corpus and reported together.
 
+use trailhound_testkit::Serial;
 use trailhound_testkit::hostile as corpus;
 
 use corpus::{Case, corpus};
 use std::collections::BTreeMap;
 use std::process::{Command, Output};
-use trailhound_engine::input::{FileOutcome, Limits, Location, RecordError, read_file_with};
+use trailhound_engine::input::{FileStatus, Limits, Location, RecordError, read_file_with};
 use trailhound_engine::rules::RuleSet;
 use trailhound_engine::scan::Scanner;
 
@@ -27,11 +28,11 @@ struct Actual {
     record_errors: Vec<RecordError>,
 }
 
-fn outcome(outcome: &FileOutcome) -> (&'static str, Option<String>, Option<String>) {
+fn outcome(outcome: &FileStatus) -> (&'static str, Option<String>, Option<String>) {
     match outcome {
-        FileOutcome::Complete => ("scanned", None, None),
-        FileOutcome::Skipped(why) => ("skipped", Some(why.clone()), None),
-        FileOutcome::Failed(e) => ("error", Some(e.reason.clone()), Some(e.location.to_string())),
+        FileStatus::Scanned => ("scanned", None, None),
+        FileStatus::Skipped(why) => ("skipped", Some(why.clone()), None),
+        FileStatus::Failed(e) => ("error", Some(e.reason.clone()), Some(e.location.to_string())),
     }
 }
 
@@ -104,7 +105,7 @@ fn every_case_reads_as_expected() {
                 }
             }
         });
-        (actual.status, actual.reason, actual.at) = outcome(&read.outcome);
+        (actual.status, actual.reason, actual.at) = outcome(&read.status);
         if std::env::var_os("HOSTILE_PRINT").is_some() {
             println!("{}: {actual:?}", case.file);
         }
@@ -120,12 +121,12 @@ fn every_case_scans_as_expected_with_the_builtin_rules() {
     let mut failures = Vec::new();
     for case in corpus().case {
         let bytes = case.bytes();
-        let mut scanner = Scanner::new(rules.enabled()).with_limits(limits);
+        let mut scanner = Serial::new(Scanner::new(rules.enabled().cloned()).with_limits(limits));
         let mut alerts = Vec::new();
         let report = scanner.scan_file(&case.file, &bytes, &mut alerts);
         assert_eq!(report.bytes, bytes.len() as u64);
         assert_eq!(report.alerts, alerts.len(), "{}: every alert counted", case.file);
-        let (status, reason, at) = outcome(&report.read.outcome);
+        let (status, reason, at) = outcome(&report.read.status);
         let actual = Actual {
             status,
             records: report.records,

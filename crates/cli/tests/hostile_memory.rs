@@ -9,14 +9,15 @@
 //! Its own test binary: the allocator counts every allocation in the process, so the tests here
 //! take turns.
 
+use trailhound_testkit::Serial;
 use trailhound_testkit::hostile as corpus;
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use trailhound_engine::input::{FileOutcome, Limits, SLICE};
+use trailhound_engine::input::{FileStatus, Limits, SLICE};
 use trailhound_engine::rules::RuleSet;
-use trailhound_engine::scan::Scanner;
+use trailhound_engine::scan::{FnSink, Scanner, Source};
 
 /// The system allocator, counting live bytes and their peak.
 struct Counting;
@@ -81,12 +82,12 @@ fn the_scanner_stops_a_gzip_bomb_at_the_limit_in_a_window_of_a_slice() {
     for limit in [MIB, 32 * MIB, 128 * MIB] {
         let mut report = None;
         let peak = peak_during(|| {
-            let mut scanner = Scanner::new(rules.enabled()).with_limits(Limits { max_inflated_bytes: limit as u64 });
+            let mut scanner = Serial::new(Scanner::new(rules.enabled().cloned()).with_limits(Limits { max_inflated_bytes: limit as u64 }));
             report = Some(scanner.scan_file("bomb.json.gz", &bytes, &mut Vec::new()));
         });
         let report = report.expect("scanned");
-        match &report.read.outcome {
-            FileOutcome::Failed(e) => {
+        match &report.read.status {
+            FileStatus::Failed(e) => {
                 assert_eq!(e.reason, format!("gzip stream inflates to more than the limit of {limit} bytes; stopped there"))
             }
             other => panic!("expected the limit to stop the bomb, got {other:?}"),
@@ -161,14 +162,16 @@ fn alerts_turned_into_what_is_kept_as_they_are_raised_do_not_pile_up() {
     let _alone = alone();
     let file = alerting_delivery(ALERTS);
     let rules = RuleSet::builtin();
-    let scanner = Scanner::new(rules.enabled());
+    let scanner = Scanner::new(rules.enabled().cloned());
     let mut scan = None;
     let mut buffer = Vec::new();
     let keeping_ids = peak_during(|| {
-        let mut keep = |alert: trailhound_engine::alert::Alert, _| alert.event.event_id.map(|id| id.len());
-        scan = Some(scanner.scan_stream_as("many.json", &mut file.as_slice(), None, SLICE, &mut buffer, &mut keep));
+        let mut kept = Vec::new();
+        let mut sink = FnSink(|alert: trailhound_engine::alert::Alert, key| kept.push((alert.event.event_id.map(|id| id.len()), key)));
+        let report = scanner.scan("many.json", Source::reader(&mut file.as_slice(), None).buffer(&mut buffer), &mut sink).report;
+        scan = Some((report, kept));
     });
-    let (report, _, kept) = scan.expect("scanned").into_parts();
+    let (report, kept) = scan.expect("scanned");
     assert_eq!((report.scanned, kept.len()), (ALERTS, ALERTS));
     assert!(kept.iter().all(|(id, key)| *id == Some(36) && key.is_some()));
     // The file's window and what was kept; no alert documents (tens of KB each).
@@ -176,8 +179,9 @@ fn alerts_turned_into_what_is_kept_as_they_are_raised_do_not_pile_up() {
 
     let mut buffer = Vec::new();
     let keeping_alerts = peak_during(|| {
-        let scan = scanner.scan_stream("many.json", &mut file.as_slice(), None, SLICE, &mut buffer);
-        assert_eq!(scan.into_parts().2.len(), ALERTS);
+        let mut alerts = Vec::new();
+        scanner.scan("many.json", Source::reader(&mut file.as_slice(), None).buffer(&mut buffer), &mut alerts);
+        assert_eq!(alerts.len(), ALERTS);
     });
     assert!(keeping_alerts > 10 * keeping_ids, "alerts kept whole: {keeping_alerts} bytes; ids: {keeping_ids}");
 }

@@ -1,7 +1,7 @@
 //! Named regression tests for bugs the hostile corpus, the property tests and the fuzzers found in
 //! the engine and the CLI; each says what went wrong.
 
-use trailhound_engine::input::{FileOutcome, Record, RecordError, Shape, read_file};
+use trailhound_engine::input::{FileStatus, Record, RecordError, Shape, read_file};
 
 fn read(bytes: &[u8]) -> (trailhound_engine::input::FileRead, Vec<Result<Record<'static>, RecordError>>) {
     let mut items = Vec::new();
@@ -17,7 +17,7 @@ fn a_delivery_with_its_only_record_on_a_line_of_its_own_is_not_json_lines() {
     let text = b"{\"Records\":[\n{\"eventVersion\":\"1.09\",\"eventName\":\"A\"}\n]}\n";
     let (file, items) = read(text);
     assert_eq!(file.shape, Some(Shape::S3Delivery));
-    assert_eq!(file.outcome, FileOutcome::Complete);
+    assert_eq!(file.status, FileStatus::Scanned);
     assert_eq!(items.len(), 1, "{items:?}");
     assert!(items[0].is_ok());
     // The same with a BOM, and an array of one record a line.

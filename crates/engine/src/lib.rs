@@ -12,12 +12,31 @@
 //!
 //! The engine never depends on a browser API: it builds and tests natively and for wasm32.
 
+// The public surface: what the CLI and the app build on.
+pub use alert::{Alert, EventSummary, JsonText, Origin, RuleRef, TextAlert, first};
+pub use doc::{Document, Scalar};
+pub use input::{FileError, FileRead, FileStatus, Limits, Location, Shape};
+pub use kql::Query;
+pub use output::{Format, Rendered, printable};
+pub use rules::{ProblemKind, Rule, RuleProblem, RuleSet, Severity, load_text};
+pub use scan::{AlertKey, FileReport, FileScan, FnSink, IdKey, Merge, Scanner, Settled, Sink, Source, Summary};
+
+// The stages. `output` is public for its renderers; the others are reached through the types
+// above, and stay visible (hidden from the docs) only for the engine's own tests and benchmarks.
+#[doc(hidden)]
 pub mod alert;
+#[doc(hidden)]
 pub mod calendar;
+#[doc(hidden)]
 pub mod doc;
+#[doc(hidden)]
 pub mod ecs;
+#[doc(hidden)]
 pub mod input;
+#[doc(hidden)]
 pub mod kql;
 pub mod output;
+#[doc(hidden)]
 pub mod rules;
+#[doc(hidden)]
 pub mod scan;

@@ -9,3 +9,32 @@ pub mod pairs;
 
 /// The workspace root, where `tests/`, `rules/` and the fixtures are.
 pub const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+
+use trailhound_engine::alert::Alert;
+use trailhound_engine::scan::{FileReport, Merge, Scanner, Source};
+
+/// Files scanned one after another and settled in that order, as a scan of them in file order
+/// does: what most tests want from the engine's one scan entry and its merge.
+pub struct Serial {
+    pub scanner: Scanner,
+    merge: Merge<Alert>,
+    next: usize,
+}
+
+impl Serial {
+    pub fn new(scanner: Scanner) -> Serial {
+        Serial { scanner, merge: Merge::new(), next: 0 }
+    }
+
+    /// Scans the next file from `bytes`; pushes its alerts not raised before to `alerts`, and
+    /// gives its report with duplicates counted.
+    pub fn scan_file(&mut self, name: &str, bytes: &[u8], alerts: &mut Vec<Alert>) -> FileReport {
+        let mut raised = Vec::new();
+        let scan = self.scanner.scan(name, Source::bytes(bytes), &mut raised);
+        self.merge.push(self.next, scan, raised);
+        self.next += 1;
+        let settled = self.merge.settle(usize::MAX).0.pop().expect("the file pushed is the next to settle");
+        alerts.extend(settled.alerts);
+        settled.report
+    }
+}

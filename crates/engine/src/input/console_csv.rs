@@ -5,7 +5,7 @@
 //! Depends on nothing else in the crate but the record accounting.
 
 use super::emit::Emitter;
-use super::{Ended, FileError, FileOutcome, Location, RecordKind, Shape, text};
+use super::{Ended, FileError, FileStatus, Location, RecordKind, Shape, text};
 use serde_json::{Map, Value};
 
 /// The console's Event history columns, in the order of its download.
@@ -70,7 +70,7 @@ pub(crate) fn read(text: &[u8], start: usize, emit: &mut Emitter<'_>) -> Ended {
             Err(e) => {
                 let byte = e.position().map_or(text.len(), |p| start + p.byte() as usize);
                 let error = text::file_error(text, byte, format!("CSV error: {e}"));
-                return Ended { shape: Some(Shape::ConsoleCsv), lossy, outcome: FileOutcome::Failed(error) };
+                return Ended { shape: Some(Shape::ConsoleCsv), lossy, status: FileStatus::Failed(error) };
             }
         }
         let mut byte = row.position().map_or(seen_byte, |p| start + p.byte() as usize).min(text.len());
@@ -92,12 +92,12 @@ pub(crate) fn read(text: &[u8], start: usize, emit: &mut Emitter<'_>) -> Ended {
             Err(why) => emit.error(location, why),
         }
     }
-    Ended { shape: Some(Shape::ConsoleCsv), lossy, outcome: FileOutcome::Complete }
+    Ended { shape: Some(Shape::ConsoleCsv), lossy, status: FileStatus::Scanned }
 }
 
 fn fail(text: &[u8], start: usize, reason: String) -> Ended {
     let error = FileError { location: text::at(text, start), reason };
-    Ended { shape: None, lossy: None, outcome: FileOutcome::Failed(error) }
+    Ended { shape: None, lossy: None, status: FileStatus::Failed(error) }
 }
 
 /// One row → a raw CloudTrail record (the full event when the row carries it).

@@ -9,7 +9,7 @@ use super::emit::Emitter;
 use super::json::{Cursor, JsonError};
 use super::kind::{self, Item};
 use super::window::Window;
-use super::{Ended, FileError, FileOutcome, Location, RawRecord, RecordKind, Shape, Top, ecs_export, lookup};
+use super::{Ended, FileError, FileStatus, Location, RawRecord, RecordKind, Shape, Top, ecs_export, lookup};
 use serde::de::IgnoredAny;
 use serde_json::Value;
 
@@ -52,7 +52,7 @@ pub(crate) fn read(win: &mut Window<'_>, start: usize, emit: &mut Emitter<'_>) -
         };
         if let Err(e) = result {
             let error = FileError { location: cur.win.at(e.byte), reason: e.reason };
-            return Ended { shape, lossy: None, outcome: FileOutcome::Failed(error) };
+            return Ended { shape, lossy: None, status: FileStatus::Failed(error) };
         }
         if let Some((next, line)) = first_object.take().and_then(|line| one_object_line(&mut cur, line)) {
             return super::lines::read_from(cur.win, next, line, emit);
@@ -60,11 +60,11 @@ pub(crate) fn read(win: &mut Window<'_>, start: usize, emit: &mut Emitter<'_>) -
     }
     let outcome = match (shape, skipped) {
         (None, Some(reason)) => {
-            return Ended { shape: Some(Shape::Digest), lossy: None, outcome: FileOutcome::Skipped(reason) };
+            return Ended { shape: Some(Shape::Digest), lossy: None, status: FileStatus::Skipped(reason) };
         }
-        _ => FileOutcome::Complete,
+        _ => FileStatus::Scanned,
     };
-    Ended { shape, lossy: None, outcome }
+    Ended { shape, lossy: None, status: outcome }
 }
 
 /// Where the next line starts and its number, when the first value (an object that started on

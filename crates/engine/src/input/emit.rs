@@ -3,17 +3,17 @@
 //!
 //! Depends only on the input types.
 
-use super::{Body, Location, RawRecord, Record, RecordError, RecordKind};
+use super::{Body, Location, RawRecord, Record, RecordError, RecordKind, RecordSink};
 use serde_json::Value;
 
 /// Numbers what it passes to the sink: 0, 1, 2, ... in order, records and errors alike.
 pub(crate) struct Emitter<'s> {
-    sink: &'s mut dyn FnMut(Result<Record<'_>, RecordError>),
+    sink: &'s mut RecordSink<'s>,
     next: usize,
 }
 
 impl<'s> Emitter<'s> {
-    pub(crate) fn new(sink: &'s mut dyn FnMut(Result<Record<'_>, RecordError>)) -> Self {
+    pub(crate) fn new(sink: &'s mut RecordSink<'s>) -> Self {
         Emitter { sink, next: 0 }
     }
 

@@ -8,7 +8,7 @@ use super::document::{self, Container};
 use super::emit::Emitter;
 use super::raw::Boxed;
 use super::window::Window;
-use super::{Ended, FileOutcome, Location, RawRecord, RecordKind, Shape, json};
+use super::{Ended, FileStatus, Location, RawRecord, RecordKind, Shape, json};
 use serde_json::Value;
 
 /// Reads the text from `start` line by line. When the text was cut short (`stop`), a last line
@@ -74,5 +74,5 @@ pub(crate) fn read_from(win: &mut Window<'_>, start: usize, mut line: usize, emi
         line += 1;
     }
     let shape = if first == Some(RecordKind::Ecs) { Shape::Ecs } else { Shape::JsonLines };
-    Ended { shape: Some(shape), lossy: None, outcome: FileOutcome::Complete }
+    Ended { shape: Some(shape), lossy: None, status: FileStatus::Scanned }
 }

@@ -31,8 +31,10 @@ pub use console_csv::{CONSOLE_HEADER, LOSSY as CONSOLE_CSV_LOSSY};
 pub use raw::{Lite, RawRecord, Top};
 
 use emit::Emitter;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sniff::Sniffed;
+use std::borrow::Cow;
 use std::fmt;
 use std::io::Read;
 use window::{Plain, Source, Window};
@@ -40,7 +42,8 @@ use window::{Plain, Source, Window};
 pub use window::SLICE;
 
 /// The shape of a file, detected from its content.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Shape {
     /// `{"Records":[...]}` as CloudTrail delivers to S3.
     S3Delivery,
@@ -70,7 +73,7 @@ pub enum RecordKind {
 }
 
 /// Where in a file something is (1-based line, 0-based byte offset in the decompressed text).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Location {
     pub line: Option<usize>,
     pub byte: Option<usize>,
@@ -131,8 +134,11 @@ impl Body<'_> {
     }
 }
 
+/// Where a reader hands each record, or each record error, in file order.
+pub type RecordSink<'s> = dyn FnMut(Result<Record<'_>, RecordError>) + 's;
+
 /// A record that could not be read; the rest of the file goes on.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RecordError {
     pub index: usize,
     pub location: Location,
@@ -140,31 +146,43 @@ pub struct RecordError {
 }
 
 /// Why a whole file (or the rest of it) could not be read.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FileError {
     pub location: Location,
     pub reason: String,
 }
 
-/// How reading a file ended.
-#[derive(Debug, Clone, PartialEq)]
-pub enum FileOutcome {
-    /// Every record was yielded (as a record or a record error).
-    Complete,
+/// How a file went: the one status of a file, from the reader to the page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FileStatus {
+    /// Read to its end: every record was yielded (as a record or a record error).
+    Scanned,
     /// Deliberately not scanned (a digest file), with the reason.
     Skipped(String),
     /// The file, or its remainder, could not be read.
     Failed(FileError),
 }
 
+impl FileStatus {
+    /// The status in one word: `scanned`, `skipped` or `error`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            FileStatus::Scanned => "scanned",
+            FileStatus::Skipped(_) => "skipped",
+            FileStatus::Failed(_) => "error",
+        }
+    }
+}
+
 /// The summary of reading one file.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FileRead {
     pub shape: Option<Shape>,
     pub gzip: bool,
     /// Set when the shape loses information (the console CSV), saying what.
-    pub lossy: Option<&'static str>,
-    pub outcome: FileOutcome,
+    pub lossy: Option<Cow<'static, str>>,
+    pub status: FileStatus,
 }
 
 /// Bounds on reading one file.
@@ -184,17 +202,17 @@ impl Default for Limits {
 pub(crate) struct Ended {
     pub shape: Option<Shape>,
     pub lossy: Option<&'static str>,
-    pub outcome: FileOutcome,
+    pub status: FileStatus,
 }
 
 /// Reads `bytes` (the file's whole content), calling `sink` for each record or record error.
-pub fn read_file(bytes: &[u8], sink: &mut dyn FnMut(Result<Record<'_>, RecordError>)) -> FileRead {
+pub fn read_file(bytes: &[u8], sink: &mut RecordSink<'_>) -> FileRead {
     read_file_with(bytes, &Limits::default(), sink)
 }
 
 /// [`read_file`] with explicit [`Limits`]. Plain text is read where it lies; gzip is inflated a
 /// slice at a time.
-pub fn read_file_with(bytes: &[u8], limits: &Limits, sink: &mut dyn FnMut(Result<Record<'_>, RecordError>)) -> FileRead {
+pub fn read_file_with(bytes: &[u8], limits: &Limits, sink: &mut RecordSink<'_>) -> FileRead {
     if gzip::is_gzip(bytes) {
         let mut source = gzip::Gz::new(bytes, limits.max_inflated_bytes);
         // Room for what the file likely inflates to (up to a slice), so the window does not grow
@@ -210,13 +228,7 @@ pub fn read_file_with(bytes: &[u8], limits: &Limits, sink: &mut dyn FnMut(Result
 /// kept for the next file): only the records being read are held, never the whole file (unless one
 /// value is that big: a record, or a top-level object that is not a `Records` or `Events` list).
 /// Records and errors are those [`read_file_with`] gives for the same bytes.
-pub fn read_stream(
-    reader: &mut dyn Read,
-    limits: &Limits,
-    slice: usize,
-    buffer: &mut Vec<u8>,
-    sink: &mut dyn FnMut(Result<Record<'_>, RecordError>),
-) -> FileRead {
+pub fn read_stream(reader: &mut dyn Read, limits: &Limits, slice: usize, buffer: &mut Vec<u8>, sink: &mut RecordSink<'_>) -> FileRead {
     stream(reader, limits, slice, buffer, sink, |mut inflating, slice, buffer, sink| read_source(&mut inflating, true, slice, buffer, sink))
 }
 
@@ -229,7 +241,7 @@ pub fn read_stream_ahead(
     limits: &Limits,
     slice: usize,
     buffer: &mut Vec<u8>,
-    sink: &mut dyn FnMut(Result<Record<'_>, RecordError>),
+    sink: &mut RecordSink<'_>,
 ) -> FileRead {
     stream(reader, limits, slice, buffer, sink, |gz, slice, buffer, sink| {
         std::thread::scope(|scope| read_source(&mut ahead::Ahead::spawn(scope, gz), true, slice, buffer, sink))
@@ -242,8 +254,8 @@ fn stream<R: Read>(
     limits: &Limits,
     slice: usize,
     buffer: &mut Vec<u8>,
-    sink: &mut dyn FnMut(Result<Record<'_>, RecordError>),
-    inflated: impl FnOnce(gzip::Gz<std::io::Chain<&[u8], R>>, usize, &mut Vec<u8>, &mut dyn FnMut(Result<Record<'_>, RecordError>)) -> FileRead,
+    sink: &mut RecordSink<'_>,
+    inflated: impl FnOnce(gzip::Gz<std::io::Chain<&[u8], R>>, usize, &mut Vec<u8>, &mut RecordSink<'_>) -> FileRead,
 ) -> FileRead {
     let (magic, got) = match read_magic(&mut reader) {
         Ok(magic) => magic,
@@ -268,7 +280,7 @@ fn read_magic(reader: &mut dyn Read) -> Result<([u8; 2], usize), FileRead> {
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(e) => {
                 let error = FileError { location: Location::default(), reason: format!("cannot read: {e}") };
-                return Err(FileRead { shape: None, gzip: false, lossy: None, outcome: FileOutcome::Failed(error) });
+                return Err(FileRead { shape: None, gzip: false, lossy: None, status: FileStatus::Failed(error) });
             }
         }
     }
@@ -276,13 +288,7 @@ fn read_magic(reader: &mut dyn Read) -> Result<([u8; 2], usize), FileRead> {
 }
 
 /// Reads the text `source` gives through a window of `slice`s in `buffer` (kept for the next file).
-fn read_source(
-    source: &mut dyn Source,
-    gzip: bool,
-    slice: usize,
-    buffer: &mut Vec<u8>,
-    sink: &mut dyn FnMut(Result<Record<'_>, RecordError>),
-) -> FileRead {
+fn read_source(source: &mut dyn Source, gzip: bool, slice: usize, buffer: &mut Vec<u8>, sink: &mut RecordSink<'_>) -> FileRead {
     let mut win = Window::sliding(source, slice, std::mem::take(buffer));
     let read = read_window(&mut win, gzip, sink);
     *buffer = win.into_buffer();
@@ -296,12 +302,12 @@ fn read_source(
 }
 
 /// Reads the text in `win`: checks, sniffs and hands it to the reader for its shape.
-fn read_window(win: &mut Window<'_>, gzip: bool, sink: &mut dyn FnMut(Result<Record<'_>, RecordError>)) -> FileRead {
+fn read_window(win: &mut Window<'_>, gzip: bool, sink: &mut RecordSink<'_>) -> FileRead {
     let failed = |location: Location, reason: String| FileRead {
         shape: None,
         gzip,
         lossy: None,
-        outcome: FileOutcome::Failed(FileError { location, reason }),
+        status: FileStatus::Failed(FileError { location, reason }),
     };
     if let Some(kind) = text::binary_kind(&win.head()) {
         return failed(Location { line: Some(1), byte: Some(0) }, text::binary_reason(kind));
@@ -316,7 +322,7 @@ fn read_window(win: &mut Window<'_>, gzip: bool, sink: &mut dyn FnMut(Result<Rec
             let what = if win.is_empty() { "empty file" } else { "empty file (only whitespace)" };
             return failed(Location { line: Some(1), byte: Some(0) }, what.to_string());
         }
-        Sniffed::Empty => Ended { shape: None, lossy: None, outcome: FileOutcome::Complete },
+        Sniffed::Empty => Ended { shape: None, lossy: None, status: FileStatus::Scanned },
         Sniffed::Document => document::read(win, start, &mut emit),
         Sniffed::Lines => lines::read(win, start, &mut emit),
         Sniffed::Csv => {
@@ -335,15 +341,15 @@ fn read_window(win: &mut Window<'_>, gzip: bool, sink: &mut dyn FnMut(Result<Rec
                  with `{}`",
                 win.excerpt(at)
             );
-            Ended { shape: None, lossy: None, outcome: FileOutcome::Failed(FileError { location: win.at(at), reason }) }
+            Ended { shape: None, lossy: None, status: FileStatus::Failed(FileError { location: win.at(at), reason }) }
         }
     };
     let text_end = text_end.unwrap_or_else(|| win.end());
-    let outcome = match (ended.outcome, win.stop()) {
+    let outcome = match (ended.status, win.stop()) {
         // A failure before the damage stands; anything else ends at the damage.
-        (FileOutcome::Failed(e), Some(_)) if e.location.byte.is_some_and(|b| b < text_end) => FileOutcome::Failed(e),
-        (_, Some((byte, reason))) => FileOutcome::Failed(FileError { location: win.at(*byte), reason: reason.clone() }),
+        (FileStatus::Failed(e), Some(_)) if e.location.byte.is_some_and(|b| b < text_end) => FileStatus::Failed(e),
+        (_, Some((byte, reason))) => FileStatus::Failed(FileError { location: win.at(*byte), reason: reason.clone() }),
         (outcome, None) => outcome,
     };
-    FileRead { shape: ended.shape, gzip, lossy: ended.lossy, outcome }
+    FileRead { shape: ended.shape, gzip, lossy: ended.lossy.map(Cow::Borrowed), status: outcome }
 }

@@ -26,7 +26,7 @@ pub struct RuleIndex {
 }
 
 impl RuleIndex {
-    pub fn new(rules: &[&Rule]) -> RuleIndex {
+    pub fn new(rules: &[Rule]) -> RuleIndex {
         let mut index = RuleIndex::default();
         for (i, rule) in rules.iter().enumerate() {
             match required(rule.query.ast()) {
