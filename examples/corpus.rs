@@ -1,4 +1,4 @@
-//! Writes the deterministic benchmark corpus (benches/corpus) to a folder: S3-delivery files of
+//! Writes the deterministic benchmark corpus (`trailhound_testkit::corpus`) to a folder: S3-delivery files of
 //! 1,000 records under `logs/`, plain or gzip, until the size asked for, plus `expected.txt`
 //! (files, records, bytes, the seed rule's alerts) and, with `--rules N`, N synthetic rules under
 //! `rules/`.

@@ -1,4 +1,4 @@
-//! The benchmark corpus (benches/corpus) is what the benchmarks claim: the same bytes for the same
+//! The benchmark corpus (`trailhound_testkit::corpus`) is what the benchmarks claim: the same bytes for the same
 //! seed, about 1% S3 configuration deletions, and exactly the alerts it promises when scanned; its
 //! synthetic rules load.
 

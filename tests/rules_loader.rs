@@ -63,15 +63,37 @@ fn missing_fields_and_defaults() {
     assert_eq!((rule.interval.as_str(), rule.from.as_str(), rule.max_signals, rule.language.as_str()), ("5m", "now-6m", 100, "kuery"));
 }
 
+/// A second copy of a loaded `rule_id` is never a refusal: the same or a newer version takes the
+/// loaded copy's place (a later file wins a tie), an older one is set aside, and the set says which
+/// file is used.
 #[test]
-fn a_second_copy_of_a_rule_id_is_a_problem() {
-    let mut set = RuleSet::builtin();
-    let before = set.rules.len();
+fn a_second_copy_of_a_rule_id_replaces_it_by_version() {
+    let builtin = "rules/defense_evasion_s3_bucket_configuration_deletion.toml";
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/defense_evasion_s3_bucket_configuration_deletion.toml"))
         .unwrap();
-    set.add(load_text("copy.toml", &text));
-    assert_eq!(set.rules.len(), before);
-    assert!(set.problems[0].to_string().contains("is already loaded from rules/defense_evasion_s3_bucket_configuration_deletion.toml"));
+    let versioned = |v: u32| text.replace("version = 208", &format!("version = {v}"));
+    assert!(versioned(1) != text, "the seed rule states its version");
+    let cases = [(208, "copy.toml"), (209, "copy.toml"), (207, builtin)];
+    for (version, used) in cases {
+        let mut set = RuleSet::builtin();
+        let before = set.rules.len();
+        set.add(load_text("copy.toml", &versioned(version)));
+        assert_eq!((set.rules.len(), set.problems.len()), (before, 0), "version {version}");
+        let seed = set.rules.iter().find(|r| r.rule_id == "227dc608-e558-43d9-b521-150772250bae").unwrap();
+        assert_eq!(seed.source, used, "version {version}");
+        assert_eq!(set.replaced.len(), 1);
+        assert_eq!(set.replaced[0].used.0, used);
+        let unused = if used == builtin { "copy.toml" } else { builtin };
+        assert_eq!(set.replaced[0].unused.0, unused);
+    }
+    let mut set = RuleSet::builtin();
+    set.add(load_text("copy.toml", &versioned(209)));
+    assert_eq!(
+        set.replaced[0].to_string(),
+        format!(
+            "AWS S3 Bucket Configuration Deletion (227dc608-e558-43d9-b521-150772250bae): using copy.toml (version 209) rather than {builtin} (version 208)"
+        )
+    );
 }
 
 #[test]

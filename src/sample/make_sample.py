@@ -12,7 +12,7 @@ The story (account 111122223333, 2026-03-02 UTC):
   user and a PutBucketPolicy opening a bucket;
 - in the sandbox account 444455556666 a developer deletes lifecycle rules (benign: an exception on
   the account hides it).
-Run: python3 src/app/sample/make_sample.py
+Run: python3 src/sample/make_sample.py
 """
 import gzip, io, json, os, random, uuid
 

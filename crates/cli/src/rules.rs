@@ -30,7 +30,11 @@ pub fn has_errors(set: &RuleSet) -> bool {
     set.problems.iter().any(|p| matches!(p.kind, ProblemKind::Invalid(_)))
 }
 
+/// Every rule not loaded, with why, and which file is used for a rule that several files hold.
 pub fn print_problems(set: &RuleSet) {
+    for replaced in &set.replaced {
+        eprintln!("rule replaced: {replaced}");
+    }
     for problem in &set.problems {
         let label = match problem.kind {
             ProblemKind::Invalid(_) => "rule error",

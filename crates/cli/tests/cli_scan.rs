@@ -291,3 +291,29 @@ fn a_table_cell_wider_than_format_can_pad_is_written() {
     assert!(lines[1].ends_with(&wide), "the bucket column holds the whole name");
     assert_eq!(lines[0].find("BUCKET"), lines[1].find(&wide), "the columns line up");
 }
+
+/// A rule folder that holds a copy of a built-in rule (as Elastic's own folder holds the seed rule)
+/// is scanned with, not refused: the copy with the same or newer version is used, and both
+/// subcommands say which file that is.
+#[test]
+fn a_copy_of_a_builtin_rule_is_used_not_refused() {
+    let dir = std::env::temp_dir().join(format!("trailhound-rule-copy-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let seed = concat!(env!("CARGO_MANIFEST_DIR"), "/../../rules/defense_evasion_s3_bucket_configuration_deletion.toml");
+    let copy = dir.join("seed-copy.toml");
+    std::fs::copy(seed, &copy).unwrap();
+    let plain = trailhound(&["scan", "--format", "ndjson", MIXED]);
+    let out = trailhound(&["scan", "--format", "ndjson", "--rules", copy.to_str().unwrap(), MIXED]);
+    let listed = trailhound(&["rules", "--rules", copy.to_str().unwrap()]);
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(out.status.code(), plain.status.code(), "{}", stderr(&out));
+    assert_eq!(out.stdout.len(), plain.stdout.len(), "the same alerts");
+    let line = format!(
+        "rule replaced: AWS S3 Bucket Configuration Deletion (227dc608-e558-43d9-b521-150772250bae): using {} (version 208)",
+        copy.display()
+    );
+    assert!(stderr(&out).contains(&line), "{}", stderr(&out));
+    assert_eq!(listed.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&listed.stdout).contains(&format!("v208  [low / 21]  {}", copy.display())));
+    assert!(stderr(&listed).contains(&line));
+}

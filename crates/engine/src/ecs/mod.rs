@@ -4,7 +4,8 @@
 //! nested objects, as Elasticsearch stores it. [`EcsView`] answers the fields rules use most straight
 //! from the raw record and builds the document only when asked for anything else.
 //!
-//! Depends on [`crate::doc`] only.
+//! Depends on [`crate::doc`], [`crate::calendar`] (dates) and, for the view, the input's raw
+//! record ([`crate::input::RawRecord`]).
 
 mod category;
 mod clean;

@@ -14,11 +14,41 @@ pub const BUILTIN_FILES: &[(&str, &str)] = &[(
     include_str!("../../../../rules/defense_evasion_s3_bucket_configuration_deletion.toml"),
 )];
 
-/// A set of loaded rules and every rule that could not be loaded.
+/// A set of loaded rules, every rule that could not be loaded, and which copy of a rule was used
+/// where several files hold the same `rule_id`.
 #[derive(Debug, Default)]
 pub struct RuleSet {
     pub rules: Vec<Rule>,
     pub problems: Vec<RuleProblem>,
+    pub replaced: Vec<Replaced>,
+}
+
+/// Two rule files held the same `rule_id`: which copy is used, and which was set aside.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Replaced {
+    pub rule_id: String,
+    /// The name of the copy used.
+    pub name: String,
+    /// The file of the copy used, and its version.
+    pub used: (String, Option<u32>),
+    /// The file of the copy set aside, and its version.
+    pub unused: (String, Option<u32>),
+}
+
+impl std::fmt::Display for Replaced {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let version = |v: Option<u32>| v.map_or_else(|| "no version".to_string(), |v| format!("version {v}"));
+        write!(
+            f,
+            "{} ({}): using {} ({}) rather than {} ({})",
+            self.name,
+            self.rule_id,
+            self.used.0,
+            version(self.used.1),
+            self.unused.0,
+            version(self.unused.1)
+        )
+    }
 }
 
 impl RuleSet {
@@ -31,19 +61,29 @@ impl RuleSet {
         set
     }
 
-    /// Adds what one file gave. A rule whose id is already loaded is a problem, not a second copy.
+    /// Adds what one file gave. A rule whose `rule_id` is already loaded takes the loaded copy's
+    /// place when its `version` is the same or newer (the file added later wins a tie, so a user's
+    /// file wins over the built-in copy; no version counts as older than any); else it is set
+    /// aside. Either way [`RuleSet::replaced`] says which copy is used.
     pub fn add(&mut self, loaded: Loaded) {
         self.problems.extend(loaded.problems);
         for rule in loaded.rules {
-            if let Some(first) = self.rules.iter().find(|r| r.rule_id == rule.rule_id) {
-                self.problems.push(RuleProblem {
-                    source: rule.source.clone(),
-                    rule: Some(rule.name.clone()),
-                    kind: ProblemKind::Invalid(format!("rule_id {} is already loaded from {}", rule.rule_id, first.source)),
-                });
-            } else {
+            let Some(loaded) = self.rules.iter_mut().find(|r| r.rule_id == rule.rule_id) else {
                 self.rules.push(rule);
-            }
+                continue;
+            };
+            let (used, unused) = if rule.version >= loaded.version {
+                let unused = std::mem::replace(loaded, rule);
+                (&*loaded, unused)
+            } else {
+                (&*loaded, rule)
+            };
+            self.replaced.push(Replaced {
+                rule_id: used.rule_id.clone(),
+                name: used.name.clone(),
+                used: (used.source.clone(), used.version),
+                unused: (unused.source, unused.version),
+            });
         }
     }
 

@@ -7,7 +7,8 @@
 //! by a [`Merge`], which counts duplicates and drops alerts already raised, so the outcome is that
 //! of scanning the files one after another.
 //!
-//! Depends on input, ecs, kql (through rules) and alert; never on output formats or a platform API.
+//! Depends on input, ecs, kql (through rules) and alert, and on `output::printable` for reasons fit
+//! to show; never on output formats or a platform API.
 
 mod dedup;
 mod index;
