@@ -6,7 +6,7 @@
 
 use proptest::prelude::*;
 use serde_json::Value;
-use trailhound_engine::input::{Lite, Top};
+use trailhound_engine::input::{Field, Lite, Top};
 
 /// Keys the pass captures (some written escaped), and a few it skips.
 const KEYS: &[&str] = &[
@@ -77,22 +77,22 @@ fn check(text: &str) -> Result<(), TestCaseError> {
     let context = at(identity, "sessionContext");
     let issuer = at(context, "sessionIssuer");
     let expected = [
-        ("eventVersion", &top.event_version, lite(at(root, "eventVersion"))),
-        ("eventSource", &top.event_source, lite(at(root, "eventSource"))),
-        ("eventName", &top.event_name, lite(at(root, "eventName"))),
-        ("eventID", &top.event_id, lite(at(root, "eventID"))),
-        ("errorCode", &top.error_code, lite(at(root, "errorCode"))),
-        ("userAgent", &top.user_agent, lite(at(root, "userAgent"))),
-        ("responseElements", &top.response_elements, lite(at(root, "responseElements"))),
-        ("ConsoleLogin", &top.console_login, lite(at(at(root, "responseElements"), "ConsoleLogin"))),
-        ("userIdentity", &top.user_identity, lite(identity)),
-        ("userIdentity.type", &top.identity_type, lite(at(identity, "type"))),
-        ("userIdentity.arn", &top.identity_arn, lite(at(identity, "arn"))),
-        ("userIdentity.userName", &top.identity_user_name, lite(at(identity, "userName"))),
-        ("sessionContext", &top.session_context, lite(context)),
-        ("sessionIssuer", &top.session_issuer, lite(issuer)),
-        ("sessionIssuer.arn", &top.issuer_arn, lite(at(issuer, "arn"))),
-        ("sessionIssuer.userName", &top.issuer_user_name, lite(at(issuer, "userName"))),
+        ("eventVersion", &top[Field::EventVersion], lite(at(root, "eventVersion"))),
+        ("eventSource", &top[Field::EventSource], lite(at(root, "eventSource"))),
+        ("eventName", &top[Field::EventName], lite(at(root, "eventName"))),
+        ("eventID", &top[Field::EventId], lite(at(root, "eventID"))),
+        ("errorCode", &top[Field::ErrorCode], lite(at(root, "errorCode"))),
+        ("userAgent", &top[Field::UserAgent], lite(at(root, "userAgent"))),
+        ("responseElements", &top[Field::ResponseElements], lite(at(root, "responseElements"))),
+        ("ConsoleLogin", &top[Field::ConsoleLogin], lite(at(at(root, "responseElements"), "ConsoleLogin"))),
+        ("userIdentity", &top[Field::UserIdentity], lite(identity)),
+        ("userIdentity.type", &top[Field::IdentityType], lite(at(identity, "type"))),
+        ("userIdentity.arn", &top[Field::IdentityArn], lite(at(identity, "arn"))),
+        ("userIdentity.userName", &top[Field::IdentityUserName], lite(at(identity, "userName"))),
+        ("sessionContext", &top[Field::SessionContext], lite(context)),
+        ("sessionIssuer", &top[Field::SessionIssuer], lite(issuer)),
+        ("sessionIssuer.arn", &top[Field::IssuerArn], lite(at(issuer, "arn"))),
+        ("sessionIssuer.userName", &top[Field::IssuerUserName], lite(at(issuer, "userName"))),
     ];
     for (name, got, want) in expected {
         prop_assert_eq!(got, &want, "{} in {}", name, text);

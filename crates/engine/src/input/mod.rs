@@ -28,7 +28,7 @@ mod text;
 mod window;
 
 pub use console_csv::{CONSOLE_HEADER, LOSSY as CONSOLE_CSV_LOSSY};
-pub use raw::{Lite, RawRecord, Top};
+pub use raw::{Field, Kind, Lite, RawRecord, Top};
 
 use emit::Emitter;
 use serde::{Deserialize, Serialize};

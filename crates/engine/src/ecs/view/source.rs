@@ -1,35 +1,24 @@
 //! The fast fields, computed once for both kinds of raw record: a parsed `Value` and the captured
 //! fields of a record still in text ([`Top`]). Each answer is what the full ECS document holds,
 //! provided the record is well formed (no processor of the pipeline can fail on it); otherwise the
-//! caller asks the document.
+//! caller asks the document. Both read the fields of the input's table ([`Field`]), by their path
+//! in a `Value`, captured in a [`Top`].
 //!
-//! Depends on the ECS null-removal rules ([`crate::ecs::clean`]) and the outcome processor.
+//! Depends on the input's captured fields, the ECS null-removal rules ([`crate::ecs::clean`]) and
+//! the outcome processor.
 
 use crate::ecs::MapOptions;
 use crate::ecs::clean::{Pass, is_blank_str};
-use crate::input::{Lite, Top};
+use crate::input::{Field, Kind, Lite, Top};
 use serde_json::Value;
 use std::borrow::Cow;
-
-/// The top-level string fields the fast fields read.
-#[derive(Clone, Copy)]
-pub(super) enum Key {
-    EventSource,
-    EventName,
-    EventId,
-    AwsRegion,
-    SourceIpAddress,
-    UserAgent,
-    /// `userIdentity.type`.
-    IdentityType,
-}
 
 /// A raw record as the fast fields see it.
 pub(super) trait Source {
     /// Whether no processor can fail on the record's shape.
     fn well_formed(&self) -> bool;
-    /// The string at a key of the record, when it is one.
-    fn text(&self, key: Key) -> Option<&str>;
+    /// The string at a field of the record, when it is one.
+    fn text(&self, field: Field) -> Option<&str>;
     /// `event.outcome` (for a well-formed record).
     fn outcome(&self) -> Cow<'_, str>;
 }
@@ -53,18 +42,18 @@ pub(super) fn fast_field<'s>(field: &str, opts: &MapOptions, simple: bool, src: 
         _ => {}
     }
     // A string the first null-removal pass keeps (not "", "-" or "none").
-    let text = |key: Key| src.text(key).filter(|s| !is_blank_str(s, Pass::First)).map(Cow::Borrowed);
+    let text = |field: Field| src.text(field).filter(|s| !is_blank_str(s, Pass::First)).map(Cow::Borrowed);
     Fast::Value(match field {
-        "event.provider" => text(Key::EventSource),
-        "event.action" => text(Key::EventName),
-        "event.id" => text(Key::EventId),
-        "cloud.region" => text(Key::AwsRegion),
-        "user_agent.original" => text(Key::UserAgent),
-        "aws.cloudtrail.user_identity.type" => text(Key::IdentityType),
+        "event.provider" => text(Field::EventSource),
+        "event.action" => text(Field::EventName),
+        "event.id" => text(Field::EventId),
+        "cloud.region" => text(Field::AwsRegion),
+        "user_agent.original" => text(Field::UserAgent),
+        "aws.cloudtrail.user_identity.type" => text(Field::IdentityType),
         // `convert type: ip` keeps an address only when it parses as one.
-        "source.ip" => text(Key::SourceIpAddress).filter(|s| s.parse::<std::net::IpAddr>().is_ok()),
+        "source.ip" => text(Field::SourceIpAddress).filter(|s| s.parse::<std::net::IpAddr>().is_ok()),
         "cloud.service.name" => src
-            .text(Key::EventSource)
+            .text(Field::EventSource)
             .filter(|x| !is_blank_str(x, Pass::First) && x.ends_with(".amazonaws.com"))
             .and_then(|x| x.find(".amazonaws.com").map(|i| &x[..i]))
             .filter(|x| !x.is_empty())
@@ -79,8 +68,8 @@ impl Source for Value {
         well_formed(self)
     }
 
-    fn text(&self, key: Key) -> Option<&str> {
-        key_path(key).iter().try_fold(self, |value, name| value.get(name)).and_then(Value::as_str)
+    fn text(&self, field: Field) -> Option<&str> {
+        field.path().iter().try_fold(self, |value, name| value.get(name)).and_then(Value::as_str)
     }
 
     fn outcome(&self) -> Cow<'_, str> {
@@ -91,53 +80,31 @@ impl Source for Value {
 
 impl Source for Top<'_> {
     fn well_formed(&self) -> bool {
-        let strings = [
-            &self.event_source,
-            &self.event_name,
-            &self.aws_region,
-            &self.event_id,
-            &self.source_ip_address,
-            &self.user_agent,
-            &self.event_time,
-            // Not the document's concern, but the outcome below is told only from strings.
-            &self.error_code,
-            &self.error_message,
-        ];
-        let objects = [
-            &self.request_parameters,
-            &self.response_elements,
-            &self.additional_event_data,
-            &self.service_event_details,
-            &self.tls_details,
-            &self.user_identity,
-        ];
+        // A field inside an object is captured only when the object is one, as `well_formed`
+        // below finds it only then.
         self.is_object
-            && strings.iter().all(|f| f.is_str_or_absent())
-            && objects.iter().all(|f| f.is_object_or_absent())
-            && (self.response_elements != Lite::Object || self.console_login.is_str_or_absent())
-            && (self.user_identity != Lite::Object || self.identity_well_formed())
+            && Field::ALL.iter().all(|&field| match field.kind() {
+                Kind::Any => true,
+                Kind::Str => self[field].is_str_or_absent(),
+                Kind::Object => self[field].is_object_or_absent(),
+            })
+            // Not the document's concern, but the outcome below is told only from strings.
+            && self[Field::ErrorCode].is_str_or_absent()
+            && self[Field::ErrorMessage].is_str_or_absent()
     }
 
-    fn text(&self, key: Key) -> Option<&str> {
-        match key {
-            Key::EventSource => self.event_source.as_str(),
-            Key::EventName => self.event_name.as_str(),
-            Key::EventId => self.event_id.as_str(),
-            Key::AwsRegion => self.aws_region.as_str(),
-            Key::SourceIpAddress => self.source_ip_address.as_str(),
-            Key::UserAgent => self.user_agent.as_str(),
-            Key::IdentityType => self.identity_type.as_str(),
-        }
+    fn text(&self, field: Field) -> Option<&str> {
+        self[field].as_str()
     }
 
     fn outcome(&self) -> Cow<'_, str> {
         // As the outcome processor: a kept error code or message is a failure, and a console
         // login says its own outcome.
-        let kept = |f: &Lite<'_>| f.as_str().is_some_and(|s| !is_blank_str(s, Pass::First));
-        let mut outcome = Cow::Borrowed(if kept(&self.error_code) || kept(&self.error_message) { "failure" } else { "success" });
-        if self.event_name.as_str() == Some("ConsoleLogin")
-            && self.response_elements == Lite::Object
-            && let Some(s) = self.console_login.as_str()
+        let kept = |f: Field| self[f].as_str().is_some_and(|s| !is_blank_str(s, Pass::First));
+        let mut outcome = Cow::Borrowed(if kept(Field::ErrorCode) || kept(Field::ErrorMessage) { "failure" } else { "success" });
+        if self[Field::EventName].as_str() == Some("ConsoleLogin")
+            && self[Field::ResponseElements] == Lite::Object
+            && let Some(s) = self[Field::ConsoleLogin].as_str()
             && !is_blank_str(s, Pass::First)
         {
             outcome = Cow::Owned(s.to_lowercase());
@@ -146,70 +113,29 @@ impl Source for Top<'_> {
     }
 }
 
-impl Top<'_> {
-    fn identity_well_formed(&self) -> bool {
-        let fields = [&self.identity_type, &self.identity_user_name, &self.identity_arn, &self.identity_invoked_by];
-        fields.iter().all(|f| f.is_str_or_absent())
-            && match self.session_context {
-                Lite::Absent | Lite::Null => true,
-                Lite::Object => match self.session_issuer {
-                    Lite::Absent | Lite::Null => true,
-                    Lite::Object => self.issuer_arn.is_str_or_absent() && self.issuer_user_name.is_str_or_absent(),
-                    _ => false,
-                },
-                _ => false,
-            }
-    }
-}
-
-/// Where a key is in a parsed record.
-fn key_path(key: Key) -> &'static [&'static str] {
-    match key {
-        Key::EventSource => &["eventSource"],
-        Key::EventName => &["eventName"],
-        Key::EventId => &["eventID"],
-        Key::AwsRegion => &["awsRegion"],
-        Key::SourceIpAddress => &["sourceIPAddress"],
-        Key::UserAgent => &["userAgent"],
-        Key::IdentityType => &["userIdentity", "type"],
-    }
-}
-
 /// Whether no processor can fail on the record's shape, so the fast fields are what the document
-/// would hold (a failing record falls back to the document).
+/// would hold (a failing record falls back to the document): each field of the table is of its
+/// kind, those inside an object checked when the object is one.
 fn well_formed(raw: &Value) -> bool {
-    let Some(m) = raw.as_object() else {
-        return false;
-    };
-    let str_or_absent = |v: Option<&Value>| matches!(v, None | Some(Value::Null | Value::String(_)));
-    let obj_or_absent = |v: Option<&Value>| matches!(v, None | Some(Value::Null | Value::Object(_)));
-    let strings = ["eventSource", "eventName", "awsRegion", "eventID", "sourceIPAddress", "userAgent", "eventTime"];
-    let objects = ["requestParameters", "responseElements", "additionalEventData", "serviceEventDetails", "tlsDetails", "userIdentity"];
-    if !strings.iter().all(|k| str_or_absent(m.get(*k))) || !objects.iter().all(|k| obj_or_absent(m.get(*k))) {
+    if !raw.is_object() {
         return false;
     }
-    if let Some(Value::Object(re)) = m.get("responseElements")
-        && !str_or_absent(re.get("ConsoleLogin"))
-    {
-        return false;
-    }
-    if let Some(Value::Object(ui)) = m.get("userIdentity") {
-        if !["type", "userName", "arn", "invokedBy"].iter().all(|k| str_or_absent(ui.get(*k))) {
-            return false;
+    // The value of each field found so far (a parent comes before its fields).
+    let mut found: [Option<&Value>; Field::COUNT] = [None; Field::COUNT];
+    Field::ALL.iter().all(|&field| {
+        if field.kind() == Kind::Any && !field.has_fields() {
+            return true;
         }
-        match ui.get("sessionContext") {
-            None | Some(Value::Null) => {}
-            Some(Value::Object(sc)) => match sc.get("sessionIssuer") {
-                None | Some(Value::Null) => {}
-                Some(Value::Object(si)) => {
-                    if !["arn", "userName"].iter().all(|k| str_or_absent(si.get(*k))) {
-                        return false;
-                    }
-                }
-                _ => return false,
-            },
-            _ => return false,
+        let object = match field.parent() {
+            None => Some(raw),
+            Some(parent) => found[parent.index()],
+        };
+        let value = object.and_then(|o| o.get(field.key()));
+        found[field.index()] = value;
+        match field.kind() {
+            Kind::Any => true,
+            Kind::Str => matches!(value, None | Some(Value::Null | Value::String(_))),
+            Kind::Object => matches!(value, None | Some(Value::Null | Value::Object(_))),
         }
-    }
-    true
+    })
 }

@@ -8,10 +8,9 @@
 //! enough to overflow, deep nesting, anything malformed, text that ends early) makes it give up
 //! with `None`, and the serde pass reads the value and decides, with serde_json's own error.
 //!
-//! Depends on the visitor's field routing only ([`super::slot`], [`super::reset`],
-//! [`super::nested_kind`]).
+//! Depends on the visitor's field routing only ([`super::slot`], [`Top::reset`]).
 
-use super::{Level, Lite, Slot, Top, nested_kind, reset, slot};
+use super::{Field, Lite, Slot, Top, slot};
 use std::borrow::Cow;
 
 /// Deeper than this, the serde pass decides (serde_json fails on the 128th nested container).
@@ -28,7 +27,7 @@ pub(super) fn read<'t>(text: &'t str, top: &mut Top<'t>) -> Option<usize> {
         return None;
     }
     reader.at += 1;
-    reader.object(Some(top), Level::Top, 1)?;
+    reader.object(Some(top), None, 1)?;
     top.is_object = true;
     Some(reader.at)
 }
@@ -60,9 +59,10 @@ impl<'t> Reader<'t> {
         (self.next()? == want).then(|| self.at += 1)
     }
 
-    /// The members of an object whose `{` was read, each routed to its slot at `level` when the
-    /// object's fields are captured (`top`), else only checked.
-    fn object(&mut self, mut top: Option<&mut Top<'t>>, level: Level, depth: usize) -> Option<()> {
+    /// The members of an object whose `{` was read (the value of the field `level`, `None` for
+    /// the record), each routed to its slot when the object's fields are captured (`top`), else
+    /// only checked.
+    fn object(&mut self, mut top: Option<&mut Top<'t>>, level: Option<Field>, depth: usize) -> Option<()> {
         if depth > MAX_DEPTH {
             return None;
         }
@@ -77,18 +77,16 @@ impl<'t> Reader<'t> {
             match top.as_deref_mut() {
                 // Keys are matched decoded: an escaped one is left to the serde pass.
                 Some(_) if escaped => return None,
-                Some(top) => match slot(top, level, key) {
-                    Slot::Scalar(field) => *field = self.lite(depth)?,
+                Some(top) => match slot(level, key) {
+                    Slot::Scalar(field) => top[field] = self.lite(depth)?,
                     Slot::Flag(flag) => {
-                        *flag = true;
+                        *top.flag(flag) = true;
                         self.skip(depth)?;
                     }
-                    Slot::Nested(inner) => {
-                        reset(top, inner);
-                        let kind = self.nested(top, inner, depth)?;
-                        if let Some(slot) = nested_kind(top, inner) {
-                            *slot = kind;
-                        }
+                    Slot::Nested(field) => {
+                        top.reset(field);
+                        let kind = self.nested(top, field, depth)?;
+                        top[field] = kind;
                     }
                     Slot::Skip => self.skip(depth)?,
                 },
@@ -105,11 +103,11 @@ impl<'t> Reader<'t> {
         }
     }
 
-    /// A value whose own fields are captured at `level` when it is an object; its kind.
-    fn nested(&mut self, top: &mut Top<'t>, level: Level, depth: usize) -> Option<Lite<'t>> {
+    /// The value of a field whose own fields are captured when it is an object; its kind.
+    fn nested(&mut self, top: &mut Top<'t>, field: Field, depth: usize) -> Option<Lite<'t>> {
         if self.next()? == b'{' {
             self.at += 1;
-            self.object(Some(top), level, depth + 1)?;
+            self.object(Some(top), Some(field), depth + 1)?;
             Some(Lite::Object)
         } else {
             self.lite(depth)
@@ -150,7 +148,7 @@ impl<'t> Reader<'t> {
             }
             b'{' => {
                 self.at += 1;
-                self.object(None, Level::Top, depth + 1)
+                self.object(None, None, depth + 1)
             }
             b'[' => {
                 self.at += 1;

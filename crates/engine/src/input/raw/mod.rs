@@ -9,15 +9,21 @@
 //! Plain records take a fast path ([`fast`]) that reads them byte by byte to the same result;
 //! the serde pass reads whatever it gives up on, and decides.
 //!
+//! Which fields are captured, and where they are, is the table of [`fields`].
+//!
 //! Depends on nothing else in the crate.
 
 mod fast;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod fast_tests;
+mod fields;
+
+pub use fields::{Field, Kind};
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::borrow::Cow;
 use std::fmt;
+use std::ops::{Index, IndexMut};
 
 /// A captured field: absent, null, a string, or only its kind.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -55,45 +61,40 @@ impl Lite<'_> {
     }
 }
 
-/// The fields captured from a record object (top level unless named after their parent).
-#[derive(Debug, Clone, Default, PartialEq)]
+/// The fields captured from a record object: those of the [`Field`] table, read with
+/// `top[field]`, and a few flags.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Top<'t> {
     /// Whether the value was an object at all.
     pub is_object: bool,
-    pub event_version: Lite<'t>,
-    pub event_source: Lite<'t>,
-    pub event_name: Lite<'t>,
-    pub event_id: Lite<'t>,
-    pub event_time: Lite<'t>,
-    pub aws_region: Lite<'t>,
-    pub error_code: Lite<'t>,
-    pub error_message: Lite<'t>,
-    pub source_ip_address: Lite<'t>,
-    pub user_agent: Lite<'t>,
-    pub request_parameters: Lite<'t>,
-    pub additional_event_data: Lite<'t>,
-    pub service_event_details: Lite<'t>,
-    pub tls_details: Lite<'t>,
-    pub response_elements: Lite<'t>,
-    /// `responseElements.ConsoleLogin`.
-    pub console_login: Lite<'t>,
-    pub user_identity: Lite<'t>,
-    /// `userIdentity.type`, `.userName`, `.arn`, `.invokedBy`.
-    pub identity_type: Lite<'t>,
-    pub identity_user_name: Lite<'t>,
-    pub identity_arn: Lite<'t>,
-    pub identity_invoked_by: Lite<'t>,
-    /// `userIdentity.sessionContext` and its `sessionIssuer` (`.arn`, `.userName`).
-    pub session_context: Lite<'t>,
-    pub session_issuer: Lite<'t>,
-    pub issuer_arn: Lite<'t>,
-    pub issuer_user_name: Lite<'t>,
+    /// Indexed by [`Field::index`].
+    fields: [Lite<'t>; Field::COUNT],
     /// Keys that make the object something other than a raw record: a search hit's `_source`, a
     /// lookup-events entry's `CloudTrailEvent`.
     pub hit_source: bool,
     pub cloudtrail_event: bool,
     /// `Records`, `Events` or `hits`: the object may be a container of records.
     pub container_key: bool,
+}
+
+impl Default for Top<'_> {
+    fn default() -> Self {
+        Top { is_object: false, fields: Field::array(|_| Lite::Absent), hit_source: false, cloudtrail_event: false, container_key: false }
+    }
+}
+
+impl<'t> Index<Field> for Top<'t> {
+    type Output = Lite<'t>;
+
+    fn index(&self, field: Field) -> &Lite<'t> {
+        &self.fields[field.index()]
+    }
+}
+
+impl IndexMut<Field> for Top<'_> {
+    fn index_mut(&mut self, field: Field) -> &mut Self::Output {
+        &mut self.fields[field.index()]
+    }
 }
 
 impl Top<'_> {
@@ -104,7 +105,21 @@ impl Top<'_> {
             && !self.hit_source
             && !self.cloudtrail_event
             && !self.container_key
-            && (self.event_version.is_present() || (self.event_source.is_present() && self.event_name.is_present()))
+            && (self[Field::EventVersion].is_present() || (self[Field::EventSource].is_present() && self[Field::EventName].is_present()))
+    }
+
+    /// Clears the fields inside `field`, which is read anew (a later duplicate key replaces the
+    /// whole object).
+    fn reset(&mut self, field: Field) {
+        field.descendants().for_each(|inner| self[inner] = Lite::Absent);
+    }
+
+    fn flag(&mut self, flag: Flag) -> &mut bool {
+        match flag {
+            Flag::HitSource => &mut self.hit_source,
+            Flag::CloudTrailEvent => &mut self.cloudtrail_event,
+            Flag::ContainerKey => &mut self.container_key,
+        }
     }
 }
 
@@ -163,109 +178,65 @@ impl<'t> Boxed<'t> {
 
 /// Captures the fields of the value `de` reads into `top` (which starts empty).
 fn fill<'de, D: Deserializer<'de>>(de: D, top: &mut Top<'de>) -> Result<(), D::Error> {
-    let kind = de.deserialize_any(ObjectVisitor { top: Some(top), level: Level::Top })?;
+    let kind = de.deserialize_any(ObjectVisitor { top: Some(top), level: None })?;
     top.is_object = kind == Lite::Object;
     Ok(())
 }
 
-/// Which object the visitor is in.
+/// The flags of [`Top`].
 #[derive(Clone, Copy)]
-enum Level {
-    Top,
-    UserIdentity,
-    SessionContext,
-    SessionIssuer,
-    ResponseElements,
+enum Flag {
+    HitSource,
+    CloudTrailEvent,
+    ContainerKey,
 }
 
-/// Where a key's value goes.
-enum Slot<'a, 't> {
-    Scalar(&'a mut Lite<'t>),
-    /// An object whose own fields are captured at `Level`, its kind stored in the slot.
-    Nested(Level),
-    Flag(&'a mut bool),
+/// Where a key's value goes. Keys are routed in the object of a field (`None`: the record).
+enum Slot {
+    Scalar(Field),
+    /// An object whose own fields are captured, its kind stored in the field.
+    Nested(Field),
+    Flag(Flag),
     Skip,
 }
 
-fn slot<'a, 't>(top: &'a mut Top<'t>, level: Level, key: &str) -> Slot<'a, 't> {
-    use Slot::{Flag, Nested, Scalar, Skip};
-    match (level, key) {
-        (Level::Top, "eventVersion") => Scalar(&mut top.event_version),
-        (Level::Top, "eventSource") => Scalar(&mut top.event_source),
-        (Level::Top, "eventName") => Scalar(&mut top.event_name),
-        (Level::Top, "eventID") => Scalar(&mut top.event_id),
-        (Level::Top, "eventTime") => Scalar(&mut top.event_time),
-        (Level::Top, "awsRegion") => Scalar(&mut top.aws_region),
-        (Level::Top, "errorCode") => Scalar(&mut top.error_code),
-        (Level::Top, "errorMessage") => Scalar(&mut top.error_message),
-        (Level::Top, "sourceIPAddress") => Scalar(&mut top.source_ip_address),
-        (Level::Top, "userAgent") => Scalar(&mut top.user_agent),
-        (Level::Top, "requestParameters") => Scalar(&mut top.request_parameters),
-        (Level::Top, "additionalEventData") => Scalar(&mut top.additional_event_data),
-        (Level::Top, "serviceEventDetails") => Scalar(&mut top.service_event_details),
-        (Level::Top, "tlsDetails") => Scalar(&mut top.tls_details),
-        (Level::Top, "responseElements") => Nested(Level::ResponseElements),
-        (Level::Top, "userIdentity") => Nested(Level::UserIdentity),
-        (Level::Top, "_source") => Flag(&mut top.hit_source),
-        (Level::Top, "CloudTrailEvent") => Flag(&mut top.cloudtrail_event),
-        (Level::Top, "Records" | "Events" | "hits") => Flag(&mut top.container_key),
-        (Level::ResponseElements, "ConsoleLogin") => Scalar(&mut top.console_login),
-        (Level::UserIdentity, "type") => Scalar(&mut top.identity_type),
-        (Level::UserIdentity, "userName") => Scalar(&mut top.identity_user_name),
-        (Level::UserIdentity, "arn") => Scalar(&mut top.identity_arn),
-        (Level::UserIdentity, "invokedBy") => Scalar(&mut top.identity_invoked_by),
-        (Level::UserIdentity, "sessionContext") => Nested(Level::SessionContext),
-        (Level::SessionContext, "sessionIssuer") => Nested(Level::SessionIssuer),
-        (Level::SessionIssuer, "arn") => Scalar(&mut top.issuer_arn),
-        (Level::SessionIssuer, "userName") => Scalar(&mut top.issuer_user_name),
-        _ => Skip,
+#[inline(always)]
+fn slot(level: Option<Field>, key: &str) -> Slot {
+    match Field::find(level, key) {
+        Some(field) if field.has_fields() => Slot::Nested(field),
+        Some(field) => Slot::Scalar(field),
+        None if level.is_some() => Slot::Skip,
+        None => match key {
+            "_source" => Slot::Flag(Flag::HitSource),
+            "CloudTrailEvent" => Slot::Flag(Flag::CloudTrailEvent),
+            "Records" | "Events" | "hits" => Slot::Flag(Flag::ContainerKey),
+            _ => Slot::Skip,
+        },
     }
 }
 
 /// A key, routed to its [`Slot`] as it is read (borrowed, never allocated unless escaped).
-struct KeySeed<'a, 't> {
-    top: &'a mut Top<'t>,
-    level: Level,
+struct KeySeed {
+    level: Option<Field>,
 }
 
-impl<'de, 'a> DeserializeSeed<'de> for KeySeed<'a, 'de> {
-    type Value = Slot<'a, 'de>;
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Slot;
 
-    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<Slot<'a, 'de>, D::Error> {
+    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<Slot, D::Error> {
         de.deserialize_str(self)
     }
 }
 
-impl<'de, 'a> Visitor<'de> for KeySeed<'a, 'de> {
-    type Value = Slot<'a, 'de>;
+impl<'de> Visitor<'de> for KeySeed {
+    type Value = Slot;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an object key")
     }
 
-    fn visit_str<E: de::Error>(self, key: &str) -> Result<Slot<'a, 'de>, E> {
-        Ok(slot(self.top, self.level, key))
-    }
-}
-
-/// Clears the fields under a nested object (a later duplicate key replaces the whole object).
-fn reset(top: &mut Top<'_>, level: Level) {
-    let clear = |fields: &mut [&mut Lite<'_>]| fields.iter_mut().for_each(|f| **f = Lite::Absent);
-    match level {
-        Level::ResponseElements => clear(&mut [&mut top.console_login]),
-        Level::UserIdentity => clear(&mut [
-            &mut top.identity_type,
-            &mut top.identity_user_name,
-            &mut top.identity_arn,
-            &mut top.identity_invoked_by,
-            &mut top.session_context,
-            &mut top.session_issuer,
-            &mut top.issuer_arn,
-            &mut top.issuer_user_name,
-        ]),
-        Level::SessionContext => clear(&mut [&mut top.session_issuer, &mut top.issuer_arn, &mut top.issuer_user_name]),
-        Level::SessionIssuer => clear(&mut [&mut top.issuer_arn, &mut top.issuer_user_name]),
-        Level::Top => {}
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Slot, E> {
+        Ok(slot(self.level, key))
     }
 }
 
@@ -274,7 +245,8 @@ fn reset(top: &mut Top<'_>, level: Level) {
 struct ObjectVisitor<'a, 't> {
     /// Where captured fields go; `None` for a value none of whose fields are captured.
     top: Option<&'a mut Top<'t>>,
-    level: Level,
+    /// The field the value is (`None`: the record).
+    level: Option<Field>,
 }
 
 impl<'de> Visitor<'de> for ObjectVisitor<'_, 'de> {
@@ -289,19 +261,17 @@ impl<'de> Visitor<'de> for ObjectVisitor<'_, 'de> {
             SkipVisitor.visit_map(map)?;
             return Ok(Lite::Object);
         };
-        while let Some(slot) = map.next_key_seed(KeySeed { top: &mut *top, level: self.level })? {
+        while let Some(slot) = map.next_key_seed(KeySeed { level: self.level })? {
             match slot {
-                Slot::Scalar(field) => *field = map.next_value_seed(LiteSeed)?,
+                Slot::Scalar(field) => top[field] = map.next_value_seed(LiteSeed)?,
                 Slot::Flag(flag) => {
-                    *flag = true;
+                    *top.flag(flag) = true;
                     map.next_value::<Skip>()?;
                 }
-                Slot::Nested(level) => {
-                    reset(top, level);
-                    let kind = map.next_value_seed(NestedSeed { top, level })?;
-                    if let Some(slot) = nested_kind(top, level) {
-                        *slot = kind;
-                    }
+                Slot::Nested(field) => {
+                    top.reset(field);
+                    let kind = map.next_value_seed(NestedSeed { top, field })?;
+                    top[field] = kind;
                 }
                 Slot::Skip => {
                     map.next_value::<Skip>()?;
@@ -345,27 +315,17 @@ impl<'de> Visitor<'de> for ObjectVisitor<'_, 'de> {
     }
 }
 
-/// The slot of a nested object's own kind.
-fn nested_kind<'a, 't>(top: &'a mut Top<'t>, level: Level) -> Option<&'a mut Lite<'t>> {
-    match level {
-        Level::ResponseElements => Some(&mut top.response_elements),
-        Level::UserIdentity => Some(&mut top.user_identity),
-        Level::SessionContext => Some(&mut top.session_context),
-        Level::SessionIssuer => Some(&mut top.session_issuer),
-        Level::Top => None,
-    }
-}
-
+/// The value of a field with fields of its own: those are captured when it is an object.
 struct NestedSeed<'a, 't> {
     top: &'a mut Top<'t>,
-    level: Level,
+    field: Field,
 }
 
 impl<'de> DeserializeSeed<'de> for NestedSeed<'_, 'de> {
     type Value = Lite<'de>;
 
     fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<Lite<'de>, D::Error> {
-        de.deserialize_any(ObjectVisitor { top: Some(self.top), level: self.level })
+        de.deserialize_any(ObjectVisitor { top: Some(self.top), level: Some(self.field) })
     }
 }
 
@@ -377,7 +337,7 @@ impl<'de> DeserializeSeed<'de> for LiteSeed {
 
     fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<Lite<'de>, D::Error> {
         // No captured fields: the level is never consulted.
-        de.deserialize_any(ObjectVisitor { top: None, level: Level::Top })
+        de.deserialize_any(ObjectVisitor { top: None, level: None })
     }
 }
 
