@@ -6,6 +6,8 @@
 //! - [`ecs`] maps a raw CloudTrail record to ECS as Elastic's `aws.cloudtrail` ingest pipeline does,
 //!   and offers a lazy [`doc::Document`] view over the raw record;
 //! - [`kql`] parses Kibana's kuery language and matches it against a [`doc::Document`];
+//! - [`eql`] parses Elastic's Event Query Language: event queries matched like KQL, and sequences
+//!   with a pure state machine over time-ordered events (not yet wired into rules or the scan);
 //! - [`rules`] loads Elastic detection rules (TOML, Kibana NDJSON export);
 //! - [`scan`] runs it all over a file and produces [`alert::Alert`]s and per-file accounting;
 //! - [`output`] renders alerts as table, NDJSON, JSON or CSV.
@@ -31,6 +33,8 @@ pub mod calendar;
 pub mod doc;
 #[doc(hidden)]
 pub mod ecs;
+#[doc(hidden)]
+pub mod eql;
 #[doc(hidden)]
 pub mod input;
 #[doc(hidden)]
