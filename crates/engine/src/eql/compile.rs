@@ -242,7 +242,7 @@ fn field_test(leaf: &Expr) -> Option<Matcher> {
             match func {
                 Func::StartsWith => on(f, Test::Prefix { text: text(rest[0]), insensitive: *insensitive }),
                 Func::EndsWith => on(f, Test::Suffix { text: text(rest[0]), insensitive: *insensitive }),
-                Func::StringContains => on(f, Test::Globs(vec![Glob::containing(rest[0], *insensitive)])),
+                Func::StringContains => on(f, contains_test(rest[0], *insensitive)),
                 Func::Wildcard => on(f, Test::Globs(rest.iter().map(|p| Glob::new(p, false)).collect())),
                 Func::CidrMatch => on(f, Test::Cidr(rest.iter().filter_map(|c| Cidr::parse(c)).collect())),
                 _ => None,
@@ -257,6 +257,12 @@ fn field_test(leaf: &Expr) -> Option<Matcher> {
         }
         _ => None,
     }
+}
+
+/// `stringContains(field, "needle")` as Elasticsearch runs it: the wildcard query `*needle*`; an
+/// empty needle matches nothing.
+fn contains_test(needle: &str, insensitive: bool) -> Test {
+    Test::Globs(if needle.is_empty() { Vec::new() } else { vec![Glob::containing(needle, insensitive)] })
 }
 
 /// The prepared test of a `:`, `like`, `regex` or `in` leaf.
@@ -287,7 +293,7 @@ fn cexpr(e: &Expr, fields: &[String]) -> CExpr {
             if matches!(args[0], Expr::Field(_)) && string_constant(&args[1]).is_some() =>
         {
             let needle = string_constant(&args[1]).unwrap_or_default();
-            CExpr::Test { inner: sub(&args[0]), test: Test::Globs(vec![Glob::containing(needle, *insensitive)]) }
+            CExpr::Test { inner: sub(&args[0]), test: contains_test(needle, *insensitive) }
         }
         Expr::Call { func: func @ (Func::Wildcard | Func::CidrMatch), args, .. }
             if args[1..].iter().all(|a| string_constant(a).is_some()) =>

@@ -13,7 +13,8 @@
 //! - inside a leaf, `null` propagates: comparisons, `:`, `in`, `like`, `regex` and functions of
 //!   `null` are `null`, and a leaf that is `null` does not hold;
 //! - `stringContains(field, "constant")` is a wildcard query `*constant*` (its `*` and `?` are
-//!   wildcards), as Elasticsearch runs it; with any other arguments it is a plain substring test.
+//!   wildcards), as Elasticsearch runs it; with any other arguments it is a plain substring test;
+//!   an empty substring is never contained (the function reference says so).
 
 use super::ast::{Category, CmpOp, Constant, EventQuery, Expr, Func, Literal};
 use super::func;
@@ -105,7 +106,7 @@ pub fn value(e: &Expr, field: &dyn Fn(&str) -> Value<'static>) -> Value<'static>
             let needle = value(&args[1], field);
             let hay = value(&args[0], field);
             match (hay.text(), needle.text()) {
-                (Some(h), Some(n)) => Value::Bool(glob(&format!("*{n}*"), &h, *insensitive)),
+                (Some(h), Some(n)) => Value::Bool(!n.is_empty() && glob(&format!("*{n}*"), &h, *insensitive)),
                 _ => Value::Null,
             }
         }

@@ -41,7 +41,8 @@ pub fn call(func: Func, insensitive: bool, args: &[Value<'_>]) -> Value<'static>
             Value::Bool(match func {
                 Func::StartsWith => s.starts_with(&p),
                 Func::EndsWith => s.ends_with(&p),
-                _ => s.contains(&p),
+                // The reference: an empty substring is never contained, not even in "".
+                _ => !p.is_empty() && s.contains(&p),
             })
         }
         Func::Wildcard => {
@@ -50,12 +51,16 @@ pub fn call(func: Func, insensitive: bool, args: &[Value<'_>]) -> Value<'static>
         }
         Func::CidrMatch => {
             let Some(s) = text(arg(0)) else { return Value::Null };
+            if args[1..].iter().any(Value::is_null) {
+                return Value::Null;
+            }
             let nets: Vec<Cidr> = args[1..].iter().filter_map(text).filter_map(|c| Cidr::parse(&c)).collect();
             Value::Bool(cidr_match(&s, &nets))
         }
         Func::IndexOf => {
             let (Some(s), Some(sub)) = (text(arg(0)), text(arg(1))) else { return Value::Null };
             let start = match arg(2) {
+                Value::Null if args.len() > 2 => return Value::Null,
                 Value::Null => 0,
                 v => match v.as_f64() {
                     Some(n) => n.max(0.0) as usize,
@@ -114,18 +119,29 @@ fn arithmetic(func: Func, a: &Value<'_>, b: &Value<'_>) -> Value<'static> {
 fn number(v: &Value<'_>, base: &Value<'_>) -> Value<'static> {
     match v {
         Value::Int(_) | Value::Float(_) if base.is_null() => v.clone().into_owned(),
+        // A string starting with 0x is hexadecimal unless a base says otherwise.
+        Value::Str(s) if base.is_null() && hex_prefixed(s.trim()) => number(v, &Value::Int(16)),
         Value::Str(s) => match base {
             Value::Null | Value::Int(10) => parse_number(s.trim()).unwrap_or(Value::Null),
             Value::Int(b @ 2..=36) => {
                 let t = s.trim();
                 let (neg, t) = t.strip_prefix('-').map_or((false, t), |r| (true, r));
+                let t = t.strip_prefix('+').unwrap_or(t);
                 let t = if *b == 16 { t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")).unwrap_or(t) } else { t };
+                if t.starts_with(['+', '-']) {
+                    return Value::Null;
+                }
                 i64::from_str_radix(t, *b as u32).map_or(Value::Null, |n| Value::Int(if neg { -n } else { n }))
             }
             _ => Value::Null,
         },
         _ => Value::Null,
     }
+}
+
+fn hex_prefixed(s: &str) -> bool {
+    let s = s.strip_prefix(['-', '+']).unwrap_or(s);
+    s.starts_with("0x") || s.starts_with("0X")
 }
 
 /// The character index of the first `sub` at or after character `start`.
@@ -241,6 +257,15 @@ mod tests {
         assert_eq!(call(Func::Add, false, &[s("1"), Value::Int(1)]), Value::Null);
         assert_eq!(call(Func::Number, false, &[s("0x1F"), Value::Int(16)]), Value::Int(31));
         assert_eq!(call(Func::Number, false, &[s("2.5")]), Value::Float(2.5));
+        assert_eq!(call(Func::Number, false, &[s(" 0xdeadbeef "), Value::Null]), Value::Int(3_735_928_559));
+        assert_eq!(call(Func::Number, false, &[s("deadbeef"), Value::Int(16)]), Value::Int(3_735_928_559));
+        assert_eq!(call(Func::Number, false, &[s("+1337")]), Value::Int(1337));
+        assert_eq!(call(Func::Number, false, &[s("")]), Value::Null);
+        assert_eq!(call(Func::StringContains, false, &[s(""), s("")]), Value::Bool(false));
+        assert_eq!(call(Func::IndexOf, false, &[s("a.b"), s("."), Value::Null]), Value::Null);
+        assert_eq!(call(Func::IndexOf, false, &[s("subdomain.example.com"), s(""), Value::Int(10)]), Value::Int(10));
+        assert_eq!(call(Func::IndexOf, false, &[s("subdomain.example.com"), s("."), Value::Int(-6)]), Value::Int(9));
+        assert_eq!(call(Func::CidrMatch, false, &[s("10.0.0.1"), Value::Null]), Value::Null);
         assert_eq!(call(Func::Concat, false, &[s("a"), Value::Int(1), Value::Bool(true)]), s("a1true"));
         assert_eq!(call(Func::Concat, false, &[s("a"), Value::Null]), Value::Null);
     }

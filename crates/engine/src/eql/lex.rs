@@ -1,6 +1,7 @@
 //! The EQL lexer: query text → tokens with byte spans. Whitespace and comments (`// ...`, `/* ... */`)
 //! separate tokens. Keywords are lower-case and reserved (a field of that name is written in
-//! backquotes, `` `by` ``). Strings are double-quoted with escapes (`\" \\ \n \r \t \' \u{hex}`) or
+//! backquotes, `` `by` ``, a backquote in it doubled). Strings are double-quoted with escapes
+//! (`\" \\ \n \r \t \u{hex}`, 2 to 8 hex digits; `\'` is refused, as the reference says) or
 //! triple-quoted raw text (`"""C:\path"""`); single quotes are refused, as in Elasticsearch 7.12+.
 //! Must not depend on the parser.
 
@@ -113,9 +114,23 @@ pub fn lex(text: &str) -> Result<Vec<Token>, ParseError> {
         } else if c == b'\'' {
             return Err(error::at(text, i..i + 1, "Single quotes are not supported; use double quotes (\"...\") for strings."));
         } else if c == b'`' {
-            let end = text[i + 1..].find('`').ok_or_else(|| error::at(text, i..i + 1, "A backquoted name is not closed."))?;
-            i += end + 2;
-            Tok::Quoted(text[start + 1..i - 1].to_string())
+            // A doubled backquote stands for one inside the name.
+            let mut name = String::new();
+            i += 1;
+            loop {
+                let Some(n) = text[i..].find('`') else {
+                    return Err(error::at(text, start..start + 1, "A backquoted name is not closed."));
+                };
+                name.push_str(&text[i..i + n]);
+                i += n + 1;
+                if text[i..].starts_with('`') {
+                    name.push('`');
+                    i += 1;
+                } else {
+                    break;
+                }
+            }
+            Tok::Quoted(name)
         } else if c.is_ascii_digit() {
             let (tok, end) = number(text, i)?;
             i = end;
@@ -152,16 +167,21 @@ fn string(text: &str, start: usize) -> Result<(String, usize), ParseError> {
             '\\' => {
                 let Some((k, e)) = chars.next() else { break };
                 match e {
-                    '"' | '\\' | '\'' => out.push(e),
+                    '"' | '\\' => out.push(e),
                     'n' => out.push('\n'),
                     'r' => out.push('\r'),
                     't' => out.push('\t'),
                     'u' => {
                         let rest = &text[k + 1..];
                         let close = rest.find('}').filter(|_| rest.starts_with('{'));
-                        let code = close.and_then(|n| u32::from_str_radix(&rest[1..n], 16).ok()).and_then(char::from_u32);
+                        let hex = close.map(|n| &rest[1..n]).filter(|h| (2..=8).contains(&h.len()));
+                        let code = hex.and_then(|h| u32::from_str_radix(h, 16).ok()).and_then(char::from_u32);
                         let (Some(n), Some(ch)) = (close, code) else {
-                            return Err(error::at(text, j..k + 1, "A \\u escape must be \\u{hex} with a valid code point."));
+                            return Err(error::at(
+                                text,
+                                j..k + 1,
+                                "A \\u escape must be \\u{hex} with 2 to 8 hex digits of a valid code point.",
+                            ));
                         };
                         out.push(ch);
                         for _ in 0..=n {
@@ -248,5 +268,8 @@ mod tests {
         assert_eq!(toks(r#""a\u{e9}\t""#), [Tok::Str("aé\t".into()), Tok::Eof]);
         assert!(lex("'x'").is_err() && lex("\"x").is_err() && lex("\"\\q\"").is_err() && lex("#").is_err());
         assert_eq!(lex("\"\\u{zz}\"").unwrap_err().span, 1..3);
+        assert!(lex("\"\\u{9}\"").is_err() && lex("\"\\'\"").is_err());
+        assert_eq!(toks("\"\\u{0000200f}\""), [Tok::Str("\u{200f}".into()), Tok::Eof]);
+        assert_eq!(toks("`my``field`"), [Tok::Quoted("my`field".into()), Tok::Eof]);
     }
 }

@@ -90,6 +90,7 @@ impl Query {
                     category: st.query.category.clone(),
                     matcher: compile_event(&st.query, &options.category_field),
                     keys: s.by.iter().chain(&st.by).map(|f| f.name.clone()).collect(),
+                    optional: s.by.iter().chain(&st.by).map(|f| f.optional).collect(),
                 };
                 Compiled::Sequence(Sequence {
                     steps: s.steps.iter().map(step).collect(),

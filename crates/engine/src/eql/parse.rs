@@ -478,6 +478,7 @@ impl Parser<'_> {
             for arg in &args[1..] {
                 let ok = match arg {
                     Expr::Const(Constant { value: Literal::Str(s), .. }) => func == Func::Wildcard || func::Cidr::parse(s).is_some(),
+                    Expr::Const(Constant { value: Literal::Null, .. }) => func == Func::CidrMatch,
                     _ => false,
                 };
                 if !ok {

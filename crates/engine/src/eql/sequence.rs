@@ -1,27 +1,30 @@
 //! Compiled sequences and the sequence state machine, [`run_sequence`]: a pure function over events
 //! already in time order, for a later stage that feeds it (or runs the same rules incrementally).
 //!
-//! The state machine follows Elasticsearch's sequence semantics:
-//! - an event that meets the first step opens a partial sequence under its join key;
-//! - an event that meets step `i > 0` extends the earliest open partial sequence of its join key that
-//!   has completed step `i - 1` (first in, first out) — and completes it after the last step; a
-//!   completed sequence is reported once, as the indices of its events;
-//! - with `maxspan`, a partial sequence whose first event is more than `maxspan` before the event
-//!   expires (the span from first to last event may equal `maxspan`);
-//! - an event that meets the `until` query drops every open partial sequence of its join key;
+//! The state machine is the one Elasticsearch's EQL reference describes ("How sequence queries
+//! handle matches"): per join key, each step is a state holding at most one pending sequence.
+//! - an event that meets the first step starts a pending sequence in the first state of its join
+//!   key, overwriting the one there (the most recent wins);
+//! - an event that meets step `i > 0` moves the pending sequence of state `i - 1` (of its join key)
+//!   to state `i`, overwriting the one there, and leaves state `i - 1` empty; after the last step the
+//!   sequence is complete and reported once, as the indices of its events; with nothing pending in
+//!   state `i - 1` nothing happens;
+//! - with `maxspan`, a pending sequence whose first event is more than `maxspan` before the event
+//!   has expired and is dropped instead of moved (first to last event may span exactly `maxspan`);
+//! - an event that meets the `until` query drops every pending sequence of its join key;
 //! - one event is tested against `until` first, then against the steps from last to first, so it
-//!   can complete one sequence and open another, but never fills two steps of the same sequence.
+//!   can complete one sequence and start another, but never fills two steps of the same sequence.
 //!
 //! Join keys are the values of the key fields (sequence-level keys first, then the step's), compared
 //! as keyword text; a field with several values gives its first. An event missing a key field takes
-//! no part in the step, nor in `until` (Elasticsearch 7.x skips such events; later versions may treat
-//! a missing key as `null`).
+//! no part in the step (nor in `until`) unless the field is marked optional (`by ?field`), when the
+//! missing value is a `null` key that joins other `null`s.
 
 use super::ast::Category;
 use super::compile::Matcher;
 use super::value::Value;
 use crate::doc::Document;
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 
 /// One query of a compiled sequence.
 #[derive(Debug, Clone)]
@@ -29,6 +32,8 @@ pub struct Step {
     pub(super) category: Category,
     pub(super) matcher: Matcher,
     pub(super) keys: Vec<String>,
+    /// Per key field: written `?field`, so a missing value is a `null` key.
+    pub(super) optional: Vec<bool>,
 }
 
 impl Step {
@@ -51,17 +56,28 @@ impl Step {
         &self.matcher
     }
 
-    /// The event's join key: the first value of each key field as text; `None` when one is missing.
-    pub fn join_key(&self, doc: &dyn Document) -> Option<Vec<String>> {
+    /// Whether each key field is optional (`by ?field`): its missing value is a `null` key.
+    pub fn optional_keys(&self) -> &[bool] {
+        &self.optional
+    }
+
+    /// The event's join key: the first value of each key field as text (`None` for the `null` of a
+    /// missing optional field); `None` when a required key field is missing.
+    pub fn join_key(&self, doc: &dyn Document) -> Option<Vec<Option<String>>> {
         self.keys
             .iter()
-            .map(|field| {
+            .zip(&self.optional)
+            .map(|(field, optional)| {
                 let mut first = None;
                 doc.any_value(field, &mut |v| {
                     first = Value::from_scalar(v).text().map(|t| t.into_owned());
                     true
                 });
-                first
+                match first {
+                    Some(text) => Some(Some(text)),
+                    None if *optional => Some(None),
+                    None => None,
+                }
             })
             .collect()
     }
@@ -92,7 +108,7 @@ impl Sequence {
     }
 }
 
-/// An open partial sequence.
+/// A pending sequence.
 #[derive(Debug)]
 struct Partial {
     start: i64,
@@ -103,8 +119,9 @@ struct Partial {
 /// indices into `events` of each completed sequence, in order of completion.
 pub fn run_sequence(seq: &Sequence, events: &[(i64, &dyn Document)]) -> Vec<Vec<usize>> {
     let n = seq.steps.len();
-    // Per join key, per step already completed (0..n-1), the partial sequences waiting, oldest first.
-    let mut open: HashMap<Vec<String>, Vec<VecDeque<Partial>>> = HashMap::new();
+    let maxspan = seq.maxspan_ms.map(|m| i64::try_from(m).unwrap_or(i64::MAX));
+    // Per join key, per state (steps 0..n-1 completed), the one pending sequence.
+    let mut machines: HashMap<Vec<Option<String>>, Vec<Option<Partial>>> = HashMap::new();
     let mut done = Vec::new();
     for (index, (ts, doc)) in events.iter().enumerate() {
         let (ts, doc) = (*ts, *doc);
@@ -112,7 +129,7 @@ pub fn run_sequence(seq: &Sequence, events: &[(i64, &dyn Document)]) -> Vec<Vec<
             && until.matches(doc)
             && let Some(key) = until.join_key(doc)
         {
-            open.remove(&key);
+            machines.remove(&key);
         }
         for s in (0..n).rev() {
             let step = &seq.steps[s];
@@ -121,25 +138,20 @@ pub fn run_sequence(seq: &Sequence, events: &[(i64, &dyn Document)]) -> Vec<Vec<
             }
             let Some(key) = step.join_key(doc) else { continue };
             if s == 0 {
-                let stages = open.entry(key).or_insert_with(|| (1..n).map(|_| VecDeque::new()).collect());
-                stages[0].push_back(Partial { start: ts, events: vec![index] });
+                let states = machines.entry(key).or_insert_with(|| (1..n).map(|_| None).collect());
+                states[0] = Some(Partial { start: ts, events: vec![index] });
                 continue;
             }
-            let Some(stages) = open.get_mut(&key) else { continue };
-            let waiting = &mut stages[s - 1];
-            // Partials wait in the order they started, so the expired ones are at the front.
-            while waiting
-                .front()
-                .is_some_and(|p| seq.maxspan_ms.is_some_and(|m| ts.saturating_sub(p.start) > i64::try_from(m).unwrap_or(i64::MAX)))
-            {
-                waiting.pop_front();
+            let Some(states) = machines.get_mut(&key) else { continue };
+            let Some(mut partial) = states[s - 1].take() else { continue };
+            if maxspan.is_some_and(|m| ts.saturating_sub(partial.start) > m) {
+                continue;
             }
-            let Some(mut partial) = waiting.pop_front() else { continue };
             partial.events.push(index);
             if s == n - 1 {
                 done.push(partial.events);
             } else {
-                stages[s].push_back(partial);
+                states[s] = Some(partial);
             }
         }
     }

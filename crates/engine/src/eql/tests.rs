@@ -92,28 +92,64 @@ fn sequences_parse_keys_maxspan_and_until() {
 
 #[test]
 fn join_keys_are_first_values_as_text() {
-    let s = seq("sequence by user.name, n [any where true] [any where true]");
+    let s = seq("sequence by user.name, n, ?opt [any where true] [any where true]");
     let step = &s.steps()[0];
-    assert_eq!(step.join_key(&json!({"user": {"name": ["a", "b"]}, "n": 5})), Some(vec!["a".to_string(), "5".to_string()]));
-    assert_eq!(step.join_key(&json!({"user": {"name": "a"}})), None);
+    assert_eq!(step.optional_keys(), [false, false, true]);
+    assert_eq!(
+        step.join_key(&json!({"user": {"name": ["a", "b"]}, "n": 5})),
+        Some(vec![Some("a".to_string()), Some("5".to_string()), None])
+    );
+    assert_eq!(step.join_key(&json!({"user": {"name": "a"}, "opt": "x"})), None, "a required key is missing");
+}
+
+/// The worked example of Elasticsearch's EQL syntax reference ("How sequence queries handle
+/// matches"): users root and elkbee, states attrib → bash → cat.
+#[test]
+fn the_reference_state_machine_example() {
+    let s = seq(
+        "sequence by user.name [process where process.name == \"attrib\"] [process where process.name == \"bash\"] [process where process.name == \"cat\"]",
+    );
+    let rows = [
+        ("root", "attrib"),
+        ("root", "attrib"),
+        ("elkbee", "bash"),
+        ("root", "bash"),
+        ("root", "bash"),
+        ("elkbee", "attrib"),
+        ("root", "attrib"),
+        ("elkbee", "bash"),
+        ("root", "cat"),
+        ("elkbee", "cat"),
+        ("root", "cat"),
+    ];
+    let events: Vec<(i64, Json)> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, (user, name))| (i as i64, json!({"user": {"name": user}, "process": {"name": name}, "event": {"category": "process"}})))
+        .collect();
+    // Documents 2, 4, 9 and 6, 8, 10 (1-based), in order of completion.
+    assert_eq!(run(&s, &events), [vec![1, 3, 8], vec![5, 7, 9]]);
 }
 
 #[test]
 fn a_sequence_completes_in_order_per_key() {
     let s = seq("sequence by user.name [any where event.action == \"A\"] [any where event.action == \"B\"]");
     let events = [(1, ev("A", "u1")), (2, ev("B", "u2")), (3, ev("A", "u2")), (4, ev("B", "u1")), (5, ev("B", "u2")), (6, ev("B", "u2"))];
-    assert_eq!(run(&s, &events), [vec![0, 3], vec![2, 4]], "each sequence once; the last B finds none open");
+    assert_eq!(run(&s, &events), [vec![0, 3], vec![2, 4]], "each sequence once; the last B finds none pending");
 }
 
 #[test]
-fn the_earliest_open_sequence_is_extended_first() {
+fn the_most_recent_pending_sequence_overwrites_the_older() {
     let s =
         seq("sequence by user.name [any where event.action == \"A\"] [any where event.action == \"B\"] [any where event.action == \"C\"]");
     let events = [(1, ev("A", "u")), (2, ev("A", "u")), (3, ev("B", "u")), (4, ev("B", "u")), (5, ev("C", "u")), (6, ev("C", "u"))];
-    assert_eq!(run(&s, &events), [vec![0, 2, 4], vec![1, 3, 5]]);
-    // A later A does not overtake the waiting one.
-    let events = [(1, ev("A", "u")), (2, ev("B", "u")), (3, ev("A", "u")), (4, ev("C", "u"))];
-    assert_eq!(run(&s, &events), [vec![0, 1, 3]]);
+    assert_eq!(run(&s, &events), [vec![1, 2, 4]], "A@2 overwrites A@1; B@4 finds state A empty");
+    // A later A waits in state A while an earlier sequence moves on.
+    let events = [(1, ev("A", "u")), (2, ev("B", "u")), (3, ev("A", "u")), (4, ev("C", "u")), (5, ev("B", "u")), (6, ev("C", "u"))];
+    assert_eq!(run(&s, &events), [vec![0, 1, 3], vec![2, 4, 5]]);
+    // Moving into an occupied state overwrites it.
+    let events = [(1, ev("A", "u")), (2, ev("B", "u")), (3, ev("A", "u")), (4, ev("B", "u")), (5, ev("C", "u"))];
+    assert_eq!(run(&s, &events), [vec![2, 3, 4]]);
 }
 
 #[test]
@@ -123,9 +159,20 @@ fn maxspan_is_measured_from_the_first_event_inclusive() {
     assert_eq!(run(&s, &events), [vec![0, 1]], "exactly maxspan is inside");
     let events = [(0, ev("A", "u")), (10_001, ev("B", "u"))];
     assert!(run(&s, &events).is_empty());
-    // An expired partial is skipped for a later one of the same key.
-    let events = [(0, ev("A", "u")), (5_000, ev("A", "u")), (12_000, ev("B", "u"))];
-    assert_eq!(run(&s, &events), [vec![1, 2]]);
+    // An expired pending sequence is dropped: a later B finds nothing.
+    let events = [(0, ev("A", "u")), (12_000, ev("B", "u")), (13_000, ev("B", "u"))];
+    assert!(run(&s, &events).is_empty());
+}
+
+#[test]
+fn optional_join_keys_let_missing_values_join() {
+    let s = seq("sequence by ?session [any where event.action == \"A\"] [any where event.action == \"B\"]");
+    let events = [
+        (1, json!({"event": {"action": "A"}})),
+        (2, json!({"event": {"action": "B"}, "session": "s"})),
+        (3, json!({"event": {"action": "B"}})),
+    ];
+    assert_eq!(run(&s, &events), [vec![0, 2]]);
 }
 
 #[test]
