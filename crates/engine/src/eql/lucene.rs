@@ -9,6 +9,9 @@
 //! string). `^` and `$` are ordinary characters in Lucene, not anchors. Rejected, with an error: `&`
 //! (intersection), `~` (complement), `#` (the empty language) and `<n-m>` (numeric intervals), which
 //! have no translation to a linear-time regular expression (or no use in a rule).
+//!
+//! Known difference: with `regex~`, Lucene leaves character *ranges* (`[a-c]`) case-sensitive (a
+//! limitation Elasticsearch documents); here the whole pattern, ranges included, ignores case.
 
 use regex::{Regex, RegexBuilder};
 

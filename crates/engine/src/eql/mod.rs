@@ -11,7 +11,8 @@
 //!   meaning of a condition (leaves, bindings of multi-valued fields, `null`);
 //! - [`value`] compares values, [`func`] implements the functions, [`pattern`] matches wildcards,
 //!   [`lucene`] translates Lucene regular expressions;
-//! - [`sequence`] holds compiled sequences and [`run_sequence`].
+//! - [`sequence`] holds compiled sequences and [`run_sequence`], the state machine of the EQL
+//!   syntax reference (per join key, one pending sequence per state; the most recent overwrites).
 //!
 //! Scope: event queries (`<category> where <condition>`, `any` or a value of the category field —
 //! `event.category` unless [`Options::category_field`] says otherwise) and sequences (`by`,
@@ -25,7 +26,9 @@
 //! Approximations (documents carry no mapping): a value's kind is read off the document (see
 //! [`value`]); `?field` and `field` behave alike (a field absent from every document is `null`
 //! rather than an error); where Elasticsearch evaluates a function in a script, which reads the first
-//! value of a multi-valued field, this module tries every value (see [`eval`]).
+//! value of a multi-valued field, this module tries every value (see [`eval`]); lengths and
+//! positions count characters, not UTF-16 units; arithmetic overflow and division by zero give
+//! `null` where Elasticsearch fails the search; `regex~` ignores case in character ranges too.
 //! Depends only on [`crate::doc`] and [`crate::kql`]'s error and wildcard strategies.
 
 pub mod ast;
