@@ -83,7 +83,7 @@ impl Source for Top<'_> {
         // A field inside an object is captured only when the object is one, as `well_formed`
         // below finds it only then.
         self.is_object
-            && Field::ALL.iter().all(|&field| match field.kind() {
+            && Field::all(|field| match field.kind() {
                 Kind::Any => true,
                 Kind::Str => self[field].is_str_or_absent(),
                 Kind::Object => self[field].is_object_or_absent(),
@@ -122,7 +122,7 @@ fn well_formed(raw: &Value) -> bool {
     }
     // The value of each field found so far (a parent comes before its fields).
     let mut found: [Option<&Value>; Field::COUNT] = [None; Field::COUNT];
-    Field::ALL.iter().all(|&field| {
+    Field::all(|field| {
         if field.kind() == Kind::Any && !field.has_fields() {
             return true;
         }

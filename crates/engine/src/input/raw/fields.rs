@@ -42,6 +42,14 @@ macro_rules! fields {
                 [$(make(Field::$name),)+]
             }
 
+            /// Whether `test` holds for every field, tried in the table's order up to the first that
+            /// fails (written out a field at a time, so that what is known of each field when the
+            /// crate compiles, its kind, its path, is a constant in the test).
+            #[inline(always)]
+            pub fn all(mut test: impl FnMut(Field) -> bool) -> bool {
+                true $(&& test(Field::$name))+
+            }
+
             /// The field at `key` of the object at `level` (`None`: the record itself), if one
             /// is captured there. On the hot path: a `match` on the key, which the compiler
             /// turns into a jump on its length and a few word comparisons.
