@@ -3,30 +3,13 @@
 
 use std::collections::HashMap;
 use trailhound_engine::alert::TextAlert;
-use trailhound_engine::calendar::{civil_from_days, days_from_civil};
+use trailhound_engine::calendar::civil_from_days;
+use trailhound_engine::time::{self, Options};
 
-/// Seconds since the Unix epoch of an RFC 3339 UTC time (`2026-03-02T03:14:07Z`, fractions and
-/// offsets accepted); `None` when it is not one.
+/// Seconds since the Unix epoch of an RFC 3339 time (`2026-03-02T03:14:07Z`, fractions and
+/// offsets accepted, the zone optional); `None` when it is not one.
 pub fn epoch_seconds(text: &str) -> Option<i64> {
-    let b = text.as_bytes();
-    if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') || b[13] != b':' || b[16] != b':' {
-        return None;
-    }
-    let num = |range: std::ops::Range<usize>| text.get(range)?.parse::<i64>().ok();
-    let (y, mo, d, h, mi, s) = (num(0..4)?, num(5..7)?, num(8..10)?, num(11..13)?, num(14..16)?, num(17..19)?);
-    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 60 {
-        return None;
-    }
-    let days = days_from_civil(y, mo, d);
-    let mut offset = 0;
-    let rest = &text[19..];
-    let rest = rest.trim_start_matches(|c: char| c == '.' || c.is_ascii_digit());
-    if let Some(sign) = rest.chars().next().filter(|c| *c == '+' || *c == '-') {
-        let hh = rest.get(1..3)?.parse::<i64>().ok()?;
-        let mm = rest.get(4..6).and_then(|m| m.parse::<i64>().ok()).unwrap_or(0);
-        offset = (hh * 3600 + mm * 60) * if sign == '+' { 1 } else { -1 };
-    }
-    Some(days * 86_400 + h * 3600 + mi * 60 + s - offset)
+    time::parse(text, &Options::RFC3339).map(|t| t.epoch_seconds())
 }
 
 /// Alerts over time: `counts[i]` alerts in `[start + i*width, start + (i+1)*width)`.

@@ -1,5 +1,6 @@
 //! Proleptic Gregorian day arithmetic (Howard Hinnant's algorithms), shared by the ECS date
-//! processor, KQL date ranges and the app's timeline. Depends on nothing.
+//! processor, KQL date ranges and the app's timeline (through [`crate::time`], which parses their
+//! dates). Depends on nothing.
 
 /// Whether `year` is a leap year.
 pub fn is_leap(year: i64) -> bool {

@@ -44,3 +44,4 @@ pub mod output;
 pub mod rules;
 #[doc(hidden)]
 pub mod scan;
+pub mod time;

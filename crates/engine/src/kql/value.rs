@@ -20,8 +20,8 @@
 //! against a string document value is compared as text for equality (as on `keyword`).
 
 use super::ast::{RangeOp, Term};
-use crate::calendar::{days_from_civil, days_in_month};
 use crate::doc::Scalar;
+use crate::time::{self, DateTime, Options, Part};
 use std::cmp::Ordering;
 
 /// A number in the text, as a numeric field would parse it: decimal, optional sign, fraction and
@@ -52,89 +52,17 @@ pub struct Date {
 
 /// An ISO-8601 date: `yyyy[-MM[-dd[(T| )HH[:mm[:ss[.fraction]]][Z|±HH[:]mm|±HH]]]]`.
 pub fn parse_date(s: &str) -> Option<Date> {
-    let b = s.as_bytes();
-    let mut p = 0;
-    let digits = |p: &mut usize, n: usize| -> Option<i64> {
-        let part = b.get(*p..*p + n)?;
-        if !part.iter().all(u8::is_ascii_digit) {
-            return None;
-        }
-        *p += n;
-        part.iter().try_fold(0i64, |acc, d| Some(acc * 10 + i64::from(d - b'0')))
+    let low = time::parse(s, &Options::KQL)?;
+    // Rounded up: the missing parts of the time at their most (a missing month or day stays 01).
+    let given = |part: Part, value: i64, most: i64| if low.precision >= part { value } else { most };
+    let high = DateTime {
+        hour: given(Part::Hour, low.hour, 23),
+        minute: given(Part::Minute, low.minute, 59),
+        second: given(Part::Second, low.second, 59),
+        nanos: given(Part::Fraction, low.nanos, 999_999_999),
+        ..low
     };
-    let sep = |p: &mut usize, c: u8| -> bool {
-        let hit = b.get(*p) == Some(&c);
-        if hit {
-            *p += 1;
-        }
-        hit
-    };
-    let year = digits(&mut p, 4)?;
-    let mut low = [year, 1, 1, 0, 0, 0, 0];
-    let mut high = [year, 1, 1, 23, 59, 59, 999_999_999];
-    let mut given = 1;
-    let limits = [(1, 12), (1, 31), (0, 23), (0, 59), (0, 59)];
-    let seps = [b'-', b'-', b'T', b':', b':'];
-    while given < 6 && p < b.len() {
-        let ok_sep = if given == 3 { sep(&mut p, b'T') || sep(&mut p, b' ') } else { sep(&mut p, seps[given - 1]) };
-        if !ok_sep {
-            break;
-        }
-        let v = digits(&mut p, 2)?;
-        let (min, max) = limits[given - 1];
-        if v < min || v > max {
-            return None;
-        }
-        low[given] = v;
-        high[given] = v;
-        given += 1;
-    }
-    if given >= 3 && low[2] > days_in_month(year, low[1]) {
-        return None;
-    }
-    if given == 6 && (sep(&mut p, b'.') || sep(&mut p, b',')) {
-        let start = p;
-        let mut nanos = 0i64;
-        while let Some(d) = b.get(p).filter(|d| d.is_ascii_digit()) {
-            if p - start < 9 {
-                nanos = nanos * 10 + i64::from(d - b'0');
-            }
-            p += 1;
-        }
-        if p == start {
-            return None;
-        }
-        nanos *= 10i64.pow(9u32.saturating_sub((p - start) as u32));
-        low[6] = nanos;
-        high[6] = nanos;
-    }
-    let mut offset_minutes = 0i64;
-    if given >= 4 && p < b.len() {
-        if sep(&mut p, b'Z') {
-        } else if let Some(sign) = b.get(p).and_then(|c| match c {
-            b'+' => Some(1),
-            b'-' => Some(-1),
-            _ => None,
-        }) {
-            p += 1;
-            let hours = digits(&mut p, 2)?;
-            sep(&mut p, b':');
-            let minutes = if p < b.len() { digits(&mut p, 2)? } else { 0 };
-            if hours > 18 || minutes > 59 {
-                return None;
-            }
-            offset_minutes = sign * (hours * 60 + minutes);
-        }
-    }
-    if p != b.len() {
-        return None;
-    }
-    let instant = |f: [i64; 7]| -> i128 {
-        let days = days_from_civil(f[0], f[1], f[2]);
-        let seconds = days * 86_400 + f[3] * 3_600 + f[4] * 60 + f[5] - offset_minutes * 60;
-        i128::from(seconds) * 1_000_000_000 + i128::from(f[6])
-    };
-    Some(Date { low: instant(low), high: instant(high), has_day: given >= 3 })
+    Some(Date { low: low.epoch_nanos(), high: high.epoch_nanos(), has_day: low.precision >= Part::Day })
 }
 
 /// A query value prepared for equality with document values.
