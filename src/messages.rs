@@ -212,7 +212,7 @@ mod tests {
     fn an_alert_on_a_deeply_nested_record_reaches_the_page() {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/hostile/files/nested-120.json");
         let bytes = std::fs::read(path).unwrap();
-        let (rules, _) = crate::state::load_rules(&[]);
+        let rules = crate::state::load_rules(&[]).rules;
         let mut alerts: Vec<(trailhound_engine::Alert, Option<AlertKey>)> = Vec::new();
         let scanner = trailhound_engine::Scanner::new(rules);
         let report = scanner.scan("nested-120.json", trailhound_engine::Source::bytes(&bytes), &mut alerts).report;

@@ -102,8 +102,8 @@ fn receive(data: JsValue) {
     };
     match message {
         ToWorker::Configure { rules, id_key } => {
-            let (loaded, _problems) = load_rules(&rules.files);
-            let enabled: Vec<Rule> = loaded.into_iter().filter(|r| r.enabled && !rules.disabled.contains(&r.rule_id)).collect();
+            let enabled: Vec<Rule> =
+                load_rules(&rules.files).rules.into_iter().filter(|r| r.enabled && !rules.disabled.contains(&r.rule_id)).collect();
             WORKER.with(|w| w.borrow_mut().scanner = Some(Scanner::new(enabled).with_id_key(id_key)));
         }
         ToWorker::Scan { id, name } => {
@@ -158,7 +158,7 @@ fn scan(job: &Job, whole: Option<Result<Vec<u8>, JsValue>>) -> FromWorker {
     WORKER.with(|w| {
         let mut w = w.borrow_mut();
         let w = &mut *w;
-        let scanner = w.scanner.get_or_insert_with(|| Scanner::new(load_rules(&[]).0).with_id_key(IdKey::random()));
+        let scanner = w.scanner.get_or_insert_with(|| Scanner::new(load_rules(&[]).rules).with_id_key(IdKey::random()));
         let mut sink = Parts { id: job.id, alerts: Vec::new(), keys: Vec::new() };
         let source = match &mut read {
             Read::Whole(bytes) => Source::bytes(bytes),

@@ -72,6 +72,14 @@ test('the sample scans in the worker and fills the views', async ({ page, contex
     buffer: Buffer.from('[rule]\nname = "Broken"\ntype = "query"\nrule_id = "b"\nquery = "event.action:(a or"\nseverity = "high"\nrisk_score = 73\n'),
   });
   await expect(rules.getByTestId('rule-problems')).toContainText('broken-rule.toml');
+  // A copy of the built-in rule (Elastic's own folder holds one) takes its place: the panel says
+  // which file's copy is used, and the rule is still one row.
+  const seed = readFileSync(new URL('../../rules/defense_evasion_s3_bucket_configuration_deletion.toml', import.meta.url));
+  await rules.getByTestId('rule-input').setInputFiles({ name: 'seed-copy.toml', mimeType: 'text/plain', buffer: seed });
+  await expect(rules.getByTestId('rule-replaced')).toContainText('using seed-copy.toml (version 208)');
+  const seedRow = rules.locator('tr[data-rule-id="227dc608-e558-43d9-b521-150772250bae"]');
+  await expect(seedRow).toHaveCount(1);
+  await expect(seedRow).toContainText('seed-copy.toml');
   await page.screenshot({ path: join(SHOTS, '09-rules.png') });
   // Switching the rule off and rescanning the same files gives no alerts; on again, they come back.
   await rules.locator('tr[data-rule-id="227dc608-e558-43d9-b521-150772250bae"] input[type="checkbox"]').uncheck();

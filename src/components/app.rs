@@ -145,7 +145,7 @@ pub fn App() -> Html {
         Tab::Rules => html! {
             <RulesPanel rules={state.rules.iter().map(RuleLine::of).collect::<Vec<_>>()}
                 files={state.rule_files.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>()}
-                problems={state.rule_problems.clone()} rules_changed={state.rules_changed}
+                problems={state.rule_problems.clone()} replaced={state.rule_replacements.clone()} rules_changed={state.rules_changed}
                 on_toggle={dispatch.reform(Action::ToggleRule)}
                 on_add_file={dispatch.reform(|(name, text)| Action::AddRuleFile { name, text })}
                 on_remove_file={dispatch.reform(Action::RemoveRuleFile)}

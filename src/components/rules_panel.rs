@@ -12,6 +12,8 @@ pub struct Props {
     pub rules: Vec<RuleLine>,
     pub files: Vec<String>,
     pub problems: Vec<String>,
+    /// Rules several files hold, and which copy is used.
+    pub replaced: Vec<String>,
     pub rules_changed: bool,
     pub on_toggle: Callback<String>,
     pub on_add_file: Callback<(String, String)>,
@@ -116,6 +118,12 @@ pub fn RulesPanel(props: &Props) -> Html {
                         let n = name.clone();
                         html! { <li><code>{ name.clone() }</code>{ " " }<button class="button small ghost" onclick={props.on_remove_file.reform(move |_| n.clone())}>{ "Remove" }</button></li> }
                     }) }
+                </ul>
+            }
+            if !props.replaced.is_empty() {
+                <h3>{ format!("{} held by more than one file", super::plural(props.replaced.len(), "rule", "rules")) }</h3>
+                <ul class="rule-notes" data-testid="rule-replaced">
+                    { for props.replaced.iter().map(|p| html! { <li>{ p.clone() }</li> }) }
                 </ul>
             }
             if !props.problems.is_empty() {

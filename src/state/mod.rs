@@ -42,6 +42,8 @@ pub struct State {
     pub rule_files: Vec<(String, String)>,
     /// Why rules could not be loaded, one line each.
     pub rule_problems: Vec<String>,
+    /// Rules several files hold: which file's copy is used, in words.
+    pub rule_replacements: Vec<String>,
     /// A message for the error banner.
     pub error: Option<String>,
     /// Set when rules changed after alerts were produced: a rescan gives the new rules' alerts.
@@ -365,17 +367,20 @@ impl State {
     }
 
     fn reload_rules(&mut self, disabled: &[String]) {
-        let (rules, problems) = load_rules(&self.rule_files);
-        let builtin = RuleSet::builtin().rules.into_iter().map(|r| r.rule_id).collect::<BTreeSet<_>>();
-        self.rules = rules
+        let set = load_rules(&self.rule_files);
+        // Built in: the copy in use is the shipped one (a user's file may hold a copy that replaced it).
+        let builtin = RuleSet::builtin().rules.into_iter().map(|r| r.source).collect::<BTreeSet<_>>();
+        self.rules = set
+            .rules
             .into_iter()
             .map(|rule| RuleEntry {
                 enabled: rule.enabled && !disabled.contains(&rule.rule_id),
-                builtin: builtin.contains(&rule.rule_id),
+                builtin: builtin.contains(&rule.source),
                 rule,
             })
             .collect();
-        self.rule_problems = problems;
+        self.rule_problems = set.problems.iter().map(ToString::to_string).collect();
+        self.rule_replacements = set.replaced.iter().map(ToString::to_string).collect();
     }
 
     fn mark_rules_changed(&mut self) {
@@ -390,12 +395,12 @@ impl State {
     }
 }
 
-/// The built-in rules plus the user's rule files, and every problem, one line each. Shared by the
-/// page (to list rules) and the worker (to scan with them).
-pub fn load_rules(files: &[(String, String)]) -> (Vec<Rule>, Vec<String>) {
+/// The built-in rules plus the user's rule files, every problem, and which copy is used of a rule
+/// several files hold. Shared by the page (to list rules) and the worker (to scan with them).
+pub fn load_rules(files: &[(String, String)]) -> RuleSet {
     let mut set = RuleSet::builtin();
     for (name, text) in files {
         set.add(load_text(name, text));
     }
-    (set.rules, set.problems.iter().map(ToString::to_string).collect())
+    set
 }

@@ -176,6 +176,22 @@ fn rules_switch_off_and_rule_files_report_problems() {
     assert!(state.rule_problems.is_empty());
 }
 
+/// A rule file holding a copy of a built-in rule replaces it (the same version: the file wins) and
+/// the panel is told which copy is used; removing the file brings the built-in copy back.
+#[test]
+fn a_copy_of_a_builtin_rule_replaces_it_and_says_so() {
+    let state = State::new();
+    let (count, text) = (state.rules.len(), trailhound_engine::rules::BUILTIN_FILES[0].1.to_string());
+    let state = state.reduce(Action::AddRuleFile { name: "copy.toml".into(), text });
+    assert_eq!((state.rules.len(), state.rule_problems.len()), (count, 0));
+    assert_eq!(state.rule_replacements.len(), 1);
+    assert!(state.rule_replacements[0].contains("using copy.toml (version 208)"), "{:?}", state.rule_replacements);
+    assert!(state.rules.iter().any(|r| r.rule.source == "copy.toml" && !r.builtin), "the copy in use is the user's, not built in");
+    let state = state.reduce(Action::RemoveRuleFile("copy.toml".into()));
+    assert!(state.rule_replacements.is_empty());
+    assert!(state.rules.iter().all(|r| r.rule.source != "copy.toml" && r.builtin));
+}
+
 /// A batch rebuilds the table's rows once, at its end, and ends where the same actions one by one
 /// end (a batch inside a batch included).
 #[test]
