@@ -9,11 +9,6 @@ use trailhound_engine::eql::eval::matches_event;
 use trailhound_engine::eql::{Options, Query};
 
 #[derive(Deserialize)]
-struct File {
-    case: Vec<Case>,
-}
-
-#[derive(Deserialize)]
 struct Case {
     name: String,
     query: String,
@@ -27,8 +22,7 @@ struct Case {
 }
 
 fn cases() -> Vec<Case> {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/eql/cases.toml")).expect("read cases.toml");
-    toml::from_str::<File>(&text).expect("parse cases.toml").case
+    trailhound_testkit::cases("tests/fixtures/eql/cases.toml")
 }
 
 fn check(case: &Case) -> Result<(), String> {

@@ -9,11 +9,6 @@ use trailhound_engine::kql::eval::evaluate;
 use trailhound_engine::kql::scope::Flat;
 
 #[derive(Deserialize)]
-struct File {
-    case: Vec<Case>,
-}
-
-#[derive(Deserialize)]
 struct Case {
     name: String,
     query: String,
@@ -29,8 +24,7 @@ struct Case {
 }
 
 fn cases() -> Vec<Case> {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/kql/cases.toml")).expect("read cases.toml");
-    toml::from_str::<File>(&text).expect("parse cases.toml").case
+    trailhound_testkit::cases("tests/fixtures/kql/cases.toml")
 }
 
 fn check(case: &Case) -> Result<(), String> {

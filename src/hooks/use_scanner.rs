@@ -337,6 +337,7 @@ pub fn use_scanner(dispatch: Callback<Action>, rules: RuleConfig) -> ScannerHand
             state.dead = true;
             state.files.clear();
             state.settle = Merge::new();
+            state.key = None;
             state.outbox.clear();
             drop(state);
             dispatch.emit(Action::Reset);
@@ -349,6 +350,7 @@ pub fn use_scanner(dispatch: Callback<Action>, rules: RuleConfig) -> ScannerHand
                 let mut state = inner.borrow_mut();
                 state.dead = true;
                 state.settle = Merge::new();
+                state.key = None;
                 state.outbox.clear();
                 std::mem::take(&mut state.files)
             };

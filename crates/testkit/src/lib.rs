@@ -10,6 +10,7 @@ pub mod pairs;
 /// The workspace root, where `tests/`, `rules/` and the fixtures are.
 pub const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
 
+use serde::de::DeserializeOwned;
 use trailhound_engine::alert::Alert;
 use trailhound_engine::scan::{FileReport, Merge, Scanner, Source};
 
@@ -37,4 +38,17 @@ impl Serial {
         alerts.extend(settled.alerts);
         settled.report
     }
+}
+
+/// The `[[case]]` tables of a tests-as-data file (a path from the workspace root, e.g.
+/// `tests/fixtures/kql/cases.toml`), each read as a `T`.
+pub fn cases<T: DeserializeOwned>(path: &str) -> Vec<T> {
+    #[derive(serde::Deserialize)]
+    #[serde(bound = "T: DeserializeOwned")]
+    struct File<T> {
+        case: Vec<T>,
+    }
+    let full = format!("{ROOT}/{path}");
+    let text = std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{full}: {e}"));
+    toml::from_str::<File<T>>(&text).unwrap_or_else(|e| panic!("{full}: {e}")).case
 }

@@ -26,7 +26,7 @@ pub use source::Source;
 use crate::alert::{Alert, EventSummary, Origin, RuleRef, first_with};
 use crate::doc::Document;
 use crate::ecs::{EcsView, MapOptions, RawView};
-use crate::input::{Body, Limits, Record, RecordKind};
+use crate::input::{Body, FileStatus, Limits, Record, RecordKind};
 use crate::rules::Rule;
 use serde_json::Value;
 use std::sync::Arc;
@@ -82,7 +82,7 @@ impl Scanner {
 
     /// Scans the file called `name` from `source`, handing each alert to `sink` as it is raised.
     pub fn scan(&self, name: &str, source: Source<'_>, sink: &mut dyn Sink) -> FileScan {
-        let mut scan = FileScan { report: FileReport::unreadable(name, String::new()), ids: Vec::new() };
+        let mut scan = FileScan { report: FileReport::ended(name, FileStatus::Scanned), ids: Vec::new() };
         let (read, bytes) = source.read(&self.limits, &mut |item| {
             scan.report.records += 1;
             match item {
