@@ -226,7 +226,7 @@ pub fn visible_window(total: usize, scroll_top: f64, viewport: f64, row_height: 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use trailhound_engine::{EventSummary, JsonText, Origin, RuleRef};
+    use trailhound_engine::{EventSummary, JsonText, Origin, RuleRef, RuleType};
 
     pub(crate) fn alert(rule: &str, severity: Severity, actor: &str, time: &str, ip: &str) -> TextAlert {
         TextAlert {
@@ -236,6 +236,8 @@ mod tests {
                 severity,
                 risk_score: 21,
                 version: Some(1),
+                rule_type: RuleType::Query,
+                tags: vec![],
                 tactics: vec![],
                 techniques: vec![],
             },
@@ -250,6 +252,7 @@ mod tests {
             origin: Origin { file: "a.json".into(), record: 0 },
             document: JsonText::of(&serde_json::json!({})),
             original: None,
+            detail: None,
         }
     }
 

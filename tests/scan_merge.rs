@@ -16,7 +16,7 @@ use trailhound_engine::scan::{Dedup, FileScan, Merge};
 const IDS_A_TASK: usize = 100_000;
 
 fn scanned(ids: Vec<u64>) -> FileScan {
-    FileScan { report: unscanned("a.json", 10, FileStatus::Scanned), ids }
+    FileScan { ids, ..FileScan::of(unscanned("a.json", 10, FileStatus::Scanned)) }
 }
 
 /// Files scanned apart settle in file order; a big file's IDs are counted a task's worth at a time,

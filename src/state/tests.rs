@@ -4,7 +4,7 @@
 use super::*;
 use crate::exceptions::Matcher;
 use crate::messages::{unreadable, unscanned};
-use trailhound_engine::Severity;
+use trailhound_engine::{RuleType, Severity};
 use trailhound_engine::{EventSummary, JsonText, Origin, RuleRef};
 
 fn alert(id: &str, actor: &str) -> TextAlert {
@@ -15,6 +15,8 @@ fn alert(id: &str, actor: &str) -> TextAlert {
             severity: Severity::Low,
             risk_score: 21,
             version: Some(1),
+            rule_type: RuleType::Query,
+            tags: vec![],
             tactics: vec![],
             techniques: vec![],
         },
@@ -27,6 +29,7 @@ fn alert(id: &str, actor: &str) -> TextAlert {
         origin: Origin { file: "a.json".into(), record: 0 },
         document: JsonText::of(&serde_json::json!({"user": {"name": actor}, "event": {"id": id}})),
         original: None,
+        detail: None,
     }
 }
 

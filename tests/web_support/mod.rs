@@ -2,7 +2,7 @@
 #![allow(dead_code)]
 
 use trailhound_engine::alert::{Alert, EventSummary, Origin, RuleRef, TextAlert};
-use trailhound_engine::rules::Severity;
+use trailhound_engine::rules::{RuleType, Severity};
 
 /// An alert of rule `r1` for event `id` by `actor`, as the page keeps it.
 pub fn alert(id: &str, actor: &str) -> TextAlert {
@@ -13,6 +13,8 @@ pub fn alert(id: &str, actor: &str) -> TextAlert {
             severity: Severity::Low,
             risk_score: 21,
             version: Some(1),
+            rule_type: RuleType::Query,
+            tags: vec![],
             tactics: vec![],
             techniques: vec![],
         },
@@ -25,6 +27,7 @@ pub fn alert(id: &str, actor: &str) -> TextAlert {
         origin: Origin { file: "a.json".into(), record: 0 },
         document: serde_json::json!({"user": {"name": actor}, "event": {"id": id}}),
         original: None,
+        detail: None,
     }
     .into_text()
 }

@@ -45,6 +45,14 @@ pub struct ScanArgs {
     /// Files scanned at once (default: one per core). Results do not depend on it.
     #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
+    /// Emulate each rule's runs as Elastic schedules them: also for query and EQL rules, keep at
+    /// most `max_signals` alerts a run, and count those Elastic would drop.
+    #[arg(long)]
+    pub emulate_schedule: bool,
+    /// New terms rules: treat the first history window as learning only (no alert for a value first
+    /// seen while the history still reaches back before the data).
+    #[arg(long)]
+    pub learn_first_history: bool,
     /// Files and folders to scan; `-` reads standard input.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,

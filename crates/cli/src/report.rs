@@ -4,9 +4,9 @@
 use std::time::Duration;
 use trailhound_engine::FileStatus;
 pub use trailhound_engine::printable;
-use trailhound_engine::{FileReport, Summary};
+use trailhound_engine::{FileReport, StageReport, Summary};
 
-pub fn print(reports: &[FileReport], summary: &Summary, elapsed: Duration) {
+pub fn print(reports: &[FileReport], summary: &Summary, stage: Option<&StageReport>, elapsed: Duration) {
     for report in reports {
         let name = printable(&report.name);
         match &report.read.status {
@@ -38,6 +38,12 @@ pub fn print(reports: &[FileReport], summary: &Summary, elapsed: Duration) {
         summary.record_errors,
         summary.duplicates
     );
+    if let Some(stage) = stage {
+        eprintln!(
+            "stateful rules: {} candidates, {} alerts; {} without a time, {} outside every run's window, {} over max_signals (dropped)",
+            stage.candidates, stage.alerts, stage.untimed, stage.uncovered, stage.dropped
+        );
+    }
     eprintln!("alerts: {}", summary.alerts);
     for (rule, count) in &summary.alerts_per_rule {
         eprintln!("  {count:>6}  {}", printable(rule));

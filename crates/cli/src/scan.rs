@@ -1,6 +1,6 @@
 //! `trailhound scan`: load rules, scan every input (files in parallel, each read a slice at a time,
-//! results merged in file order, so they do not depend on the number of threads), write alerts,
-//! report on stderr.
+//! results merged in file order, so they do not depend on the number of threads), decide the
+//! stateful rules over every file's candidates (the second stage), write alerts, report on stderr.
 //!
 //! Alerts are rendered in the output format on the thread that raised them, and only their text is
 //! kept: an alert's ECS document is dropped as soon as it is written out.
@@ -16,7 +16,7 @@ use std::time::{Instant, SystemTime};
 use trailhound_engine::Alert;
 use trailhound_engine::Limits;
 use trailhound_engine::output::{self, Format, Rendered};
-use trailhound_engine::{AlertKey, FileReport, FileScan, Merge, Scanner, Sink, Source, Summary};
+use trailhound_engine::{AlertKey, FileReport, FileScan, Merge, Scanner, Sink, Source, StageOptions, Summary};
 
 pub fn run(args: &ScanArgs) -> u8 {
     let rules = load(&args.rules);
@@ -27,7 +27,8 @@ pub fn run(args: &ScanArgs) -> u8 {
     }
     let started = Instant::now();
     let limits = Limits { max_inflated_bytes: args.max_inflated_bytes };
-    let scanner = Scanner::new(rules.enabled().cloned().collect::<Vec<_>>()).with_limits(limits);
+    let scanner =
+        Scanner::new(rules.enabled().cloned().collect::<Vec<_>>()).with_limits(limits).with_emulated_schedule(args.emulate_schedule);
     let inputs = expand(&args.paths);
     let format = args.format.into();
     let generated_at = humantime::format_rfc3339_millis(SystemTime::now()).to_string();
@@ -45,11 +46,23 @@ pub fn run(args: &ScanArgs) -> u8 {
     let mut alerts = Vec::new();
     let mut summary = Summary::default();
     let mut reports = Vec::new();
+    let options = StageOptions { emulate_schedule: args.emulate_schedule, learn_first_window: args.learn_first_history };
+    let mut second = scanner.second_stage(options);
     for settled in merge.settle(usize::MAX).0 {
         summary.add(&settled.report);
         reports.push(settled.report);
         alerts.extend(settled.alerts);
+        second.add(settled.file, settled.candidates);
     }
+    let stage = (!second.is_empty()).then(|| {
+        let (decided, stage) = second.finish();
+        for alert in decided {
+            let rendered = alert.to_value().map_err(io::Error::other).and_then(|alert| output::render(format, &alert, &generated_at));
+            alerts.push(Kept { rendered, rule: alert.rule.name });
+        }
+        summary.alerts += stage.alerts;
+        stage
+    });
     for alert in &alerts {
         summary.count_alert(&alert.rule);
     }
@@ -57,7 +70,7 @@ pub fn run(args: &ScanArgs) -> u8 {
         eprintln!("trailhound: cannot write alerts: {e}");
         return 2;
     }
-    report::print(&reports, &summary, started.elapsed());
+    report::print(&reports, &summary, stage.as_ref(), started.elapsed());
     if summary.files_failed > 0 { 1 } else { 0 }
 }
 
@@ -116,7 +129,7 @@ fn scan_all(scanner: &Scanner, inputs: &[Input], threads: Option<u16>, format: F
                         _ => scan(&name, Source::reader(&mut file, size).buffer(buffer)),
                     }),
                 };
-                scanned.unwrap_or_else(|why| (FileScan { report: FileReport::unreadable(&name, why), ids: Vec::new() }, Vec::new()))
+                scanned.unwrap_or_else(|why| (FileScan::of(FileReport::unreadable(&name, why)), Vec::new()))
             })
             .collect()
     }))

@@ -3,7 +3,7 @@
 //! Built from a rule and the event's ECS document; must not depend on input shapes or output formats.
 
 use crate::doc::{Document, Scalar};
-use crate::rules::{Mitre, Rule, Severity};
+use crate::rules::{Mitre, Rule, RuleType, Severity};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use serde_json::value::RawValue;
@@ -16,6 +16,9 @@ pub struct RuleRef {
     pub severity: Severity,
     pub risk_score: u8,
     pub version: Option<u32>,
+    #[serde(rename = "type")]
+    pub rule_type: RuleType,
+    pub tags: Vec<String>,
     pub tactics: Vec<Mitre>,
     pub techniques: Vec<Mitre>,
 }
@@ -28,6 +31,8 @@ impl RuleRef {
             severity: rule.severity,
             risk_score: rule.risk_score,
             version: rule.version,
+            rule_type: rule.rule_type(),
+            tags: rule.tags.clone(),
             tactics: rule.tactics().cloned().collect(),
             techniques: rule
                 .techniques()
@@ -110,7 +115,7 @@ pub fn first_with<R>(doc: &dyn Document, field: &str, mut f: impl FnMut(&str) ->
 }
 
 /// Where a record came from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Origin {
     pub file: String,
     /// 0-based index of the record in its file.
@@ -128,6 +133,58 @@ pub struct Alert<D = Value> {
     pub document: D,
     /// The original CloudTrail record, when the input was raw CloudTrail.
     pub original: Option<D>,
+    /// What a stateful rule decided: the threshold group, the new terms, the sequence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<Detail>,
+}
+
+/// What a stateful rule's alert says beyond its event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Detail {
+    /// A threshold group that reached its count in one execution (`kibana.alert.threshold_result`).
+    Threshold {
+        /// The group-by fields and the group's values.
+        terms: Vec<(String, String)>,
+        count: u64,
+        /// The cardinality field and how many distinct values the group held.
+        cardinality: Option<(String, u64)>,
+        /// The start of the execution's window (RFC 3339).
+        from: String,
+        /// The group's first events (at most [`MEMBERS_KEPT`]).
+        members: Vec<Member>,
+    },
+    /// Values not seen in the rule's history (`kibana.alert.new_terms`), one per field.
+    NewTerms { fields: Vec<String>, terms: Vec<String> },
+    /// An EQL sequence: its join key and its events, in order; the alert is the last event's.
+    Sequence { join: Vec<Option<String>>, events: Vec<Member> },
+}
+
+/// How many of a threshold group's events its alert lists.
+pub const MEMBERS_KEPT: usize = 20;
+
+/// An event in brief, as an alert of many events lists them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    pub timestamp: Option<String>,
+    pub event_id: Option<String>,
+    pub action: Option<String>,
+    pub actor: Option<String>,
+    pub source: Option<String>,
+    pub origin: Origin,
+}
+
+impl Member {
+    pub fn of(doc: &dyn Document, origin: Origin) -> Member {
+        Member {
+            timestamp: first(doc, "@timestamp"),
+            event_id: first(doc, "event.id"),
+            action: first(doc, "event.action"),
+            actor: first(doc, "user.name").or_else(|| first(doc, "aws.cloudtrail.user_identity.arn")),
+            source: first(doc, "source.ip").or_else(|| first(doc, "source.address")),
+            origin,
+        }
+    }
 }
 
 /// An alert whose documents are kept as JSON text: what the page holds. It is read in one pass
@@ -144,6 +201,7 @@ impl Alert {
             origin: self.origin,
             document: JsonText::of(&self.document),
             original: self.original.as_ref().map(JsonText::of),
+            detail: self.detail,
         }
     }
 }
@@ -157,6 +215,7 @@ impl TextAlert {
             origin: self.origin.clone(),
             document: self.document.parse()?,
             original: self.original.as_ref().map(JsonText::parse).transpose()?,
+            detail: self.detail.clone(),
         })
     }
 }

@@ -1,4 +1,4 @@
-//! Trailhound's detection engine: CloudTrail bytes → records → Elastic ECS → KQL rules → alerts.
+//! Trailhound's detection engine: CloudTrail bytes → records → Elastic ECS → rules → alerts.
 //!
 //! The pipeline, one module a stage:
 //! - [`input`] sniffs a file's shape by content (S3 delivery, arrays, NDJSON, lookup-events, console
@@ -7,21 +7,26 @@
 //!   and offers a lazy [`doc::Document`] view over the raw record;
 //! - [`kql`] parses Kibana's kuery language and matches it against a [`doc::Document`];
 //! - [`eql`] parses Elastic's Event Query Language: event queries matched like KQL, and sequences
-//!   with a pure state machine over time-ordered events (not yet wired into rules or the scan);
-//! - [`rules`] loads Elastic detection rules (TOML, Kibana NDJSON export);
-//! - [`scan`] runs it all over a file and produces [`alert::Alert`]s and per-file accounting;
+//!   with a pure state machine over time-ordered events;
+//! - [`rules`] loads Elastic detection rules (TOML, Kibana NDJSON export) of the types query, eql,
+//!   threshold and new_terms;
+//! - [`scan`] runs it all over a file (the first stage) and produces [`alert::Alert`]s, the
+//!   candidates of stateful rules and per-file accounting;
+//! - [`stage`] decides stateful rules (threshold, new_terms, EQL sequences) over every file's
+//!   candidates in time order, emulating each rule's executions;
 //! - [`output`] renders alerts as table, NDJSON, JSON or CSV.
 //!
 //! The engine never depends on a browser API: it builds and tests natively and for wasm32.
 
 // The public surface: what the CLI and the app build on.
-pub use alert::{Alert, EventSummary, JsonText, Origin, RuleRef, TextAlert, first};
+pub use alert::{Alert, Detail, EventSummary, JsonText, Member, Origin, RuleRef, TextAlert, first};
 pub use doc::{Document, Scalar};
 pub use input::{FileError, FileRead, FileStatus, Limits, Location, Shape};
 pub use kql::Query;
 pub use output::{Format, Rendered, printable};
-pub use rules::{ProblemKind, Rule, RuleProblem, RuleSet, Severity, load_text};
-pub use scan::{AlertKey, FileReport, FileScan, FnSink, IdKey, Merge, Scanner, Settled, Sink, Source, Summary};
+pub use rules::{ProblemKind, Rule, RuleProblem, RuleSet, RuleType, Severity, load_text};
+pub use scan::{AlertKey, Candidate, FileReport, FileScan, FnSink, IdKey, Merge, Scanner, Settled, Sink, Source, Summary};
+pub use stage::{Decider, Options as StageOptions, StageReport};
 
 // The stages. `output` is public for its renderers; the others are reached through the types
 // above, and stay visible (hidden from the docs) only for the engine's own tests and benchmarks.
@@ -44,4 +49,6 @@ pub mod output;
 pub mod rules;
 #[doc(hidden)]
 pub mod scan;
+#[doc(hidden)]
+pub mod stage;
 pub mod time;

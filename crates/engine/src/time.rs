@@ -354,3 +354,26 @@ mod tests {
         }
     }
 }
+
+/// Milliseconds since the epoch as Elasticsearch prints a date: `2024-05-01T10:00:00.000Z`.
+pub fn format_millis(ms: i64) -> String {
+    let (days, in_day) = (ms.div_euclid(86_400_000), ms.rem_euclid(86_400_000));
+    let (y, m, d) = crate::calendar::civil_from_days(days);
+    let (h, min, s, milli) = (in_day / 3_600_000, in_day / 60_000 % 60, in_day / 1000 % 60, in_day % 1000);
+    format!("{y:04}-{m:02}-{d:02}T{h:02}:{min:02}:{s:02}.{milli:03}Z")
+}
+
+#[cfg(test)]
+mod format_tests {
+    use super::*;
+
+    #[test]
+    fn millis_print_as_elasticsearch_dates_and_read_back() {
+        assert_eq!(format_millis(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(format_millis(-1), "1969-12-31T23:59:59.999Z");
+        for ms in [0, 1_714_557_600_123, 951_782_400_000, -86_400_001] {
+            let text = format_millis(ms);
+            assert_eq!(parse(&text, &Options::RFC3339).map(|t| t.millis()), Some(ms), "{text}");
+        }
+    }
+}

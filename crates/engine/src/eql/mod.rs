@@ -44,7 +44,7 @@ pub mod sequence;
 pub mod value;
 
 pub use error::ParseError;
-pub use sequence::{Sequence, Step, run_sequence};
+pub use sequence::{Hits, JoinKey, Sequence, Step, run_hits, run_sequence};
 
 use crate::doc::Document;
 use ast::{Category, EventQuery, QueryAst, StepAst};

@@ -1,5 +1,6 @@
 //! Compiled sequences and the sequence state machine, [`run_sequence`]: a pure function over events
-//! already in time order, for a later stage that feeds it (or runs the same rules incrementally).
+//! already in time order. [`Sequence::hits`] reads what one event is to the sequence, so the scan's
+//! second stage runs the machine ([`run_hits`]) over every file's events without their documents.
 //!
 //! The state machine is the one Elasticsearch's EQL reference describes ("How sequence queries
 //! handle matches"): per join key, each step is a state holding at most one pending sequence.
@@ -108,6 +109,35 @@ impl Sequence {
     }
 }
 
+/// An event's join key for one step: per key field, its first value as text (`None`: the `null` of
+/// a missing optional field).
+pub type JoinKey = Vec<Option<String>>;
+
+/// What one event is to a sequence: the steps it meets, each with its join key, and its join key
+/// if it meets `until`. Small and serializable, so a first stage can find them per file and a later
+/// stage run the sequence over every file's events in time order.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Hits {
+    pub until: Option<JoinKey>,
+    /// `(step, key)`, steps in order.
+    pub steps: Vec<(usize, JoinKey)>,
+}
+
+impl Sequence {
+    /// The steps (and `until`) the event meets; `None` when it meets none.
+    pub fn hits(&self, doc: &dyn Document) -> Option<Hits> {
+        let until = self.until.as_ref().filter(|u| u.matches(doc)).and_then(|u| u.join_key(doc));
+        let steps: Vec<(usize, JoinKey)> = self
+            .steps
+            .iter()
+            .enumerate()
+            .filter(|(_, step)| step.matches(doc))
+            .filter_map(|(i, step)| step.join_key(doc).map(|key| (i, key)))
+            .collect();
+        (until.is_some() || !steps.is_empty()).then_some(Hits { until, steps })
+    }
+}
+
 /// A pending sequence.
 #[derive(Debug)]
 struct Partial {
@@ -118,31 +148,30 @@ struct Partial {
 /// Runs the sequence over events in time order (`(timestamp in ms, document)`), returning the
 /// indices into `events` of each completed sequence, in order of completion.
 pub fn run_sequence(seq: &Sequence, events: &[(i64, &dyn Document)]) -> Vec<Vec<usize>> {
+    let hits: Vec<(i64, Hits)> = events.iter().map(|(ts, doc)| (*ts, seq.hits(*doc).unwrap_or_default())).collect();
+    run_hits(seq, hits.iter().map(|(ts, hits)| (*ts, hits)))
+}
+
+/// [`run_sequence`] over what each event is to the sequence ([`Sequence::hits`]), in time order:
+/// the indices (in `events`' order) of each completed sequence, in order of completion.
+pub fn run_hits<'a>(seq: &Sequence, events: impl IntoIterator<Item = (i64, &'a Hits)>) -> Vec<Vec<usize>> {
     let n = seq.steps.len();
     let maxspan = seq.maxspan_ms.map(|m| i64::try_from(m).unwrap_or(i64::MAX));
     // Per join key, per state (steps 0..n-1 completed), the one pending sequence.
-    let mut machines: HashMap<Vec<Option<String>>, Vec<Option<Partial>>> = HashMap::new();
+    let mut machines: HashMap<&JoinKey, Vec<Option<Partial>>> = HashMap::new();
     let mut done = Vec::new();
-    for (index, (ts, doc)) in events.iter().enumerate() {
-        let (ts, doc) = (*ts, *doc);
-        if let Some(until) = &seq.until
-            && until.matches(doc)
-            && let Some(key) = until.join_key(doc)
-        {
-            machines.remove(&key);
+    for (index, (ts, hits)) in events.into_iter().enumerate() {
+        if let Some(key) = &hits.until {
+            machines.remove(key);
         }
-        for s in (0..n).rev() {
-            let step = &seq.steps[s];
-            if !step.matches(doc) {
-                continue;
-            }
-            let Some(key) = step.join_key(doc) else { continue };
+        for (s, key) in hits.steps.iter().rev() {
+            let s = *s;
             if s == 0 {
                 let states = machines.entry(key).or_insert_with(|| (1..n).map(|_| None).collect());
                 states[0] = Some(Partial { start: ts, events: vec![index] });
                 continue;
             }
-            let Some(states) = machines.get_mut(&key) else { continue };
+            let Some(states) = machines.get_mut(key) else { continue };
             let Some(mut partial) = states[s - 1].take() else { continue };
             if maxspan.is_some_and(|m| ts.saturating_sub(partial.start) > m) {
                 continue;

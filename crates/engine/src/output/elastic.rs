@@ -1,7 +1,7 @@
 //! Alerts shaped as Elastic Security alert documents: the event's ECS fields plus `kibana.alert.*`,
 //! as the detection engine writes them to `.alerts-security.alerts-*`.
 
-use crate::alert::{Alert, RuleRef};
+use crate::alert::{Alert, Detail, RuleRef};
 use crate::rules::{Mitre, Severity};
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::{Map, Value, json};
@@ -88,6 +88,10 @@ enum Added<'a> {
     Threat(&'a RuleRef),
     /// `kibana.alert.ancestors`: the source event (by its ID).
     Ancestor(Option<&'a str>),
+    /// A list of strings.
+    Tags(&'a [String]),
+    /// `kibana.alert.threshold_result`, or a sequence's key and events.
+    Detail(Option<&'a Detail>),
 }
 
 impl Serialize for Added<'_> {
@@ -110,6 +114,25 @@ impl Serialize for Added<'_> {
                 list.serialize_element(&Ancestor(*id))?;
                 list.end()
             }
+            Added::Tags(tags) => tags.serialize(serializer),
+            Added::Detail(Some(Detail::Threshold { terms, count, cardinality, from, members })) => {
+                let mut map = serializer.serialize_map(Some(5))?;
+                let terms: Vec<Value> = terms.iter().map(|(field, value)| json!({"field": field, "value": value})).collect();
+                map.serialize_entry("terms", &terms)?;
+                let cardinality: Vec<Value> = cardinality.iter().map(|(field, value)| json!({"field": field, "value": value})).collect();
+                map.serialize_entry("cardinality", &cardinality)?;
+                map.serialize_entry("count", count)?;
+                map.serialize_entry("from", from)?;
+                map.serialize_entry("trailhound_members", members)?;
+                map.end()
+            }
+            Added::Detail(Some(Detail::Sequence { join, events })) => {
+                let mut map = serializer.serialize_map(Some(2))?;
+                map.serialize_entry("join", join)?;
+                map.serialize_entry("events", events)?;
+                map.end()
+            }
+            Added::Detail(_) => serializer.serialize_none(),
         }
     }
 }
@@ -160,9 +183,10 @@ fn additions<'a>(alert: &'a Alert, generated_at: &'a str) -> Vec<(Cow<'a, str>, 
         ("kibana.alert.rule.severity", Added::Severity(rule.severity)),
         ("kibana.alert.rule.risk_score", Added::Number(rule.risk_score.into())),
         ("kibana.alert.rule.version", rule.version.map_or(Added::Text(None), |v| Added::Owned(v.to_string()))),
-        ("kibana.alert.rule.type", Added::Text(Some("query"))),
-        ("kibana.alert.rule.rule_type_id", Added::Text(Some("siem.queryRule"))),
-        ("kibana.alert.rule.category", Added::Text(Some("Custom Query Rule"))),
+        ("kibana.alert.rule.type", Added::Text(Some(rule.rule_type.as_str()))),
+        ("kibana.alert.rule.rule_type_id", Added::Text(Some(rule.rule_type.type_id()))),
+        ("kibana.alert.rule.category", Added::Text(Some(rule.rule_type.category()))),
+        ("kibana.alert.rule.tags", Added::Tags(&rule.tags)),
         ("kibana.alert.rule.threat", Added::Threat(rule)),
         ("kibana.alert.severity", Added::Severity(rule.severity)),
         ("kibana.alert.risk_score", Added::Number(rule.risk_score.into())),
@@ -176,6 +200,12 @@ fn additions<'a>(alert: &'a Alert, generated_at: &'a str) -> Vec<(Cow<'a, str>, 
     ];
     for (key, value) in fields {
         out.push((Cow::Borrowed(key), value));
+    }
+    match &alert.detail {
+        Some(Detail::Threshold { .. }) => out.push((Cow::Borrowed("kibana.alert.threshold_result"), Added::Detail(alert.detail.as_ref()))),
+        Some(Detail::NewTerms { terms, .. }) => out.push((Cow::Borrowed("kibana.alert.new_terms"), Added::Tags(terms))),
+        Some(Detail::Sequence { .. }) => out.push((Cow::Borrowed("trailhound.sequence"), Added::Detail(alert.detail.as_ref()))),
+        None => {}
     }
     out
 }

@@ -1,10 +1,12 @@
 //! Rule loading: Elastic detection-rules TOML, Kibana's rule export (NDJSON) and the prebuilt-rules
 //! package JSON, each turned into compiled [`Rule`]s or a [`RuleProblem`] that says why not.
 //!
-//! The format is told by content. Nothing is dropped silently: a rule of a type other than `query`
-//! (or a language other than `kuery`) is a problem of kind [`ProblemKind::Unsupported`].
+//! The format is told by content. Nothing is dropped silently: a rule Trailhound cannot run (ES|QL,
+//! machine learning, a Lucene query) is a problem of kind [`ProblemKind::Unsupported`].
 
-use super::model::{Example, Rule, RuleSpec};
+use super::model::{Example, Filter, Kind, NewTerms, Rule, RuleSpec, Threshold, ThresholdSpec};
+use super::schedule::{Schedule, before_now_ms};
+use crate::eql;
 use crate::kql::Query;
 use serde::Deserialize;
 use serde_json::Value;
@@ -22,7 +24,7 @@ pub struct RuleProblem {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ProblemKind {
-    /// A valid rule Trailhound cannot run yet (e.g. `eql`, `threshold`).
+    /// A valid rule Trailhound cannot run yet (e.g. `esql`, `machine_learning`).
     Unsupported(String),
     /// A rule, or a file, that is not valid.
     Invalid(String),
@@ -162,38 +164,63 @@ fn load_json_value(source: String, text: &str, loaded: &mut Loaded) {
 fn compile(source: String, spec: RuleSpec, examples: Vec<Example>) -> Result<Rule, RuleProblem> {
     let label = spec.name.clone().or_else(|| spec.rule_id.clone());
     let problem = |kind| RuleProblem { source: source.clone(), rule: label.clone(), kind };
+    let unsupported = |why: String| problem(ProblemKind::Unsupported(why));
+    let invalid = |why: String| problem(ProblemKind::Invalid(why));
     let rule_type = spec.rule_type.clone().unwrap_or_default();
-    if rule_type != "query" {
-        let what = if rule_type.is_empty() { "no rule type".to_string() } else { format!("rule type \"{rule_type}\"") };
-        return Err(problem(ProblemKind::Unsupported(format!("{what} (only \"query\" rules run)"))));
-    }
-    let language = spec.language.clone().unwrap_or_else(|| "kuery".to_string());
-    if language != "kuery" {
-        return Err(problem(ProblemKind::Unsupported(format!("query language \"{language}\" (only \"kuery\" runs)"))));
-    }
-    let missing = |field: &str| problem(ProblemKind::Invalid(format!("missing `{field}`")));
+    let language = spec.language.clone().unwrap_or_else(|| if rule_type == "eql" { "eql" } else { "kuery" }.to_string());
+    let kql_only = |language: &str| {
+        if language == "kuery" { Ok(()) } else { Err(unsupported(format!("{rule_type} rule in query language \"{language}\" (only \"kuery\" runs)"))) }
+    };
+    let kind = match rule_type.as_str() {
+        "query" => kql_only(&language).map(|()| Kind::Query)?,
+        "eql" if language == "eql" => Kind::Eql,
+        "eql" => return Err(invalid(format!("an eql rule in language \"{language}\""))),
+        "threshold" => {
+            kql_only(&language)?;
+            Kind::Threshold(threshold(spec.threshold.clone()).map_err(invalid)?)
+        }
+        "new_terms" => {
+            kql_only(&language)?;
+            Kind::NewTerms(new_terms(&spec).map_err(invalid)?)
+        }
+        "esql" => return Err(unsupported("ES|QL rule (ES|QL does not run offline yet)".to_string())),
+        "machine_learning" => return Err(unsupported("machine learning rule (it needs Elastic's anomaly-detection jobs)".to_string())),
+        "" => return Err(unsupported("no rule type".to_string())),
+        other => return Err(unsupported(format!("rule type \"{other}\""))),
+    };
+    let missing = |field: &str| invalid(format!("missing `{field}`"));
     let rule_id = spec.rule_id.ok_or_else(|| missing("rule_id"))?;
     let name = spec.name.ok_or_else(|| missing("name"))?;
     let severity = spec.severity.ok_or_else(|| missing("severity"))?;
     let risk_score = spec.risk_score.ok_or_else(|| missing("risk_score"))?;
     if risk_score > 100 {
-        return Err(problem(ProblemKind::Invalid(format!("risk_score {risk_score} is over 100"))));
+        return Err(invalid(format!("risk_score {risk_score} is over 100")));
     }
     let query_text = spec.query.ok_or_else(|| missing("query"))?;
-    let query = Query::parse(&query_text).map_err(|e| problem(ProblemKind::Invalid(format!("query does not parse:\n{e}"))))?;
+    let filter = if matches!(kind, Kind::Eql) {
+        let options = eql::Options { category_field: spec.event_category_override.unwrap_or_else(|| "event.category".to_string()) };
+        Filter::Eql(eql::Query::parse_with(&query_text, &options).map_err(|e| invalid(format!("query does not parse:\n{e}")))?)
+    } else {
+        Filter::Kql(Query::parse(&query_text).map_err(|e| invalid(format!("query does not parse:\n{e}")))?)
+    };
+    let interval = spec.interval.unwrap_or_else(|| "5m".to_string());
+    let from = spec.from.unwrap_or_else(|| "now-6m".to_string());
+    let schedule = Schedule::read(&interval, &from).map_err(|e| invalid(format!("schedule: {e}")))?;
     Ok(Rule {
         rule_id,
         name,
         description: spec.description,
         severity,
         risk_score,
-        query,
+        kind,
+        filter,
         query_text,
         language,
         index: spec.index,
-        interval: spec.interval.unwrap_or_else(|| "5m".to_string()),
-        from: spec.from.unwrap_or_else(|| "now-6m".to_string()),
+        interval,
+        from,
         max_signals: spec.max_signals.unwrap_or(100),
+        schedule,
         version: spec.version,
         author: spec.author,
         license: spec.license,
@@ -208,4 +235,39 @@ fn compile(source: String, spec: RuleSpec, examples: Vec<Example>) -> Result<Rul
         examples,
         source,
     })
+}
+
+/// A threshold rule's `threshold`: a count of at least 1, and at most one cardinality field.
+fn threshold(spec: Option<ThresholdSpec>) -> Result<Threshold, String> {
+    let spec = spec.ok_or("a threshold rule without `threshold`")?;
+    let value = spec.value.ok_or("missing `threshold.value`")?;
+    if value == 0 {
+        return Err("`threshold.value` must be at least 1".to_string());
+    }
+    let fields = spec.field.into_vec();
+    if fields.len() > 5 {
+        return Err(format!("`threshold.field` names {} fields; Kibana allows at most 5", fields.len()));
+    }
+    let mut cardinality = spec.cardinality.into_iter();
+    let first = cardinality.next().map(|c| (c.field, c.value));
+    if cardinality.next().is_some() {
+        return Err("`threshold.cardinality` names more than one field".to_string());
+    }
+    Ok(Threshold { fields, value, cardinality: first })
+}
+
+/// A new_terms rule's fields (1 to 3) and history window, from the TOML or the export form.
+fn new_terms(spec: &RuleSpec) -> Result<NewTerms, String> {
+    let toml = spec.new_terms.as_ref();
+    let fields = spec.new_terms_fields.clone().or_else(|| toml.map(|t| t.value.clone())).unwrap_or_default();
+    if !(1..=3).contains(&fields.len()) {
+        return Err(format!("a new_terms rule needs 1 to 3 fields, not {}", fields.len()));
+    }
+    let start = spec
+        .history_window_start
+        .clone()
+        .or_else(|| toml.and_then(|t| t.history_window_start.iter().find(|h| h.field == "history_window_start")).map(|h| h.value.clone()))
+        .ok_or("missing `history_window_start`")?;
+    let history_ms = before_now_ms(&start).map_err(|e| format!("history_window_start: {e}"))?;
+    Ok(NewTerms { fields, history_window_start: start, history_ms })
 }

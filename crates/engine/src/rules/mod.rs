@@ -1,12 +1,14 @@
 //! Detection rules kept as data in Elastic's formats: the model, the loader, and the built-in set.
 //!
-//! Depends on [`crate::kql`] to compile queries; never on the scan loop or output.
+//! Depends on [`crate::kql`] and [`crate::eql`] to compile queries; never on the scan loop or output.
 
 mod load;
 mod model;
+pub mod schedule;
 
 pub use load::{Loaded, ProblemKind, RuleProblem, load_text};
-pub use model::{Example, Mitre, Rule, RuleSpec, Severity, Technique, Threat};
+pub use model::{Example, Filter, Kind, Mitre, NewTerms, Rule, RuleSpec, RuleType, Severity, Technique, Threat, Threshold};
+pub use schedule::Schedule;
 
 /// The rule files shipped in `rules/`, compiled into the binary (name, content).
 pub const BUILTIN_FILES: &[(&str, &str)] = &[(

@@ -4,7 +4,9 @@
 //! prebuilt-rules package (`{"attributes": {...}}`): they share field names. Must not depend on the
 //! scan loop or output.
 
-use crate::kql::Query;
+use super::schedule::Schedule;
+use crate::doc::Document;
+use crate::{eql, kql};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -108,6 +110,177 @@ pub struct RuleSpec {
     #[serde(default)]
     pub threat: Vec<Threat>,
     pub enabled: Option<bool>,
+    /// A threshold rule's grouping and count.
+    pub threshold: Option<ThresholdSpec>,
+    /// A new_terms rule's fields and history, as detection-rules' TOML writes them.
+    pub new_terms: Option<NewTermsToml>,
+    /// A new_terms rule's fields, as Kibana's export writes them.
+    pub new_terms_fields: Option<Vec<String>>,
+    /// A new_terms rule's history start (`now-7d`), as Kibana's export writes it.
+    pub history_window_start: Option<String>,
+    /// The field an EQL rule's event categories are read from.
+    pub event_category_override: Option<String>,
+}
+
+/// A field that is one name or a list of them (Kibana's `threshold.field` is either).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    #[default]
+    None,
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    pub fn into_vec(self) -> Vec<String> {
+        match self {
+            OneOrMany::None => Vec::new(),
+            OneOrMany::One(one) if one.is_empty() => Vec::new(),
+            OneOrMany::One(one) => vec![one],
+            OneOrMany::Many(many) => many,
+        }
+    }
+}
+
+/// `threshold` as written in a rule file.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ThresholdSpec {
+    #[serde(default)]
+    pub field: OneOrMany,
+    pub value: Option<u64>,
+    #[serde(default)]
+    pub cardinality: Vec<FieldValue<u64>>,
+}
+
+/// `{ field, value }`, the shape detection-rules uses for threshold cardinality and new-terms
+/// parameters.
+#[derive(Debug, Clone, Deserialize)]
+pub struct FieldValue<T> {
+    pub field: String,
+    pub value: T,
+}
+
+/// `[rule.new_terms]` in detection-rules' TOML.
+#[derive(Debug, Clone, Deserialize)]
+pub struct NewTermsToml {
+    pub field: Option<String>,
+    #[serde(default)]
+    pub value: Vec<String>,
+    #[serde(default)]
+    pub history_window_start: Vec<FieldValue<String>>,
+}
+
+/// The rule types Kibana's detection engine has and Trailhound runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleType {
+    Query,
+    Eql,
+    Threshold,
+    NewTerms,
+}
+
+impl RuleType {
+    /// The name rule files and `kibana.alert.rule.type` use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuleType::Query => "query",
+            RuleType::Eql => "eql",
+            RuleType::Threshold => "threshold",
+            RuleType::NewTerms => "new_terms",
+        }
+    }
+
+    /// `kibana.alert.rule.rule_type_id`.
+    pub fn type_id(self) -> &'static str {
+        match self {
+            RuleType::Query => "siem.queryRule",
+            RuleType::Eql => "siem.eqlRule",
+            RuleType::Threshold => "siem.thresholdRule",
+            RuleType::NewTerms => "siem.newTermsRule",
+        }
+    }
+
+    /// `kibana.alert.rule.category`, the type's name in Kibana.
+    pub fn category(self) -> &'static str {
+        match self {
+            RuleType::Query => "Custom Query Rule",
+            RuleType::Eql => "Event Correlation Rule",
+            RuleType::Threshold => "Threshold Rule",
+            RuleType::NewTerms => "New Terms Rule",
+        }
+    }
+}
+
+impl fmt::Display for RuleType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What a rule does with the events its filter matches.
+#[derive(Debug, Clone)]
+pub enum Kind {
+    /// An alert per matching event.
+    Query,
+    /// An alert per matching event, or per sequence when the EQL query is one.
+    Eql,
+    /// An alert per group of events that reaches a count within one execution.
+    Threshold(Threshold),
+    /// An alert per event whose value (or combination of values) is new.
+    NewTerms(NewTerms),
+}
+
+/// A threshold rule's grouping: the group-by fields (none: one group), the count that alerts, and
+/// optionally how many distinct values of a field the group must hold.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Threshold {
+    pub fields: Vec<String>,
+    pub value: u64,
+    pub cardinality: Option<(String, u64)>,
+}
+
+/// A new_terms rule's fields (one to three) and how far back its history reaches.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewTerms {
+    pub fields: Vec<String>,
+    /// As written (`now-7d`).
+    pub history_window_start: String,
+    pub history_ms: i64,
+}
+
+/// A rule's filter: the condition an event must meet to count.
+#[derive(Debug, Clone)]
+pub enum Filter {
+    Kql(kql::Query),
+    Eql(eql::Query),
+}
+
+impl Filter {
+    /// Whether the event meets it (for an EQL sequence, never: its steps are matched one by one).
+    pub fn matches(&self, doc: &dyn Document) -> bool {
+        match self {
+            Filter::Kql(query) => query.matches(doc),
+            Filter::Eql(query) => query.matches(doc),
+        }
+    }
+
+    /// The KQL query, for a KQL filter.
+    pub fn kql(&self) -> Option<&kql::Query> {
+        match self {
+            Filter::Kql(query) => Some(query),
+            Filter::Eql(_) => None,
+        }
+    }
+
+    /// The EQL sequence, for an EQL sequence filter.
+    pub fn sequence(&self) -> Option<&eql::Sequence> {
+        match self {
+            Filter::Eql(query) => query.sequence(),
+            Filter::Kql(_) => None,
+        }
+    }
 }
 
 /// An example event shipped with a rule, and whether the rule must alert on it.
@@ -118,7 +291,7 @@ pub struct Example {
     pub event: serde_json::Value,
 }
 
-/// A loaded, compiled `query` rule.
+/// A loaded, compiled rule.
 #[derive(Debug, Clone)]
 pub struct Rule {
     pub rule_id: String,
@@ -126,7 +299,8 @@ pub struct Rule {
     pub description: String,
     pub severity: Severity,
     pub risk_score: u8,
-    pub query: Query,
+    pub kind: Kind,
+    pub filter: Filter,
     /// The query as written in the rule file.
     pub query_text: String,
     pub language: String,
@@ -135,6 +309,8 @@ pub struct Rule {
     pub interval: String,
     pub from: String,
     pub max_signals: u32,
+    /// `interval` and `from` read as durations.
+    pub schedule: Schedule,
     pub version: Option<u32>,
     pub author: Vec<String>,
     pub license: Option<String>,
@@ -153,6 +329,27 @@ pub struct Rule {
 }
 
 impl Rule {
+    /// The rule's type.
+    pub fn rule_type(&self) -> RuleType {
+        match self.kind {
+            Kind::Query => RuleType::Query,
+            Kind::Eql => RuleType::Eql,
+            Kind::Threshold(_) => RuleType::Threshold,
+            Kind::NewTerms(_) => RuleType::NewTerms,
+        }
+    }
+
+    /// Whether its alerts are decided in the second stage, over every file in time order (threshold,
+    /// new_terms, EQL sequences), rather than one per matching event as it is scanned.
+    pub fn is_stateful(&self) -> bool {
+        matches!(self.kind, Kind::Threshold(_) | Kind::NewTerms(_)) || self.filter.sequence().is_some()
+    }
+
+    /// The field the rule reads an event's time from: `timestamp_override`, else `@timestamp`.
+    pub fn time_field(&self) -> &str {
+        self.timestamp_override.as_deref().unwrap_or("@timestamp")
+    }
+
     /// Tactics named by the rule's threat mapping.
     pub fn tactics(&self) -> impl Iterator<Item = &Mitre> {
         self.threat.iter().map(|t| &t.tactic)

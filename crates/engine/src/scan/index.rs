@@ -29,7 +29,7 @@ impl RuleIndex {
     pub fn new(rules: &[Rule]) -> RuleIndex {
         let mut index = RuleIndex::default();
         for (i, rule) in rules.iter().enumerate() {
-            match required(rule.query.ast()) {
+            match rule.filter.kql().and_then(|query| required(query.ast())) {
                 Some(actions) => actions.into_iter().for_each(|a| index.by_action.entry(a).or_default().push(i)),
                 None => index.always.push(i),
             }

@@ -7,7 +7,7 @@
 //! ([`Merge::ids`]), then the rest with its report ([`Merge::push`]). The next file's alerts can
 //! be shown before it is done; a later file's wait for their turn.
 
-use super::{AlertKey, Dedup, FileReport, FileScan};
+use super::{AlertKey, Candidate, Dedup, FileReport, FileScan};
 use std::collections::BTreeMap;
 
 /// The ordered merge of files numbered `0, 1, 2, ...`; `A` is what is kept of an alert.
@@ -23,6 +23,7 @@ struct Pending<A> {
     /// Alerts not yet released, with their keys.
     alerts: Vec<(A, Option<AlertKey>)>,
     ids: Vec<u64>,
+    candidates: Vec<Candidate>,
     /// Set once the file is done.
     report: Option<FileReport>,
     /// How many of `ids` are counted already (a big file's take several calls), and the
@@ -35,16 +36,18 @@ struct Pending<A> {
 
 impl<A> Default for Pending<A> {
     fn default() -> Self {
-        Pending { alerts: Vec::new(), ids: Vec::new(), report: None, counted: 0, duplicates: 0, released: 0 }
+        Pending { alerts: Vec::new(), ids: Vec::new(), candidates: Vec::new(), report: None, counted: 0, duplicates: 0, released: 0 }
     }
 }
 
-/// A file settled: its report with duplicates and alerts counted, and its new alerts in order.
+/// A file settled: its report with duplicates and alerts counted, its new alerts in order, and
+/// its candidates for the second stage that are not repeats of an earlier file's (in record order).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settled<A> {
     pub file: usize,
     pub report: FileReport,
     pub alerts: Vec<A>,
+    pub candidates: Vec<Candidate>,
 }
 
 impl<A> Default for Merge<A> {
@@ -95,11 +98,12 @@ impl<A> Merge<A> {
     /// `file` is done: its scan, and the alerts its sink kept that were not sent before (with
     /// [`Merge::alerts`]); these are given when the file is settled.
     pub fn push(&mut self, file: usize, scan: FileScan, alerts: impl IntoIterator<Item = (A, Option<AlertKey>)>) {
-        let FileScan { report, ids } = scan;
+        let FileScan { report, ids, candidates } = scan;
         if file >= self.next {
             let pending = self.pending.entry(file).or_default();
             pending.alerts.extend(alerts);
             pending.ids.extend(ids);
+            pending.candidates.extend(candidates);
             pending.report = Some(report);
         }
     }
@@ -149,11 +153,12 @@ impl<A> Merge<A> {
             if pending.counted < pending.ids.len() {
                 return (out, true);
             }
-            let Pending { alerts, report: Some(mut report), duplicates, released, .. } = entry.remove() else { continue };
+            let Pending { alerts, candidates, report: Some(mut report), duplicates, released, .. } = entry.remove() else { continue };
             let alerts = self.dedup.new_alerts(alerts);
+            let candidates = candidates.into_iter().filter(|c| self.dedup.is_new(c.key)).collect();
             (report.duplicates, report.alerts) = (duplicates, released + alerts.len());
             self.next = file + 1;
-            out.push(Settled { file, report, alerts });
+            out.push(Settled { file, report, alerts, candidates });
         }
     }
 }
@@ -173,10 +178,10 @@ mod tests {
         // File 1 first: an alert on event 7 (also raised by file 0), a fresh one, event 7 twice.
         assert!(merge.alerts(1, [("1a", Some((0, 7))), ("1b", Some((0, 8)))]).is_empty(), "file 1 waits for file 0");
         merge.ids(1, [7]);
-        merge.push(1, FileScan { report: report("b"), ids: vec![8] }, []);
+        merge.push(1, FileScan { ids: vec![8], ..FileScan::of(report("b")) }, []);
         assert!(merge.settle(usize::MAX).0.is_empty());
         assert_eq!(merge.alerts(0, [("0a", Some((0, 7)))]), vec!["0a"], "the next file's alerts show at once");
-        merge.push(0, FileScan { report: report("a"), ids: vec![7, 7] }, [("0b", None)]);
+        merge.push(0, FileScan { ids: vec![7, 7], ..FileScan::of(report("a")) }, [("0b", None)]);
         let (settled, more) = merge.settle(usize::MAX);
         assert!(!more);
         let got: Vec<_> = settled.iter().map(|s| (s.file, s.report.duplicates, s.report.alerts, s.alerts.clone())).collect();
@@ -188,7 +193,7 @@ mod tests {
     #[test]
     fn a_budget_splits_the_counting_not_the_result() {
         let mut merge: Merge<()> = Merge::new();
-        merge.push(0, FileScan { report: report("a"), ids: vec![1, 2, 1, 3, 2] }, []);
+        merge.push(0, FileScan { ids: vec![1, 2, 1, 3, 2], ..FileScan::of(report("a")) }, []);
         for _ in 0..2 {
             let (settled, more) = merge.settle(2);
             assert!(settled.is_empty() && more, "two IDs a call");
@@ -204,7 +209,7 @@ mod tests {
     fn settle_all_passes_over_a_lost_file() {
         let mut merge = Merge::new();
         assert_eq!(merge.alerts(0, [("0a", Some((0, 1)))]), vec!["0a"]);
-        merge.push(1, FileScan { report: report("b"), ids: vec![1] }, [("1a", Some((0, 2)))]);
+        merge.push(1, FileScan { ids: vec![1], ..FileScan::of(report("b")) }, [("1a", Some((0, 2)))]);
         assert!(merge.settle(usize::MAX).0.is_empty(), "file 1 waits for file 0");
         let settled = merge.settle_all();
         assert_eq!(settled.iter().map(|s| (s.file, s.alerts.clone())).collect::<Vec<_>>(), vec![(1, vec!["1a"])]);

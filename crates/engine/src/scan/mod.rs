@@ -10,6 +10,7 @@
 //! Depends on input, ecs, kql (through rules) and alert, and on `output::printable` for reasons fit
 //! to show; never on output formats or a platform API.
 
+mod candidate;
 mod dedup;
 mod index;
 mod merge;
@@ -17,17 +18,19 @@ mod report;
 mod sink;
 mod source;
 
+pub use candidate::Candidate;
 pub use dedup::{AlertKey, Dedup, IdKey};
 pub use merge::{Merge, Settled};
 pub use report::{FileReport, KEPT_RECORD_ERRORS, Summary};
 pub use sink::{FnSink, Sink};
 pub use source::Source;
 
-use crate::alert::{Alert, EventSummary, Origin, RuleRef, first_with};
+use crate::alert::{Alert, EventSummary, Member, Origin, RuleRef, first_with};
 use crate::doc::Document;
 use crate::ecs::{EcsView, MapOptions, RawView};
 use crate::input::{Body, FileStatus, Limits, Record, RecordKind};
-use crate::rules::Rule;
+use crate::rules::{Kind, Rule};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::sync::Arc;
 
@@ -41,15 +44,27 @@ pub struct Scanner {
     limits: Limits,
     /// The key `eventID`s are hashed with.
     id_key: IdKey,
+    /// Whether every rule's matches go to the second stage, which then applies `max_signals` to
+    /// each emulated execution (else query and EQL event rules alert on every match at once).
+    emulate_schedule: bool,
 }
 
 /// One file scanned on its own, the first stage's output: its report (duplicates and alerts not
-/// yet counted) and the `eventID` hash of each record that has one, in order. Its alerts went to
-/// the sink. A [`Merge`] settles it among the other files.
-#[derive(Debug, Clone, PartialEq)]
+/// yet counted), the `eventID` hash of each record that has one, in order, and the candidates of
+/// stateful rules, in record order. Its alerts went to the sink. A [`Merge`] settles it among the
+/// other files.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FileScan {
     pub report: FileReport,
     pub ids: Vec<u64>,
+    pub candidates: Vec<Candidate>,
+}
+
+impl FileScan {
+    /// The scan of a file that gave nothing but its report.
+    pub fn of(report: FileReport) -> FileScan {
+        FileScan { report, ids: Vec::new(), candidates: Vec::new() }
+    }
 }
 
 impl Scanner {
@@ -61,7 +76,15 @@ impl Scanner {
             map: MapOptions::default(),
             limits: Limits::default(),
             id_key: IdKey::random(),
+            emulate_schedule: false,
         }
+    }
+
+    /// Sends every rule's matches to the second stage, to emulate Elastic's executions of each
+    /// rule and their `max_signals` (see [`crate::stage`]).
+    pub fn with_emulated_schedule(mut self, emulate: bool) -> Self {
+        self.emulate_schedule = emulate;
+        self
     }
 
     pub fn with_limits(mut self, limits: Limits) -> Self {
@@ -80,15 +103,20 @@ impl Scanner {
         &self.rules
     }
 
+    /// The second stage for this scan's candidates (they name rules by place in this scanner's).
+    pub fn second_stage(&self, options: crate::stage::Options) -> crate::stage::Decider {
+        crate::stage::Decider::new(Arc::clone(&self.rules), options)
+    }
+
     /// Scans the file called `name` from `source`, handing each alert to `sink` as it is raised.
     pub fn scan(&self, name: &str, source: Source<'_>, sink: &mut dyn Sink) -> FileScan {
-        let mut scan = FileScan { report: FileReport::ended(name, FileStatus::Scanned), ids: Vec::new() };
+        let mut scan = FileScan::of(FileReport::ended(name, FileStatus::Scanned));
         let (read, bytes) = source.read(&self.limits, &mut |item| {
             scan.report.records += 1;
             match item {
                 Ok(record) => {
                     scan.report.scanned += 1;
-                    self.scan_record(name, record, &mut scan.ids, sink);
+                    self.scan_record(name, record, &mut scan, sink);
                 }
                 Err(error) => {
                     scan.report.record_errors += 1;
@@ -102,7 +130,7 @@ impl Scanner {
         scan
     }
 
-    fn scan_record(&self, file: &str, record: Record<'_>, ids: &mut Vec<u64>, sink: &mut dyn Sink) {
+    fn scan_record(&self, file: &str, record: Record<'_>, scan: &mut FileScan, sink: &mut dyn Sink) {
         let map = &self.map;
         let seen = match (&record.body, record.kind) {
             (Body::Raw(raw), _) => Seen::Raw(RawView::new(raw, map)),
@@ -111,12 +139,43 @@ impl Scanner {
         };
         let doc = seen.document();
         let id = first_with(doc, "event.id", |id| self.id_key.hash(id));
-        ids.extend(id);
+        scan.ids.extend(id);
+        let origin = Origin { file: file.to_string(), record: record.index };
+        // Rules that alert on this event now, and candidates for the second stage.
         let mut matched: Vec<usize> = Vec::new();
+        let first_candidate = scan.candidates.len();
+        let mut needs_alert = false;
         let check = |rule_index: usize| {
-            if self.rules[rule_index].query.matches(doc) {
+            let rule = &self.rules[rule_index];
+            let hits = match rule.filter.sequence() {
+                Some(sequence) => match sequence.hits(doc) {
+                    Some(hits) => Some(hits),
+                    None => return,
+                },
+                None if rule.filter.matches(doc) => None,
+                None => return,
+            };
+            if !rule.is_stateful() && !self.emulate_schedule {
                 matched.push(rule_index);
+                return;
             }
+            let values = match &rule.kind {
+                Kind::Threshold(t) => t.fields.iter().chain(t.cardinality.as_ref().map(|(f, _)| f)).map(|f| candidate::values(doc, f)).collect(),
+                Kind::NewTerms(n) => n.fields.iter().map(|f| candidate::values(doc, f)).collect(),
+                Kind::Query | Kind::Eql => Vec::new(),
+            };
+            let alerts_alone = !matches!(rule.kind, Kind::Threshold(_));
+            needs_alert |= alerts_alone;
+            scan.candidates.push(Candidate {
+                rule: rule_index,
+                time: candidate::event_time(doc, rule.time_field()),
+                key: id.map(|id| (self.id_key.hash(&rule.rule_id), id)),
+                values,
+                hits,
+                member: Member::of(doc, origin.clone()),
+                // Filled in below, once the document is built.
+                alert: None,
+            });
         };
         // The rules that name actions are checked only against records doing one of them, when
         // the record's action is known without building its document.
@@ -127,23 +186,33 @@ impl Scanner {
             },
             _ => (0..self.rules.len()).for_each(check),
         }
-        let Some((&last, others)) = matched.split_last() else {
+        if matched.is_empty() && !needs_alert {
             return;
-        };
+        }
         // The view's document and record become the alerts' (cloned only for a second alert).
         let (document, original) = seen.into_parts();
         let event = EventSummary::from_ecs(&document, original.as_ref());
-        let origin = Origin { file: file.to_string(), record: record.index };
-        let mut alert = |rule_index: usize, document, original| {
-            let alert =
-                Alert { rule: RuleRef::of(&self.rules[rule_index]), event: event.clone(), origin: origin.clone(), document, original };
-            let key = id.map(|id| (self.id_key.hash(&self.rules[rule_index].rule_id), id));
-            sink.alert(alert, key);
+        let alert_of = |rule_index: usize, document, original| Alert {
+            rule: RuleRef::of(&self.rules[rule_index]),
+            event: event.clone(),
+            origin: origin.clone(),
+            document,
+            original,
+            detail: None,
         };
-        for &rule_index in others {
-            alert(rule_index, document.clone(), original.clone());
+        for candidate in &mut scan.candidates[first_candidate..] {
+            if !matches!(self.rules[candidate.rule].kind, Kind::Threshold(_)) {
+                candidate.alert = Some(alert_of(candidate.rule, document.clone(), original.clone()).into_text());
+            }
         }
-        alert(last, document, original);
+        let Some((&last, others)) = matched.split_last() else {
+            return;
+        };
+        let key = |rule_index: usize| id.map(|id| (self.id_key.hash(&self.rules[rule_index].rule_id), id));
+        for &rule_index in others {
+            sink.alert(alert_of(rule_index, document.clone(), original.clone()), key(rule_index));
+        }
+        sink.alert(alert_of(last, document, original), key(last));
     }
 }
 

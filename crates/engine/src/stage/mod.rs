@@ -1,0 +1,138 @@
+//! The second stage: stateful rules decided over every file's candidates in time order.
+//!
+//! The first stage ([`crate::scan`]) keeps, per file, the events a stateful rule's filter matched
+//! ([`Candidate`]s); a [`crate::scan::Merge`] settles them in file order (a duplicated event is a
+//! candidate once). Here they are sorted by (time, file, record), so ties never depend on the order
+//! files arrived in, and replayed per rule through emulated executions of the rule (see
+//! [`schedule`]): threshold groups ([`threshold`]), new terms ([`new_terms`]), EQL sequences
+//! ([`sequence`]), and, when the schedule is emulated, `max_signals` for query and EQL event rules
+//! ([`events`]).
+//!
+//! Depends on rules, alerts and the candidates' shape; never on input or output.
+
+pub mod events;
+pub mod new_terms;
+pub mod schedule;
+pub mod sequence;
+pub mod threshold;
+
+use crate::alert::TextAlert;
+use crate::rules::{Kind, Rule};
+use crate::scan::Candidate;
+use std::sync::Arc;
+
+/// How the second stage decides.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Whether `max_signals` is applied to each execution of query and EQL event rules too (their
+    /// matches then reach this stage); threshold and new_terms rules always apply it, as Kibana does.
+    pub emulate_schedule: bool,
+    /// Whether a new_terms rule's first history window only learns: an execution whose history
+    /// reaches back before the rule's first match raises nothing.
+    pub learn_first_window: bool,
+}
+
+/// What the second stage did, for the scan's report.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct StageReport {
+    /// Candidates decided on (after repeats across files were dropped).
+    pub candidates: usize,
+    /// Candidates without a time that reads as a date (no execution can see them).
+    pub untimed: usize,
+    /// Candidates no execution's window covers (`from` shorter than `interval` leaves gaps).
+    pub uncovered: usize,
+    /// Alerts Elastic would not have written: over `max_signals` in their execution.
+    pub dropped: usize,
+    /// Alerts raised.
+    pub alerts: usize,
+}
+
+/// A candidate placed for sorting: (time, file, record) is its order among all files.
+#[derive(Debug, Clone)]
+pub struct Placed {
+    pub time: i64,
+    pub file: usize,
+    pub candidate: Candidate,
+}
+
+impl Placed {
+    fn order(&self) -> (i64, usize, usize) {
+        (self.time, self.file, self.candidate.member.origin.record)
+    }
+}
+
+/// The second stage of one scan: takes each settled file's candidates, then decides.
+pub struct Decider {
+    rules: Arc<[Rule]>,
+    options: Options,
+    /// Per rule, its timed candidates.
+    by_rule: Vec<Vec<Placed>>,
+    report: StageReport,
+}
+
+impl Decider {
+    /// A second stage for the rules a scanner scans with (candidates name rules by place in it).
+    pub fn new(rules: Arc<[Rule]>, options: Options) -> Decider {
+        Decider { by_rule: vec![Vec::new(); rules.len()], rules, options, report: StageReport::default() }
+    }
+
+    /// Takes a settled file's candidates.
+    pub fn add(&mut self, file: usize, candidates: impl IntoIterator<Item = Candidate>) {
+        for candidate in candidates {
+            self.report.candidates += 1;
+            let Some(time) = candidate.time else {
+                self.report.untimed += 1;
+                continue;
+            };
+            if let Some(list) = self.by_rule.get_mut(candidate.rule) {
+                list.push(Placed { time, file, candidate });
+            }
+        }
+    }
+
+    /// Whether any candidate was taken.
+    pub fn is_empty(&self) -> bool {
+        self.report.candidates == 0
+    }
+
+    /// Decides every rule: the alerts in time order (ties by rule), and what was done.
+    pub fn finish(self) -> (Vec<TextAlert>, StageReport) {
+        let Decider { rules, options, by_rule, mut report } = self;
+        let mut alerts: Vec<(i64, usize, TextAlert)> = Vec::new();
+        for (rule_index, mut placed) in by_rule.into_iter().enumerate() {
+            if placed.is_empty() {
+                continue;
+            }
+            placed.sort_by_key(Placed::order);
+            let rule = &rules[rule_index];
+            let decided = match &rule.kind {
+                Kind::Threshold(threshold) => threshold::decide(rule, threshold, &placed, &mut report),
+                Kind::NewTerms(new_terms) => new_terms::decide(rule, new_terms, placed, &options, &mut report),
+                _ if rule.filter.sequence().is_some() => sequence::decide(rule, placed),
+                _ => events::decide(rule, placed, &mut report),
+            };
+            alerts.extend(decided.into_iter().map(|(time, alert)| (time, rule_index, alert)));
+        }
+        alerts.sort_by_key(|(time, rule, _)| (*time, *rule));
+        report.alerts = alerts.len();
+        (alerts.into_iter().map(|(_, _, alert)| alert).collect(), report)
+    }
+}
+
+/// Sets the dotted `path` in `doc` to `value`, making the objects on the way.
+pub(crate) fn set_field(doc: &mut serde_json::Map<String, serde_json::Value>, path: &str, value: serde_json::Value) {
+    match path.split_once('.') {
+        None => {
+            doc.insert(path.to_string(), value);
+        }
+        Some((head, rest)) => {
+            let entry = doc.entry(head.to_string()).or_insert_with(|| serde_json::Value::Object(Default::default()));
+            if !entry.is_object() {
+                *entry = serde_json::Value::Object(Default::default());
+            }
+            if let serde_json::Value::Object(inner) = entry {
+                set_field(inner, rest, value);
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+//! New terms rules: a match alerts when its value of the rule's field (each value of a
+//! multi-valued field; each combination of values for two or three fields) was not seen in the
+//! run's history, `[run - history, window start)`, and it is the value's first sighting in the
+//! run's window. Each new value gives its own alert, written once however many runs see it. A run
+//! writes at most `max_signals` alerts; a match over that is still taken by a later run whose
+//! window holds it, else counted as dropped.
+//!
+//! The data has no history before the rule's first match: by default a first sighting alerts;
+//! [`super::Options::learn_first_window`] makes runs whose history reaches back before it learn only.
+
+use super::schedule::Executions;
+use super::{Options, Placed, StageReport};
+use crate::alert::{Detail, TextAlert};
+use crate::rules::{NewTerms, Rule};
+use std::collections::{BTreeSet, HashMap};
+
+/// The alerts of one rule's matches (sorted by time), with their times.
+pub fn decide(rule: &Rule, new_terms: &NewTerms, placed: Vec<Placed>, options: &Options, report: &mut StageReport) -> Vec<(i64, TextAlert)> {
+    let runs = Executions::new(rule.schedule);
+    let max = usize::try_from(rule.max_signals).unwrap_or(usize::MAX).max(1);
+    let Some(data_start) = placed.first().map(|p| p.time) else { return Vec::new() };
+    // Each value's latest sighting so far, and how many alerts each run has written.
+    let mut seen: HashMap<Vec<String>, i64> = HashMap::new();
+    let mut written: HashMap<i64, usize> = HashMap::new();
+    let mut out = Vec::new();
+    for p in placed {
+        if runs.first_covering(p.time).is_none() {
+            report.uncovered += 1;
+        }
+        for terms in combinations(&p.candidate.values) {
+            let previous = seen.insert(terms.clone(), p.time);
+            let mut new_in_some_run = false;
+            let mut taken = false;
+            for k in runs.covering(p.time) {
+                let (start, end) = runs.window(k);
+                let history_start = end.saturating_sub(new_terms.history_ms);
+                // New in this run: no sighting in its history, nor earlier in its window.
+                if previous.is_some_and(|t| t >= start.min(history_start)) {
+                    continue;
+                }
+                if options.learn_first_window && history_start < data_start {
+                    continue;
+                }
+                new_in_some_run = true;
+                let count = written.entry(k).or_default();
+                if *count < max {
+                    *count += 1;
+                    taken = true;
+                    break;
+                }
+            }
+            if new_in_some_run && !taken {
+                report.dropped += 1;
+            }
+            if let (true, Some(alert)) = (taken, &p.candidate.alert) {
+                let mut alert = alert.clone();
+                alert.detail = Some(Detail::NewTerms { fields: new_terms.fields.clone(), terms });
+                out.push((p.time, alert));
+            }
+        }
+    }
+    out
+}
+
+/// Every combination of one value from each field (none when a field has no value), each field's
+/// values taken once, in order.
+pub fn combinations(fields: &[Vec<String>]) -> Vec<Vec<String>> {
+    let mut out: Vec<Vec<String>> = vec![Vec::new()];
+    for values in fields {
+        let mut distinct = BTreeSet::new();
+        let values: Vec<&String> = values.iter().filter(|v| distinct.insert(*v)).collect();
+        out = out.into_iter().flat_map(|prefix| values.iter().map(move |v| [prefix.clone(), vec![(*v).clone()]].concat())).collect();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn combinations_take_one_value_of_each_field() {
+        let v = |xs: &[&str]| xs.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(combinations(&[]), vec![Vec::<String>::new()]);
+        assert_eq!(combinations(&[v(&["b", "a", "b"]), v(&["x"])]), vec![v(&["b", "x"]), v(&["a", "x"])]);
+        assert!(combinations(&[v(&["a"]), v(&[])]).is_empty(), "a field without a value: no term");
+    }
+}

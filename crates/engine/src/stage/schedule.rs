@@ -1,0 +1,74 @@
+//! Emulated executions of a rule. Kibana runs a rule every `interval`; each run searches the
+//! window `[run - lookback, run)` (`from = now-6m`: a lookback of 6 minutes). Offline, the runs
+//! are placed at whole multiples of the interval since the epoch, as if the rule had always been
+//! running: where they fall depends on neither the data nor the other rules. Windows overlap when
+//! the lookback is longer than the interval (an event is then seen by several runs; its alert is
+//! written once), and leave gaps when it is shorter (an event in a gap is seen by none).
+
+use crate::rules::Schedule;
+
+/// The executions of one rule, numbered: run `k` happens at `k × interval`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Executions {
+    interval: i64,
+    lookback: i64,
+}
+
+impl Executions {
+    pub fn new(schedule: Schedule) -> Executions {
+        Executions { interval: schedule.interval_ms.max(1), lookback: schedule.lookback_ms.max(0) }
+    }
+
+    /// The time run `k` happens (the end of its window).
+    pub fn end(&self, k: i64) -> i64 {
+        k.saturating_mul(self.interval)
+    }
+
+    /// The window run `k` searches, `[start, end)`.
+    pub fn window(&self, k: i64) -> (i64, i64) {
+        let end = self.end(k);
+        (end.saturating_sub(self.lookback), end)
+    }
+
+    /// The first run after `time`, whether or not its window reaches back to it.
+    pub fn next_after(&self, time: i64) -> i64 {
+        time.div_euclid(self.interval) + 1
+    }
+
+    /// The runs whose window holds `time`, in order (none in a gap).
+    pub fn covering(&self, time: i64) -> impl Iterator<Item = i64> + '_ {
+        (self.next_after(time)..).take_while(move |k| self.window(*k).0 <= time)
+    }
+
+    /// The first run whose window holds `time`.
+    pub fn first_covering(&self, time: i64) -> Option<i64> {
+        self.covering(time).next()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MIN: i64 = 60_000;
+
+    #[test]
+    fn runs_every_interval_over_their_lookback() {
+        let runs = Executions::new(Schedule { interval_ms: 5 * MIN, lookback_ms: 6 * MIN });
+        // 12:03 is seen by the run at 12:05 only; 12:04:30 by 12:05 and 12:10 (the overlap).
+        let noon = 1_700_000_000_000 / (5 * MIN) * (5 * MIN);
+        assert_eq!(runs.covering(noon + 3 * MIN).collect::<Vec<_>>(), vec![runs.next_after(noon)]);
+        let k = runs.next_after(noon);
+        assert_eq!(runs.covering(noon + 4 * MIN + 30_000).collect::<Vec<_>>(), vec![k, k + 1]);
+        // A run's window is half open: an event at the run's own time is the next run's.
+        assert_eq!(runs.first_covering(runs.end(k)), Some(k + 1));
+        assert_eq!(runs.window(k), (runs.end(k) - 6 * MIN, runs.end(k)));
+    }
+
+    #[test]
+    fn a_lookback_shorter_than_the_interval_leaves_gaps() {
+        let runs = Executions::new(Schedule { interval_ms: 10 * MIN, lookback_ms: 5 * MIN });
+        assert_eq!(runs.first_covering(2 * MIN), None, "between 0:00 and 0:05 no run looks");
+        assert_eq!(runs.first_covering(7 * MIN), Some(1));
+    }
+}

@@ -1,0 +1,94 @@
+//! Threshold rules: per run, the matches in its window grouped by the group-by fields' values
+//! (every combination of a multi-valued field's values; no fields, one group); a group of at least
+//! `value` matches (and, with `cardinality`, as many distinct values of that field) alerts. As
+//! Kibana keeps a threshold signal history, a group that alerted does not count its matches up to
+//! its latest again in later runs. A run writes at most `max_signals` groups, the largest first.
+
+use super::schedule::Executions;
+use super::{Placed, StageReport};
+use crate::alert::{Alert, Detail, EventSummary, MEMBERS_KEPT, RuleRef, TextAlert};
+use crate::rules::{Rule, Threshold};
+use crate::time::format_millis;
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// One group in one run.
+#[derive(Default)]
+struct Group<'a> {
+    count: u64,
+    distinct: BTreeSet<&'a str>,
+    latest: i64,
+    members: Vec<&'a Placed>,
+}
+
+/// The alerts of one rule's matches (sorted by time), with their times.
+pub fn decide(rule: &Rule, threshold: &Threshold, placed: &[Placed], report: &mut StageReport) -> Vec<(i64, TextAlert)> {
+    let runs = Executions::new(rule.schedule);
+    let max = usize::try_from(rule.max_signals).unwrap_or(usize::MAX).max(1);
+    let group_fields = threshold.fields.len();
+    // The latest match each group alerted with (Kibana's signal history).
+    let mut alerted: HashMap<Vec<String>, i64> = HashMap::new();
+    let mut out = Vec::new();
+    let Some(first) = placed.first() else { return out };
+    report.uncovered += placed.iter().filter(|p| runs.first_covering(p.time).is_none()).count();
+    let mut k = runs.next_after(first.time);
+    let mut lo = 0;
+    loop {
+        let (start, end) = runs.window(k);
+        lo += placed[lo..].partition_point(|p| p.time < start);
+        let hi = lo + placed[lo..].partition_point(|p| p.time < end);
+        let mut groups: BTreeMap<Vec<String>, Group<'_>> = BTreeMap::new();
+        for p in &placed[lo..hi] {
+            for terms in super::new_terms::combinations(&p.candidate.values[..group_fields]) {
+                if alerted.get(&terms).is_some_and(|latest| p.time <= *latest) {
+                    continue;
+                }
+                let group = groups.entry(terms).or_default();
+                group.count += 1;
+                group.latest = group.latest.max(p.time);
+                if let Some(values) = p.candidate.values.get(group_fields) {
+                    group.distinct.extend(values.iter().map(String::as_str));
+                }
+                group.members.push(p);
+            }
+        }
+        let mut reached: Vec<(Vec<String>, Group<'_>)> = groups
+            .into_iter()
+            .filter(|(_, g)| g.count >= threshold.value)
+            .filter(|(_, g)| threshold.cardinality.as_ref().is_none_or(|(_, least)| g.distinct.len() as u64 >= *least))
+            .collect();
+        // The largest groups first, then by their values (a stable sort keeps that order).
+        reached.sort_by(|a, b| b.1.count.cmp(&a.1.count));
+        report.dropped += reached.len().saturating_sub(max);
+        for (terms, group) in reached.into_iter().take(max) {
+            alerted.insert(terms.clone(), group.latest);
+            out.push((group.latest, alert(rule, threshold, &terms, &group, start)));
+        }
+        // The next run that holds a match.
+        let next = lo + placed[lo..].partition_point(|p| p.time < runs.window(k + 1).0);
+        let Some(p) = placed.get(next) else { break };
+        k = (k + 1).max(runs.next_after(p.time));
+    }
+    out
+}
+
+/// The group's alert: a document of the group-by values at the group's latest time, as Kibana
+/// writes a threshold alert, with the result and the first members.
+fn alert(rule: &Rule, threshold: &Threshold, terms: &[String], group: &Group<'_>, from: i64) -> TextAlert {
+    let mut doc = Map::new();
+    doc.insert("@timestamp".into(), Value::String(format_millis(group.latest)));
+    for (field, value) in threshold.fields.iter().zip(terms) {
+        super::set_field(&mut doc, field, Value::String(value.clone()));
+    }
+    let document = Value::Object(doc);
+    let event = EventSummary::from_ecs(&document, None);
+    let origin = group.members.first().map(|p| p.candidate.member.origin.clone()).unwrap_or_default();
+    let detail = Detail::Threshold {
+        terms: threshold.fields.iter().cloned().zip(terms.iter().cloned()).collect(),
+        count: group.count,
+        cardinality: threshold.cardinality.as_ref().map(|(field, _)| (field.clone(), group.distinct.len() as u64)),
+        from: format_millis(from),
+        members: group.members.iter().take(MEMBERS_KEPT).map(|p| p.candidate.member.clone()).collect(),
+    };
+    Alert { rule: RuleRef::of(rule), event, origin, document, original: None, detail: Some(detail) }.into_text()
+}
