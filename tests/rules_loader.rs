@@ -1,29 +1,79 @@
 //! The rule loader takes Elastic's TOML, Kibana's NDJSON export and the package JSON, and reports
 //! every rule it cannot load, with why.
 
-use trailhound_engine::rules::{ProblemKind, RuleSet, load_text};
+use trailhound_engine::rules::{Kind, ProblemKind, RuleSet, RuleType, Threshold, load_text};
 
 const KIBANA_EXPORT: &str = r#"{"rule_id":"r-1","name":"Console login","type":"query","language":"kuery","query":"event.action:ConsoleLogin","severity":"medium","risk_score":47,"description":"d","threat":[],"version":3}
-{"rule_id":"r-2","name":"EQL sequence","type":"eql","language":"eql","query":"any where true","severity":"high","risk_score":73,"description":"d"}
+{"rule_id":"r-2","name":"EQL sequence","type":"eql","language":"eql","query":"sequence by user.name [any where true] [any where true]","severity":"high","risk_score":73,"description":"d"}
+{"rule_id":"r-5","name":"Threshold","type":"threshold","language":"kuery","query":"event.action:GetSecretValue","threshold":{"field":"user.name","value":20,"cardinality":[{"field":"source.ip","value":2}]},"severity":"low","risk_score":21,"description":"d"}
+{"rule_id":"r-6","name":"New terms","type":"new_terms","language":"kuery","query":"event.action:ConsoleLogin","new_terms_fields":["user.name","source.ip"],"history_window_start":"now-10d","severity":"low","risk_score":21,"description":"d"}
+{"rule_id":"r-7","name":"ES|QL","type":"esql","language":"esql","query":"from logs-* | limit 1","severity":"low","risk_score":21,"description":"d"}
+{"rule_id":"r-8","name":"ML","type":"machine_learning","anomaly_threshold":50,"machine_learning_job_id":"j","severity":"low","risk_score":21,"description":"d"}
 {"rule_id":"r-3","name":"Lucene","type":"query","language":"lucene","query":"event.action:x","severity":"low","risk_score":21,"description":"d"}
 {"rule_id":"r-4","name":"Broken","type":"query","language":"kuery","query":"event.action:(a or","severity":"low","risk_score":21,"description":"d"}
 {"list_id":"endpoint_list","name":"Endpoint exceptions","type":"endpoint"}
-{"exported_count":5,"exported_rules_count":4,"missing_rules":[],"missing_rules_count":0}
+{"exported_count":9,"exported_rules_count":8,"missing_rules":[],"missing_rules_count":0}
 "#;
 
 #[test]
-fn a_kibana_export_loads_query_rules_and_lists_the_rest() {
+fn a_kibana_export_loads_every_runnable_type_and_lists_the_rest() {
     let loaded = load_text("export.ndjson", KIBANA_EXPORT);
-    let names: Vec<&str> = loaded.rules.iter().map(|r| r.name.as_str()).collect();
-    assert_eq!(names, ["Console login"]);
+    let names: Vec<(&str, RuleType)> = loaded.rules.iter().map(|r| (r.name.as_str(), r.rule_type())).collect();
+    assert_eq!(
+        names,
+        [("Console login", RuleType::Query), ("EQL sequence", RuleType::Eql), ("Threshold", RuleType::Threshold), ("New terms", RuleType::NewTerms)]
+    );
     assert_eq!(loaded.rules[0].source, "export.ndjson:1");
     assert_eq!(loaded.rules[0].version, Some(3));
+    assert!(loaded.rules[1].filter.sequence().is_some() && loaded.rules[1].is_stateful());
+    assert!(!loaded.rules[0].is_stateful());
+    let Kind::Threshold(threshold) = &loaded.rules[2].kind else { panic!("a threshold rule") };
+    assert_eq!(threshold, &Threshold { fields: vec!["user.name".into()], value: 20, cardinality: Some(("source.ip".into(), 2)) });
+    let Kind::NewTerms(new_terms) = &loaded.rules[3].kind else { panic!("a new_terms rule") };
+    assert_eq!((new_terms.fields.as_slice(), new_terms.history_ms), (&["user.name".to_string(), "source.ip".to_string()][..], 10 * 86_400_000));
     let problems: Vec<String> = loaded.problems.iter().map(|p| p.to_string()).collect();
-    assert_eq!(problems.len(), 4, "{problems:#?}");
-    assert_eq!(problems[0], "export.ndjson:2: rule \"EQL sequence\": not supported yet: rule type \"eql\" (only \"query\" rules run)");
-    assert_eq!(problems[1], "export.ndjson:3: rule \"Lucene\": not supported yet: query language \"lucene\" (only \"kuery\" runs)");
-    assert!(problems[2].starts_with("export.ndjson:4: rule \"Broken\": invalid: query does not parse:"), "{}", problems[2]);
-    assert!(matches!(loaded.problems[3].kind, ProblemKind::Unsupported(_)));
+    assert_eq!(problems.len(), 5, "{problems:#?}");
+    assert_eq!(problems[0], "export.ndjson:5: rule \"ES|QL\": not supported yet: ES|QL rule (ES|QL does not run offline yet)");
+    assert_eq!(
+        problems[1],
+        "export.ndjson:6: rule \"ML\": not supported yet: machine learning rule (it needs Elastic's anomaly-detection jobs)"
+    );
+    assert_eq!(problems[2], "export.ndjson:7: rule \"Lucene\": not supported yet: query rule in query language \"lucene\" (only \"kuery\" runs)");
+    assert!(problems[3].starts_with("export.ndjson:8: rule \"Broken\": invalid: query does not parse:"), "{}", problems[3]);
+    assert!(matches!(loaded.problems[4].kind, ProblemKind::Unsupported(_)));
+}
+
+/// detection-rules' TOML writes threshold and new_terms parameters in its own shape; both load,
+/// and a rule whose parameters do not hold is an error that says which.
+#[test]
+fn stateful_rule_parameters_load_from_toml_and_are_checked() {
+    let head = "[rule]\nrule_id = \"t\"\nname = \"T\"\nseverity = \"low\"\nrisk_score = 1\ndescription = \"\"\nquery = \"event.action:x\"\n";
+    let new_terms = format!(
+        "{head}type = \"new_terms\"\n[rule.new_terms]\nfield = \"new_terms_fields\"\nvalue = [\"user.name\"]\n\
+         [[rule.new_terms.history_window_start]]\nfield = \"history_window_start\"\nvalue = \"now-14d\"\n"
+    );
+    let loaded = load_text("n.toml", &new_terms);
+    assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
+    let Kind::NewTerms(n) = &loaded.rules[0].kind else { panic!("new_terms") };
+    assert_eq!((n.fields.clone(), n.history_window_start.as_str()), (vec!["user.name".to_string()], "now-14d"));
+    let threshold = format!("{head}type = \"threshold\"\n[rule.threshold]\nfield = [\"user.name\", \"source.ip\"]\nvalue = 5\n");
+    let loaded = load_text("t.toml", &threshold);
+    let Kind::Threshold(t) = &loaded.rules[0].kind else { panic!("threshold") };
+    assert_eq!((t.fields.len(), t.value, t.cardinality.clone()), (2, 5, None));
+    for (body, why) in [
+        ("type = \"threshold\"\n", "a threshold rule without `threshold`"),
+        ("type = \"threshold\"\nthreshold = { field = [], value = 0 }\n", "`threshold.value` must be at least 1"),
+        ("type = \"new_terms\"\nnew_terms_fields = []\nhistory_window_start = \"now-7d\"\n", "a new_terms rule needs 1 to 3 fields, not 0"),
+        ("type = \"new_terms\"\nnew_terms_fields = [\"a\"]\n", "missing `history_window_start`"),
+        ("type = \"new_terms\"\nnew_terms_fields = [\"a\"]\nhistory_window_start = \"7d\"\n", "history_window_start: \"7d\" is not"),
+        ("type = \"query\"\ninterval = \"often\"\n", "schedule: \"often\" is not a duration"),
+        ("type = \"eql\"\nlanguage = \"kuery\"\n", "an eql rule in language \"kuery\""),
+    ] {
+        let loaded = load_text("bad.toml", &format!("{head}{body}"));
+        let problem = loaded.problems.first().map(|p| p.to_string()).unwrap_or_default();
+        assert!(loaded.rules.is_empty() && problem.contains(why), "{body}: {problem}");
+        assert!(matches!(loaded.problems[0].kind, ProblemKind::Invalid(_)), "{body}");
+    }
 }
 
 #[test]

@@ -2,7 +2,8 @@
 
 use crate::args::RuleArgs;
 use crate::files::{Input, expand};
-use trailhound_engine::{ProblemKind, RuleProblem, RuleSet, load_text};
+use trailhound_engine::rules::Kind;
+use trailhound_engine::{ProblemKind, Rule, RuleProblem, RuleSet, load_text};
 
 /// Loads the built-in rules (unless disabled) and every rule file named by `--rules`.
 /// In a folder, only `.toml`, `.ndjson` and `.json` files are rule files.
@@ -44,13 +45,35 @@ pub fn print_problems(set: &RuleSet) {
     }
 }
 
+/// The rule's type and what it counts, in a few words.
+fn kind(rule: &Rule) -> String {
+    match &rule.kind {
+        Kind::Query => "query rule".to_string(),
+        Kind::Eql if rule.filter.sequence().is_some() => "eql sequence rule".to_string(),
+        Kind::Eql => "eql rule".to_string(),
+        Kind::Threshold(t) => {
+            let of = if t.fields.is_empty() { String::new() } else { format!(" of one {}", t.fields.join(" and ")) };
+            let distinct = t.cardinality.as_ref().map(|(field, n)| format!(" with {n} distinct {field}")).unwrap_or_default();
+            format!("threshold rule ({} matches{of}{distinct} in a run)", t.value)
+        }
+        Kind::NewTerms(n) => format!("new_terms rule (a {} not seen since {})", n.fields.join(" and "), n.history_window_start),
+    }
+}
+
 pub fn run(args: &RuleArgs) -> u8 {
     let set = load(args);
     for rule in &set.rules {
         let version = rule.version.map(|v| format!(" v{v}")).unwrap_or_default();
         let tactics: Vec<String> = rule.tactics().map(|t| format!("{} {}", t.id, t.name)).collect();
         println!("{}  {}{}  [{} / {}]  {}", rule.rule_id, rule.name, version, rule.severity, rule.risk_score, rule.source);
-        println!("    every {} over {}, at most {} alerts a run; {}", rule.interval, rule.from, rule.max_signals, tactics.join(", "));
+        println!(
+            "    {}, every {} over {}, at most {} alerts a run; {}",
+            kind(rule),
+            rule.interval,
+            rule.from,
+            rule.max_signals,
+            tactics.join(", ")
+        );
     }
     println!("{} rules loaded, {} not loaded", set.rules.len(), set.problems.len());
     print_problems(&set);

@@ -263,13 +263,19 @@ fn rules_lists_the_seed_rule_and_unsupported_types() {
     let dir = std::env::temp_dir().join(format!("trailhound-list-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let export = dir.join("export.ndjson");
-    std::fs::write(&export, "{\"rule_id\":\"e\",\"name\":\"An EQL rule\",\"type\":\"eql\",\"language\":\"eql\",\"query\":\"any where true\",\"severity\":\"low\",\"risk_score\":1}\n").unwrap();
+    std::fs::write(
+        &export,
+        "{\"rule_id\":\"e\",\"name\":\"An ES|QL rule\",\"type\":\"esql\",\"language\":\"esql\",\"query\":\"from x\",\"severity\":\"low\",\"risk_score\":1}\n\
+         {\"rule_id\":\"t\",\"name\":\"A threshold rule\",\"type\":\"threshold\",\"query\":\"event.action:x\",\"threshold\":{\"field\":[\"user.name\"],\"value\":5},\"severity\":\"low\",\"risk_score\":1}\n",
+    )
+    .unwrap();
     let out = trailhound(&["rules", "--rules", dir.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "an unsupported type is listed, not an error");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("227dc608-e558-43d9-b521-150772250bae  AWS S3 Bucket Configuration Deletion v208  [low / 21]"), "{text}");
-    assert!(text.contains("every 10m over now-60m, at most 100 alerts a run; TA0005 Defense Evasion"), "{text}");
-    assert!(stderr(&out).contains("rule skipped: ") && stderr(&out).contains("An EQL rule"), "{}", stderr(&out));
+    assert!(text.contains("query rule, every 10m over now-60m, at most 100 alerts a run; TA0005 Defense Evasion"), "{text}");
+    assert!(text.contains("threshold rule (5 matches of one user.name in a run), every 5m over now-6m"), "{text}");
+    assert!(stderr(&out).contains("rule skipped: ") && stderr(&out).contains("An ES|QL rule"), "{}", stderr(&out));
     std::fs::remove_dir_all(&dir).ok();
 }
 

@@ -13,18 +13,32 @@ pub const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
 use serde::de::DeserializeOwned;
 use trailhound_engine::alert::Alert;
 use trailhound_engine::scan::{FileReport, Merge, Scanner, Source};
+use trailhound_engine::stage::{Decider, Options, StageReport};
 
 /// Files scanned one after another and settled in that order, as a scan of them in file order
-/// does: what most tests want from the engine's one scan entry and its merge.
+/// does: what most tests want from the engine's one scan entry, its merge and its second stage.
 pub struct Serial {
     pub scanner: Scanner,
     merge: Merge<Alert>,
     next: usize,
+    second: Decider,
 }
 
 impl Serial {
     pub fn new(scanner: Scanner) -> Serial {
-        Serial { scanner, merge: Merge::new(), next: 0 }
+        Serial::with_options(scanner, Options::default())
+    }
+
+    /// A scan whose second stage decides with `options`.
+    pub fn with_options(scanner: Scanner, options: Options) -> Serial {
+        let second = scanner.second_stage(options);
+        Serial { scanner, merge: Merge::new(), next: 0, second }
+    }
+
+    /// The second stage's alerts, after the files scanned, and its report.
+    pub fn decide(self) -> (Vec<Alert>, StageReport) {
+        let (alerts, report) = self.second.finish();
+        (alerts.iter().map(|a| a.to_value().expect("the engine's own JSON")).collect(), report)
     }
 
     /// Scans the next file from `bytes`; pushes its alerts not raised before to `alerts`, and
@@ -36,6 +50,7 @@ impl Serial {
         self.next += 1;
         let settled = self.merge.settle(usize::MAX).0.pop().expect("the file pushed is the next to settle");
         alerts.extend(settled.alerts);
+        self.second.add(settled.file, settled.candidates);
         settled.report
     }
 }

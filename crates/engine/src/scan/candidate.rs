@@ -53,7 +53,7 @@ pub fn event_time(doc: &dyn Document, field: &str) -> Option<i64> {
         let mut out = None;
         doc.any_value(field, &mut |value| {
             out = match value {
-                Scalar::Str(s) => time::parse(s, &time::Options::INGEST).map(|t| t.millis()),
+                Scalar::Str(s) => time::parse(s, &time::Options::INGEST).map(|t| t.epoch_millis()),
                 Scalar::Num(n) if n.is_finite() => Some(n as i64),
                 _ => None,
             };
