@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 use trailhound_engine::TextAlert;
 use trailhound_engine::printable;
-use trailhound_engine::{AlertKey, FileReport, IdKey};
+use trailhound_engine::{AlertKey, Candidate, FileReport, IdKey, Rule, StageOptions};
 use trailhound_engine::{FileError, FileStatus, Location, Shape};
 
 /// The rules a worker scans with: the built-in set, plus rule files the user added, minus the rules
@@ -18,6 +18,25 @@ pub struct RuleConfig {
     pub files: Vec<(String, String)>,
     /// `rule_id`s switched off.
     pub disabled: Vec<String>,
+    /// Apply `max_signals` to every rule's emulated runs (see `trailhound scan --emulate-schedule`).
+    #[serde(default)]
+    pub emulate_schedule: bool,
+    /// New terms rules only learn during their first history window.
+    #[serde(default)]
+    pub learn_first_history: bool,
+}
+
+impl RuleConfig {
+    /// The rules a scan runs, in the order every worker and the page's second stage share
+    /// (candidates name rules by place).
+    pub fn enabled_rules(&self) -> Vec<Rule> {
+        crate::state::load_rules(&self.files).rules.into_iter().filter(|r| r.enabled && !self.disabled.contains(&r.rule_id)).collect()
+    }
+
+    /// How the second stage decides.
+    pub fn stage_options(&self) -> StageOptions {
+        StageOptions { emulate_schedule: self.emulate_schedule, learn_first_window: self.learn_first_history }
+    }
 }
 
 /// Page → worker. A `Scan` message carries the file's `File` handle next to this JSON.
@@ -64,6 +83,9 @@ pub enum FromWorker {
         #[serde(skip)]
         ids: Vec<u64>,
         keys: Vec<Option<AlertKey>>,
+        /// The candidates of stateful rules, for the page's second stage.
+        #[serde(default)]
+        candidates: Vec<Candidate>,
     },
     /// The worker panicked; it must be replaced.
     Panic { message: String },
@@ -192,7 +214,8 @@ mod tests {
     #[test]
     fn ids_travel_beside_the_json() {
         let ids = vec![0, 1, u64::MAX, 0x0102_0304_0506_0708];
-        let done = FromWorker::Done { id: 2, report: unreadable("a.json", 5, "x".into()), alerts: vec![], ids, keys: vec![] };
+        let done =
+            FromWorker::Done { id: 2, report: unreadable("a.json", 5, "x".into()), alerts: vec![], ids, keys: vec![], candidates: vec![] };
         let wire = done.encode().unwrap();
         assert_eq!(wire.ids.len(), 4 * 8);
         assert_eq!(&wire.ids[24..], &[8, 7, 6, 5, 4, 3, 2, 1]);
@@ -220,7 +243,7 @@ mod tests {
         assert_eq!((report.scanned, alerts.len()), (1, 1));
         let keys = vec![None; alerts.len()];
         let texts = alerts.iter().cloned().map(trailhound_engine::Alert::into_text).collect();
-        let message = FromWorker::Done { id: 7, report, alerts: texts, ids: vec![1, 2], keys };
+        let message = FromWorker::Done { id: 7, report, alerts: texts, ids: vec![1, 2], keys, candidates: vec![] };
         let wire = message.encode().unwrap();
         let decoded = FromWorker::decode(&wire.json, &wire.ids).unwrap();
         assert_eq!(decoded, message);

@@ -13,7 +13,6 @@ use super::state::load_rules;
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::io;
-use trailhound_engine::Rule;
 use trailhound_engine::{Alert, TextAlert};
 use trailhound_engine::{AlertKey, IdKey, Scanner, Sink, Source};
 use wasm_bindgen::JsCast;
@@ -102,15 +101,14 @@ fn receive(data: JsValue) {
     };
     match message {
         ToWorker::Configure { rules, id_key } => {
-            let enabled: Vec<Rule> =
-                load_rules(&rules.files).rules.into_iter().filter(|r| r.enabled && !rules.disabled.contains(&r.rule_id)).collect();
-            WORKER.with(|w| w.borrow_mut().scanner = Some(Scanner::new(enabled).with_id_key(id_key)));
+            let scanner = Scanner::new(rules.enabled_rules()).with_id_key(id_key).with_emulated_schedule(rules.emulate_schedule);
+            WORKER.with(|w| w.borrow_mut().scanner = Some(scanner));
         }
         ToWorker::Scan { id, name } => {
             let file = js_sys::Reflect::get(&data, &"file".into()).ok().and_then(|f| f.dyn_into::<web_sys::File>().ok());
             let Some(file) = file else {
                 let report = unreadable(&name, 0, "the browser gave no file".into());
-                post(&FromWorker::Done { id, report, alerts: vec![], ids: vec![], keys: vec![] });
+                post(&FromWorker::Done { id, report, alerts: vec![], ids: vec![], keys: vec![], candidates: vec![] });
                 return;
             };
             let start = WORKER.with(|w| {
@@ -145,7 +143,7 @@ fn scan(job: &Job, whole: Option<Result<Vec<u8>, JsValue>>) -> FromWorker {
     let size = job.file.size() as u64;
     let unreadable = |e: JsValue| {
         let report = unreadable(&job.name, size, format!("could not read the file: {}", describe(e)));
-        FromWorker::Done { id: job.id, report, alerts: vec![], ids: vec![], keys: vec![] }
+        FromWorker::Done { id: job.id, report, alerts: vec![], ids: vec![], keys: vec![], candidates: vec![] }
     };
     let mut read = match whole {
         Some(Ok(bytes)) => Read::Whole(bytes),
@@ -165,7 +163,7 @@ fn scan(job: &Job, whole: Option<Result<Vec<u8>, JsValue>>) -> FromWorker {
             Read::Streamed(reader) => Source::reader(reader, Some(size)).buffer(&mut w.buffer),
         };
         let scanned = scanner.scan(&job.name, source, &mut sink);
-        let (report, mut ids, Parts { alerts, keys, .. }) = (scanned.report, scanned.ids, sink);
+        let (report, mut ids, candidates, Parts { alerts, keys, .. }) = (scanned.report, scanned.ids, scanned.candidates, sink);
         if ids.len() > IDS_A_MESSAGE {
             let last = ids.split_off((ids.len() - 1) / IDS_A_MESSAGE * IDS_A_MESSAGE);
             for part in ids.chunks(IDS_A_MESSAGE) {
@@ -173,7 +171,7 @@ fn scan(job: &Job, whole: Option<Result<Vec<u8>, JsValue>>) -> FromWorker {
             }
             ids = last;
         }
-        FromWorker::Done { id: job.id, report, alerts, ids, keys }
+        FromWorker::Done { id: job.id, report, alerts, ids, keys, candidates }
     })
 }
 

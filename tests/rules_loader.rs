@@ -21,7 +21,12 @@ fn a_kibana_export_loads_every_runnable_type_and_lists_the_rest() {
     let names: Vec<(&str, RuleType)> = loaded.rules.iter().map(|r| (r.name.as_str(), r.rule_type())).collect();
     assert_eq!(
         names,
-        [("Console login", RuleType::Query), ("EQL sequence", RuleType::Eql), ("Threshold", RuleType::Threshold), ("New terms", RuleType::NewTerms)]
+        [
+            ("Console login", RuleType::Query),
+            ("EQL sequence", RuleType::Eql),
+            ("Threshold", RuleType::Threshold),
+            ("New terms", RuleType::NewTerms)
+        ]
     );
     assert_eq!(loaded.rules[0].source, "export.ndjson:1");
     assert_eq!(loaded.rules[0].version, Some(3));
@@ -30,7 +35,10 @@ fn a_kibana_export_loads_every_runnable_type_and_lists_the_rest() {
     let Kind::Threshold(threshold) = &loaded.rules[2].kind else { panic!("a threshold rule") };
     assert_eq!(threshold, &Threshold { fields: vec!["user.name".into()], value: 20, cardinality: Some(("source.ip".into(), 2)) });
     let Kind::NewTerms(new_terms) = &loaded.rules[3].kind else { panic!("a new_terms rule") };
-    assert_eq!((new_terms.fields.as_slice(), new_terms.history_ms), (&["user.name".to_string(), "source.ip".to_string()][..], 10 * 86_400_000));
+    assert_eq!(
+        (new_terms.fields.as_slice(), new_terms.history_ms),
+        (&["user.name".to_string(), "source.ip".to_string()][..], 10 * 86_400_000)
+    );
     let problems: Vec<String> = loaded.problems.iter().map(|p| p.to_string()).collect();
     assert_eq!(problems.len(), 5, "{problems:#?}");
     assert_eq!(problems[0], "export.ndjson:5: rule \"ES|QL\": not supported yet: ES|QL rule (ES|QL does not run offline yet)");
@@ -38,7 +46,10 @@ fn a_kibana_export_loads_every_runnable_type_and_lists_the_rest() {
         problems[1],
         "export.ndjson:6: rule \"ML\": not supported yet: machine learning rule (it needs Elastic's anomaly-detection jobs)"
     );
-    assert_eq!(problems[2], "export.ndjson:7: rule \"Lucene\": not supported yet: query rule in query language \"lucene\" (only \"kuery\" runs)");
+    assert_eq!(
+        problems[2],
+        "export.ndjson:7: rule \"Lucene\": not supported yet: query rule in query language \"lucene\" (only \"kuery\" runs)"
+    );
     assert!(problems[3].starts_with("export.ndjson:8: rule \"Broken\": invalid: query does not parse:"), "{}", problems[3]);
     assert!(matches!(loaded.problems[4].kind, ProblemKind::Unsupported(_)));
 }
@@ -47,7 +58,8 @@ fn a_kibana_export_loads_every_runnable_type_and_lists_the_rest() {
 /// and a rule whose parameters do not hold is an error that says which.
 #[test]
 fn stateful_rule_parameters_load_from_toml_and_are_checked() {
-    let head = "[rule]\nrule_id = \"t\"\nname = \"T\"\nseverity = \"low\"\nrisk_score = 1\ndescription = \"\"\nquery = \"event.action:x\"\n";
+    let head =
+        "[rule]\nrule_id = \"t\"\nname = \"T\"\nseverity = \"low\"\nrisk_score = 1\ndescription = \"\"\nquery = \"event.action:x\"\n";
     let new_terms = format!(
         "{head}type = \"new_terms\"\n[rule.new_terms]\nfield = \"new_terms_fields\"\nvalue = [\"user.name\"]\n\
          [[rule.new_terms.history_window_start]]\nfield = \"history_window_start\"\nvalue = \"now-14d\"\n"

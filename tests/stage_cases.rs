@@ -95,9 +95,8 @@ fn files(case: &Case, file_of: impl Fn(usize, &Event) -> usize) -> Vec<Vec<u8>> 
 
 fn line(alert: &Alert) -> String {
     let id = alert.event.event_id.clone().unwrap_or_default();
-    let ids = |members: &[trailhound_engine::alert::Member]| {
-        members.iter().map(|m| m.event_id.clone().unwrap_or_default()).collect::<Vec<_>>()
-    };
+    let ids =
+        |members: &[trailhound_engine::alert::Member]| members.iter().map(|m| m.event_id.clone().unwrap_or_default()).collect::<Vec<_>>();
     match &alert.detail {
         None => id,
         Some(Detail::NewTerms { terms, .. }) => format!("{id} {}", terms.join(" ")),
@@ -110,10 +109,8 @@ fn line(alert: &Alert) -> String {
 }
 
 fn run(case: &Case, files: &[Vec<u8>]) -> Result<(Vec<String>, usize), String> {
-    let text = format!(
-        "[rule]\nrule_id = \"case\"\nname = \"Case\"\nseverity = \"low\"\nrisk_score = 21\ndescription = \"\"\n{}\n",
-        case.rule
-    );
+    let text =
+        format!("[rule]\nrule_id = \"case\"\nname = \"Case\"\nseverity = \"low\"\nrisk_score = 21\ndescription = \"\"\n{}\n", case.rule);
     let mut set = RuleSet::default();
     set.add(load_text("case.toml", &text));
     if let Some(problem) = set.problems.first() {
@@ -138,7 +135,12 @@ fn check(case: &Case) -> Result<(), String> {
     let given = files(case, |_, e| e.file);
     let (got, dropped) = run(case, &given)?;
     if got != case.expect || dropped != case.dropped {
-        return Err(format!("alerts:\n    {}\n  wanted:\n    {}\n  dropped {dropped}, wanted {}", got.join("\n    "), case.expect.join("\n    "), case.dropped));
+        return Err(format!(
+            "alerts:\n    {}\n  wanted:\n    {}\n  dropped {dropped}, wanted {}",
+            got.join("\n    "),
+            case.expect.join("\n    "),
+            case.dropped
+        ));
     }
     let mut times: Vec<&str> = case.events.iter().map(|e| e.at.as_str()).collect();
     times.sort();

@@ -146,6 +146,9 @@ pub fn App() -> Html {
             <RulesPanel rules={state.rules.iter().map(RuleLine::of).collect::<Vec<_>>()}
                 files={state.rule_files.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>()}
                 problems={state.rule_problems.clone()} replaced={state.rule_replacements.clone()} rules_changed={state.rules_changed}
+                emulate_schedule={state.emulate_schedule} learn_first_history={state.learn_first_history}
+                on_toggle_emulate={dispatch.reform(|_| Action::ToggleEmulateSchedule)}
+                on_toggle_learn={dispatch.reform(|_| Action::ToggleLearnFirstHistory)}
                 on_toggle={dispatch.reform(Action::ToggleRule)}
                 on_add_file={dispatch.reform(|(name, text)| Action::AddRuleFile { name, text })}
                 on_remove_file={dispatch.reform(Action::RemoveRuleFile)}

@@ -173,6 +173,7 @@ pub fn Detail(props: &Props) -> Html {
             <dl class="kv">
                 { for summary.into_iter().filter_map(|(k, v)| v.map(|v| html! { <><dt>{ k }</dt><dd>{ v }</dd></> })) }
             </dl>
+            { super::decided::section(alert.detail.as_ref()) }
 
             <section class="detail-section exceptions-box">
                 <h3>{ "Not a threat?" }</h3>
@@ -226,6 +227,7 @@ fn rule_section(alert: &TextAlert, rule: Option<&Rule>) -> Html {
         };
     };
     let meta = [
+        ("Type", rule.rule_type().to_string()),
         ("Severity", rule.severity.to_string()),
         ("Risk score", rule.risk_score.to_string()),
         ("Runs every", rule.interval.clone()),

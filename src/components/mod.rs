@@ -3,6 +3,7 @@
 
 pub mod alerts_table;
 pub mod app;
+pub mod decided;
 pub mod detail;
 pub mod error_banner;
 pub mod exceptions_panel;

@@ -2,6 +2,8 @@
 //! added (Elastic TOML, Kibana NDJSON export) and every rule that failed to load, with why.
 
 use crate::state::RuleEntry;
+use trailhound_engine::Rule;
+use trailhound_engine::rules::Kind;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -15,6 +17,11 @@ pub struct Props {
     /// Rules several files hold, and which copy is used.
     pub replaced: Vec<String>,
     pub rules_changed: bool,
+    /// Every rule keeps `max_signals` a run; new terms rules learn their first history window.
+    pub emulate_schedule: bool,
+    pub learn_first_history: bool,
+    pub on_toggle_emulate: Callback<()>,
+    pub on_toggle_learn: Callback<()>,
     pub on_toggle: Callback<String>,
     pub on_add_file: Callback<(String, String)>,
     pub on_remove_file: Callback<String>,
@@ -29,6 +36,9 @@ pub struct RuleLine {
     pub severity: String,
     pub risk_score: u8,
     pub version: Option<u32>,
+    /// The rule's type (`query`, `eql`, `threshold`, `new_terms`) and what it counts.
+    pub rule_type: String,
+    pub counts: String,
     pub schedule: String,
     pub tactics: String,
     pub source: String,
@@ -45,12 +55,28 @@ impl RuleLine {
             severity: r.severity.to_string(),
             risk_score: r.risk_score,
             version: r.version,
+            rule_type: r.rule_type().to_string(),
+            counts: counts(r),
             schedule: format!("every {} from {}", r.interval, r.from),
             tactics: r.tactics().map(|t| t.name.clone()).collect::<Vec<_>>().join(", "),
             source: r.source.clone(),
             enabled: entry.enabled,
             builtin: entry.builtin,
         }
+    }
+}
+
+/// What a stateful rule counts, in a few words (empty for a rule that alerts on each match).
+fn counts(rule: &Rule) -> String {
+    match &rule.kind {
+        Kind::Threshold(t) => {
+            let by = if t.fields.is_empty() { String::new() } else { format!(" by {}", t.fields.join(", ")) };
+            let distinct = t.cardinality.as_ref().map(|(f, n)| format!(", {n}+ distinct {f}")).unwrap_or_default();
+            format!("{}+ matches a run{by}{distinct}", t.value)
+        }
+        Kind::NewTerms(n) => format!("new {} since {}", n.fields.join(" + "), n.history_window_start),
+        Kind::Eql if rule.filter.sequence().is_some() => "sequence".to_string(),
+        _ => String::new(),
     }
 }
 
@@ -85,11 +111,21 @@ pub fn RulesPanel(props: &Props) -> Html {
                     { "Add rule files…" }
                     <input type="file" class="visually-hidden" multiple=true accept=".toml,.ndjson,.json" {onchange} data-testid="rule-input" />
                 </label>
-                <span class="muted">{ "Elastic detection-rules TOML, or a Kibana rules export (NDJSON). Only KQL query rules run." }</span>
+                <span class="muted">{ "Elastic detection-rules TOML, or a Kibana rules export (NDJSON): query, EQL, threshold and new terms rules run; ES|QL and machine learning rules are listed below." }</span>
+            </div>
+            <div class="panel-actions stage-options">
+                <label title="Elastic runs a rule every interval and keeps at most max_signals alerts a run; with this on, every rule does so here too, and the alerts it would drop are counted.">
+                    <input type="checkbox" checked={props.emulate_schedule} onchange={props.on_toggle_emulate.reform(|_| ())} data-testid="emulate-schedule" />
+                    { " Emulate Elastic's schedule (max_signals a run)" }
+                </label>
+                <label title="The logs hold no history before their first event; with this on, a new terms rule raises nothing while its history window still reaches back before it.">
+                    <input type="checkbox" checked={props.learn_first_history} onchange={props.on_toggle_learn.reform(|_| ())} data-testid="learn-first-history" />
+                    { " New terms: learn the first history window" }
+                </label>
             </div>
             <table class="plain rules-table">
                 <thead><tr>
-                    <th>{ "On" }</th><th>{ "Rule" }</th><th>{ "Severity" }</th><th class="num">{ "Risk" }</th>
+                    <th>{ "On" }</th><th>{ "Rule" }</th><th>{ "Type" }</th><th>{ "Severity" }</th><th class="num">{ "Risk" }</th>
                     <th>{ "Version" }</th><th>{ "Schedule (in Elastic)" }</th><th>{ "Tactics" }</th><th>{ "Source" }</th>
                 </tr></thead>
                 <tbody>
@@ -100,6 +136,9 @@ pub fn RulesPanel(props: &Props) -> Html {
                                 <td><input type="checkbox" checked={r.enabled} aria-label={format!("Run {}", r.name)}
                                     onchange={props.on_toggle.reform(move |_| id.clone())} /></td>
                                 <td>{ r.name.clone() }</td>
+                                <td data-testid="rule-type"><code>{ r.rule_type.clone() }</code>
+                                    if !r.counts.is_empty() { <div class="muted small">{ r.counts.clone() }</div> }
+                                </td>
                                 <td><span class={classes!("sev", r.severity.clone())}>{ r.severity.clone() }</span></td>
                                 <td class="num">{ r.risk_score }</td>
                                 <td>{ r.version.map(|v| v.to_string()).unwrap_or_default() }</td>

@@ -10,7 +10,8 @@ use crate::messages::{FromWorker, RuleConfig, ToWorker};
 use crate::state::{Action, Queued};
 use std::cell::RefCell;
 use std::rc::Rc;
-use trailhound_engine::TextAlert;
+use std::sync::Arc;
+use trailhound_engine::{Candidate, Rule, Settled, TextAlert};
 use trailhound_engine::{FileScan, IdKey, Merge};
 use yew::prelude::*;
 
@@ -60,6 +61,12 @@ struct Inner {
     flush_scheduled: bool,
     /// Whether settling what is left of a big file is scheduled.
     settle_scheduled: bool,
+    /// The rules the current workers scan with, in their order, for the second stage.
+    stage_rules: Option<Arc<[Rule]>>,
+    /// Every settled file's candidates of stateful rules (with the rules that scanned it: rules can
+    /// change between drops), and whether some came since the second stage last decided.
+    candidates: Vec<(usize, Arc<[Rule]>, Vec<Candidate>)>,
+    undecided: bool,
 }
 
 fn now() -> f64 {
@@ -124,6 +131,7 @@ fn ensure_workers(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>) -> bo
     let mut state = inner.borrow_mut();
     state.load = vec![0; workers.len()];
     state.workers = workers;
+    state.stage_rules = Some(rules.enabled_rules().into());
     state.configured = Some(rules);
     true
 }
@@ -206,14 +214,14 @@ fn spawn(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>, generation: u6
                     }
                 }
                 FromWorker::Ids { id, ids } => inner.borrow_mut().settle.ids(id, ids),
-                FromWorker::Done { id, report, alerts, ids, keys } => {
+                FromWorker::Done { id, report, alerts, ids, keys, candidates } => {
                     {
                         let mut state = inner.borrow_mut();
                         if let Some(load) = state.load.get_mut(index) {
                             *load = load.saturating_sub(report.bytes);
                         }
                         // Alerts already shown stay shown; these are shown when the file is settled.
-                        state.settle.push(id, FileScan { report, ids }, alerts.into_iter().zip(keys));
+                        state.settle.push(id, FileScan { report, ids, candidates }, alerts.into_iter().zip(keys));
                     }
                     settle_ready(&inner, &dispatch);
                 }
@@ -238,8 +246,9 @@ fn spawn(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>, generation: u6
 /// in a later task, so that a big file's IDs never block the page at once.
 fn settle_ready(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>) {
     let (ready, more) = inner.borrow_mut().settle.settle(IDS_A_TASK);
-    let done = ready.into_iter().map(|s| Action::FileDone { id: s.file, report: s.report, alerts: s.alerts, now_ms: now() });
-    post(inner, dispatch, done.collect());
+    let done = settled(inner, ready);
+    post(inner, dispatch, done);
+    decide_when_all_settled(inner, dispatch);
     if more && !std::mem::replace(&mut inner.borrow_mut().settle_scheduled, true) {
         let (weak, dispatch) = (Rc::downgrade(inner), dispatch.clone());
         gloo_timers::callback::Timeout::new(0, move || {
@@ -294,9 +303,63 @@ fn fail(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>, message: String
 /// Hands the page every file scanned so far, past any lost before it, and all pending progress.
 fn settle_now(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>) {
     let ready = inner.borrow_mut().settle.settle_all();
-    let done = ready.into_iter().map(|s| Action::FileDone { id: s.file, report: s.report, alerts: s.alerts, now_ms: now() });
+    let done = settled(inner, ready);
     inner.borrow_mut().outbox.extend(done);
+    decide(inner);
     flush(inner, dispatch);
+}
+
+/// The page's actions for files settled; their candidates are kept for the second stage.
+fn settled(inner: &Rc<RefCell<Inner>>, ready: Vec<Settled<TextAlert>>) -> Vec<Action> {
+    let mut state = inner.borrow_mut();
+    let rules = state.stage_rules.clone();
+    ready
+        .into_iter()
+        .map(|s| {
+            if let Some(rules) = rules.clone().filter(|_| !s.candidates.is_empty()) {
+                state.candidates.push((s.file, rules, s.candidates));
+                state.undecided = true;
+            }
+            Action::FileDone { id: s.file, report: s.report, alerts: s.alerts, now_ms: now() }
+        })
+        .collect()
+}
+
+/// Once every file handed to the scan is settled, the second stage decides the stateful rules over
+/// all of their candidates (again, from the start, when files were added since).
+fn decide_when_all_settled(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>) {
+    let all = {
+        let state = inner.borrow();
+        state.settle.next() >= state.files.len() && state.settle.is_idle()
+    };
+    if all && decide(inner) {
+        flush(inner, dispatch);
+    }
+}
+
+/// Runs the second stage if candidates came since it last did, queueing its alerts for the page.
+fn decide(inner: &Rc<RefCell<Inner>>) -> bool {
+    let mut state = inner.borrow_mut();
+    let (Some(rules), Some(config)) = (state.stage_rules.clone(), state.configured.clone()) else { return false };
+    if !std::mem::replace(&mut state.undecided, false) {
+        return false;
+    }
+    let mut second = trailhound_engine::Decider::new(rules.clone(), config.stage_options());
+    for (file, scanned_with, candidates) in &state.candidates {
+        // A file scanned with other rules: its candidates go to the same rule, by id, if it is
+        // still running.
+        let place = |c: &Candidate| {
+            if Arc::ptr_eq(scanned_with, &rules) {
+                return Some(c.rule);
+            }
+            let id = &scanned_with.get(c.rule)?.rule_id;
+            rules.iter().position(|r| r.rule_id == *id)
+        };
+        second.add(*file, candidates.iter().filter_map(|c| place(c).map(|rule| Candidate { rule, ..c.clone() })));
+    }
+    let (alerts, report) = second.finish();
+    state.outbox.push(Action::Decided { alerts, report, now_ms: now() });
+    true
 }
 
 /// The scanner for `rules`; `dispatch` receives its progress as actions.
@@ -339,6 +402,8 @@ pub fn use_scanner(dispatch: Callback<Action>, rules: RuleConfig) -> ScannerHand
             state.settle = Merge::new();
             state.key = None;
             state.outbox.clear();
+            state.candidates.clear();
+            state.undecided = false;
             drop(state);
             dispatch.emit(Action::Reset);
         })
@@ -352,6 +417,8 @@ pub fn use_scanner(dispatch: Callback<Action>, rules: RuleConfig) -> ScannerHand
                 state.settle = Merge::new();
                 state.key = None;
                 state.outbox.clear();
+                state.candidates.clear();
+                state.undecided = false;
                 std::mem::take(&mut state.files)
             };
             dispatch.emit(Action::Reset);

@@ -8,9 +8,9 @@ use super::messages::{RuleConfig, unreadable, unscanned};
 use super::view::{self, Column, Filter, Grouping, Row, Sort};
 use std::collections::BTreeSet;
 use std::rc::Rc;
-use trailhound_engine::FileReport;
 use trailhound_engine::FileStatus;
 use trailhound_engine::TextAlert;
+use trailhound_engine::{FileReport, StageReport};
 use trailhound_engine::{Rule, RuleSet, load_text};
 
 mod model;
@@ -48,6 +48,12 @@ pub struct State {
     pub error: Option<String>,
     /// Set when rules changed after alerts were produced: a rescan gives the new rules' alerts.
     pub rules_changed: bool,
+    /// The alerts the second stage decided last (they are among `alerts`), and its report.
+    pub decided: Vec<Rc<TextAlert>>,
+    pub stage: Option<StageReport>,
+    /// Every rule keeps `max_signals` a run; new terms rules learn their first history window.
+    pub emulate_schedule: bool,
+    pub learn_first_history: bool,
     /// Inside a [`Action::Batch`]: `rows` is rebuilt once at its end, not after every action (a
     /// batch of results from a scan would otherwise sort every alert once per file).
     batching: bool,
@@ -112,6 +118,19 @@ impl State {
                 self.add_alerts(alerts);
                 self.update_phase();
             }
+            Action::Decided { alerts, report, now_ms } => {
+                self.progress.last_ms = Some(now_ms);
+                self.replace_decided(alerts);
+                self.stage = Some(report);
+            }
+            Action::ToggleEmulateSchedule => {
+                self.emulate_schedule = !self.emulate_schedule;
+                self.mark_rules_changed();
+            }
+            Action::ToggleLearnFirstHistory => {
+                self.learn_first_history = !self.learn_first_history;
+                self.mark_rules_changed();
+            }
             Action::Cancel { now_ms } => {
                 self.leave_unfinished("cancelled before it was scanned");
                 self.progress.last_ms = Some(now_ms);
@@ -139,6 +158,8 @@ impl State {
             Action::Reset => {
                 self.files.clear();
                 self.alerts = Rc::default();
+                self.decided.clear();
+                self.stage = None;
                 self.suppressed.clear();
                 self.progress = Progress::default();
                 self.selected = None;
@@ -238,6 +259,8 @@ impl State {
             }
             Action::LoadRuleConfig(config) => {
                 self.rule_files = config.files;
+                self.emulate_schedule = config.emulate_schedule;
+                self.learn_first_history = config.learn_first_history;
                 self.reload_rules(&config.disabled);
             }
         }
@@ -246,7 +269,12 @@ impl State {
 
     /// The rules a worker should scan with.
     pub fn rule_config(&self) -> RuleConfig {
-        RuleConfig { files: self.rule_files.clone(), disabled: self.disabled_rules() }
+        RuleConfig {
+            files: self.rule_files.clone(),
+            disabled: self.disabled_rules(),
+            emulate_schedule: self.emulate_schedule,
+            learn_first_history: self.learn_first_history,
+        }
     }
 
     /// The alert at `index`.
@@ -343,6 +371,32 @@ impl State {
             let hit = first_suppressing(&self.exceptions, alert);
             self.suppressed.push(hit);
         }
+        self.refresh_rows();
+    }
+
+    /// The second stage's new alerts in place of those it decided before (the selection is
+    /// dropped if it was one of them).
+    fn replace_decided(&mut self, alerts: Vec<TextAlert>) {
+        let before: BTreeSet<*const TextAlert> = self.decided.iter().map(Rc::as_ptr).collect();
+        if !before.is_empty() {
+            let old = |a: &Rc<TextAlert>| before.contains(&Rc::as_ptr(a));
+            if self.selected.and_then(|i| self.alerts.get(i)).is_some_and(old) {
+                self.selected = None;
+            }
+            let kept: Vec<(Rc<TextAlert>, Option<usize>)> =
+                self.alerts.iter().cloned().zip(self.suppressed.iter().copied()).filter(|(a, _)| !old(a)).collect();
+            if let Some(selected) = self.selected {
+                // Alerts before the selection may have gone: find it again.
+                let at = self.alerts[selected].clone();
+                self.selected = kept.iter().position(|(a, _)| Rc::ptr_eq(a, &at));
+            }
+            let (alerts, suppressed): (Vec<_>, Vec<_>) = kept.into_iter().unzip();
+            self.alerts = Rc::new(alerts);
+            self.suppressed = suppressed;
+        }
+        let start = self.alerts.len();
+        self.add_alerts(alerts);
+        self.decided = self.alerts[start..].to_vec();
         self.refresh_rows();
     }
 

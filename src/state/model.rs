@@ -4,8 +4,8 @@
 use crate::exceptions::{Exception, Matcher};
 use crate::messages::RuleConfig;
 use crate::view::{Column, Grouping};
-use trailhound_engine::FileReport;
 use trailhound_engine::TextAlert;
+use trailhound_engine::{FileReport, StageReport};
 use trailhound_engine::{Rule, Severity};
 
 /// Where the scan is (`data-state` of the scan status).
@@ -108,6 +108,17 @@ pub enum Action {
         alerts: Vec<TextAlert>,
         now_ms: f64,
     },
+    /// The second stage decided the stateful rules over every file settled so far: its alerts
+    /// replace those it decided before.
+    Decided {
+        alerts: Vec<TextAlert>,
+        report: StageReport,
+        now_ms: f64,
+    },
+    /// Switch `max_signals` per emulated run for every rule on or off.
+    ToggleEmulateSchedule,
+    /// Switch learning the first history window of new terms rules on or off.
+    ToggleLearnFirstHistory,
     /// The user cancelled: files not finished are left out.
     Cancel {
         now_ms: f64,

@@ -4,8 +4,8 @@
 use super::*;
 use crate::exceptions::Matcher;
 use crate::messages::{unreadable, unscanned};
-use trailhound_engine::{RuleType, Severity};
 use trailhound_engine::{EventSummary, JsonText, Origin, RuleRef};
+use trailhound_engine::{RuleType, Severity, StageReport};
 
 fn alert(id: &str, actor: &str) -> TextAlert {
     TextAlert {
@@ -222,4 +222,39 @@ fn a_files_alerts_show_before_it_is_done() {
     assert_eq!((state.phase, state.rows.len(), state.files[0].status()), (Phase::Scanning, 2, "queued"));
     let state = state.reduce(Action::FileDone { id: 0, report: scanned(10, 3), alerts: vec![alert("3", "carol")], now_ms: 20.0 });
     assert_eq!((state.phase, state.rows.len(), state.files[0].status()), (Phase::Done, 3, "scanned"));
+}
+
+/// The second stage decides again when files are added: its new alerts replace those it decided
+/// before, the first stage's stay, and a selection on a kept alert follows it.
+#[test]
+fn a_second_decision_replaces_the_first_and_keeps_the_scans_alerts() {
+    let state = queue(State::default(), &["a.json"]);
+    let state = state.reduce(Action::FileDone { id: 0, report: scanned(3, 1), alerts: vec![alert("1", "alice")], now_ms: 1.0 });
+    let report = StageReport { candidates: 4, alerts: 2, ..StageReport::default() };
+    let state = state.reduce(Action::Decided { alerts: vec![alert("2", "bob"), alert("3", "carol")], report, now_ms: 2.0 });
+    assert_eq!(state.alerts.len(), 3);
+    assert_eq!(state.stage.as_ref().map(|s| s.alerts), Some(2));
+    // More files: the first stage adds an alert, then the stage decides again over everything.
+    let state = queue(state, &["b.json"]);
+    let state = state.reduce(Action::FileDone { id: 1, report: scanned(1, 1), alerts: vec![alert("4", "dave")], now_ms: 3.0 });
+    let state = state.reduce(Action::Select(Some(3)));
+    let state = state.reduce(Action::Decided { alerts: vec![alert("5", "erin")], report: StageReport::default(), now_ms: 4.0 });
+    let ids: Vec<String> = state.alerts.iter().map(|a| a.event.event_id.clone().unwrap_or_default()).collect();
+    assert_eq!(ids, ["1", "4", "5"]);
+    assert_eq!(state.suppressed.len(), 3);
+    assert_eq!(state.selected, Some(1), "the selected alert (event 4) moved up");
+    assert_eq!(state.rows.len(), 3);
+    let state = state.reduce(Action::Reset);
+    assert!(state.decided.is_empty() && state.stage.is_none());
+}
+
+/// The schedule switches go with the rules the workers get, and offer a rescan.
+#[test]
+fn schedule_switches_reach_the_rule_config() {
+    let state = queue(State::default(), &["a.json"]);
+    let state = state.reduce(Action::ToggleEmulateSchedule).reduce(Action::ToggleLearnFirstHistory);
+    let config = state.rule_config();
+    assert!(config.emulate_schedule && config.learn_first_history && state.rules_changed);
+    let back = State::default().reduce(Action::LoadRuleConfig(config));
+    assert!(back.emulate_schedule && back.learn_first_history);
 }

@@ -169,7 +169,11 @@ fn compile(source: String, spec: RuleSpec, examples: Vec<Example>) -> Result<Rul
     let rule_type = spec.rule_type.clone().unwrap_or_default();
     let language = spec.language.clone().unwrap_or_else(|| if rule_type == "eql" { "eql" } else { "kuery" }.to_string());
     let kql_only = |language: &str| {
-        if language == "kuery" { Ok(()) } else { Err(unsupported(format!("{rule_type} rule in query language \"{language}\" (only \"kuery\" runs)"))) }
+        if language == "kuery" {
+            Ok(())
+        } else {
+            Err(unsupported(format!("{rule_type} rule in query language \"{language}\" (only \"kuery\" runs)")))
+        }
     };
     let kind = match rule_type.as_str() {
         "query" => kql_only(&language).map(|()| Kind::Query)?,

@@ -160,7 +160,9 @@ impl Scanner {
                 return;
             }
             let values = match &rule.kind {
-                Kind::Threshold(t) => t.fields.iter().chain(t.cardinality.as_ref().map(|(f, _)| f)).map(|f| candidate::values(doc, f)).collect(),
+                Kind::Threshold(t) => {
+                    t.fields.iter().chain(t.cardinality.as_ref().map(|(f, _)| f)).map(|f| candidate::values(doc, f)).collect()
+                }
                 Kind::NewTerms(n) => n.fields.iter().map(|f| candidate::values(doc, f)).collect(),
                 Kind::Query | Kind::Eql => Vec::new(),
             };

@@ -15,7 +15,13 @@ use crate::rules::{NewTerms, Rule};
 use std::collections::{BTreeSet, HashMap};
 
 /// The alerts of one rule's matches (sorted by time), with their times.
-pub fn decide(rule: &Rule, new_terms: &NewTerms, placed: Vec<Placed>, options: &Options, report: &mut StageReport) -> Vec<(i64, TextAlert)> {
+pub fn decide(
+    rule: &Rule,
+    new_terms: &NewTerms,
+    placed: Vec<Placed>,
+    options: &Options,
+    report: &mut StageReport,
+) -> Vec<(i64, TextAlert)> {
     let runs = Executions::new(rule.schedule);
     let max = usize::try_from(rule.max_signals).unwrap_or(usize::MAX).max(1);
     let Some(data_start) = placed.first().map(|p| p.time) else { return Vec::new() };

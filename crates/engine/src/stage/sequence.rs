@@ -19,7 +19,13 @@ pub fn decide(rule: &Rule, placed: Vec<Placed>) -> Vec<(i64, TextAlert)> {
         let last = &placed[last];
         let Some(alert) = &last.candidate.alert else { continue };
         let final_step = sequence.steps().len() - 1;
-        let join = last.candidate.hits.as_ref().and_then(|h| h.steps.iter().find(|(s, _)| *s == final_step)).map(|(_, key)| key.clone()).unwrap_or_default();
+        let join = last
+            .candidate
+            .hits
+            .as_ref()
+            .and_then(|h| h.steps.iter().find(|(s, _)| *s == final_step))
+            .map(|(_, key)| key.clone())
+            .unwrap_or_default();
         let mut alert = alert.clone();
         alert.detail = Some(Detail::Sequence { join, events: events.iter().map(|&i| placed[i].candidate.member.clone()).collect() });
         out.push((last.time, alert));
