@@ -15,6 +15,7 @@ mod digest;
 mod entity;
 mod identity;
 pub mod javamap;
+pub mod mapping;
 mod network;
 mod path;
 mod payload;

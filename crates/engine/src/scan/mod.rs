@@ -27,6 +27,7 @@ pub use source::Source;
 
 use crate::alert::{Alert, EventSummary, Member, Origin, RuleRef, first_with};
 use crate::doc::Document;
+use crate::ecs::mapping::Indexed;
 use crate::ecs::{EcsView, MapOptions, RawView};
 use crate::input::{Body, FileStatus, Limits, Record, RecordKind};
 use crate::rules::{Kind, Rule};
@@ -137,8 +138,11 @@ impl Scanner {
             (Body::Value(value), RecordKind::CloudTrail) => Seen::Parsed(EcsView::new(value, map)),
             (Body::Value(value), RecordKind::Ecs) => Seen::Ecs(value),
         };
-        let doc = seen.document();
-        let id = first_with(doc, "event.id", |id| self.id_key.hash(id));
+        let source = seen.document();
+        let id = first_with(source, "event.id", |id| self.id_key.hash(id));
+        // Rules search the document as Elasticsearch indexes it; alerts show it whole.
+        let indexed = Indexed(source);
+        let doc: &dyn Document = &indexed;
         scan.ids.extend(id);
         let origin = Origin { file: file.to_string(), record: record.index };
         // Rules that alert on this event now, and candidates for the second stage.
@@ -174,7 +178,7 @@ impl Scanner {
                 key: id.map(|id| (self.id_key.hash(&rule.rule_id), id)),
                 values,
                 hits,
-                member: Member::of(doc, origin.clone()),
+                member: Member::of(source, origin.clone()),
                 // Filled in below, once the document is built.
                 alert: None,
             });
