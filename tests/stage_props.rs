@@ -154,3 +154,16 @@ fn such_events_raise_alerts_of_every_rule() {
         assert_eq!(dropped > 0, emulate, "five AttachUserPolicy in a run are over max_signals only when emulated");
     }
 }
+
+/// A file's new_terms candidates keep an alert document only where a value may be new: one user
+/// seen a hundred times in a file keeps one (memory follows new values, not matches).
+#[test]
+fn repeated_values_in_a_file_keep_one_alert_document() {
+    let scanner = Scanner::new(rules().rules).with_id_key(IdKey(1, 2));
+    let lines: Vec<String> = (0..100).map(|i| record(i, (0, 0, 10 * i as u32))).collect();
+    let scan = scanner.scan("a.ndjson", Source::bytes(lines.join("\n").as_bytes()), &mut Vec::new());
+    let new_terms = scanner.rules().iter().position(|r| r.rule_id == "new_terms").unwrap();
+    let own: Vec<_> = scan.candidates.iter().filter(|c| c.rule == new_terms).collect();
+    assert_eq!(own.len(), 100, "every match stays a candidate, for the history");
+    assert_eq!(own.iter().filter(|c| c.alert.is_some()).count(), 1);
+}

@@ -128,7 +128,21 @@ impl Scanner {
             }
         });
         (scan.report.read, scan.report.bytes) = (read, bytes);
+        self.shed_alerts(&mut scan.candidates);
         scan
+    }
+
+    /// Drops the alert documents of new_terms candidates that cannot be new (see
+    /// [`crate::stage::new_terms::shed_alerts`]), rule by rule.
+    fn shed_alerts(&self, candidates: &mut [Candidate]) {
+        for (index, rule) in self.rules.iter().enumerate() {
+            if let Kind::NewTerms(new_terms) = &rule.kind {
+                let mut own: Vec<&mut Candidate> = candidates.iter_mut().filter(|c| c.rule == index).collect();
+                if own.len() > 1 {
+                    crate::stage::new_terms::shed_alerts(rule, new_terms, &mut own);
+                }
+            }
+        }
     }
 
     fn scan_record(&self, file: &str, record: Record<'_>, scan: &mut FileScan, sink: &mut dyn Sink) {

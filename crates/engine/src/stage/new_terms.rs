@@ -11,6 +11,7 @@
 use super::schedule::Executions;
 use super::{Options, Placed, StageReport};
 use crate::alert::{Detail, TextAlert};
+use crate::scan::Candidate;
 use crate::rules::{NewTerms, Rule};
 use std::collections::{BTreeSet, HashMap};
 
@@ -58,6 +59,7 @@ pub fn decide(
             if new_in_some_run && !taken {
                 report.dropped += 1;
             }
+            debug_assert!(!taken || p.candidate.alert.is_some(), "a candidate whose alert was shed is never new");
             if let (true, Some(alert)) = (taken, &p.candidate.alert) {
                 let mut alert = alert.clone();
                 alert.detail = Some(Detail::NewTerms { fields: new_terms.fields.clone(), terms });
@@ -66,6 +68,30 @@ pub fn decide(
         }
     }
     out
+}
+
+/// Drops the alert documents of a file's candidates that can never alert, keeping their times and
+/// values for the history: a candidate whose every combination of values was seen earlier in the
+/// same file within `history - lookback` before it is in the history (or earlier in the window) of
+/// every run that sees it. Memory then follows the new values, not the matches.
+pub fn shed_alerts(rule: &Rule, new_terms: &NewTerms, candidates: &mut [&mut Candidate]) {
+    let reach = new_terms.history_ms - rule.schedule.lookback_ms;
+    if reach <= 0 {
+        return;
+    }
+    candidates.sort_by_key(|c| (c.time, c.member.origin.record));
+    let mut last: HashMap<Vec<String>, i64> = HashMap::new();
+    for candidate in candidates.iter_mut() {
+        let Some(time) = candidate.time else { continue };
+        let mut seen_all = true;
+        for terms in combinations(&candidate.values) {
+            let before = last.insert(terms, time);
+            seen_all &= before.is_some_and(|t| time - t < reach);
+        }
+        if seen_all {
+            candidate.alert = None;
+        }
+    }
 }
 
 /// Every combination of one value from each field (none when a field has no value), each field's
