@@ -323,3 +323,89 @@ fn a_copy_of_a_builtin_rule_is_used_not_refused() {
     assert!(String::from_utf8_lossy(&listed.stdout).contains(&format!("v208  [low / 21]  {}", copy.display())));
     assert!(stderr(&listed).contains(&line));
 }
+
+const STRATUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/stratus");
+const STAGE_RULES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/stage/rules");
+
+/// Rules of every type, written for the tests in Elastic's format, over the Stratus detonations:
+/// each alerts on the technique it is aimed at, with the fields Elastic writes for its type, and
+/// the outcome does not depend on the threads.
+#[test]
+fn rules_of_every_type_alert_on_stratus_as_elastic_writes_them() {
+    let run =
+        |threads: &str| trailhound(&["scan", "--no-builtin-rules", "--rules", STAGE_RULES, "--format", "ndjson", "-j", threads, STRATUS]);
+    let out = run("1");
+    assert_eq!(out.status.code(), Some(1), "the NOTICE file is not a log: {}", stderr(&out));
+    let docs: Vec<serde_json::Value> =
+        String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).expect("an alert document")).collect();
+    let got: BTreeSet<(String, String, String)> = docs
+        .iter()
+        .map(|d| {
+            let file = d["trailhound.origin.file"].as_str().unwrap_or_default().rsplit('/').next().unwrap_or_default().to_string();
+            (d["kibana.alert.rule.type"].as_str().unwrap_or_default().to_string(), d["kibana.alert.rule.rule_type_id"].to_string(), file)
+        })
+        .collect();
+    let want: BTreeSet<(String, String, String)> = [
+        ("eql", "\"siem.eqlRule\"", "aws.persistence.iam-create-user-login-profile.json"),
+        ("eql", "\"siem.eqlRule\"", "aws.privilege-escalation.iam-update-user-login-profile.json"),
+        ("new_terms", "\"siem.newTermsRule\"", "aws.exfiltration.ec2-share-ebs-snapshot.json"),
+        ("threshold", "\"siem.thresholdRule\"", "aws.credential-access.secretsmanager-retrieve-secrets.json"),
+    ]
+    .into_iter()
+    .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+    .collect();
+    assert_eq!(got, want);
+    let threshold = docs.iter().find(|d| d["kibana.alert.rule.type"] == "threshold").unwrap();
+    let result = &threshold["kibana.alert.threshold_result"];
+    assert_eq!(result["count"], 20);
+    assert_eq!(result["terms"], serde_json::json!([{"field": "user.name", "value": "christophe"}]));
+    assert_eq!(result["cardinality"][0]["field"], "aws.cloudtrail.flattened.request_parameters.secretId");
+    assert_eq!(threshold["user"]["name"], "christophe", "the group's values are the alert's fields");
+    let new_terms = docs.iter().find(|d| d["kibana.alert.rule.type"] == "new_terms").unwrap();
+    assert_eq!(new_terms["kibana.alert.new_terms"], serde_json::json!(["arn:aws:iam::756680937392:user/christophe"]));
+    assert_eq!(new_terms["kibana.alert.rule.tags"][0], "Test");
+    let sequence = docs.iter().find(|d| d["trailhound.sequence"].is_object()).expect("the sequence's alert");
+    let actions: Vec<&str> =
+        sequence["trailhound.sequence"]["events"].as_array().unwrap().iter().filter_map(|e| e["action"].as_str()).collect();
+    assert_eq!(actions, ["GetCallerIdentity", "CreateLoginProfile"]);
+    let report = stderr(&out);
+    assert!(report.contains("stateful rules: 25 candidates, 3 alerts;"), "{report}");
+    // Two threads: the same documents, in the same order (but for when each scan made them).
+    let without_time = |o: &Output| -> Vec<serde_json::Value> {
+        let lines = String::from_utf8_lossy(&o.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect::<Vec<_>>();
+        lines
+            .into_iter()
+            .map(|mut d: serde_json::Value| {
+                d["@timestamp"] = serde_json::Value::Null;
+                d
+            })
+            .collect()
+    };
+    assert_eq!(without_time(&run("2")), without_time(&out));
+}
+
+/// `--emulate-schedule` keeps at most `max_signals` alerts a run for every rule, and says how many
+/// Elastic would have dropped.
+#[test]
+fn emulating_the_schedule_caps_each_run_and_counts_the_rest() {
+    let dir = std::env::temp_dir().join(format!("trailhound-emulate-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let rule = dir.join("reads.toml");
+    std::fs::write(
+        &rule,
+        "[rule]\nrule_id = \"reads\"\nname = \"Secret read\"\nseverity = \"low\"\nrisk_score = 1\ndescription = \"\"\n\
+         type = \"query\"\nquery = \"event.action:GetSecretValue\"\nmax_signals = 3\n",
+    )
+    .unwrap();
+    let file = format!("{STRATUS}/aws.credential-access.secretsmanager-retrieve-secrets.json");
+    let count = |args: &[&str]| {
+        let out = trailhound(args);
+        (String::from_utf8_lossy(&out.stdout).lines().count(), stderr(&out))
+    };
+    let (all, _) = count(&["scan", "--no-builtin-rules", "--rules", rule.to_str().unwrap(), "--format", "ndjson", &file]);
+    let (capped, report) =
+        count(&["scan", "--no-builtin-rules", "--rules", rule.to_str().unwrap(), "--format", "ndjson", "--emulate-schedule", &file]);
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!((all, capped), (20, 3), "{report}");
+    assert!(report.contains("17 over max_signals (dropped)"), "{report}");
+}

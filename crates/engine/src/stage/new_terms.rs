@@ -11,8 +11,8 @@
 use super::schedule::Executions;
 use super::{Options, Placed, StageReport};
 use crate::alert::{Detail, TextAlert};
-use crate::scan::Candidate;
 use crate::rules::{NewTerms, Rule};
+use crate::scan::Candidate;
 use std::collections::{BTreeSet, HashMap};
 
 /// The alerts of one rule's matches (sorted by time), with their times.
