@@ -41,7 +41,7 @@ pub fn section(detail: Option<&Detail>) -> Html {
                 </dl>
             </section>
         },
-        Detail::Sequence { join, events } => {
+        Detail::Sequence { join, events, .. } => {
             let key: Vec<String> = join.iter().map(|k| k.clone().unwrap_or_else(|| "null".to_string())).collect();
             html! {
                 <section class="detail-section decided" data-testid="decided">

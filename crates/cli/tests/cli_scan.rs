@@ -365,6 +365,7 @@ fn rules_of_every_type_alert_on_stratus_as_elastic_writes_them() {
     assert_eq!(new_terms["kibana.alert.new_terms"], serde_json::json!(["arn:aws:iam::756680937392:user/christophe"]));
     assert_eq!(new_terms["kibana.alert.rule.tags"][0], "Test");
     let sequence = docs.iter().find(|d| d["trailhound.sequence"].is_object()).expect("the sequence's alert");
+    assert!(sequence["kibana.alert.group.id"].as_str().is_some_and(|g| g.len() == 16), "{sequence}");
     let actions: Vec<&str> =
         sequence["trailhound.sequence"]["events"].as_array().unwrap().iter().filter_map(|e| e["action"].as_str()).collect();
     assert_eq!(actions, ["GetCallerIdentity", "CreateLoginProfile"]);

@@ -156,8 +156,9 @@ pub enum Detail {
     },
     /// Values not seen in the rule's history (`kibana.alert.new_terms`), one per field.
     NewTerms { fields: Vec<String>, terms: Vec<String> },
-    /// An EQL sequence: its join key and its events, in order; the alert is the last event's.
-    Sequence { join: Vec<Option<String>>, events: Vec<Member> },
+    /// An EQL sequence: its group ID (`kibana.alert.group.id`, the same for the same rule and
+    /// events in any scan), its join key and its events, in order; the alert is the last event's.
+    Sequence { group: String, join: Vec<Option<String>>, events: Vec<Member> },
 }
 
 /// How many of a threshold group's events its alert lists.

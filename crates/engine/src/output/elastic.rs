@@ -126,7 +126,7 @@ impl Serialize for Added<'_> {
                 map.serialize_entry("trailhound_members", members)?;
                 map.end()
             }
-            Added::Detail(Some(Detail::Sequence { join, events })) => {
+            Added::Detail(Some(Detail::Sequence { join, events, .. })) => {
                 let mut map = serializer.serialize_map(Some(2))?;
                 map.serialize_entry("join", join)?;
                 map.serialize_entry("events", events)?;
@@ -204,7 +204,10 @@ fn additions<'a>(alert: &'a Alert, generated_at: &'a str) -> Vec<(Cow<'a, str>, 
     match &alert.detail {
         Some(Detail::Threshold { .. }) => out.push((Cow::Borrowed("kibana.alert.threshold_result"), Added::Detail(alert.detail.as_ref()))),
         Some(Detail::NewTerms { terms, .. }) => out.push((Cow::Borrowed("kibana.alert.new_terms"), Added::Tags(terms))),
-        Some(Detail::Sequence { .. }) => out.push((Cow::Borrowed("trailhound.sequence"), Added::Detail(alert.detail.as_ref()))),
+        Some(Detail::Sequence { group, .. }) => {
+            out.push((Cow::Borrowed("kibana.alert.group.id"), Added::Text(Some(group))));
+            out.push((Cow::Borrowed("trailhound.sequence"), Added::Detail(alert.detail.as_ref())));
+        }
         None => {}
     }
     out
