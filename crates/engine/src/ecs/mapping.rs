@@ -34,13 +34,11 @@ pub struct Indexed<'a>(pub &'a dyn Document);
 
 impl Document for Indexed<'_> {
     fn any_value(&self, field: &str, visit: &mut dyn FnMut(Scalar<'_>) -> bool) -> bool {
-        match ignore_above(field) {
-            None => self.0.any_value(field, visit),
-            Some(limit) => self.0.any_value(field, &mut |value| match value {
-                Scalar::Str(s) if too_long(s, limit) => false,
-                value => visit(value),
-            }),
-        }
+        // No limit is under the default: a value within it is indexed whatever its field.
+        self.0.any_value(field, &mut |value| match value {
+            Scalar::Str(s) if s.len() > DEFAULT_IGNORE_ABOVE && ignore_above(field).is_some_and(|limit| too_long(s, limit)) => false,
+            value => visit(value),
+        })
     }
 
     fn for_each_field(&self, visit: &mut dyn FnMut(&str)) {
