@@ -149,14 +149,16 @@ impl Query {
     }
 }
 
-/// The matcher of an event query: its category test, then its condition.
+/// The matcher of an event query: its condition, then its category test. The order does not change
+/// the answer; the condition usually fails on fields known without mapping the whole record
+/// (`event.provider`, `event.action`), the category needs the mapping.
 pub fn compile_event(q: &EventQuery, category_field: &str) -> Matcher {
     let condition = compile::compile(&q.condition);
     match &q.category {
         Category::Any => condition,
         Category::Named(name) => {
             let test = Test::Equal(value::Value::Str(Cow::Owned(name.clone())));
-            Matcher::And(vec![Matcher::Field { field: category_field.to_string(), test }, condition])
+            Matcher::And(vec![condition, Matcher::Field { field: category_field.to_string(), test }])
         }
     }
 }

@@ -1,17 +1,20 @@
 //! Which rules can match a record, told from its `event.action` before any rule is evaluated.
 //!
-//! Most CloudTrail rules name the API calls they watch (`event.action:(A or B)` under an `and`):
-//! such a rule can only match a record whose action is one of them. The index maps each named
-//! action to the rules that require it, so a record is checked against its candidates only; rules
-//! that name no action are always checked. Only plain string literals are indexed (no wildcard,
-//! no date-like text, which KQL would match other than by equality), so the index never drops a
-//! rule that could match.
+//! Most CloudTrail rules name the API calls they watch (KQL `event.action:(A or B)`, EQL
+//! `event.action == "A"`, `in (...)` or `: "a"` under an `and`): such a rule can only match a
+//! record whose action is one of them. The index maps each named action to the rules that require
+//! it, so a record is checked against its candidates only; rules that name no action are always
+//! checked. Only plain string literals are indexed (no wildcard, no date-like text, which KQL would
+//! match other than by equality); EQL's case-insensitive forms are indexed by their lowercase, so
+//! the index never drops a rule that could match. An EQL sequence is indexed when each of its
+//! steps (and `until`) names actions: a record doing none of them is nothing to it.
 //!
-//! Depends on the KQL syntax tree and value semantics.
+//! Depends on the KQL and EQL syntax trees and KQL's value semantics.
 
+use crate::eql::ast::{CmpOp, Expr, Literal, QueryAst};
 use crate::kql::ast::{Node, Term};
 use crate::kql::value::Expect;
-use crate::rules::Rule;
+use crate::rules::{Filter, Rule};
 use std::collections::{BTreeSet, HashMap};
 
 /// The field the index is built on.
@@ -21,16 +24,44 @@ pub const INDEXED_FIELD: &str = "event.action";
 #[derive(Debug, Default)]
 pub struct RuleIndex {
     by_action: HashMap<String, Vec<usize>>,
+    /// Rules that require an action compared without case, by its lowercase.
+    by_lowercase: HashMap<String, Vec<usize>>,
     /// Rules that require no particular action, in order.
     always: Vec<usize>,
+}
+
+/// The actions a condition requires (one of): exactly, or compared without case (lowercase).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+struct Actions {
+    exact: BTreeSet<String>,
+    lowercase: BTreeSet<String>,
+}
+
+impl Actions {
+    fn len(&self) -> usize {
+        self.exact.len() + self.lowercase.len()
+    }
+
+    fn union(mut self, other: Actions) -> Actions {
+        self.exact.extend(other.exact);
+        self.lowercase.extend(other.lowercase);
+        self
+    }
 }
 
 impl RuleIndex {
     pub fn new(rules: &[Rule]) -> RuleIndex {
         let mut index = RuleIndex::default();
         for (i, rule) in rules.iter().enumerate() {
-            match rule.filter.kql().and_then(|query| required(query.ast())) {
-                Some(actions) => actions.into_iter().for_each(|a| index.by_action.entry(a).or_default().push(i)),
+            let actions = match &rule.filter {
+                Filter::Kql(query) => required(query.ast()).map(|exact| Actions { exact, ..Actions::default() }),
+                Filter::Eql(query) => required_eql(query.ast()),
+            };
+            match actions {
+                Some(actions) => {
+                    actions.exact.into_iter().for_each(|a| index.by_action.entry(a).or_default().push(i));
+                    actions.lowercase.into_iter().for_each(|a| index.by_lowercase.entry(a).or_default().push(i));
+                }
                 None => index.always.push(i),
             }
         }
@@ -40,6 +71,15 @@ impl RuleIndex {
     /// Calls `f` with each rule that may match a record whose action is `action` (`None`: the
     /// record has none), in rule order.
     pub fn for_each_candidate(&self, action: Option<&str>, mut f: impl FnMut(usize)) {
+        let folded = action.filter(|_| !self.by_lowercase.is_empty()).and_then(|a| self.by_lowercase.get(&a.to_lowercase()));
+        if let Some(folded) = folded {
+            // Rare: an EQL rule compares this action without case. Merge all three lists.
+            let mut all: Vec<usize> = self.always.iter().chain(folded).copied().collect();
+            all.extend(action.and_then(|a| self.by_action.get(a)).into_iter().flatten());
+            all.sort_unstable();
+            all.dedup();
+            return all.into_iter().for_each(f);
+        }
         let named = action.and_then(|a| self.by_action.get(a)).map_or(&[][..], Vec::as_slice);
         let (mut a, mut b) = (self.always.iter().peekable(), named.iter().peekable());
         loop {
@@ -53,6 +93,53 @@ impl RuleIndex {
                 f(i);
             }
         }
+    }
+}
+
+/// The actions an EQL query requires (one of), when it says so; for a sequence, those of all its
+/// steps and `until` together, when each of them says so.
+fn required_eql(ast: &QueryAst) -> Option<Actions> {
+    match ast {
+        QueryAst::Event(query) => required_expr(&query.condition),
+        QueryAst::Sequence(sequence) => sequence
+            .steps
+            .iter()
+            .chain(&sequence.until)
+            .map(|step| required_expr(&step.query.condition))
+            .try_fold(Actions::default(), |all, one| Some(all.union(one?))),
+    }
+}
+
+/// The actions an EQL condition requires (one of), when it says so.
+fn required_expr(expr: &Expr) -> Option<Actions> {
+    let is_action = |e: &Expr| matches!(e, Expr::Field(f) if f.name == INDEXED_FIELD);
+    let text = |c: &crate::eql::ast::Constant| match &c.value {
+        Literal::Str(s) => Some(s.clone()),
+        _ => None,
+    };
+    match expr {
+        Expr::And(children) => children.iter().filter_map(required_expr).min_by_key(Actions::len),
+        Expr::Or(children) => children.iter().map(required_expr).try_fold(Actions::default(), |all, one| Some(all.union(one?))),
+        Expr::Compare { op: CmpOp::Eq, left, right } if is_action(left) => match right.as_ref() {
+            Expr::Const(c) => text(c).map(|a| Actions { exact: BTreeSet::from([a]), ..Actions::default() }),
+            _ => None,
+        },
+        Expr::In { left, values, insensitive } if is_action(left) => {
+            let values: Option<BTreeSet<String>> = values.iter().map(text).collect();
+            let values = values?;
+            Some(if *insensitive {
+                Actions { lowercase: values.iter().map(|v| v.to_lowercase()).collect(), ..Actions::default() }
+            } else {
+                Actions { exact: values, ..Actions::default() }
+            })
+        }
+        // `:` compares without case; a pattern with a wildcard is not a plain value.
+        Expr::Seq { left, patterns } if is_action(left) => {
+            let values: Option<BTreeSet<String>> =
+                patterns.iter().map(|p| text(p).filter(|t| !t.contains(['*', '?'])).map(|t| t.to_lowercase())).collect();
+            Some(Actions { lowercase: values?, ..Actions::default() })
+        }
+        _ => None,
     }
 }
 
@@ -106,10 +193,61 @@ mod tests {
         }
     }
 
+    fn eql_actions(query: &str) -> Option<(Vec<String>, Vec<String>)> {
+        let query = crate::eql::Query::parse(query).expect("a valid EQL query");
+        required_eql(query.ast()).map(|a| (a.exact.into_iter().collect(), a.lowercase.into_iter().collect()))
+    }
+
+    #[test]
+    fn what_an_eql_query_requires() {
+        let v = |xs: &[&str]| xs.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(eql_actions(r#"any where event.dataset == "aws.cloudtrail" and event.action == "A""#), Some((v(&["A"]), v(&[]))));
+        assert_eq!(eql_actions(r#"any where event.action in ("A", "B")"#), Some((v(&["A", "B"]), v(&[]))));
+        assert_eq!(eql_actions(r#"any where event.action in~ ("Aa", "B")"#), Some((v(&[]), v(&["aa", "b"]))));
+        assert_eq!(eql_actions(r#"any where event.action : ("InvokeModel", "Converse")"#), Some((v(&[]), v(&["converse", "invokemodel"]))));
+        assert_eq!(eql_actions(r#"any where event.action == "A" or event.action : "b""#), Some((v(&["A"]), v(&["b"]))));
+        assert_eq!(
+            eql_actions(r#"sequence by user.name [any where event.action == "A"] [any where event.action == "B"]"#),
+            Some((v(&["A", "B"]), v(&[])))
+        );
+        for query in [
+            r#"any where event.action : "Delete*""#,
+            r#"any where event.action != "A""#,
+            r#"any where not event.action == "A""#,
+            r#"any where event.action like "A""#,
+            r#"any where event.action == "A" or user.name == "x""#,
+            r#"any where startsWith(event.action, "A")"#,
+            r#"sequence [any where event.action == "A"] [any where true]"#,
+            r#"sequence [any where event.action == "A"] [any where event.action == "B"] until [any where true]"#,
+        ] {
+            assert_eq!(eql_actions(query), None, "{query}");
+        }
+    }
+
+    #[test]
+    fn a_rule_that_compares_without_case_is_a_candidate_for_any_case() {
+        let index = RuleIndex {
+            by_action: HashMap::from([("A".to_string(), vec![1])]),
+            by_lowercase: HashMap::from([("a".to_string(), vec![2, 4])]),
+            always: vec![0, 3],
+        };
+        let run = |action| {
+            let mut out = Vec::new();
+            index.for_each_candidate(action, |i| out.push(i));
+            out
+        };
+        assert_eq!(run(Some("A")), vec![0, 1, 2, 3, 4]);
+        assert_eq!(run(Some("a")), vec![0, 2, 3, 4]);
+        assert_eq!(run(Some("B")), vec![0, 3]);
+    }
+
     #[test]
     fn candidates_come_in_rule_order() {
-        let index =
-            RuleIndex { by_action: HashMap::from([("A".to_string(), vec![1, 4]), ("B".to_string(), vec![2])]), always: vec![0, 3, 5] };
+        let index = RuleIndex {
+            by_action: HashMap::from([("A".to_string(), vec![1, 4]), ("B".to_string(), vec![2])]),
+            by_lowercase: HashMap::new(),
+            always: vec![0, 3, 5],
+        };
         let run = |action| {
             let mut out = Vec::new();
             index.for_each_candidate(action, |i| out.push(i));

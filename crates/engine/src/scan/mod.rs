@@ -112,12 +112,13 @@ impl Scanner {
     /// Scans the file called `name` from `source`, handing each alert to `sink` as it is raised.
     pub fn scan(&self, name: &str, source: Source<'_>, sink: &mut dyn Sink) -> FileScan {
         let mut scan = FileScan::of(FileReport::ended(name, FileStatus::Scanned));
+        let mut recent = Recent::default();
         let (read, bytes) = source.read(&self.limits, &mut |item| {
             scan.report.records += 1;
             match item {
                 Ok(record) => {
                     scan.report.scanned += 1;
-                    self.scan_record(name, record, &mut scan, sink);
+                    self.scan_record(name, record, &mut scan, &mut recent, sink);
                 }
                 Err(error) => {
                     scan.report.record_errors += 1;
@@ -145,7 +146,7 @@ impl Scanner {
         }
     }
 
-    fn scan_record(&self, file: &str, record: Record<'_>, scan: &mut FileScan, sink: &mut dyn Sink) {
+    fn scan_record(&self, file: &str, record: Record<'_>, scan: &mut FileScan, recent: &mut Recent, sink: &mut dyn Sink) {
         let map = &self.map;
         let seen = match (&record.body, record.kind) {
             (Body::Raw(raw), _) => Seen::Raw(RawView::new(raw, map)),
@@ -162,7 +163,8 @@ impl Scanner {
         // Rules that alert on this event now, and candidates for the second stage.
         let mut matched: Vec<usize> = Vec::new();
         let first_candidate = scan.candidates.len();
-        let mut needs_alert = false;
+        // Per candidate of this record: whether it needs its alert document.
+        let mut wants_alert: Vec<bool> = Vec::new();
         let check = |rule_index: usize| {
             let rule = &self.rules[rule_index];
             let hits = match rule.filter.sequence() {
@@ -184,11 +186,15 @@ impl Scanner {
                 Kind::NewTerms(n) => n.fields.iter().map(|f| candidate::values(doc, f)).collect(),
                 Kind::Query | Kind::Eql => Vec::new(),
             };
-            let alerts_alone = !matches!(rule.kind, Kind::Threshold(_));
-            needs_alert |= alerts_alone;
+            let time = candidate::event_time(doc, rule.time_field());
+            wants_alert.push(match &rule.kind {
+                Kind::Threshold(_) => false,
+                Kind::NewTerms(new_terms) => !recent.repeats(rule_index, rule, new_terms, time, &values),
+                Kind::Query | Kind::Eql => true,
+            });
             scan.candidates.push(Candidate {
                 rule: rule_index,
-                time: candidate::event_time(doc, rule.time_field()),
+                time,
                 key: id.map(|id| (self.id_key.hash(&rule.rule_id), id)),
                 values,
                 hits,
@@ -206,7 +212,7 @@ impl Scanner {
             },
             _ => (0..self.rules.len()).for_each(check),
         }
-        if matched.is_empty() && !needs_alert {
+        if matched.is_empty() && !wants_alert.contains(&true) {
             return;
         }
         // The view's document and record become the alerts' (cloned only for a second alert).
@@ -220,8 +226,8 @@ impl Scanner {
             original,
             detail: None,
         };
-        for candidate in &mut scan.candidates[first_candidate..] {
-            if !matches!(self.rules[candidate.rule].kind, Kind::Threshold(_)) {
+        for (candidate, wanted) in scan.candidates[first_candidate..].iter_mut().zip(wants_alert) {
+            if wanted {
                 candidate.alert = Some(alert_of(candidate.rule, document.clone(), original.clone()).into_text());
             }
         }
@@ -233,6 +239,25 @@ impl Scanner {
             sink.alert(alert_of(rule_index, document.clone(), original.clone()), key(rule_index));
         }
         sink.alert(alert_of(last, document, original), key(last));
+    }
+}
+
+/// Within one file, the latest time each new_terms rule's combination of values was seen, in scan
+/// order: a match whose every combination was seen within `history - lookback` before it can never
+/// be new, so its alert document is not built (the end of the file sheds the rest, in time order).
+#[derive(Default)]
+struct Recent(std::collections::HashMap<(usize, Vec<String>), i64>);
+
+impl Recent {
+    fn repeats(&mut self, rule_index: usize, rule: &Rule, new_terms: &crate::rules::NewTerms, time: Option<i64>, values: &[Vec<String>]) -> bool {
+        let Some(time) = time else { return false };
+        let reach = new_terms.history_ms - rule.schedule.lookback_ms;
+        let mut all = true;
+        for terms in crate::stage::new_terms::combinations(values) {
+            let before = self.0.insert((rule_index, terms), time);
+            all &= before.is_some_and(|t| t <= time && time - t < reach);
+        }
+        all && reach > 0
     }
 }
 
