@@ -10,7 +10,8 @@ use trailhound_engine::rules::{RuleSet, load_text};
 use trailhound_engine::scan::{IdKey, Scanner, Source};
 
 const STRATUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/stratus");
-const ACTIONS: &[&str] = &["GetSecretValue", "ModifySnapshotAttribute", "CreateLoginProfile", "StopLogging", "AttachUserPolicy", "ListBuckets"];
+const ACTIONS: &[&str] =
+    &["GetSecretValue", "ModifySnapshotAttribute", "CreateLoginProfile", "StopLogging", "AttachUserPolicy", "ListBuckets"];
 
 fn rule(id: &str, body: &str) -> String {
     format!("[rule]\nrule_id = \"{id}\"\nname = \"{id}\"\nseverity = \"low\"\nrisk_score = 1\ndescription = \"\"\n{body}\n")

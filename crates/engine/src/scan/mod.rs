@@ -249,7 +249,14 @@ impl Scanner {
 struct Recent(std::collections::HashMap<(usize, Vec<String>), i64>);
 
 impl Recent {
-    fn repeats(&mut self, rule_index: usize, rule: &Rule, new_terms: &crate::rules::NewTerms, time: Option<i64>, values: &[Vec<String>]) -> bool {
+    fn repeats(
+        &mut self,
+        rule_index: usize,
+        rule: &Rule,
+        new_terms: &crate::rules::NewTerms,
+        time: Option<i64>,
+        values: &[Vec<String>],
+    ) -> bool {
         let Some(time) = time else { return false };
         let reach = new_terms.history_ms - rule.schedule.lookback_ms;
         let mut all = true;
