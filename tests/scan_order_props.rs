@@ -51,23 +51,10 @@ proptest! {
         let lines: Vec<String> = records.iter().map(|&(id, quiet)| record(id, quiet)).collect();
         let (whole, whole_summary) = scan(&scanner, &[lines.join("\n")], &[0]);
 
-        // Cut the records into files of at least one record each, at the chosen places.
-        let mut at: Vec<usize> = cuts.iter().map(|c| c.index(lines.len())).filter(|&c| c > 0).collect();
-        at.sort_unstable();
-        at.dedup();
-        let mut files = Vec::new();
-        let mut start = 0;
-        for end in at.into_iter().chain([lines.len()]) {
-            files.push(lines[start..end].join("\n"));
-            start = end;
-        }
-        // An arrival order: a rotation and a reversal, chosen by `order`.
+        // Cut the records into files of at least one record each, at the chosen places, arriving
+        // in a rotated (maybe reversed) order.
+        let (files, arrival) = trailhound_testkit::split(&lines, cuts.iter().map(|c| c.index(lines.len())), order.index(lines.len()));
         let n = files.len();
-        let k = order.index(n);
-        let mut arrival: Vec<usize> = (0..n).map(|i| (i + k) % n).collect();
-        if k % 2 == 1 {
-            arrival.reverse();
-        }
         let (split, split_summary) = scan(&scanner, &files, &arrival);
         prop_assert_eq!(&split, &whole);
         prop_assert_eq!(totals(&split_summary), totals(&whole_summary));

@@ -113,30 +113,12 @@ proptest! {
         let whole = scan(&[lines.join("\n")], &[0], emulate);
 
         // Cut into files at the chosen places, and settle them in a rotated (maybe reversed) order.
-        let mut at: Vec<usize> = cuts.iter().map(|c| c.index(lines.len())).filter(|&c| c > 0).collect();
-        at.sort_unstable();
-        at.dedup();
-        let mut files = Vec::new();
-        let mut start = 0;
-        for end in at.into_iter().chain([lines.len()]) {
-            files.push(lines[start..end].join("\n"));
-            start = end;
-        }
-        let n = files.len();
-        let k = order.index(n);
-        let mut arrival: Vec<usize> = (0..n).map(|i| (i + k) % n).collect();
-        if k % 2 == 1 {
-            arrival.reverse();
-        }
+        let (files, arrival) = trailhound_testkit::split(&lines, cuts.iter().map(|c| c.index(lines.len())), order.index(lines.len()));
         prop_assert_eq!(&scan(&files, &arrival, emulate), &whole);
 
-        // The same files numbered in another order: the records' times, not the files, decide.
-        let mut renumbered = files.clone();
-        renumbered.rotate_left(k);
-        if k % 2 == 1 {
-            renumbered.reverse();
-        }
-        let in_order: Vec<usize> = (0..n).collect();
+        // The same files numbered in their arrival order: the records' times, not the files, decide.
+        let renumbered: Vec<String> = arrival.iter().map(|&i| files[i].clone()).collect();
+        let in_order: Vec<usize> = (0..files.len()).collect();
         prop_assert_eq!(&scan(&renumbered, &in_order, emulate), &whole);
     }
 }

@@ -64,7 +64,7 @@ fn a_file_larger_than_memory_would_allow_streams_through_a_small_window() {
     let mut file = Delivery { count: count + 1, made: 0, pending: Vec::new(), at: 0 };
     let before = memory_bytes();
     let mut alerts = Vec::new();
-    let FileScan { report, ids } = scanner.scan("big.json", Source::reader(&mut file, None), &mut alerts);
+    let FileScan { report, ids, .. } = scanner.scan("big.json", Source::reader(&mut file, None), &mut alerts);
     let grown = memory_bytes() - before;
     assert_eq!(report.read.status, FileStatus::Scanned);
     assert_eq!(report.records, count, "every record read");

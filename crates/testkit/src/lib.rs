@@ -67,3 +67,26 @@ pub fn cases<T: DeserializeOwned>(path: &str) -> Vec<T> {
     let text = std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{full}: {e}"));
     toml::from_str::<File<T>>(&text).unwrap_or_else(|e| panic!("{full}: {e}")).case
 }
+
+/// NDJSON `lines` cut into files of at least one line each at the places `cuts` (positions in
+/// `lines`; 0 and repeats are ignored), and an order for them to arrive in: rotated by `turn`
+/// (modulo the number of files), and reversed when that rotation is odd. What the
+/// order-independence properties split work by.
+pub fn split(lines: &[String], cuts: impl IntoIterator<Item = usize>, turn: usize) -> (Vec<String>, Vec<usize>) {
+    let mut at: Vec<usize> = cuts.into_iter().filter(|&c| c > 0 && c < lines.len()).collect();
+    at.sort_unstable();
+    at.dedup();
+    let mut files = Vec::new();
+    let mut start = 0;
+    for end in at.into_iter().chain([lines.len()]) {
+        files.push(lines[start..end].join("\n"));
+        start = end;
+    }
+    let n = files.len();
+    let k = turn % n.max(1);
+    let mut arrival: Vec<usize> = (0..n).map(|i| (i + k) % n).collect();
+    if k % 2 == 1 {
+        arrival.reverse();
+    }
+    (files, arrival)
+}

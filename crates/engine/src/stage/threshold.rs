@@ -58,7 +58,7 @@ pub fn decide(rule: &Rule, threshold: &Threshold, placed: &[Placed], report: &mu
             .filter(|(_, g)| threshold.cardinality.as_ref().is_none_or(|(_, least)| g.distinct.len() as u64 >= *least))
             .collect();
         // The largest groups first, then by their values (a stable sort keeps that order).
-        reached.sort_by(|a, b| b.1.count.cmp(&a.1.count));
+        reached.sort_by_key(|(_, group)| std::cmp::Reverse(group.count));
         report.dropped += reached.len().saturating_sub(max);
         for (terms, group) in reached.into_iter().take(max) {
             alerted.insert(terms.clone(), group.latest);
