@@ -187,6 +187,9 @@ impl Scanner {
                 Kind::Query | Kind::Eql => Vec::new(),
             };
             let time = candidate::event_time(doc, rule.time_field());
+            // Listed in a threshold group's or a sequence's alert; other candidates need only their
+            // place (reading the rest could map the whole record).
+            let listed = matches!(rule.kind, Kind::Threshold(_)) || hits.is_some();
             wants_alert.push(match &rule.kind {
                 Kind::Threshold(_) => false,
                 Kind::NewTerms(new_terms) => !recent.repeats(rule_index, rule, new_terms, time, &values),
@@ -198,7 +201,9 @@ impl Scanner {
                 key: id.map(|id| (self.id_key.hash(&rule.rule_id), id)),
                 values,
                 hits,
-                member: Member::of(source, origin.clone()),
+                // Listed in a threshold group's or a sequence's alert; other candidates only need
+                // their place (reading the rest could map the whole record).
+                member: if listed { Member::of(source, origin.clone()) } else { Member { origin: origin.clone(), ..Member::default() } },
                 // Filled in below, once the document is built.
                 alert: None,
             });

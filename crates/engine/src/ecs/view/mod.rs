@@ -29,6 +29,7 @@ pub const FAST_FIELDS: &[&str] = &[
     "source.ip",
     "user_agent.original",
     "aws.cloudtrail.user_identity.type",
+    "aws.cloudtrail.user_identity.access_key_id",
 ];
 
 /// A lazy ECS view over a parsed raw record.

@@ -50,6 +50,7 @@ pub(super) fn fast_field<'s>(field: &str, opts: &MapOptions, simple: bool, src: 
         "cloud.region" => text(Field::AwsRegion),
         "user_agent.original" => text(Field::UserAgent),
         "aws.cloudtrail.user_identity.type" => text(Field::IdentityType),
+        "aws.cloudtrail.user_identity.access_key_id" => text(Field::IdentityAccessKeyId),
         // `convert type: ip` keeps an address only when it parses as one.
         "source.ip" => text(Field::SourceIpAddress).filter(|s| s.parse::<std::net::IpAddr>().is_ok()),
         "cloud.service.name" => src

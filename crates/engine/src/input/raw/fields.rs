@@ -100,6 +100,7 @@ fields! {
     IdentityUserName = ["userIdentity", "userName"], Str;
     IdentityArn = ["userIdentity", "arn"], Str;
     IdentityInvokedBy = ["userIdentity", "invokedBy"], Str;
+    IdentityAccessKeyId = ["userIdentity", "accessKeyId"], Str;
     SessionContext = ["userIdentity", "sessionContext"], Object;
     SessionIssuer = ["userIdentity", "sessionContext", "sessionIssuer"], Object;
     IssuerArn = ["userIdentity", "sessionContext", "sessionIssuer", "arn"], Str;
@@ -271,7 +272,7 @@ mod tests {
         assert_eq!(under(SessionContext), [SessionIssuer, IssuerArn, IssuerUserName]);
         assert_eq!(under(ResponseElements), [ConsoleLogin]);
         assert_eq!(under(EventName), []);
-        assert_eq!(under(UserIdentity).len(), 8);
+        assert_eq!(under(UserIdentity).len(), 9);
         for &field in Field::ALL {
             assert_eq!(field.has_fields(), field.descendants().next().is_some());
             assert!(!field.has_fields() || field.kind() == Kind::Object);
