@@ -80,6 +80,10 @@ fn stateful_rule_parameters_load_from_toml_and_are_checked() {
         ("type = \"new_terms\"\nnew_terms_fields = [\"a\"]\nhistory_window_start = \"7d\"\n", "history_window_start: \"7d\" is not"),
         ("type = \"query\"\ninterval = \"often\"\n", "schedule: \"often\" is not a duration"),
         ("type = \"eql\"\nlanguage = \"kuery\"\n", "an eql rule in language \"kuery\""),
+        (
+            "type = \"new_terms\"\nfrom = \"now-2h\"\nnew_terms_fields = [\"a\"]\nhistory_window_start = \"now-1h\"\n",
+            "history_window_start (now-1h) must be earlier than from (now-2h)",
+        ),
     ] {
         let loaded = load_text("bad.toml", &format!("{head}{body}"));
         let problem = loaded.problems.first().map(|p| p.to_string()).unwrap_or_default();

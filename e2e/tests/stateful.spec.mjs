@@ -35,7 +35,7 @@ test('threshold, new terms and EQL rules alert across the dropped files and expl
   await dropNamed(page, DROPPED.map((name) => ({ name, path: join(STRATUS, name) })));
   await scanDone(page);
   const table = page.getByTestId('alerts');
-  for (const name of ['Many Secrets Read', 'Snapshot Permissions', 'Console Password of an IAM User Changed', 'Then a Console Password Created']) {
+  for (const name of ['Many Secrets Read', 'Snapshot Permissions', 'Console Password of an IAM User Changed', 'Then Its Removal Tried']) {
     await expect(table.locator('tr[data-event-id]').filter({ hasText: name })).toHaveCount(1);
   }
   await page.screenshot({ path: join(SHOTS, '21-stateful-alerts.png') });
@@ -47,7 +47,7 @@ test('threshold, new terms and EQL rules alert across the dropped files and expl
   await page.screenshot({ path: join(SHOTS, '22-threshold-detail.png') });
   await table.locator('tr[data-event-id]').filter({ hasText: 'Snapshot Permissions' }).click();
   await expect(detail.getByTestId('new-term')).toHaveText('arn:aws:iam::756680937392:user/christophe');
-  await table.locator('tr[data-event-id]').filter({ hasText: 'Then a Console Password Created' }).click();
+  await table.locator('tr[data-event-id]').filter({ hasText: 'Then Its Removal Tried' }).click();
   await expect(detail.getByTestId('members').locator('tbody tr')).toHaveCount(2);
   await page.screenshot({ path: join(SHOTS, '23-sequence-detail.png') });
 

@@ -347,13 +347,13 @@ fn decide(inner: &Rc<RefCell<Inner>>) -> bool {
     let mut second = trailhound_engine::Decider::new(rules.clone(), config.stage_options());
     for (file, scanned_with, candidates) in &state.candidates {
         // A file scanned with other rules: its candidates go to the same rule, by id, if it is
-        // still running.
+        // still running unchanged (a changed rule's candidates no longer fit it).
         let place = |c: &Candidate| {
             if Arc::ptr_eq(scanned_with, &rules) {
                 return Some(c.rule);
             }
-            let id = &scanned_with.get(c.rule)?.rule_id;
-            rules.iter().position(|r| r.rule_id == *id)
+            let old = scanned_with.get(c.rule)?;
+            rules.iter().position(|r| r.rule_id == old.rule_id && r.same_definition(old))
         };
         second.add(*file, candidates.iter().filter_map(|c| place(c).map(|rule| Candidate { rule, ..c.clone() })));
     }

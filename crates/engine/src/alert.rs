@@ -149,7 +149,7 @@ pub enum Detail {
         count: u64,
         /// The cardinality field and how many distinct values the group held.
         cardinality: Option<(String, u64)>,
-        /// The start of the execution's window (RFC 3339).
+        /// The group's earliest match (RFC 3339), as Kibana writes it.
         from: String,
         /// The group's first events (at most [`MEMBERS_KEPT`]).
         members: Vec<Member>,

@@ -210,6 +210,12 @@ fn compile(source: String, spec: RuleSpec, examples: Vec<Example>) -> Result<Rul
     let interval = spec.interval.unwrap_or_else(|| "5m".to_string());
     let from = spec.from.unwrap_or_else(|| "now-6m".to_string());
     let schedule = Schedule::read(&interval, &from).map_err(|e| invalid(format!("schedule: {e}")))?;
+    if let Kind::NewTerms(n) = &kind
+        && n.history_ms <= schedule.lookback_ms
+    {
+        // Kibana refuses such a rule: its history would end before it began.
+        return Err(invalid(format!("history_window_start ({}) must be earlier than from ({from})", n.history_window_start)));
+    }
     Ok(Rule {
         rule_id,
         name,
@@ -234,6 +240,7 @@ fn compile(source: String, spec: RuleSpec, examples: Vec<Example>) -> Result<Rul
         note: spec.note,
         setup: spec.setup,
         timestamp_override: spec.timestamp_override,
+        timestamp_fallback: !spec.timestamp_override_fallback_disabled.unwrap_or(false),
         threat: spec.threat,
         enabled: spec.enabled.unwrap_or(true),
         examples,

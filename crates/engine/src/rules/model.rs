@@ -107,6 +107,7 @@ pub struct RuleSpec {
     pub note: Option<String>,
     pub setup: Option<String>,
     pub timestamp_override: Option<String>,
+    pub timestamp_override_fallback_disabled: Option<bool>,
     #[serde(default)]
     pub threat: Vec<Threat>,
     pub enabled: Option<bool>,
@@ -220,7 +221,7 @@ impl fmt::Display for RuleType {
 }
 
 /// What a rule does with the events its filter matches.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Kind {
     /// An alert per matching event.
     Query,
@@ -321,6 +322,9 @@ pub struct Rule {
     pub note: Option<String>,
     pub setup: Option<String>,
     pub timestamp_override: Option<String>,
+    /// Whether an event without the `timestamp_override` field is placed by its `@timestamp`
+    /// (Kibana's default; `timestamp_override_fallback_disabled` turns it off).
+    pub timestamp_fallback: bool,
     pub threat: Vec<Threat>,
     pub enabled: bool,
     pub examples: Vec<Example>,
@@ -339,13 +343,26 @@ impl Rule {
         }
     }
 
+    /// Whether `other` finds and decides as this rule does: the same type and parameters, query,
+    /// schedule and time field (its name, guide or severity may differ).
+    pub fn same_definition(&self, other: &Rule) -> bool {
+        self.kind == other.kind
+            && self.query_text == other.query_text
+            && self.language == other.language
+            && self.schedule == other.schedule
+            && self.max_signals == other.max_signals
+            && self.timestamp_override == other.timestamp_override
+            && self.timestamp_fallback == other.timestamp_fallback
+    }
+
     /// Whether its alerts are decided in the second stage, over every file in time order (threshold,
     /// new_terms, EQL sequences), rather than one per matching event as it is scanned.
     pub fn is_stateful(&self) -> bool {
         matches!(self.kind, Kind::Threshold(_) | Kind::NewTerms(_)) || self.filter.sequence().is_some()
     }
 
-    /// The field the rule reads an event's time from: `timestamp_override`, else `@timestamp`.
+    /// The field the rule reads an event's time from: `timestamp_override`, else `@timestamp` (see
+    /// [`Rule::timestamp_fallback`]).
     pub fn time_field(&self) -> &str {
         self.timestamp_override.as_deref().unwrap_or("@timestamp")
     }

@@ -1,7 +1,7 @@
 //! A rule's schedule as Kibana reads it: runs every `interval` (`5m`), each run searching back to
 //! `from` (`now-6m`, date math relative to the run), and a new_terms rule's `history_window_start`.
 //!
-//! Only the forms rules use are read: a whole number and a unit of `s`, `m`, `h` or `d`
+//! Only the forms rules use are read: a whole number and a unit of `s`, `m`, `h`, `d` or `w`
 //! (`now-` before it for a time relative to the run).
 
 use std::fmt;
@@ -45,6 +45,7 @@ pub fn duration_ms(text: &str) -> Result<i64, BadDuration> {
         "m" => MINUTE,
         "h" => 60 * MINUTE,
         "d" => 24 * 60 * MINUTE,
+        "w" => 7 * 24 * 60 * MINUTE,
         _ => return Err(bad()),
     };
     number.checked_mul(unit_ms).filter(|ms| *ms > 0).ok_or_else(bad)
@@ -74,7 +75,8 @@ mod tests {
         assert_eq!(duration_ms("1h"), Ok(3_600_000));
         assert_eq!(before_now_ms("now-7d"), Ok(7 * 86_400_000));
         assert_eq!(Schedule::read("5m", "now-6m"), Ok(Schedule::default()));
-        for bad in ["", "5", "m", "5w", "0m", "-5m", "now", "5m-now", "99999999999999999d"] {
+        assert_eq!(duration_ms("2w"), Ok(14 * 86_400_000));
+        for bad in ["", "5", "m", "5y", "0m", "-5m", "now", "5m-now", "99999999999999999d"] {
             assert!(duration_ms(bad).is_err() && before_now_ms(&format!("now-{bad}")).is_err(), "{bad}");
         }
         assert!(before_now_ms("6m").is_err(), "a run-relative time starts with now-");

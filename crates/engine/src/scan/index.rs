@@ -128,15 +128,19 @@ fn required_expr(expr: &Expr) -> Option<Actions> {
             let values: Option<BTreeSet<String>> = values.iter().map(text).collect();
             let values = values?;
             Some(if *insensitive {
-                Actions { lowercase: values.iter().map(|v| v.to_lowercase()).collect(), ..Actions::default() }
+                if !values.iter().all(|v| v.is_ascii()) {
+                    return None;
+                }
+                Actions { lowercase: values.iter().map(|v| v.to_ascii_lowercase()).collect(), ..Actions::default() }
             } else {
                 Actions { exact: values, ..Actions::default() }
             })
         }
-        // `:` compares without case; a pattern with a wildcard is not a plain value.
+        // `:` compares without case; a pattern with a wildcard is not a plain value, nor one with an
+        // escape or a letter beyond ASCII (whose folding the matcher does its own way).
         Expr::Seq { left, patterns } if is_action(left) => {
-            let values: Option<BTreeSet<String>> =
-                patterns.iter().map(|p| text(p).filter(|t| !t.contains(['*', '?'])).map(|t| t.to_lowercase())).collect();
+            let plain = |t: &String| t.is_ascii() && !t.contains(['*', '?', '\\']);
+            let values: Option<BTreeSet<String>> = patterns.iter().map(|p| text(p).filter(plain).map(|t| t.to_ascii_lowercase())).collect();
             Some(Actions { lowercase: values?, ..Actions::default() })
         }
         _ => None,
@@ -217,6 +221,9 @@ mod tests {
             r#"any where event.action like "A""#,
             r#"any where event.action == "A" or user.name == "x""#,
             r#"any where startsWith(event.action, "A")"#,
+            r#"any where event.action : "Get\\Object""#,
+            r#"any where event.action : "ΑΣ""#,
+            r#"any where event.action in~ ("É")"#,
             r#"sequence [any where event.action == "A"] [any where true]"#,
             r#"sequence [any where event.action == "A"] [any where event.action == "B"] until [any where true]"#,
         ] {

@@ -155,7 +155,15 @@ impl<A> Merge<A> {
             }
             let Pending { alerts, candidates, report: Some(mut report), duplicates, released, .. } = entry.remove() else { continue };
             let alerts = self.dedup.new_alerts(alerts);
-            let candidates = candidates.into_iter().filter(|c| self.dedup.is_new(c.key)).collect();
+            let candidates = candidates
+                .into_iter()
+                .filter_map(|c| match self.dedup.is_new(c.key) {
+                    true => Some(c),
+                    // A repeated event's values stay sightings, never an alert.
+                    false if c.sighting => Some(Candidate { repeat: true, alert: None, key: None, ..c }),
+                    false => None,
+                })
+                .collect();
             (report.duplicates, report.alerts) = (duplicates, released + alerts.len());
             self.next = file + 1;
             out.push(Settled { file, report, alerts, candidates });

@@ -186,19 +186,26 @@ impl Scanner {
                 Kind::NewTerms(n) => n.fields.iter().map(|f| candidate::values(doc, f)).collect(),
                 Kind::Query | Kind::Eql => Vec::new(),
             };
-            let time = candidate::event_time(doc, rule.time_field());
+            let time = candidate::event_time(doc, rule.time_field(), rule.timestamp_fallback);
             // Listed in a threshold group's or a sequence's alert; other candidates need only their
             // place (reading the rest could map the whole record).
             let listed = matches!(rule.kind, Kind::Threshold(_)) || hits.is_some();
             wants_alert.push(match &rule.kind {
                 Kind::Threshold(_) => false,
                 Kind::NewTerms(new_terms) => !recent.repeats(rule_index, rule, new_terms, time, &values),
-                Kind::Query | Kind::Eql => true,
+                // A sequence's alert is its last event's: only a match of the last step needs one.
+                Kind::Eql => hits
+                    .as_ref()
+                    .is_none_or(|h| h.steps.iter().any(|(step, _)| Some(*step + 1) == rule.filter.sequence().map(|s| s.steps().len()))),
+                Kind::Query => true,
             });
             scan.candidates.push(Candidate {
                 rule: rule_index,
                 time,
                 key: id.map(|id| (self.id_key.hash(&rule.rule_id), id)),
+                tie: first_with(source, "event.id", |id| candidate::tie(Some(id))).unwrap_or(0),
+                sighting: matches!(rule.kind, Kind::NewTerms(_)),
+                repeat: false,
                 values,
                 hits,
                 // Listed in a threshold group's or a sequence's alert; other candidates only need
@@ -267,7 +274,8 @@ impl Recent {
         let mut all = true;
         for terms in crate::stage::new_terms::combinations(values) {
             let before = self.0.insert((rule_index, terms), time);
-            all &= before.is_some_and(|t| t <= time && time - t < reach);
+            // Strictly before: at the same time, the stage orders events by their IDs.
+            all &= before.is_some_and(|t| t < time && time - t < reach);
         }
         all && reach > 0
     }

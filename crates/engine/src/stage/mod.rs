@@ -24,8 +24,9 @@ use std::sync::Arc;
 /// How the second stage decides.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Options {
-    /// Whether `max_signals` is applied to each execution of query and EQL event rules too (their
-    /// matches then reach this stage); threshold and new_terms rules always apply it, as Kibana does.
+    /// Whether `max_signals` is applied to each execution of query and EQL rules too (their
+    /// matches then reach this stage, see [`crate::Scanner::with_emulated_schedule`]); threshold
+    /// and new_terms rules always apply it, as Kibana does.
     pub emulate_schedule: bool,
     /// Whether a new_terms rule's first history window only learns: an execution whose history
     /// reaches back before the rule's first match raises nothing.
@@ -47,7 +48,9 @@ pub struct StageReport {
     pub alerts: usize,
 }
 
-/// A candidate placed for sorting: (time, file, record) is its order among all files.
+/// A candidate placed for sorting: (time, what the event is, file, record) is its order among all
+/// files, so that events of the same second are ordered by their `eventID`s (in any split of the
+/// records into files, in any file order), and only events without one by their place.
 #[derive(Debug, Clone)]
 pub struct Placed {
     pub time: i64,
@@ -56,8 +59,8 @@ pub struct Placed {
 }
 
 impl Placed {
-    fn order(&self) -> (i64, usize, usize) {
-        (self.time, self.file, self.candidate.member.origin.record)
+    fn order(&self) -> (i64, u64, usize, usize) {
+        (self.time, self.candidate.tie, self.file, self.candidate.member.origin.record)
     }
 }
 
@@ -108,8 +111,10 @@ impl Decider {
             let decided = match &rule.kind {
                 Kind::Threshold(threshold) => threshold::decide(rule, threshold, &placed, &mut report),
                 Kind::NewTerms(new_terms) => new_terms::decide(rule, new_terms, placed, &options, &mut report),
-                _ if rule.filter.sequence().is_some() => sequence::decide(rule, placed),
-                _ => events::decide(rule, placed, &mut report),
+                _ if rule.filter.sequence().is_some() => sequence::decide(rule, placed, &options, &mut report),
+                // Only with the schedule emulated do event rules send their matches here.
+                _ if options.emulate_schedule => events::decide(rule, placed, &mut report),
+                _ => placed.into_iter().filter_map(|p| p.candidate.alert.map(|a| (p.time, a))).collect(),
             };
             alerts.extend(decided.into_iter().map(|(time, alert)| (time, rule_index, alert)));
         }

@@ -31,17 +31,21 @@ pub fn decide(
     let mut written: HashMap<i64, usize> = HashMap::new();
     let mut out = Vec::new();
     for p in placed {
-        if runs.first_covering(p.time).is_none() {
+        if !p.candidate.repeat && runs.first_covering(p.time).is_none() {
             report.uncovered += 1;
         }
         for terms in combinations(&p.candidate.values) {
             let previous = seen.insert(terms.clone(), p.time);
+            if p.candidate.repeat {
+                continue;
+            }
             let mut new_in_some_run = false;
             let mut taken = false;
             for k in runs.covering(p.time) {
                 let (start, end) = runs.window(k);
                 let history_start = end.saturating_sub(new_terms.history_ms);
                 // New in this run: no sighting in its history, nor earlier in its window.
+                // (`previous` is before `p.time`, which is within the window.)
                 if previous.is_some_and(|t| t >= start.min(history_start)) {
                     continue;
                 }
@@ -79,14 +83,15 @@ pub fn shed_alerts(rule: &Rule, new_terms: &NewTerms, candidates: &mut [&mut Can
     if reach <= 0 {
         return;
     }
-    candidates.sort_by_key(|c| (c.time, c.member.origin.record));
+    // The stage's order within one file.
+    candidates.sort_by_key(|c| (c.time, c.tie, c.member.origin.record));
     let mut last: HashMap<Vec<String>, i64> = HashMap::new();
     for candidate in candidates.iter_mut() {
         let Some(time) = candidate.time else { continue };
         let mut seen_all = true;
         for terms in combinations(&candidate.values) {
             let before = last.insert(terms, time);
-            seen_all &= before.is_some_and(|t| time - t < reach);
+            seen_all &= before.is_some_and(|t| time.saturating_sub(t) < reach);
         }
         if seen_all {
             candidate.alert = None;
@@ -94,13 +99,22 @@ pub fn shed_alerts(rule: &Rule, new_terms: &NewTerms, candidates: &mut [&mut Can
     }
 }
 
+/// The most combinations one event gives: a record with several long arrays could otherwise ask
+/// for millions (memory stays bounded; the first, in sorted order, are kept).
+pub const MAX_COMBINATIONS: usize = 1024;
+
 /// Every combination of one value from each field (none when a field has no value), each field's
-/// values taken once and in sorted order (a document's order of values does not matter).
+/// values taken once and in sorted order (a document's order of values does not matter), at most
+/// [`MAX_COMBINATIONS`].
 pub fn combinations(fields: &[Vec<String>]) -> Vec<Vec<String>> {
     let mut out: Vec<Vec<String>> = vec![Vec::new()];
     for values in fields {
         let distinct: BTreeSet<&String> = values.iter().collect();
-        out = out.into_iter().flat_map(|prefix| distinct.iter().map(move |v| [prefix.clone(), vec![(*v).clone()]].concat())).collect();
+        out = out
+            .into_iter()
+            .flat_map(|prefix| distinct.iter().map(move |v| [prefix.clone(), vec![(*v).clone()]].concat()))
+            .take(MAX_COMBINATIONS)
+            .collect();
     }
     out
 }
@@ -115,5 +129,9 @@ mod tests {
         assert_eq!(combinations(&[]), vec![Vec::<String>::new()]);
         assert_eq!(combinations(&[v(&["b", "a", "b"]), v(&["x"])]), vec![v(&["a", "x"]), v(&["b", "x"])]);
         assert!(combinations(&[v(&["a"]), v(&[])]).is_empty(), "a field without a value: no term");
+        let many: Vec<String> = (0..1000).map(|i| format!("{i:04}")).collect();
+        let all = combinations(&[many.clone(), many.clone(), many]);
+        assert_eq!(all.len(), MAX_COMBINATIONS, "a billion combinations are not built");
+        assert_eq!(all[0], v(&["0000", "0000", "0000"]));
     }
 }

@@ -1,5 +1,6 @@
 //! Emulated executions of a rule. Kibana runs a rule every `interval`; each run searches the
-//! window `[run - lookback, run)` (`from = now-6m`: a lookback of 6 minutes). Offline, the runs
+//! window `[run - lookback, run]`, both ends included as its range query does (`from = now-6m`: a
+//! lookback of 6 minutes). Offline, the runs
 //! are placed at whole multiples of the interval since the epoch, as if the rule had always been
 //! running: where they fall depends on neither the data nor the other rules. Windows overlap when
 //! the lookback is longer than the interval (an event is then seen by several runs; its alert is
@@ -24,20 +25,20 @@ impl Executions {
         k.saturating_mul(self.interval)
     }
 
-    /// The window run `k` searches, `[start, end)`.
+    /// The window run `k` searches, `[start, end]`.
     pub fn window(&self, k: i64) -> (i64, i64) {
         let end = self.end(k);
         (end.saturating_sub(self.lookback), end)
     }
 
-    /// The first run after `time`, whether or not its window reaches back to it.
-    pub fn next_after(&self, time: i64) -> i64 {
-        time.div_euclid(self.interval) + 1
+    /// The first run at or after `time`, whether or not its window reaches back to it.
+    pub fn first_from(&self, time: i64) -> i64 {
+        -(time.saturating_neg()).div_euclid(self.interval)
     }
 
     /// The runs whose window holds `time`, in order (none in a gap).
     pub fn covering(&self, time: i64) -> impl Iterator<Item = i64> + '_ {
-        (self.next_after(time)..).take_while(move |k| self.window(*k).0 <= time)
+        (self.first_from(time)..).take_while(move |k| self.window(*k).0 <= time && self.end(*k) < i64::MAX)
     }
 
     /// The first run whose window holds `time`.
@@ -57,12 +58,16 @@ mod tests {
         let runs = Executions::new(Schedule { interval_ms: 5 * MIN, lookback_ms: 6 * MIN });
         // 12:03 is seen by the run at 12:05 only; 12:04:30 by 12:05 and 12:10 (the overlap).
         let noon = 1_700_000_000_000 / (5 * MIN) * (5 * MIN);
-        assert_eq!(runs.covering(noon + 3 * MIN).collect::<Vec<_>>(), vec![runs.next_after(noon)]);
-        let k = runs.next_after(noon);
+        let k = runs.first_from(noon + 1);
+        assert_eq!(runs.covering(noon + 3 * MIN).collect::<Vec<_>>(), vec![k]);
         assert_eq!(runs.covering(noon + 4 * MIN + 30_000).collect::<Vec<_>>(), vec![k, k + 1]);
-        // A run's window is half open: an event at the run's own time is the next run's.
-        assert_eq!(runs.first_covering(runs.end(k)), Some(k + 1));
+        // Both ends are in a window: an event at a run's own time is that run's and the next's.
+        assert_eq!(runs.covering(runs.end(k)).collect::<Vec<_>>(), vec![k, k + 1]);
+        assert_eq!(runs.first_from(runs.end(k)), k);
         assert_eq!(runs.window(k), (runs.end(k) - 6 * MIN, runs.end(k)));
+        // Before the epoch too.
+        assert_eq!(runs.first_from(-1), 0);
+        assert_eq!(runs.first_from(-5 * MIN - 1), -1);
     }
 
     #[test]

@@ -1,38 +1,58 @@
-//! EQL sequences over every file's matches in time order: the state machine of
-//! [`crate::eql::run_hits`], one alert per completed sequence. The alert is the last event's, with
-//! the sequence's join key and its events in order. Sequences are not cut at run windows: a
-//! sequence alerts wherever its events fall (within `maxspan`), as a run over the whole span would.
+//! EQL sequences, run by [`crate::eql::run_hits`] as Kibana runs an EQL rule: each run searches
+//! its own window, so a sequence alerts only when all its events fall in one run's window (and
+//! within `maxspan`); no partial sequence is carried from one run to the next. A sequence found by
+//! several runs (windows overlap) alerts once. With the schedule emulated, a run keeps at most
+//! `max_signals` sequences. The alert is the last event's, with the sequence's join key and its
+//! events in order.
 
-use super::Placed;
-use crate::alert::{Detail, TextAlert};
+use super::schedule::Executions;
+use super::{Options, Placed, StageReport};
+use crate::alert::{Detail, Member, TextAlert};
 use crate::eql::Hits;
 use crate::rules::Rule;
+use std::collections::HashSet;
 
-/// A sequence's group ID: a hash of its rule and its events' IDs and places, so the same sequence
-/// has the same ID in every scan.
-fn group_id(rule_id: &str, members: &[crate::alert::Member]) -> String {
-    use std::hash::Hasher;
-    let mut hasher = siphasher::sip::SipHasher13::new_with_keys(0, 0);
-    hasher.write(rule_id.as_bytes());
-    for member in members {
-        hasher.write(member.event_id.as_deref().unwrap_or("").as_bytes());
-        hasher.write(member.origin.file.as_bytes());
-        hasher.write_usize(member.origin.record);
-    }
-    format!("{:016x}", hasher.finish())
-}
-
-/// The alerts of one rule's matches (sorted by time), with their times.
-pub fn decide(rule: &Rule, placed: Vec<Placed>) -> Vec<(i64, TextAlert)> {
+/// The alerts of one rule's matches (sorted), with their times.
+pub fn decide(rule: &Rule, placed: Vec<Placed>, options: &Options, report: &mut StageReport) -> Vec<(i64, TextAlert)> {
     let Some(sequence) = rule.filter.sequence() else { return Vec::new() };
+    let runs = Executions::new(rule.schedule);
+    let max = if options.emulate_schedule { usize::try_from(rule.max_signals).unwrap_or(usize::MAX).max(1) } else { usize::MAX };
+    report.uncovered += placed.iter().filter(|p| runs.first_covering(p.time).is_none()).count();
     let none = Hits::default();
-    let done = crate::eql::run_hits(sequence, placed.iter().map(|p| (p.time, p.candidate.hits.as_ref().unwrap_or(&none))));
+    let mut found: HashSet<Vec<usize>> = HashSet::new();
+    let mut done: Vec<Vec<usize>> = Vec::new();
+    let Some(first) = placed.first() else { return Vec::new() };
+    let (mut k, mut lo) = (runs.first_from(first.time), 0);
+    loop {
+        let (start, end) = runs.window(k);
+        lo += placed[lo..].partition_point(|p| p.time < start);
+        let hi = lo + placed[lo..].partition_point(|p| p.time <= end);
+        let window = &placed[lo..hi];
+        let completed = crate::eql::run_hits(sequence, window.iter().map(|p| (p.time, p.candidate.hits.as_ref().unwrap_or(&none))));
+        let mut taken = 0;
+        for events in completed {
+            let events: Vec<usize> = events.into_iter().map(|i| lo + i).collect();
+            if found.contains(&events) {
+                continue;
+            }
+            if taken == max {
+                report.dropped += 1;
+                continue;
+            }
+            taken += 1;
+            found.insert(events.clone());
+            done.push(events);
+        }
+        let next = lo + placed[lo..].partition_point(|p| p.time < runs.window(k + 1).0);
+        let Some(p) = placed.get(next) else { break };
+        k = (k + 1).max(runs.first_from(p.time));
+    }
+    let final_step = sequence.steps().len() - 1;
     let mut out = Vec::new();
     for events in done {
         let Some(&last) = events.last() else { continue };
         let last = &placed[last];
         let Some(alert) = &last.candidate.alert else { continue };
-        let final_step = sequence.steps().len() - 1;
         let join = last
             .candidate
             .hits
@@ -40,10 +60,23 @@ pub fn decide(rule: &Rule, placed: Vec<Placed>) -> Vec<(i64, TextAlert)> {
             .and_then(|h| h.steps.iter().find(|(s, _)| *s == final_step))
             .map(|(_, key)| key.clone())
             .unwrap_or_default();
-        let members: Vec<_> = events.iter().map(|&i| placed[i].candidate.member.clone()).collect();
+        let members: Vec<Member> = events.iter().map(|&i| placed[i].candidate.member.clone()).collect();
         let mut alert = alert.clone();
         alert.detail = Some(Detail::Sequence { group: group_id(&rule.rule_id, &members), join, events: members });
         out.push((last.time, alert));
     }
     out
+}
+
+/// A sequence's group ID: a hash of its rule and its events (ID and time), so the same sequence
+/// has the same ID in every scan, wherever its files are.
+fn group_id(rule_id: &str, members: &[Member]) -> String {
+    use std::hash::Hasher;
+    let mut hasher = siphasher::sip::SipHasher13::new_with_keys(0, 0);
+    hasher.write(rule_id.as_bytes());
+    for member in members {
+        hasher.write(member.event_id.as_deref().unwrap_or("").as_bytes());
+        hasher.write(member.timestamp.as_deref().unwrap_or("").as_bytes());
+    }
+    format!("{:016x}", hasher.finish())
 }

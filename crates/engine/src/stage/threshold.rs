@@ -2,7 +2,8 @@
 //! (every combination of a multi-valued field's values; no fields, one group); a group of at least
 //! `value` matches (and, with `cardinality`, as many distinct values of that field) alerts. As
 //! Kibana keeps a threshold signal history, a group that alerted does not count its matches up to
-//! its latest again in later runs. A run writes at most `max_signals` groups, the largest first.
+//! its latest again in later runs. A run writes at most `max_signals` groups, the first in the
+//! order of their values, as Kibana pages them.
 
 use super::schedule::Executions;
 use super::{Placed, StageReport};
@@ -17,6 +18,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 struct Group<'a> {
     count: u64,
     distinct: BTreeSet<&'a str>,
+    earliest: i64,
     latest: i64,
     members: Vec<&'a Placed>,
 }
@@ -31,20 +33,22 @@ pub fn decide(rule: &Rule, threshold: &Threshold, placed: &[Placed], report: &mu
     let mut out = Vec::new();
     let Some(first) = placed.first() else { return out };
     report.uncovered += placed.iter().filter(|p| runs.first_covering(p.time).is_none()).count();
-    let mut k = runs.next_after(first.time);
+    let mut k = runs.first_from(first.time);
     let mut lo = 0;
     loop {
         let (start, end) = runs.window(k);
         lo += placed[lo..].partition_point(|p| p.time < start);
-        let hi = lo + placed[lo..].partition_point(|p| p.time < end);
+        let hi = lo + placed[lo..].partition_point(|p| p.time <= end);
         let mut groups: BTreeMap<Vec<String>, Group<'_>> = BTreeMap::new();
         for p in &placed[lo..hi] {
-            for terms in super::new_terms::combinations(&p.candidate.values[..group_fields]) {
+            let Some(values) = p.candidate.values.get(..group_fields) else { continue };
+            for terms in super::new_terms::combinations(values) {
                 if alerted.get(&terms).is_some_and(|latest| p.time <= *latest) {
                     continue;
                 }
                 let group = groups.entry(terms).or_default();
                 group.count += 1;
+                group.earliest = if group.count == 1 { p.time } else { group.earliest.min(p.time) };
                 group.latest = group.latest.max(p.time);
                 if let Some(values) = p.candidate.values.get(group_fields) {
                     group.distinct.extend(values.iter().map(String::as_str));
@@ -52,29 +56,28 @@ pub fn decide(rule: &Rule, threshold: &Threshold, placed: &[Placed], report: &mu
                 group.members.push(p);
             }
         }
-        let mut reached: Vec<(Vec<String>, Group<'_>)> = groups
+        let reached: Vec<(Vec<String>, Group<'_>)> = groups
             .into_iter()
             .filter(|(_, g)| g.count >= threshold.value)
             .filter(|(_, g)| threshold.cardinality.as_ref().is_none_or(|(_, least)| g.distinct.len() as u64 >= *least))
             .collect();
-        // The largest groups first, then by their values (a stable sort keeps that order).
-        reached.sort_by_key(|(_, group)| std::cmp::Reverse(group.count));
+        // Kibana pages the groups in the order of their values and keeps the first `max_signals`.
         report.dropped += reached.len().saturating_sub(max);
         for (terms, group) in reached.into_iter().take(max) {
             alerted.insert(terms.clone(), group.latest);
-            out.push((group.latest, alert(rule, threshold, &terms, &group, start)));
+            out.push((group.latest, alert(rule, threshold, &terms, &group)));
         }
         // The next run that holds a match.
         let next = lo + placed[lo..].partition_point(|p| p.time < runs.window(k + 1).0);
         let Some(p) = placed.get(next) else { break };
-        k = (k + 1).max(runs.next_after(p.time));
+        k = (k + 1).max(runs.first_from(p.time));
     }
     out
 }
 
 /// The group's alert: a document of the group-by values at the group's latest time, as Kibana
 /// writes a threshold alert, with the result and the first members.
-fn alert(rule: &Rule, threshold: &Threshold, terms: &[String], group: &Group<'_>, from: i64) -> TextAlert {
+fn alert(rule: &Rule, threshold: &Threshold, terms: &[String], group: &Group<'_>) -> TextAlert {
     let mut doc = Map::new();
     doc.insert("@timestamp".into(), Value::String(format_millis(group.latest)));
     for (field, value) in threshold.fields.iter().zip(terms) {
@@ -87,7 +90,7 @@ fn alert(rule: &Rule, threshold: &Threshold, terms: &[String], group: &Group<'_>
         terms: threshold.fields.iter().cloned().zip(terms.iter().cloned()).collect(),
         count: group.count,
         cardinality: threshold.cardinality.as_ref().map(|(field, _)| (field.clone(), group.distinct.len() as u64)),
-        from: format_millis(from),
+        from: format_millis(group.earliest),
         members: group.members.iter().take(MEMBERS_KEPT).map(|p| p.candidate.member.clone()).collect(),
     };
     Alert { rule: RuleRef::of(rule), event, origin, document, original: None, detail: Some(detail) }.into_text()
