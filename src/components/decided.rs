@@ -25,7 +25,7 @@ pub fn section(detail: Option<&Detail>) -> Html {
                         if let Some((field, distinct)) = cardinality {
                             <dt>{ "Distinct" }</dt><dd>{ format!("{distinct} values of {field}") }</dd>
                         }
-                        <dt>{ "Run's window from" }</dt><dd>{ from.clone() }</dd>
+                        <dt>{ "Earliest match" }</dt><dd>{ from.clone() }</dd>
                     </dl>
                     <p class="muted">{ shown }</p>
                     { members_table(members) }
@@ -58,13 +58,13 @@ fn members_table(members: &[Member]) -> Html {
     let cell = |v: &Option<String>| v.clone().unwrap_or_default();
     html! {
         <table class="plain members" data-testid="members">
-            <thead><tr><th>{ "Time" }</th><th>{ "Action" }</th><th>{ "Actor" }</th><th>{ "Source" }</th><th>{ "Event ID" }</th><th>{ "Where" }</th></tr></thead>
+            <thead><tr><th>{ "Time" }</th><th>{ "Action" }</th><th>{ "Actor" }</th><th>{ "Source" }</th><th>{ "Event ID" }</th></tr></thead>
             <tbody>
                 { for members.iter().map(|m| html! {
-                    <tr>
+                    // Where the event is: on hover, so the table fits the detail panel.
+                    <tr title={format!("{}, record {}", m.origin.file, m.origin.record + 1)}>
                         <td>{ cell(&m.timestamp) }</td><td>{ cell(&m.action) }</td><td>{ cell(&m.actor) }</td>
                         <td>{ cell(&m.source) }</td><td class="mono">{ cell(&m.event_id) }</td>
-                        <td class="muted">{ format!("{} #{}", m.origin.file, m.origin.record + 1) }</td>
                     </tr>
                 }) }
             </tbody>
