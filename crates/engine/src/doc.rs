@@ -28,6 +28,12 @@ pub trait Document {
     fn exists(&self, field: &str) -> bool {
         self.any_value(field, &mut |_| true)
     }
+
+    /// Whether `field` may have fields under it (`field.x`); `false` only when the document knows
+    /// it is a leaf, which spares listing every field to find none (KQL's `field:*` asks).
+    fn may_have_subfields(&self, _field: &str) -> bool {
+        true
+    }
 }
 
 impl Document for Value {

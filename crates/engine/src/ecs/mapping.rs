@@ -47,6 +47,10 @@ impl Document for Indexed<'_> {
     fn for_each_field(&self, visit: &mut dyn FnMut(&str)) {
         self.0.for_each_field(visit)
     }
+
+    fn may_have_subfields(&self, field: &str) -> bool {
+        self.0.may_have_subfields(field)
+    }
 }
 
 #[cfg(test)]

@@ -16,6 +16,9 @@ pub fn field_exists(doc: &dyn Document, field: &str) -> bool {
     if doc.exists(field) {
         return true;
     }
+    if !doc.may_have_subfields(field) {
+        return false;
+    }
     let mut found = false;
     doc.for_each_field(&mut |name| {
         found = found || name.strip_prefix(field).is_some_and(|rest| rest.starts_with('.'));

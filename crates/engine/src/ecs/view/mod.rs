@@ -77,6 +77,10 @@ impl Document for EcsView<'_> {
     fn for_each_field(&self, visit: &mut dyn FnMut(&str)) {
         self.document().for_each_field(visit);
     }
+
+    fn may_have_subfields(&self, field: &str) -> bool {
+        !(self.simple && FAST_FIELDS.contains(&field))
+    }
 }
 
 /// A lazy ECS view over a record still in text: the record is parsed, and its document built, only
@@ -136,5 +140,11 @@ impl Document for RawView<'_> {
 
     fn for_each_field(&self, visit: &mut dyn FnMut(&str)) {
         self.document().for_each_field(visit);
+    }
+
+    /// A fast field of a well-formed record is a leaf of its document (a string the pipeline
+    /// copies or derives), so `field:*` needs no walk over the whole document.
+    fn may_have_subfields(&self, field: &str) -> bool {
+        !(self.simple && FAST_FIELDS.contains(&field))
     }
 }
