@@ -14,18 +14,8 @@ pub fn decide(rule: &Rule, placed: Vec<Placed>, report: &mut StageReport) -> Vec
     let max = usize::try_from(rule.max_signals).unwrap_or(usize::MAX).max(1);
     report.uncovered += placed.iter().filter(|p| runs.first_covering(p.time).is_none()).count();
     let mut kept = vec![false; placed.len()];
-    let Some(first) = placed.first() else { return Vec::new() };
-    let mut k = runs.first_from(first.time);
-    let mut lo = 0;
-    loop {
-        let (start, end) = runs.window(k);
-        lo += placed[lo..].partition_point(|p| p.time < start);
-        let hi = lo + placed[lo..].partition_point(|p| p.time <= end);
-        kept[lo..hi.min(lo + max)].iter_mut().for_each(|k| *k = true);
-        let next = lo + placed[lo..].partition_point(|p| p.time < runs.window(k + 1).0);
-        let Some(p) = placed.get(next) else { break };
-        k = (k + 1).max(runs.first_from(p.time));
-    }
+    let times: Vec<i64> = placed.iter().map(|p| p.time).collect();
+    runs.each_window(&times, |window| kept[window.start..window.end.min(window.start + max)].iter_mut().for_each(|k| *k = true));
     let covered = |p: &Placed| runs.first_covering(p.time).is_some();
     report.dropped += placed.iter().zip(&kept).filter(|(p, kept)| !**kept && covered(p)).count();
     placed.into_iter().zip(kept).filter(|(_, kept)| *kept).filter_map(|(p, _)| p.candidate.alert.map(|a| (p.time, a))).collect()

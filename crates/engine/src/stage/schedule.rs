@@ -45,6 +45,24 @@ impl Executions {
     pub fn first_covering(&self, time: i64) -> Option<i64> {
         self.covering(time).next()
     }
+
+    /// Calls `visit` with the range of `times` (sorted) in each run's window, run after run; runs
+    /// whose window holds none of them are passed over.
+    pub fn each_window(&self, times: &[i64], mut visit: impl FnMut(std::ops::Range<usize>)) {
+        let Some(&first) = times.first() else { return };
+        let (mut k, mut lo) = (self.first_from(first), 0);
+        loop {
+            let (start, end) = self.window(k);
+            lo += times[lo..].partition_point(|t| *t < start);
+            let hi = lo + times[lo..].partition_point(|t| *t <= end);
+            if hi > lo {
+                visit(lo..hi);
+            }
+            let next = lo + times[lo..].partition_point(|t| *t < self.window(k + 1).0);
+            let Some(&time) = times.get(next) else { return };
+            k = (k + 1).max(self.first_from(time));
+        }
+    }
 }
 
 #[cfg(test)]
@@ -68,6 +86,16 @@ mod tests {
         // Before the epoch too.
         assert_eq!(runs.first_from(-1), 0);
         assert_eq!(runs.first_from(-5 * MIN - 1), -1);
+    }
+
+    #[test]
+    fn each_window_visits_the_runs_that_hold_times() {
+        let runs = Executions::new(Schedule { interval_ms: 5 * MIN, lookback_ms: 6 * MIN });
+        let times = [0, 4 * MIN + 30_000, 60 * MIN];
+        let mut seen = Vec::new();
+        runs.each_window(&times, |range| seen.push(range));
+        // Runs at 0:00 and 0:05 hold the first two; 0:10 only the second; 1:00 and 1:05 the last.
+        assert_eq!(seen, vec![0..1, 0..2, 1..2, 2..3, 2..3]);
     }
 
     #[test]

@@ -21,13 +21,10 @@ pub fn decide(rule: &Rule, placed: Vec<Placed>, options: &Options, report: &mut 
     let none = Hits::default();
     let mut found: HashSet<Vec<usize>> = HashSet::new();
     let mut done: Vec<Vec<usize>> = Vec::new();
-    let Some(first) = placed.first() else { return Vec::new() };
-    let (mut k, mut lo) = (runs.first_from(first.time), 0);
-    loop {
-        let (start, end) = runs.window(k);
-        lo += placed[lo..].partition_point(|p| p.time < start);
-        let hi = lo + placed[lo..].partition_point(|p| p.time <= end);
-        let window = &placed[lo..hi];
+    let times: Vec<i64> = placed.iter().map(|p| p.time).collect();
+    runs.each_window(&times, |range| {
+        let lo = range.start;
+        let window = &placed[range];
         let completed = crate::eql::run_hits(sequence, window.iter().map(|p| (p.time, p.candidate.hits.as_ref().unwrap_or(&none))));
         let mut taken = 0;
         for events in completed {
@@ -43,10 +40,7 @@ pub fn decide(rule: &Rule, placed: Vec<Placed>, options: &Options, report: &mut 
             found.insert(events.clone());
             done.push(events);
         }
-        let next = lo + placed[lo..].partition_point(|p| p.time < runs.window(k + 1).0);
-        let Some(p) = placed.get(next) else { break };
-        k = (k + 1).max(runs.first_from(p.time));
-    }
+    });
     let final_step = sequence.steps().len() - 1;
     let mut out = Vec::new();
     for events in done {

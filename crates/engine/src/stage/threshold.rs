@@ -31,16 +31,11 @@ pub fn decide(rule: &Rule, threshold: &Threshold, placed: &[Placed], report: &mu
     // The latest match each group alerted with (Kibana's signal history).
     let mut alerted: HashMap<Vec<String>, i64> = HashMap::new();
     let mut out = Vec::new();
-    let Some(first) = placed.first() else { return out };
     report.uncovered += placed.iter().filter(|p| runs.first_covering(p.time).is_none()).count();
-    let mut k = runs.first_from(first.time);
-    let mut lo = 0;
-    loop {
-        let (start, end) = runs.window(k);
-        lo += placed[lo..].partition_point(|p| p.time < start);
-        let hi = lo + placed[lo..].partition_point(|p| p.time <= end);
+    let times: Vec<i64> = placed.iter().map(|p| p.time).collect();
+    runs.each_window(&times, |window| {
         let mut groups: BTreeMap<Vec<String>, Group<'_>> = BTreeMap::new();
-        for p in &placed[lo..hi] {
+        for p in &placed[window] {
             let Some(values) = p.candidate.values.get(..group_fields) else { continue };
             for terms in super::new_terms::combinations(values) {
                 if alerted.get(&terms).is_some_and(|latest| p.time <= *latest) {
@@ -67,11 +62,7 @@ pub fn decide(rule: &Rule, threshold: &Threshold, placed: &[Placed], report: &mu
             alerted.insert(terms.clone(), group.latest);
             out.push((group.latest, alert(rule, threshold, &terms, &group)));
         }
-        // The next run that holds a match.
-        let next = lo + placed[lo..].partition_point(|p| p.time < runs.window(k + 1).0);
-        let Some(p) = placed.get(next) else { break };
-        k = (k + 1).max(runs.first_from(p.time));
-    }
+    });
     out
 }
 
