@@ -394,10 +394,13 @@ impl State {
             self.alerts = Rc::new(alerts);
             self.suppressed = suppressed;
         }
-        let start = self.alerts.len();
+        let (start, none) = (self.alerts.len(), alerts.is_empty());
+        // Adding alerts refreshes the rows; with none to add, the removal still must.
         self.add_alerts(alerts);
         self.decided = self.alerts[start..].to_vec();
-        self.refresh_rows();
+        if none {
+            self.refresh_rows();
+        }
     }
 
     fn refresh_rows(&mut self) {

@@ -81,12 +81,11 @@ pub fn event_time(doc: &dyn Document, field: &str, fallback: bool) -> Option<i64
     if field == "@timestamp" || doc.exists(field) || !fallback { read(field) } else { read("@timestamp") }
 }
 
-/// The fixed-key hash that orders events of the same time ([`Candidate::tie`]).
-pub fn tie(event_id: Option<&str>) -> u64 {
+/// The fixed-key hash of an `eventID` that orders events of the same time ([`Candidate::tie`]);
+/// never 0, which stands for an event without one.
+pub fn tie(event_id: &str) -> u64 {
     use std::hash::Hasher;
-    event_id.map_or(0, |id| {
-        let mut hasher = siphasher::sip::SipHasher13::new_with_keys(0x7472_6169_6c68_6f75, 0x6e64_2074_6965_7321);
-        hasher.write(id.as_bytes());
-        hasher.finish().max(1)
-    })
+    let mut hasher = siphasher::sip::SipHasher13::new_with_keys(0x7472_6169_6c68_6f75, 0x6e64_2074_6965_7321);
+    hasher.write(event_id.as_bytes());
+    hasher.finish().max(1)
 }

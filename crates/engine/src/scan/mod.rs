@@ -31,6 +31,7 @@ use crate::ecs::mapping::Indexed;
 use crate::ecs::{EcsView, MapOptions, RawView};
 use crate::input::{Body, FileStatus, Limits, Record, RecordKind};
 use crate::rules::{Kind, Rule};
+use crate::stage::new_terms::{self, Sightings};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::sync::Arc;
@@ -136,12 +137,13 @@ impl Scanner {
     /// Drops the alert documents of new_terms candidates that cannot be new (see
     /// [`crate::stage::new_terms::shed_alerts`]), rule by rule.
     fn shed_alerts(&self, candidates: &mut [Candidate]) {
-        for (index, rule) in self.rules.iter().enumerate() {
-            if let Kind::NewTerms(new_terms) = &rule.kind {
-                let mut own: Vec<&mut Candidate> = candidates.iter_mut().filter(|c| c.rule == index).collect();
-                if own.len() > 1 {
-                    crate::stage::new_terms::shed_alerts(rule, new_terms, &mut own);
-                }
+        let mut by_rule: std::collections::BTreeMap<usize, Vec<&mut Candidate>> = Default::default();
+        for candidate in candidates.iter_mut().filter(|c| c.sighting) {
+            by_rule.entry(candidate.rule).or_default().push(candidate);
+        }
+        for (index, mut own) in by_rule {
+            if let Kind::NewTerms(new_terms) = &self.rules[index].kind {
+                crate::stage::new_terms::shed_alerts(&self.rules[index], new_terms, &mut own);
             }
         }
     }
@@ -165,9 +167,12 @@ impl Scanner {
         let first_candidate = scan.candidates.len();
         // Per candidate of this record: whether it needs its alert document.
         let mut wants_alert: Vec<bool> = Vec::new();
+        // The record's tie-breaking hash, read once however many candidates it gives.
+        let tie = std::cell::OnceCell::new();
         let check = |rule_index: usize| {
             let rule = &self.rules[rule_index];
-            let hits = match rule.filter.sequence() {
+            let sequence = rule.filter.sequence();
+            let hits = match sequence {
                 Some(sequence) => match sequence.hits(doc) {
                     Some(hits) => Some(hits),
                     None => return,
@@ -190,26 +195,22 @@ impl Scanner {
             // Listed in a threshold group's or a sequence's alert; other candidates need only their
             // place (reading the rest could map the whole record).
             let listed = matches!(rule.kind, Kind::Threshold(_)) || hits.is_some();
-            wants_alert.push(match &rule.kind {
-                Kind::Threshold(_) => false,
-                Kind::NewTerms(new_terms) => !recent.repeats(rule_index, rule, new_terms, time, &values),
+            wants_alert.push(match (&rule.kind, sequence.zip(hits.as_ref())) {
+                (Kind::Threshold(_), _) => false,
+                (Kind::NewTerms(new_terms), _) => !recent.repeats(rule_index, rule, new_terms, time, &values),
                 // A sequence's alert is its last event's: only a match of the last step needs one.
-                Kind::Eql => hits
-                    .as_ref()
-                    .is_none_or(|h| h.steps.iter().any(|(step, _)| Some(*step + 1) == rule.filter.sequence().map(|s| s.steps().len()))),
-                Kind::Query => true,
+                (_, Some((sequence, hits))) => hits.steps.iter().any(|(step, _)| step + 1 == sequence.steps().len()),
+                (Kind::Query | Kind::Eql, None) => true,
             });
             scan.candidates.push(Candidate {
                 rule: rule_index,
                 time,
                 key: id.map(|id| (self.id_key.hash(&rule.rule_id), id)),
-                tie: first_with(source, "event.id", |id| candidate::tie(Some(id))).unwrap_or(0),
+                tie: *tie.get_or_init(|| first_with(source, "event.id", candidate::tie).unwrap_or(0)),
                 sighting: matches!(rule.kind, Kind::NewTerms(_)),
                 repeat: false,
                 values,
                 hits,
-                // Listed in a threshold group's or a sequence's alert; other candidates only need
-                // their place (reading the rest could map the whole record).
                 member: if listed { Member::of(source, origin.clone()) } else { Member { origin: origin.clone(), ..Member::default() } },
                 // Filled in below, once the document is built.
                 alert: None,
@@ -254,11 +255,11 @@ impl Scanner {
     }
 }
 
-/// Within one file, the latest time each new_terms rule's combination of values was seen, in scan
-/// order: a match whose every combination was seen within `history - lookback` before it can never
-/// be new, so its alert document is not built (the end of the file sheds the rest, in time order).
+/// Within one file, in scan order, each new_terms rule's sightings: a match whose every
+/// combination of values was seen strictly before it, within `history - lookback`, can never be
+/// new, so its alert document is not built (the end of the file sheds the rest, in time order).
 #[derive(Default)]
-struct Recent(std::collections::HashMap<(usize, Vec<String>), i64>);
+struct Recent(std::collections::HashMap<usize, Sightings>);
 
 impl Recent {
     fn repeats(
@@ -269,15 +270,8 @@ impl Recent {
         time: Option<i64>,
         values: &[Vec<String>],
     ) -> bool {
-        let Some(time) = time else { return false };
-        let reach = new_terms.history_ms - rule.schedule.lookback_ms;
-        let mut all = true;
-        for terms in crate::stage::new_terms::combinations(values) {
-            let before = self.0.insert((rule_index, terms), time);
-            // Strictly before: at the same time, the stage orders events by their IDs.
-            all &= before.is_some_and(|t| t < time && time - t < reach);
-        }
-        all && reach > 0
+        // At the same time the stage orders events by their IDs, which scan order does not follow.
+        time.is_some_and(|time| self.0.entry(rule_index).or_default().repeats(new_terms::reach(rule, new_terms), time, values, false))
     }
 }
 

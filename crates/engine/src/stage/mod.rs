@@ -2,8 +2,8 @@
 //!
 //! The first stage ([`crate::scan`]) keeps, per file, the events a stateful rule's filter matched
 //! ([`Candidate`]s); a [`crate::scan::Merge`] settles them in file order (a duplicated event is a
-//! candidate once). Here they are sorted by (time, file, record), so ties never depend on the order
-//! files arrived in, and replayed per rule through emulated executions of the rule (see
+//! candidate once). Here they are sorted by (time, `eventID` hash, file, record), so ties never
+//! depend on the files that hold them, and replayed per rule through emulated executions of the rule (see
 //! [`schedule`]): threshold groups ([`threshold`]), new terms ([`new_terms`]), EQL sequences
 //! ([`sequence`]), and, when the schedule is emulated, `max_signals` for query and EQL event rules
 //! ([`events`]).
@@ -19,6 +19,7 @@ pub mod threshold;
 use crate::alert::TextAlert;
 use crate::rules::{Kind, Rule};
 use crate::scan::Candidate;
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 /// How the second stage decides.
@@ -139,5 +140,42 @@ pub(crate) fn set_field(doc: &mut serde_json::Map<String, serde_json::Value>, pa
                 set_field(inner, rest, value);
             }
         }
+    }
+}
+
+/// The most combinations one event gives: a record with several long arrays could otherwise ask
+/// for millions (memory stays bounded; the first, in sorted order, are kept).
+pub const MAX_COMBINATIONS: usize = 1024;
+
+/// Every combination of one value from each field (none when a field has no value), each field's
+/// values taken once and in sorted order (a document's order of values does not matter), at most
+/// [`MAX_COMBINATIONS`].
+pub fn combinations(fields: &[Vec<String>]) -> Vec<Vec<String>> {
+    let mut out: Vec<Vec<String>> = vec![Vec::new()];
+    for values in fields {
+        let distinct: BTreeSet<&String> = values.iter().collect();
+        out = out
+            .into_iter()
+            .flat_map(|prefix| distinct.iter().map(move |v| [prefix.clone(), vec![(*v).clone()]].concat()))
+            .take(MAX_COMBINATIONS)
+            .collect();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn combinations_take_one_value_of_each_field() {
+        let v = |xs: &[&str]| xs.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(combinations(&[]), vec![Vec::<String>::new()]);
+        assert_eq!(combinations(&[v(&["b", "a", "b"]), v(&["x"])]), vec![v(&["a", "x"]), v(&["b", "x"])]);
+        assert!(combinations(&[v(&["a"]), v(&[])]).is_empty(), "a field without a value: no term");
+        let many: Vec<String> = (0..1000).map(|i| format!("{i:04}")).collect();
+        let all = combinations(&[many.clone(), many.clone(), many]);
+        assert_eq!(all.len(), MAX_COMBINATIONS, "a billion combinations are not built");
+        assert_eq!(all[0], v(&["0000", "0000", "0000"]));
     }
 }

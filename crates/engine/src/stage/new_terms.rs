@@ -8,12 +8,13 @@
 //! The data has no history before the rule's first match: by default a first sighting alerts;
 //! [`super::Options::learn_first_window`] makes runs whose history reaches back before it learn only.
 
+use super::combinations;
 use super::schedule::Executions;
 use super::{Options, Placed, StageReport};
 use crate::alert::{Detail, TextAlert};
 use crate::rules::{NewTerms, Rule};
 use crate::scan::Candidate;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 /// The alerts of one rule's matches (sorted by time), with their times.
 pub fn decide(
@@ -74,64 +75,44 @@ pub fn decide(
     out
 }
 
+/// How far before a match a sighting of its value makes it never new: `history - lookback` (a
+/// sighting that close is in the history, or earlier in the window, of every run that sees it).
+pub fn reach(rule: &Rule, new_terms: &NewTerms) -> i64 {
+    new_terms.history_ms - rule.schedule.lookback_ms
+}
+
+/// The latest time each combination of values was seen, as a file's matches go by.
+#[derive(Debug, Default)]
+pub struct Sightings(HashMap<Vec<String>, i64>);
+
+impl Sightings {
+    /// Records the match's combinations at `time`; whether every one was seen less than `reach`
+    /// before it (at the same time too, when `same_time` is set: the caller goes in the stage's
+    /// order), so that it can never be new.
+    pub fn repeats(&mut self, reach: i64, time: i64, values: &[Vec<String>], same_time: bool) -> bool {
+        let mut all = true;
+        for terms in combinations(values) {
+            let before = self.0.insert(terms, time);
+            all &= before.is_some_and(|t| (t < time || same_time && t == time) && time.saturating_sub(t) < reach);
+        }
+        all && reach > 0
+    }
+}
+
 /// Drops the alert documents of a file's candidates that can never alert, keeping their times and
 /// values for the history: a candidate whose every combination of values was seen earlier in the
-/// same file within `history - lookback` before it is in the history (or earlier in the window) of
-/// every run that sees it. Memory then follows the new values, not the matches.
+/// same file within [`reach`] before it. Memory then follows the new values, not the matches.
 pub fn shed_alerts(rule: &Rule, new_terms: &NewTerms, candidates: &mut [&mut Candidate]) {
-    let reach = new_terms.history_ms - rule.schedule.lookback_ms;
-    if reach <= 0 {
+    let reach = reach(rule, new_terms);
+    if reach <= 0 || candidates.len() < 2 {
         return;
     }
     // The stage's order within one file.
     candidates.sort_by_key(|c| (c.time, c.tie, c.member.origin.record));
-    let mut last: HashMap<Vec<String>, i64> = HashMap::new();
+    let mut sightings = Sightings::default();
     for candidate in candidates.iter_mut() {
-        let Some(time) = candidate.time else { continue };
-        let mut seen_all = true;
-        for terms in combinations(&candidate.values) {
-            let before = last.insert(terms, time);
-            seen_all &= before.is_some_and(|t| time.saturating_sub(t) < reach);
-        }
-        if seen_all {
+        if candidate.time.is_some_and(|time| sightings.repeats(reach, time, &candidate.values, true)) {
             candidate.alert = None;
         }
-    }
-}
-
-/// The most combinations one event gives: a record with several long arrays could otherwise ask
-/// for millions (memory stays bounded; the first, in sorted order, are kept).
-pub const MAX_COMBINATIONS: usize = 1024;
-
-/// Every combination of one value from each field (none when a field has no value), each field's
-/// values taken once and in sorted order (a document's order of values does not matter), at most
-/// [`MAX_COMBINATIONS`].
-pub fn combinations(fields: &[Vec<String>]) -> Vec<Vec<String>> {
-    let mut out: Vec<Vec<String>> = vec![Vec::new()];
-    for values in fields {
-        let distinct: BTreeSet<&String> = values.iter().collect();
-        out = out
-            .into_iter()
-            .flat_map(|prefix| distinct.iter().map(move |v| [prefix.clone(), vec![(*v).clone()]].concat()))
-            .take(MAX_COMBINATIONS)
-            .collect();
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn combinations_take_one_value_of_each_field() {
-        let v = |xs: &[&str]| xs.iter().map(|x| x.to_string()).collect::<Vec<_>>();
-        assert_eq!(combinations(&[]), vec![Vec::<String>::new()]);
-        assert_eq!(combinations(&[v(&["b", "a", "b"]), v(&["x"])]), vec![v(&["a", "x"]), v(&["b", "x"])]);
-        assert!(combinations(&[v(&["a"]), v(&[])]).is_empty(), "a field without a value: no term");
-        let many: Vec<String> = (0..1000).map(|i| format!("{i:04}")).collect();
-        let all = combinations(&[many.clone(), many.clone(), many]);
-        assert_eq!(all.len(), MAX_COMBINATIONS, "a billion combinations are not built");
-        assert_eq!(all[0], v(&["0000", "0000", "0000"]));
     }
 }

@@ -37,7 +37,7 @@ pub fn decide(rule: &Rule, threshold: &Threshold, placed: &[Placed], report: &mu
         let mut groups: BTreeMap<Vec<String>, Group<'_>> = BTreeMap::new();
         for p in &placed[window] {
             let Some(values) = p.candidate.values.get(..group_fields) else { continue };
-            for terms in super::new_terms::combinations(values) {
+            for terms in super::combinations(values) {
                 if alerted.get(&terms).is_some_and(|latest| p.time <= *latest) {
                     continue;
                 }
