@@ -45,6 +45,9 @@ test('threshold, new terms and EQL rules alert across the dropped files and expl
   await expect(detail.getByTestId('threshold-count')).toHaveText('20');
   await expect(detail.getByTestId('members').locator('tbody tr')).toHaveCount(20);
   await page.screenshot({ path: join(SHOTS, '22-threshold-detail.png') });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({ path: join(SHOTS, '22b-threshold-detail-dark.png') });
+  await page.emulateMedia({ colorScheme: 'light' });
   await table.locator('tr[data-event-id]').filter({ hasText: 'Snapshot Permissions' }).click();
   await expect(detail.getByTestId('new-term')).toHaveText('arn:aws:iam::756680937392:user/christophe');
   await table.locator('tr[data-event-id]').filter({ hasText: 'Then Its Removal Tried' }).click();
