@@ -4,6 +4,7 @@
 //! are yew-free and always built, so `cargo test` checks them natively. Everything that touches the
 //! browser (components, hooks, the worker, the bridge to it) needs the `web` feature.
 
+pub mod attack;
 pub mod exceptions;
 pub mod messages;
 pub mod state;

@@ -83,6 +83,8 @@ pub struct Filter {
     pub rule: Option<String>,
     pub actor: Option<String>,
     pub account: Option<String>,
+    /// An ATT&CK technique id (`T1562`): alerts of rules that name it.
+    pub technique: Option<String>,
 }
 
 impl Filter {
@@ -96,6 +98,7 @@ impl Filter {
             || self.rule.as_ref().is_some_and(|r| *r != alert.rule.name)
             || self.actor.as_ref().is_some_and(|a| Some(a.as_str()) != e.actor())
             || self.account.as_ref().is_some_and(|a| Some(a) != e.account_id.as_ref())
+            || self.technique.as_ref().is_some_and(|t| !alert.rule.techniques.iter().any(|m| m.id == *t))
         {
             return false;
         }

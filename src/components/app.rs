@@ -3,6 +3,7 @@
 
 use super::Shared;
 use super::alerts_table::AlertsTable;
+use super::attack_view::AttackView;
 use super::detail::{Detail, NewException};
 use super::error_banner::ErrorBanner;
 use super::exceptions_panel::{self, ExceptionsPanel};
@@ -75,6 +76,10 @@ pub fn App() -> Html {
     let alerts = Shared(state.alerts.clone());
     let rows = Shared(state.rows.clone());
     let shown = crate::view::alert_indices(&state.rows).len();
+    // Alerts are counted only where the counts show: the tab's own count needs the rules alone.
+    let counted: &[Rc<TextAlert>] = if state.tab == Tab::Attack { &state.alerts } else { &[] };
+    let attack = crate::attack::matrix(state.rules.iter().map(|r| (&r.rule, r.enabled)), counted, &state.suppressed);
+    let techniques: usize = attack.iter().map(|c| c.cells.len()).sum();
 
     let on_export = |csv: bool| {
         let store = store.clone();
@@ -128,6 +133,7 @@ pub fn App() -> Html {
                     on_rule={dispatch.reform(Action::SetRuleFilter)}
                     on_actor={dispatch.reform(Action::SetActor)}
                     on_account={dispatch.reform(Action::SetAccount)}
+                    on_technique={dispatch.reform(Action::ShowTechnique)}
                     on_clear={dispatch.reform(|_| Action::ClearFilters)}
                     on_group={dispatch.reform(Action::GroupBy)}
                     on_toggle_suppressed={dispatch.reform(|_| Action::ToggleShowSuppressed)}
@@ -154,6 +160,9 @@ pub fn App() -> Html {
                 on_remove_file={dispatch.reform(Action::RemoveRuleFile)}
                 on_rescan={scanner.rescan.clone()} />
         },
+        Tab::Attack => html! {
+            <AttackView columns={attack} on_technique={dispatch.reform(|id| Action::ShowTechnique(Some(id)))} />
+        },
         Tab::Exceptions => html! {
             <ExceptionsPanel exceptions={exceptions_panel::rows(&state.exceptions, &counts)} on_remove={dispatch.reform(Action::RemoveException)} />
         },
@@ -171,7 +180,7 @@ pub fn App() -> Html {
                 if let Some(message) = &state.error {
                     <ErrorBanner message={message.clone()} on_dismiss={dispatch.reform(|_| Action::DismissError)} on_reset={scanner.reset.clone()} />
                 }
-                <Tabs current={state.tab} alerts={state.active_alerts()} files={state.files.len()} rules={state.rules.len()}
+                <Tabs current={state.tab} alerts={state.active_alerts()} files={state.files.len()} rules={state.rules.len()} {techniques}
                     exceptions={state.exceptions.len()} on_select={dispatch.reform(Action::SetTab)} />
                 { body }
             </main>

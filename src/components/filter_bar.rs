@@ -22,6 +22,7 @@ pub struct Props {
     pub on_severity: Callback<Option<Severity>>,
     pub on_rule: Callback<Option<String>>,
     pub on_actor: Callback<Option<String>>,
+    pub on_technique: Callback<Option<String>>,
     pub on_account: Callback<Option<String>>,
     pub on_clear: Callback<()>,
     pub on_group: Callback<Grouping>,
@@ -103,6 +104,12 @@ pub fn FilterBar(props: &Props) -> Html {
                     <option value="actor" selected={grouping == Grouping::Actor}>{ "Actor" }</option>
                 </select>
             </label>
+            if let Some(technique) = &props.filter.technique {
+                <span class="chip" data-testid="technique-filter">
+                    { format!("ATT&CK {technique}") }
+                    <button class="chip-clear" aria-label="Clear the ATT&CK filter" onclick={props.on_technique.reform(|_| None)}>{ "×" }</button>
+                </span>
+            }
             <div class="filter-actions">
                 if !props.filter.is_empty() {
                     <button class="button ghost" onclick={props.on_clear.reform(|_| ())}>{ "Clear filters" }</button>

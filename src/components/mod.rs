@@ -3,6 +3,7 @@
 
 pub mod alerts_table;
 pub mod app;
+pub mod attack_view;
 pub mod decided;
 pub mod detail;
 pub mod error_banner;

@@ -9,6 +9,8 @@ pub struct Props {
     pub alerts: usize,
     pub files: usize,
     pub rules: usize,
+    /// ATT&CK techniques the loaded rules cover.
+    pub techniques: usize,
     pub exceptions: usize,
     pub on_select: Callback<Tab>,
 }
@@ -29,6 +31,7 @@ pub fn Tabs(props: &Props) -> Html {
             { tab(Tab::Alerts, "Alerts", props.alerts, "alerts") }
             { tab(Tab::Files, "Files", props.files, "files") }
             { tab(Tab::Rules, "Rules", props.rules, "rules") }
+            { tab(Tab::Attack, "ATT&CK", props.techniques, "attack") }
             { tab(Tab::Exceptions, "Exceptions", props.exceptions, "exceptions") }
         </nav>
     }

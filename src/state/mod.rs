@@ -176,6 +176,10 @@ impl State {
             Action::SetRuleFilter(rule) => self.set_filter(Filter { rule, ..self.filter.clone() }),
             Action::SetActor(actor) => self.set_filter(Filter { actor, ..self.filter.clone() }),
             Action::SetAccount(account) => self.set_filter(Filter { account, ..self.filter.clone() }),
+            Action::ShowTechnique(technique) => {
+                self.set_filter(Filter { technique, ..self.filter.clone() });
+                self.tab = Tab::Alerts;
+            }
             Action::ClearFilters => self.set_filter(Filter::default()),
             Action::SortBy(column) => {
                 self.sort = if self.sort.column == column {

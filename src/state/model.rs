@@ -71,6 +71,8 @@ pub enum Tab {
     Alerts,
     Files,
     Rules,
+    /// The loaded rules' ATT&CK coverage, with the scan's alerts.
+    Attack,
     Exceptions,
 }
 
@@ -138,6 +140,8 @@ pub enum Action {
     SetRuleFilter(Option<String>),
     SetActor(Option<String>),
     SetAccount(Option<String>),
+    /// Shows the alerts of rules naming this ATT&CK technique (an id such as `T1562`), on the alerts tab.
+    ShowTechnique(Option<String>),
     ClearFilters,
     SortBy(Column),
     GroupBy(Grouping),

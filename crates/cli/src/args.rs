@@ -16,7 +16,17 @@ pub enum Command {
     /// Scan CloudTrail files and folders (recursively; `-` for stdin) and print alerts.
     Scan(ScanArgs),
     /// List the loaded rules, and every rule that could not be loaded with why.
-    Rules(RuleArgs),
+    Rules(ListArgs),
+}
+
+#[derive(Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    /// Run every loaded rule's own examples (`[[trailhound.example]]`) through the engine and say
+    /// which give the outcome they expect; exits 1 if any does not.
+    #[arg(long)]
+    pub test: bool,
 }
 
 #[derive(Args)]

@@ -24,7 +24,7 @@ fn main() -> std::process::ExitCode {
     let cli = args::Cli::parse();
     let code = match cli.command {
         args::Command::Scan(scan_args) => scan::run(&scan_args),
-        args::Command::Rules(rule_args) => rules::run(&rule_args),
+        args::Command::Rules(list_args) => rules::run(&list_args),
     };
     std::process::ExitCode::from(code)
 }

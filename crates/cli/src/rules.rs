@@ -1,8 +1,9 @@
 //! `trailhound rules`, and loading the rule set both subcommands use.
 
-use crate::args::RuleArgs;
+use crate::args::{ListArgs, RuleArgs};
 use crate::files::{Input, expand};
 use trailhound_engine::rules::Kind;
+use trailhound_engine::examples;
 use trailhound_engine::{ProblemKind, Rule, RuleProblem, RuleSet, load_text};
 
 /// Loads the built-in rules (unless disabled) and every rule file named by `--rules`.
@@ -60,8 +61,11 @@ fn kind(rule: &Rule) -> String {
     }
 }
 
-pub fn run(args: &RuleArgs) -> u8 {
-    let set = load(args);
+pub fn run(args: &ListArgs) -> u8 {
+    let set = load(&args.rules);
+    if args.test {
+        return test(&set);
+    }
     for rule in &set.rules {
         let version = rule.version.map(|v| format!(" v{v}")).unwrap_or_default();
         let tactics: Vec<String> = rule.tactics().map(|t| format!("{} {}", t.id, t.name)).collect();
@@ -78,4 +82,30 @@ pub fn run(args: &RuleArgs) -> u8 {
     println!("{} rules loaded, {} not loaded", set.rules.len(), set.problems.len());
     print_problems(&set);
     if has_errors(&set) { 2 } else { 0 }
+}
+
+/// Runs every loaded rule's examples; prints each failure, then a count; 1 if any failed (2 if a
+/// rule file had errors).
+fn test(set: &RuleSet) -> u8 {
+    let (mut passed, mut failed, mut without) = (0, 0, 0);
+    for rule in &set.rules {
+        if rule.examples.is_empty() {
+            without += 1;
+        }
+        for outcome in examples::run(rule) {
+            if outcome.passed() {
+                passed += 1;
+            } else {
+                failed += 1;
+                println!("{outcome}  ({})", rule.source);
+            }
+        }
+    }
+    println!("examples: {passed} passed, {failed} failed; {} rules, {without} without examples", set.rules.len());
+    print_problems(set);
+    if has_errors(set) {
+        2
+    } else {
+        u8::from(failed > 0)
+    }
 }

@@ -38,6 +38,7 @@ pub mod calendar;
 pub mod doc;
 #[doc(hidden)]
 pub mod ecs;
+pub mod examples;
 #[doc(hidden)]
 pub mod eql;
 #[doc(hidden)]

@@ -83,7 +83,10 @@ struct TomlExtras {
 struct TomlExample {
     name: String,
     expect: String,
-    event: String,
+    /// One raw CloudTrail record.
+    event: Option<String>,
+    /// A JSON array of raw records, read in order as one file.
+    events: Option<String>,
 }
 
 fn load_toml(source: &str, text: &str) -> Result<Rule, RuleProblem> {
@@ -103,9 +106,13 @@ fn load_toml(source: &str, text: &str) -> Result<Rule, RuleProblem> {
                 ));
             }
         };
-        let event = serde_json::from_str(&ex.event)
-            .map_err(|e| invalid(label.clone(), format!("example {} (\"{}\"): event is not JSON: {e}", i + 1, ex.name)))?;
-        examples.push(Example { name: ex.name, expect_alert, event });
+        let what = |why: &str| invalid(label.clone(), format!("example {} (\"{}\"): {why}", i + 1, ex.name));
+        let events = match (&ex.event, &ex.events) {
+            (Some(event), None) => vec![serde_json::from_str(event).map_err(|e| what(&format!("event is not JSON: {e}")))?],
+            (None, Some(events)) => serde_json::from_str(events).map_err(|e| what(&format!("events is not a JSON array: {e}")))?,
+            _ => return Err(what("needs either event (one record) or events (a JSON array of records)")),
+        };
+        examples.push(Example { name: ex.name, expect_alert, events });
     }
     compile(source.to_string(), spec, examples)
 }

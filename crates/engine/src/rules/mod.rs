@@ -10,11 +10,8 @@ pub use load::{Loaded, ProblemKind, RuleProblem, load_text};
 pub use model::{Example, Filter, Kind, Mitre, NewTerms, Rule, RuleSpec, RuleType, Severity, Technique, Threat, Threshold};
 pub use schedule::Schedule;
 
-/// The rule files shipped in `rules/`, compiled into the binary (name, content).
-pub const BUILTIN_FILES: &[(&str, &str)] = &[(
-    "defense_evasion_s3_bucket_configuration_deletion.toml",
-    include_str!("../../../../rules/defense_evasion_s3_bucket_configuration_deletion.toml"),
-)];
+/// The rule files shipped in `rules/`, compiled into the binary (name, content), in name order.
+pub const BUILTIN_FILES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
 
 /// A set of loaded rules, every rule that could not be loaded, and which copy of a rule was used
 /// where several files hold the same `rule_id`.

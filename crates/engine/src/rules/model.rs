@@ -284,12 +284,13 @@ impl Filter {
     }
 }
 
-/// An example event shipped with a rule, and whether the rule must alert on it.
+/// Example records shipped with a rule (one, or several read in order as one file for a stateful
+/// rule), and whether the rule must alert on them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Example {
     pub name: String,
     pub expect_alert: bool,
-    pub event: serde_json::Value,
+    pub events: Vec<serde_json::Value>,
 }
 
 /// A loaded, compiled rule.
