@@ -26,8 +26,9 @@ fn stages(c: &mut Criterion) {
     let gzipped: Vec<Vec<u8>> = files.iter().map(|f| corpus::gzip(f)).collect();
     let plain_bytes: usize = files.iter().map(Vec::len).sum();
 
-    let seed = RuleSet::builtin();
-    let mut fifty = RuleSet::builtin();
+    let seed = trailhound_testkit::seed_rule();
+    let pack = RuleSet::builtin();
+    let mut fifty = trailhound_testkit::seed_rule();
     for (name, text) in corpus::synthetic_rules(49) {
         fifty.add(load_text(&name, &text));
     }
@@ -46,7 +47,7 @@ fn stages(c: &mut Criterion) {
             black_box(n)
         })
     });
-    for (name, rules) in [("scan_seed_rule", &seed), ("scan_50_rules", &fifty)] {
+    for (name, rules) in [("scan_seed_rule", &seed), ("scan_50_rules", &fifty), ("scan_builtin_pack", &pack)] {
         group.bench_function(name, |b| b.iter(|| scan(rules, &files)));
     }
     group.bench_function("scan_seed_rule_rendered", |b| b.iter(|| scan_rendered(&seed, &files)));

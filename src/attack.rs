@@ -47,7 +47,11 @@ pub struct Cell {
 /// The matrix of `rules`, counting the `alerts` whose `suppressed` entry is `None`. Tactics with no
 /// rule are kept (an empty column says what is not covered); a tactic ATT&CK does not list comes
 /// after the others.
-pub fn matrix<'r>(rules: impl IntoIterator<Item = (&'r Rule, bool)>, alerts: &[impl AsRef<TextAlert>], suppressed: &[Option<usize>]) -> Vec<Column> {
+pub fn matrix<'r>(
+    rules: impl IntoIterator<Item = (&'r Rule, bool)>,
+    alerts: &[impl AsRef<TextAlert>],
+    suppressed: &[Option<usize>],
+) -> Vec<Column> {
     let mut per_rule: BTreeMap<&str, usize> = BTreeMap::new();
     for (i, alert) in alerts.iter().enumerate() {
         if suppressed.get(i).copied().flatten().is_none() {

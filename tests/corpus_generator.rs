@@ -20,7 +20,7 @@ fn the_same_seed_gives_the_same_bytes() {
 #[test]
 fn scanning_raises_exactly_the_promised_alerts() {
     let mut generator = corpus::Generator::new(1);
-    let rules = RuleSet::builtin();
+    let rules = trailhound_testkit::seed_rule();
     let mut scanner = Serial::new(Scanner::new(rules.enabled().cloned()));
     let (mut promised, mut records, mut alerts) = (0, 0, Vec::new());
     for i in 0..5 {
@@ -39,7 +39,7 @@ fn scanning_raises_exactly_the_promised_alerts() {
 
 #[test]
 fn the_synthetic_rules_load() {
-    let mut set = RuleSet::builtin();
+    let mut set = trailhound_testkit::seed_rule();
     for (name, text) in corpus::synthetic_rules(49) {
         set.add(load_text(&name, &text));
     }

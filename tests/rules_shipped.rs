@@ -2,8 +2,8 @@
 //! rule carries Elastic's version-208 metadata exactly.
 
 use std::collections::HashSet;
-use trailhound_engine::rules::{BUILTIN_FILES, RuleSet, Severity};
 use trailhound_engine::examples;
+use trailhound_engine::rules::{BUILTIN_FILES, RuleSet, Severity};
 
 const TACTICS: &[&str] = &[
     "collection",

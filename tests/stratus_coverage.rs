@@ -66,8 +66,7 @@ fn every_detonation_raises_its_techniques_rules() {
         let mut alerts = Vec::new();
         serial.scan_file(&path, &bytes, &mut alerts);
         let (decided, _) = serial.decide();
-        let raised: BTreeSet<String> =
-            alerts.iter().chain(&decided).map(|a| a.rule.rule_id.clone()).collect();
+        let raised: BTreeSet<String> = alerts.iter().chain(&decided).map(|a| a.rule.rule_id.clone()).collect();
         raised_total += 1;
         for wanted in &technique.rules {
             let rule = set.rules.iter().find(|r| stem(&r.source) == wanted).expect("listed rules are built in");

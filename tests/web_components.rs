@@ -134,3 +134,29 @@ fn a_panic_shows_the_fatal_box_with_a_way_to_start_over() {
     assert_eq!(text.text_content().as_deref(), Some("The app stopped: <b>boom</b>"), "the message is text");
     fatal.remove();
 }
+
+#[wasm_bindgen_test]
+async fn the_attack_view_lists_tactics_and_a_cell_click_names_its_technique() {
+    use std::cell::RefCell;
+    use trailhound_app::components::attack_view::{self, AttackView};
+    use wasm_bindgen::JsCast;
+    let set = trailhound_engine::RuleSet::builtin();
+    let alerts: Vec<Rc<trailhound_engine::TextAlert>> = Vec::new();
+    let columns = trailhound_app::attack::matrix(set.rules.iter().map(|r| (r, true)), &alerts, &[]);
+    let clicked = Rc::new(RefCell::new(None));
+    let on_technique = {
+        let clicked = clicked.clone();
+        Callback::from(move |id: String| *clicked.borrow_mut() = Some(id))
+    };
+    let div = root();
+    yew::Renderer::<AttackView>::with_root_and_props(div.clone(), attack_view::Props { columns, on_technique }).render();
+    settle().await;
+    assert_eq!(div.query_selector_all(".attack-column").unwrap().length(), 14, "every ATT&CK tactic has a column");
+    let cell = div
+        .query_selector(".attack-column[data-tactic=TA0005] .attack-cell[data-technique=T1070]")
+        .unwrap()
+        .expect("the seed rule's technique");
+    assert!(cell.text_content().unwrap().contains("AWS S3 Bucket Configuration Deletion"));
+    cell.dyn_into::<web_sys::HtmlElement>().unwrap().click();
+    assert_eq!(clicked.borrow().as_deref(), Some("T1070"));
+}

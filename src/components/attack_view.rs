@@ -15,7 +15,8 @@ pub struct Props {
 pub fn AttackView(props: &Props) -> Html {
     let techniques: usize = props.columns.iter().map(|c| c.cells.len()).sum();
     let tactics = props.columns.iter().filter(|c| !c.cells.is_empty()).count();
-    let mut rules: Vec<&str> = props.columns.iter().flat_map(|c| &c.cells).flat_map(|cell| cell.rules.iter().map(|r| r.0.as_str())).collect();
+    let mut rules: Vec<&str> =
+        props.columns.iter().flat_map(|c| &c.cells).flat_map(|cell| cell.rules.iter().map(|r| r.0.as_str())).collect();
     rules.sort_unstable();
     rules.dedup();
     html! {

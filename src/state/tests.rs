@@ -184,7 +184,8 @@ fn rules_switch_off_and_rule_files_report_problems() {
 #[test]
 fn a_copy_of_a_builtin_rule_replaces_it_and_says_so() {
     let state = State::new();
-    let (count, text) = (state.rules.len(), trailhound_engine::rules::BUILTIN_FILES[0].1.to_string());
+    let seed = trailhound_engine::rules::BUILTIN_FILES.iter().find(|(name, _)| name.starts_with("defense_evasion_s3_bucket_configuration"));
+    let (count, text) = (state.rules.len(), seed.expect("the seed rule is built in").1.to_string());
     let state = state.reduce(Action::AddRuleFile { name: "copy.toml".into(), text });
     assert_eq!((state.rules.len(), state.rule_problems.len()), (count, 0));
     assert_eq!(state.rule_replacements.len(), 1);
@@ -257,4 +258,22 @@ fn schedule_switches_reach_the_rule_config() {
     assert!(config.emulate_schedule && config.learn_first_history && state.rules_changed);
     let back = State::default().reduce(Action::LoadRuleConfig(config));
     assert!(back.emulate_schedule && back.learn_first_history);
+}
+
+#[test]
+fn an_attack_technique_shows_its_alerts_on_the_alerts_tab() {
+    let state = queue(State::default(), &["a.json"]);
+    let mut evasion = alert("1", "alice");
+    evasion.rule.techniques =
+        vec![trailhound_engine::rules::Mitre { id: "T1562".into(), name: "Impair Defenses".into(), reference: String::new() }];
+    let alerts = vec![evasion, alert("2", "bob")];
+    let state = state.reduce(Action::FileDone { id: 0, report: scanned(2, 2), alerts, now_ms: 1.0 }).reduce(Action::SetTab(Tab::Attack));
+    let state = state.reduce(Action::ShowTechnique(Some("T1562".into())));
+    assert_eq!(state.tab, Tab::Alerts);
+    let shown: Vec<_> = state.visible_alerts().iter().map(|a| a.event.user_name.clone()).collect();
+    assert_eq!(shown, [Some("alice".to_string())]);
+    let state = state.reduce(Action::ShowTechnique(Some("T1098".into())));
+    assert!(state.visible_alerts().is_empty(), "no alert names that technique");
+    let state = state.reduce(Action::ClearFilters);
+    assert_eq!((state.filter.technique.clone(), state.visible_alerts().len()), (None, 2));
 }

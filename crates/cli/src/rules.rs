@@ -2,8 +2,8 @@
 
 use crate::args::{ListArgs, RuleArgs};
 use crate::files::{Input, expand};
-use trailhound_engine::rules::Kind;
 use trailhound_engine::examples;
+use trailhound_engine::rules::Kind;
 use trailhound_engine::{ProblemKind, Rule, RuleProblem, RuleSet, load_text};
 
 /// Loads the built-in rules (unless disabled) and every rule file named by `--rules`.
@@ -103,9 +103,5 @@ fn test(set: &RuleSet) -> u8 {
     }
     println!("examples: {passed} passed, {failed} failed; {} rules, {without} without examples", set.rules.len());
     print_problems(set);
-    if has_errors(set) {
-        2
-    } else {
-        u8::from(failed > 0)
-    }
+    if has_errors(set) { 2 } else { u8::from(failed > 0) }
 }

@@ -38,9 +38,9 @@ pub mod calendar;
 pub mod doc;
 #[doc(hidden)]
 pub mod ecs;
-pub mod examples;
 #[doc(hidden)]
 pub mod eql;
+pub mod examples;
 #[doc(hidden)]
 pub mod input;
 #[doc(hidden)]

@@ -10,6 +10,17 @@ pub mod pairs;
 /// The workspace root, where `tests/`, `rules/` and the fixtures are.
 pub const ROOT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
 
+/// The seed rule's id: Elastic's "AWS S3 Bucket Configuration Deletion", the rule the benchmark
+/// corpus promises alerts for.
+pub const SEED_RULE_ID: &str = "227dc608-e558-43d9-b521-150772250bae";
+
+/// The built-in seed rule alone (benchmarks compare against it across the project's history).
+pub fn seed_rule() -> trailhound_engine::RuleSet {
+    let mut set = trailhound_engine::RuleSet::builtin();
+    set.rules.retain(|r| r.rule_id == SEED_RULE_ID);
+    set
+}
+
 use serde::de::DeserializeOwned;
 use trailhound_engine::alert::Alert;
 use trailhound_engine::scan::{FileReport, Merge, Scanner, Source};
