@@ -5,7 +5,7 @@
 use trailhound_testkit::Serial;
 use trailhound_testkit::corpus;
 
-use trailhound_engine::rules::{RuleSet, load_text};
+use trailhound_engine::rules::load_text;
 use trailhound_engine::scan::Scanner;
 
 #[test]
