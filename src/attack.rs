@@ -38,9 +38,19 @@ pub struct Cell {
     pub name: String,
     /// Sub-techniques the rules name (id, name), by id.
     pub subtechniques: Vec<(String, String)>,
-    /// The rules (id, name, enabled), by name.
-    pub rules: Vec<(String, String, bool)>,
+    /// The rules that name it, by name.
+    pub rules: Vec<CellRule>,
     /// Alerts raised by those rules and not suppressed.
+    pub alerts: usize,
+}
+
+/// A rule in a cell, with the alerts it raised.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CellRule {
+    pub id: String,
+    pub name: String,
+    pub enabled: bool,
+    /// Alerts it raised and not suppressed.
     pub alerts: usize,
 }
 
@@ -89,9 +99,10 @@ pub fn matrix<'r>(
                         cell.subtechniques.push((sub.id.clone(), sub.name.clone()));
                     }
                 }
-                if !cell.rules.iter().any(|(id, _, _)| *id == rule.rule_id) {
-                    cell.rules.push((rule.rule_id.clone(), rule.name.clone(), enabled));
-                    cell.alerts += per_rule.get(rule.rule_id.as_str()).copied().unwrap_or(0);
+                if !cell.rules.iter().any(|r| r.id == rule.rule_id) {
+                    let alerts = per_rule.get(rule.rule_id.as_str()).copied().unwrap_or(0);
+                    cell.rules.push(CellRule { id: rule.rule_id.clone(), name: rule.name.clone(), enabled, alerts });
+                    cell.alerts += alerts;
                 }
             }
         }
@@ -100,7 +111,7 @@ pub fn matrix<'r>(
         column.cells.sort_by(|a, b| a.id.cmp(&b.id));
         for cell in &mut column.cells {
             cell.subtechniques.sort();
-            cell.rules.sort_by(|a, b| a.1.cmp(&b.1));
+            cell.rules.sort_by(|a, b| a.name.cmp(&b.name));
         }
     }
     columns
@@ -121,7 +132,7 @@ mod tests {
         assert_eq!(ids, order, "the tactics, in order, with none added");
         let evasion = columns.iter().find(|c| c.id == "TA0005").expect("defense evasion");
         let removal = evasion.cells.iter().find(|c| c.id == "T1070").expect("the seed rule's technique");
-        assert!(removal.rules.iter().any(|(id, _, _)| id == "227dc608-e558-43d9-b521-150772250bae"));
+        assert!(removal.rules.iter().any(|r| r.id == "227dc608-e558-43d9-b521-150772250bae"));
         for column in &columns {
             for cell in &column.cells {
                 assert_eq!(cell.alerts, 0);

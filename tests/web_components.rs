@@ -151,9 +151,9 @@ async fn the_attack_view_lists_tactics_and_a_cell_click_names_its_technique() {
     let div = root();
     yew::Renderer::<AttackView>::with_root_and_props(div.clone(), attack_view::Props { columns, on_technique }).render();
     settle().await;
-    assert_eq!(div.query_selector_all(".attack-column").unwrap().length(), 14, "every ATT&CK tactic has a column");
+    assert_eq!(div.query_selector_all(".attack-tactic").unwrap().length(), 14, "every ATT&CK tactic has a column");
     let cell = div
-        .query_selector(".attack-column[data-tactic=TA0005] .attack-cell[data-technique=T1070]")
+        .query_selector(".attack-tactic[data-tactic=TA0005] .attack-cell[data-technique=T1070]")
         .unwrap()
         .expect("the seed rule's technique");
     assert!(cell.text_content().unwrap().contains("AWS S3 Bucket Configuration Deletion"));

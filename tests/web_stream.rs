@@ -58,7 +58,10 @@ fn memory_bytes() -> f64 {
 
 #[wasm_bindgen_test]
 fn a_file_larger_than_memory_would_allow_streams_through_a_small_window() {
-    let rules = RuleSet::builtin();
+    // The seed rule alone: what is measured is the window, not the rules' cost (a debug build
+    // running the whole pack over 500,000 records outlasts the driver's script timeout).
+    let mut rules = RuleSet::builtin();
+    rules.rules.retain(|r| r.rule_id == "227dc608-e558-43d9-b521-150772250bae");
     let scanner = Scanner::new(rules.enabled().cloned());
     let count = 500_000;
     let mut file = Delivery { count: count + 1, made: 0, pending: Vec::new(), at: 0 };

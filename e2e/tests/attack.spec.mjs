@@ -20,15 +20,16 @@ test('the ATT&CK view counts each technique\'s alerts and a click shows them', a
 
   await page.getByRole('tab', { name: /ATT&CK/ }).click();
   const view = page.getByTestId('attack');
-  await expect(view.locator('.attack-column')).toHaveCount(14);
-  const trails = view.locator('.attack-column[data-tactic="TA0005"] .attack-cell[data-technique="T1562"]');
+  await expect(view.locator('.attack-tactic')).toHaveCount(14);
+  const trails = view.locator('.attack-tactic[data-tactic="TA0005"] .attack-cell[data-technique="T1562"]');
   await expect(trails).toContainText('Impair Defenses');
   await expect(trails).toContainText('CloudTrail');
   const counted = Number((await trails.getByTestId('technique-alerts').textContent()).split(' ')[0]);
   expect(counted).toBeGreaterThan(0);
-  await page.screenshot({ path: join(SHOTS, '24-attack-matrix.png'), fullPage: true });
+  await page.screenshot({ path: join(SHOTS, '24-attack-matrix.png') });
+  await page.screenshot({ path: join(SHOTS, '24c-attack-matrix-whole.png'), fullPage: true });
   await page.emulateMedia({ colorScheme: 'dark' });
-  await page.screenshot({ path: join(SHOTS, '24b-attack-matrix-dark.png'), fullPage: true });
+  await page.screenshot({ path: join(SHOTS, '24b-attack-matrix-dark.png') });
   await page.emulateMedia({ colorScheme: 'light' });
 
   await trails.click();

@@ -1,7 +1,7 @@
-//! The ATT&CK tab: tactics × techniques covered by the loaded rules, each cell with its rules and
-//! the scan's alerts for them; a cell's click shows those alerts.
+//! The ATT&CK tab: a band per tactic (kill-chain order) holding the techniques the loaded rules
+//! cover, each with its rules and the scan's alerts for them; a technique's click shows those alerts.
 
-use crate::attack::Column;
+use crate::attack::{Cell, Column};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -16,7 +16,7 @@ pub fn AttackView(props: &Props) -> Html {
     let techniques: usize = props.columns.iter().map(|c| c.cells.len()).sum();
     let tactics = props.columns.iter().filter(|c| !c.cells.is_empty()).count();
     let mut rules: Vec<&str> =
-        props.columns.iter().flat_map(|c| &c.cells).flat_map(|cell| cell.rules.iter().map(|r| r.0.as_str())).collect();
+        props.columns.iter().flat_map(|c| &c.cells).flat_map(|cell| cell.rules.iter().map(|r| r.id.as_str())).collect();
     rules.sort_unstable();
     rules.dedup();
     html! {
@@ -37,30 +37,44 @@ pub fn AttackView(props: &Props) -> Html {
 }
 
 fn column_html(column: &Column, on_technique: &Callback<String>) -> Html {
+    let alerts: usize = column.cells.iter().map(|c| c.alerts).sum();
     html! {
-        <div class={classes!("attack-column", column.cells.is_empty().then_some("uncovered"))} role="listitem" data-tactic={column.id.clone()}>
-            <h3 class="attack-tactic" title={column.id.clone()}>
-                { column.name.clone() }<span class="tab-count">{ column.cells.len() }</span>
-            </h3>
-            if column.cells.is_empty() {
-                <p class="muted attack-none">{ "No loaded rule" }</p>
-            }
-            { for column.cells.iter().map(|cell| {
-                let id = cell.id.clone();
-                let subs = cell.subtechniques.iter().map(|(id, name)| format!("{id} {name}")).collect::<Vec<_>>().join("\n");
-                html! {
-                    <button class={classes!("attack-cell", (cell.alerts > 0).then_some("alerted"))} data-technique={cell.id.clone()}
-                        title={subs} onclick={on_technique.reform(move |_| id.clone())}>
-                        <span class="attack-technique"><span class="mono">{ cell.id.clone() }</span>{ " " }{ cell.name.clone() }</span>
-                        <span class="attack-rules">
-                            { for cell.rules.iter().map(|(_, name, enabled)| html! {
-                                <span class={classes!("attack-rule", (!enabled).then_some("off"))}>{ name.clone() }</span>
-                            }) }
-                        </span>
-                        <span class="attack-alerts" data-testid="technique-alerts">{ super::plural(cell.alerts, "alert", "alerts") }</span>
-                    </button>
+        <div class={classes!("attack-tactic", column.cells.is_empty().then_some("uncovered"))} role="listitem" data-tactic={column.id.clone()}>
+            <h3 class="attack-tactic-head">
+                <span class="attack-tactic-name">{ column.name.clone() }</span>
+                <span class="mono muted">{ column.id.clone() }</span>
+                if column.cells.is_empty() {
+                    <span class="muted">{ "no loaded rule" }</span>
+                } else {
+                    <span class="muted">{ format!("{} · {}", super::plural(column.cells.len(), "technique", "techniques"), super::plural(alerts, "alert", "alerts")) }</span>
                 }
-            }) }
+            </h3>
+            if !column.cells.is_empty() {
+                <div class="attack-cells">
+                    { for column.cells.iter().map(|cell| cell_html(cell, on_technique)) }
+                </div>
+            }
         </div>
+    }
+}
+
+fn cell_html(cell: &Cell, on_technique: &Callback<String>) -> Html {
+    let id = cell.id.clone();
+    let subs = cell.subtechniques.iter().map(|(id, name)| format!("{id} {name}")).collect::<Vec<_>>().join("\n");
+    html! {
+        <button class={classes!("attack-cell", (cell.alerts > 0).then_some("alerted"))} data-technique={cell.id.clone()}
+            title={subs} onclick={on_technique.reform(move |_| id.clone())}>
+            <span class="attack-technique"><span class="mono">{ cell.id.clone() }</span>{ " " }{ cell.name.clone() }</span>
+            <span class="attack-rules">
+                { for cell.rules.iter().map(|rule| html! {
+                    <span class={classes!("attack-rule", (!rule.enabled).then_some("off"), (rule.alerts > 0).then_some("alerted"))}
+                        title={if rule.enabled { "" } else { "switched off" }}>
+                        { rule.name.clone() }
+                        if rule.alerts > 0 { <span class="attack-rule-alerts">{ format!(" · {}", rule.alerts) }</span> }
+                    </span>
+                }) }
+            </span>
+            <span class="attack-alerts" data-testid="technique-alerts">{ super::plural(cell.alerts, "alert", "alerts") }</span>
+        </button>
     }
 }

@@ -277,3 +277,33 @@ fn an_attack_technique_shows_its_alerts_on_the_alerts_tab() {
     let state = state.reduce(Action::ClearFilters);
     assert_eq!((state.filter.technique.clone(), state.visible_alerts().len()), (None, 2));
 }
+
+#[test]
+fn the_attack_matrix_counts_each_rules_alerts_and_leaves_suppressed_ones_out() {
+    let text = r#"
+[rule]
+rule_id = "r1"
+name = "Rule one"
+description = "d"
+risk_score = 21
+severity = "low"
+type = "query"
+query = "event.action:StopLogging"
+[[rule.threat]]
+framework = "MITRE ATT&CK"
+[[rule.threat.technique]]
+id = "T1562"
+name = "Impair Defenses"
+[rule.threat.tactic]
+id = "TA0005"
+name = "Defense Evasion"
+"#;
+    let loaded = trailhound_engine::load_text("r1.toml", text);
+    let rule = loaded.rules.first().expect("the rule loads");
+    let alerts: Vec<Rc<TextAlert>> = vec![Rc::new(alert("1", "alice")), Rc::new(alert("2", "bob"))];
+    let columns = crate::attack::matrix([(rule, true)], &alerts, &[None, Some(0)]);
+    let evasion = columns.iter().find(|c| c.id == "TA0005").expect("defense evasion");
+    let cell = &evasion.cells[0];
+    assert_eq!((cell.id.as_str(), cell.alerts, cell.rules[0].alerts), ("T1562", 1, 1), "the suppressed alert is left out");
+    assert!(columns.iter().filter(|c| c.id != "TA0005").all(|c| c.cells.is_empty()));
+}
