@@ -29,7 +29,10 @@ pub const FAST_FIELDS: &[&str] = &[
     "source.ip",
     "user_agent.original",
     "aws.cloudtrail.user_identity.type",
+    "aws.cloudtrail.user_identity.arn",
+    "aws.cloudtrail.user_identity.invoked_by",
     "aws.cloudtrail.user_identity.access_key_id",
+    "aws.cloudtrail.error_code",
 ];
 
 /// A lazy ECS view over a parsed raw record.

@@ -51,6 +51,9 @@ pub(super) fn fast_field<'s>(field: &str, opts: &MapOptions, simple: bool, src: 
         "user_agent.original" => text(Field::UserAgent),
         "aws.cloudtrail.user_identity.type" => text(Field::IdentityType),
         "aws.cloudtrail.user_identity.access_key_id" => text(Field::IdentityAccessKeyId),
+        "aws.cloudtrail.user_identity.arn" => text(Field::IdentityArn),
+        "aws.cloudtrail.user_identity.invoked_by" => text(Field::IdentityInvokedBy),
+        "aws.cloudtrail.error_code" => text(Field::ErrorCode),
         // `convert type: ip` keeps an address only when it parses as one.
         "source.ip" => text(Field::SourceIpAddress).filter(|s| s.parse::<std::net::IpAddr>().is_ok()),
         "cloud.service.name" => src

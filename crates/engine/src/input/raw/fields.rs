@@ -84,8 +84,9 @@ fields! {
     EventId = ["eventID"], Str;
     EventTime = ["eventTime"], Str;
     AwsRegion = ["awsRegion"], Str;
-    // Strings for the raw view's outcome, which it checks itself; any value suits the document.
-    ErrorCode = ["errorCode"], Any;
+    // A string, for the outcome and the fast `aws.cloudtrail.error_code`; the message is checked
+    // by the raw view's outcome itself (any value suits the document).
+    ErrorCode = ["errorCode"], Str;
     ErrorMessage = ["errorMessage"], Any;
     SourceIpAddress = ["sourceIPAddress"], Str;
     UserAgent = ["userAgent"], Str;
