@@ -77,6 +77,9 @@ impl Document for Flat<'_> {
     fn exists(&self, field: &str) -> bool {
         self.0.exists(field)
     }
+    fn may_have_subfields(&self, field: &str) -> bool {
+        self.0.may_have_subfields(field)
+    }
 }
 
 impl NestedDocument for Flat<'_> {
@@ -105,6 +108,9 @@ impl Document for Prefixed<'_> {
     }
     fn exists(&self, field: &str) -> bool {
         self.doc.exists(&format!("{}{field}", self.prefix))
+    }
+    fn may_have_subfields(&self, field: &str) -> bool {
+        self.doc.may_have_subfields(&format!("{}{field}", self.prefix))
     }
 }
 

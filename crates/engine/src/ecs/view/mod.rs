@@ -27,12 +27,16 @@ pub const FAST_FIELDS: &[&str] = &[
     "cloud.service.name",
     "event.id",
     "source.ip",
+    "source.address",
     "user_agent.original",
     "aws.cloudtrail.user_identity.type",
     "aws.cloudtrail.user_identity.arn",
     "aws.cloudtrail.user_identity.invoked_by",
     "aws.cloudtrail.user_identity.access_key_id",
     "aws.cloudtrail.error_code",
+    "@timestamp",
+    "event.ingested",
+    "user.name",
 ];
 
 /// A lazy ECS view over a parsed raw record.

@@ -54,6 +54,19 @@ pub(super) fn fast_field<'s>(field: &str, opts: &MapOptions, simple: bool, src: 
         "aws.cloudtrail.user_identity.arn" => text(Field::IdentityArn),
         "aws.cloudtrail.user_identity.invoked_by" => text(Field::IdentityInvokedBy),
         "aws.cloudtrail.error_code" => text(Field::ErrorCode),
+        // The date processor's; a time it cannot read leaves the shipper's, which only the
+        // document knows.
+        "@timestamp" => match src.text(Field::EventTime).and_then(|t| crate::ecs::date::to_timestamp(t, false)) {
+            Some(ts) => Some(Cow::Owned(ts)),
+            None => return Fast::Document,
+        },
+        // Set by Elasticsearch when it indexes a document, never by the pipeline.
+        "event.ingested" => None,
+        "user.name" => match user_name(src) {
+            Some(name) => name,
+            None => return Fast::Document,
+        },
+        "source.address" => text(Field::SourceIpAddress),
         // `convert type: ip` keeps an address only when it parses as one.
         "source.ip" => text(Field::SourceIpAddress).filter(|s| s.parse::<std::net::IpAddr>().is_ok()),
         "cloud.service.name" => src
@@ -65,6 +78,39 @@ pub(super) fn fast_field<'s>(field: &str, opts: &MapOptions, simple: bool, src: 
         "event.outcome" => Some(src.outcome()),
         _ => return Fast::Document,
     })
+}
+
+/// `user.name` as the identity steps set it, or `None` where only the document can tell: the IAM
+/// user's name, or for an assumed role or federated user its session issuer's, unless the caller
+/// is an AWS service (an `AWSService` identity that names its service, or a role under
+/// `:role/aws-service-role/`). A `UserAuthentication` event may take it from its additional data.
+fn user_name<'s>(src: &'s dyn Source) -> Option<Option<Cow<'s, str>>> {
+    let text = |field: Field| src.text(field).filter(|s| !is_blank_str(s, Pass::First));
+    if src.text(Field::EventName) == Some("UserAuthentication") {
+        return None;
+    }
+    let kind = text(Field::IdentityType);
+    let invoked_by = text(Field::IdentityInvokedBy);
+    let service = match kind {
+        Some("AWSService") => invoked_by,
+        Some("AssumedRole") => {
+            const MARKER: &str = ":role/aws-service-role/";
+            text(Field::IssuerArn).and_then(|arn| arn.find(MARKER).map(|start| &arn[start + MARKER.len()..])).and_then(|rest| {
+                invoked_by.or_else(|| match rest.find('/') {
+                    Some(i) if i > 0 => Some(&rest[..i]),
+                    _ => None,
+                })
+            })
+        }
+        _ => None,
+    };
+    if service.is_some_and(|s| !s.is_empty()) {
+        return Some(None);
+    }
+    let role_like = matches!(kind, Some("AssumedRole" | "FederatedUser"));
+    let name =
+        if role_like { text(Field::IssuerUserName).or_else(|| text(Field::IdentityUserName)) } else { text(Field::IdentityUserName) };
+    Some(name.map(Cow::Borrowed))
 }
 
 impl Source for Value {
