@@ -179,7 +179,7 @@ proptest! {
         bytes in prop::collection::vec(any::<u8>(), 0..1024), gz in any::<bool>()
     ) {
         let bytes = if gz { gzip(&bytes) } else { bytes };
-        scan("arbitrary", &bytes, Limits { max_inflated_bytes: 1 << 16 });
+        scan("arbitrary", &bytes, Limits { max_inflated_bytes: 1 << 16, ..Limits::default() });
     }
 
     #[test]

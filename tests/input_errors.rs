@@ -78,7 +78,7 @@ fn gzip_bomb_stops_at_the_limit() {
     text.extend(b"]}");
     let bomb = gzip(&text);
     assert!(bomb.len() < 64 << 10, "a small file that inflates a lot");
-    let limits = Limits { max_inflated_bytes: 1 << 20 };
+    let limits = Limits { max_inflated_bytes: 1 << 20, ..Limits::default() };
     let r = read_with(&bomb, &limits);
     assert!(r.file.gzip);
     assert!(r.items.is_empty());
@@ -91,7 +91,7 @@ fn gzip_bomb_stops_at_the_limit() {
 fn gzip_bomb_of_lines_yields_the_lines_before_the_limit() {
     let line = b"{\"eventVersion\":\"1.09\",\"eventName\":\"ListBuckets\",\"eventSource\":\"s3.amazonaws.com\"}\n";
     let text: Vec<u8> = line.iter().copied().cycle().take(line.len() * 10_000).collect();
-    let limits = Limits { max_inflated_bytes: (line.len() * 100 + 10) as u64 };
+    let limits = Limits { max_inflated_bytes: (line.len() * 100 + 10) as u64, ..Limits::default() };
     let r = read_with(&gzip(&text), &limits);
     assert_eq!(r.records().len(), 100);
     assert!(r.errors().is_empty());
@@ -286,6 +286,6 @@ fn many_record_errors_stay_linear() {
 #[test]
 fn default_limit_is_4_gib_and_zero_stops_at_once() {
     assert_eq!(Limits::default().max_inflated_bytes, 4 << 30);
-    let r = read_with(&gzip(b"[]"), &Limits { max_inflated_bytes: 0 });
+    let r = read_with(&gzip(b"[]"), &Limits { max_inflated_bytes: 0, ..Limits::default() });
     assert_eq!(failed(&r).reason, "gzip stream inflates to more than the limit of 0 bytes; stopped there");
 }

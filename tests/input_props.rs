@@ -44,7 +44,7 @@ proptest! {
         let keep = cut.index(bytes.len() + 1);
         bytes.truncate(keep);
         let bytes = if gz { gzip(&bytes) } else { bytes };
-        read_with(&bytes, &Limits { max_inflated_bytes: 2048 });
+        read_with(&bytes, &Limits { max_inflated_bytes: 2048, ..Limits::default() });
     }
 
     /// A truncated file yields a prefix of what the whole file yields (never something else).

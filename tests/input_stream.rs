@@ -99,12 +99,17 @@ fn every_fixture_and_hostile_file_reads_the_same_in_slices() {
     files_under(&root.join("tests/hostile/files"), &mut files);
     files.sort();
     assert!(files.len() > 100, "the fixtures are there");
-    let limits = Limits { max_inflated_bytes: 3000 };
+    let limits = Limits { max_inflated_bytes: 3000, ..Limits::default() };
+    // Records longer than this are skipped: most fixtures have some.
+    let short = Limits { max_record_bytes: 700, ..Limits::default() };
     for path in files {
         let bytes = std::fs::read(&path).expect("a fixture");
         let name = path.display().to_string();
         for (slice, step) in [(1, 1), (2, 1), (3, 2), (7, 3), (16, 16), (61, 5), (512, 100), (4096, 4096), (1 << 20, 1 << 16)] {
             assert_same(&name, &bytes, &Limits::default(), slice, step);
+        }
+        for (slice, step) in [(1, 1), (5, 3), (64, 7), (700, 700), (1 << 16, 1 << 12)] {
+            assert_same(&format!("{name} (records of at most 700 bytes)"), &bytes, &short, slice, step);
         }
         let zipped = gzip(&bytes);
         for (slice, step) in [(1, 1), (5, 3), (64, 64), (1 << 16, 1 << 12)] {
@@ -151,7 +156,8 @@ proptest! {
     fn slices_of_any_size_read_as_the_whole(pieces in proptest::collection::vec(piece(), 0..40),
                                             slice in 1usize..80, step in 1usize..80,
                                             cut in any::<prop::sample::Index>(), bad in any::<Option<u8>>(),
-                                            gz in any::<bool>(), limit in 50u64..5000) {
+                                            gz in any::<bool>(), limit in 50u64..5000,
+                                            record in proptest::option::of(1usize..300)) {
         let mut bytes = pieces.concat().into_bytes();
         if let Some(b) = bad {
             let at = cut.index(bytes.len() + 1);
@@ -164,7 +170,8 @@ proptest! {
         } else {
             bytes
         };
-        let limits = Limits { max_inflated_bytes: if gz { limit } else { u64::MAX } };
+        let max_record_bytes = record.unwrap_or(Limits::default().max_record_bytes);
+        let limits = Limits { max_inflated_bytes: if gz { limit } else { u64::MAX }, max_record_bytes };
         let whole = read_with(&bytes, &limits);
         let (sliced, ..) = stream(&bytes, &limits, slice, step, None);
         prop_assert_eq!(seen(&whole), seen(&sliced));
@@ -202,19 +209,40 @@ fn a_big_file_is_read_through_a_small_window() {
     }
 }
 
-/// A value bigger than a slice (here a search response parsed whole) is read in growing steps: a
-/// few dozen reads for 2,000 slices' worth, not one read a slice with the value parsed again after
+/// A value bigger than a slice (here one record with a 1.5 MiB string) is read in growing steps:
+/// a few dozen reads for 200 slices' worth, not one read a slice with the value parsed again after
 /// each.
 #[test]
 fn a_value_bigger_than_a_slice_is_read_in_growing_steps() {
-    let hit = r#"{"_source":{"event":{"action":"GetObject","dataset":"aws.cloudtrail"}}}"#;
-    let response = format!("{{\"hits\":{{\"hits\":[{}]}}}}", vec![hit; 200_000].join(","));
+    let policy = "A".repeat(3 << 19);
+    let record = format!(
+        r#"{{"eventVersion":"1.08","eventSource":"s3.amazonaws.com","eventName":"PutBucketPolicy","requestParameters":{{"policy":"{policy}"}}}}"#
+    );
     let slice = 8 << 10;
-    let (read, _, calls) = stream(response.as_bytes(), &Limits::default(), slice, usize::MAX, None);
+    let (read, _, calls) = stream(record.as_bytes(), &Limits::default(), slice, usize::MAX, None);
     assert_eq!(read.file.status, FileStatus::Scanned);
-    assert_eq!(read.records().len(), 200_000);
-    assert!(response.len() / slice > 1_000, "the value spans {} slices", response.len() / slice);
-    assert!(calls < 100, "{calls} reads for a {} byte value in {slice} byte slices", response.len());
+    assert_eq!(read.records().len(), 1);
+    assert!(record.len() / slice > 150, "the value spans {} slices", record.len() / slice);
+    assert!(calls < 100, "{calls} reads for a {} byte value in {slice} byte slices", record.len());
+}
+
+/// A search response longer than the record limit is not held: its hits stream one by one, and
+/// the window stays within what the limit allows, whatever the response's size.
+#[test]
+fn a_search_response_longer_than_a_record_streams_its_hits() {
+    let hit = r#"{"_source":{"event":{"action":"GetObject","dataset":"aws.cloudtrail"}}}"#;
+    let response = format!("{{\"took\":3,\"hits\":{{\"total\":200000,\"hits\":[{}]}}}}", vec![hit; 200_000].join(","));
+    let limits = Limits { max_record_bytes: 1 << 20, ..Limits::default() };
+    let slice = 64 << 10;
+    let (read, window, _) = stream(response.as_bytes(), &limits, slice, usize::MAX, None);
+    assert_eq!(read.file.status, FileStatus::Scanned);
+    assert_eq!(read.file.shape, Some(trailhound_engine::input::Shape::Ecs));
+    assert_eq!((read.records().len(), read.errors().len()), (200_000, 0));
+    assert!(response.len() > 10 << 20, "{} bytes", response.len());
+    // Trying the response whole grows the window past the limit (doubling), then it slides.
+    assert!(window <= 4 * (1 << 20), "a {} byte response went through a window of {window} bytes", response.len());
+    let whole = read_with(response.as_bytes(), &limits);
+    assert_eq!(seen(&whole), seen(&read));
 }
 
 /// A gzip stream damaged inside its deflate data (not just cut short) keeps the same records before

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use trailhound_engine::RuleSet;
 use trailhound_engine::scan::Scanner;
-use trailhound_testkit::{ROOT, Serial, corpus};
+use trailhound_testkit::{ROOT, alerts_of, corpus, rule_stem};
 
 /// Files of 1,000 records the corpus measurement scans (seed 1).
 const CORPUS_FILES: usize = 10;
@@ -39,16 +39,10 @@ fn files(dir: &Path, out: &mut Vec<PathBuf>) {
 
 /// Alerts per rule file stem over `inputs` (name, bytes), scanned in order through both stages.
 fn alerts_per_rule(set: &RuleSet, inputs: impl IntoIterator<Item = (String, Vec<u8>)>) -> BTreeMap<String, usize> {
-    let mut serial = Serial::new(Scanner::new(set.rules.clone()));
-    let mut alerts = Vec::new();
-    for (name, bytes) in inputs {
-        serial.scan_file(&name, &bytes, &mut alerts);
-    }
-    let (decided, _) = serial.decide();
     let mut counts = BTreeMap::new();
-    for alert in alerts.iter().chain(&decided) {
+    for alert in alerts_of(Scanner::new(set.rules.clone()), inputs) {
         let rule = set.rules.iter().find(|r| r.rule_id == alert.rule.rule_id).expect("an alert's rule is loaded");
-        *counts.entry(rule.source.trim_start_matches("rules/").trim_end_matches(".toml").to_string()).or_default() += 1;
+        *counts.entry(rule_stem(rule).to_string()).or_default() += 1;
     }
     counts
 }

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 use trailhound_engine::RuleSet;
 use trailhound_engine::scan::Scanner;
-use trailhound_testkit::{ROOT, Serial};
+use trailhound_testkit::{ROOT, alerts_of, rule_stem};
 
 #[derive(Deserialize)]
 struct Coverage {
@@ -30,9 +30,9 @@ fn coverage() -> Vec<Technique> {
     toml::from_str::<Coverage>(&text).expect("coverage.toml parses").technique
 }
 
-/// The file stem of a built-in rule's source (`rules/x.toml` → `x`).
-fn stem(source: &str) -> &str {
-    source.trim_start_matches("rules/").trim_end_matches(".toml")
+/// The built-in rule coverage.toml lists as `stem`.
+fn listed<'s>(set: &'s RuleSet, stem: &str) -> &'s trailhound_engine::Rule {
+    set.rules.iter().find(|r| rule_stem(r) == stem).expect("listed rules are built in")
 }
 
 #[test]
@@ -45,7 +45,7 @@ fn every_detonation_file_is_listed_and_every_listed_rule_is_built_in() {
         .collect();
     assert_eq!(listed, on_disk.iter().map(String::as_str).collect(), "coverage.toml lists exactly the detonation files");
     let set = RuleSet::builtin();
-    let built_in: BTreeSet<&str> = set.rules.iter().map(|r| stem(&r.source)).collect();
+    let built_in: BTreeSet<&str> = set.rules.iter().map(rule_stem).collect();
     for technique in &techniques {
         assert!(!technique.rules.is_empty(), "{} names no rule", technique.id);
         for rule in &technique.rules {
@@ -62,14 +62,11 @@ fn every_detonation_raises_its_techniques_rules() {
     for technique in coverage().into_iter().filter(|t| t.detonation) {
         let path = format!("{ROOT}/tests/fixtures/stratus/{}.json", technique.id);
         let bytes = std::fs::read(&path).expect("a detonation file is readable");
-        let mut serial = Serial::new(Scanner::new(set.rules.clone()));
-        let mut alerts = Vec::new();
-        serial.scan_file(&path, &bytes, &mut alerts);
-        let (decided, _) = serial.decide();
-        let raised: BTreeSet<String> = alerts.iter().chain(&decided).map(|a| a.rule.rule_id.clone()).collect();
+        let raised: BTreeSet<String> =
+            alerts_of(Scanner::new(set.rules.clone()), [(path, bytes)]).into_iter().map(|a| a.rule.rule_id).collect();
         raised_total += 1;
         for wanted in &technique.rules {
-            let rule = set.rules.iter().find(|r| stem(&r.source) == wanted).expect("listed rules are built in");
+            let rule = listed(&set, wanted);
             if !raised.contains(&rule.rule_id) {
                 missing.push(format!("{}: {wanted} did not alert", technique.id));
             }
@@ -84,7 +81,7 @@ fn a_technique_without_a_detonation_is_proven_by_its_rules_examples() {
     let set = RuleSet::builtin();
     for technique in coverage().into_iter().filter(|t| !t.detonation) {
         for wanted in &technique.rules {
-            let rule = set.rules.iter().find(|r| stem(&r.source) == wanted).expect("listed rules are built in");
+            let rule = listed(&set, wanted);
             assert!(rule.examples.iter().any(|e| e.expect_alert), "{}: {wanted} has no alerting example", technique.id);
         }
     }
@@ -99,7 +96,7 @@ fn coverage_table(set: &RuleSet) -> String {
             .rules
             .iter()
             .map(|wanted| {
-                let rule = set.rules.iter().find(|r| stem(&r.source) == wanted).expect("listed rules are built in");
+                let rule = listed(set, wanted);
                 format!("{} ([{wanted}](rules/{wanted}.toml))", rule.name)
             })
             .collect();

@@ -6,7 +6,7 @@ use libfuzzer_sys::fuzz_target;
 use trailhound_engine::input::{FileStatus, Limits, read_file_with};
 
 fuzz_target!(|data: &[u8]| {
-    let limits = Limits { max_inflated_bytes: 1 << 16 };
+    let limits = Limits { max_inflated_bytes: 1 << 16, ..Limits::default() };
     let mut next = 0usize;
     let read = read_file_with(data, &limits, &mut |item| {
         let index = match &item {

@@ -11,7 +11,7 @@ use trailhound_engine::scan::{Merge, Scanner, Source};
 static RULES: LazyLock<RuleSet> = LazyLock::new(RuleSet::builtin);
 
 fuzz_target!(|data: &[u8]| {
-    let scanner = Scanner::new(RULES.enabled().cloned()).with_limits(Limits { max_inflated_bytes: 1 << 16 });
+    let scanner = Scanner::new(RULES.enabled().cloned()).with_limits(Limits { max_inflated_bytes: 1 << 16, ..Limits::default() });
     let mut raised = Vec::new();
     let scan = scanner.scan("fuzz.json", Source::bytes(data), &mut raised);
     let mut merge = Merge::new();

@@ -52,6 +52,10 @@ pub struct ScanArgs {
     /// Stop inflating a gzip file past this many bytes (a guard against gzip bombs).
     #[arg(long, value_name = "BYTES", default_value_t = 4 << 30)]
     pub max_inflated_bytes: u64,
+    /// The most bytes one record may take (an element, a line, a CSV row); a longer one is a
+    /// record error, skipped without being held.
+    #[arg(long, value_name = "BYTES", default_value_t = trailhound_engine::input::MAX_RECORD_BYTES, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
+    pub max_record_bytes: usize,
     /// Files scanned at once (default: one per core). Results do not depend on it.
     #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,

@@ -26,7 +26,7 @@ pub fn run(args: &ScanArgs) -> u8 {
         return 2;
     }
     let started = Instant::now();
-    let limits = Limits { max_inflated_bytes: args.max_inflated_bytes };
+    let limits = Limits { max_inflated_bytes: args.max_inflated_bytes, max_record_bytes: args.max_record_bytes };
     let scanner =
         Scanner::new(rules.enabled().cloned().collect::<Vec<_>>()).with_limits(limits).with_emulated_schedule(args.emulate_schedule);
     let inputs = expand(&args.paths);

@@ -74,7 +74,7 @@ fn check(case: &Case, actual: &Actual) -> Vec<String> {
 }
 
 fn limits() -> Limits {
-    Limits { max_inflated_bytes: corpus().max_inflated_bytes }
+    Limits { max_inflated_bytes: corpus().max_inflated_bytes, ..Limits::default() }
 }
 
 fn report(failures: Vec<String>) {

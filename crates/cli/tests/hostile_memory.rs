@@ -82,7 +82,9 @@ fn the_scanner_stops_a_gzip_bomb_at_the_limit_in_a_window_of_a_slice() {
     for limit in [MIB, 32 * MIB, 128 * MIB] {
         let mut report = None;
         // The compiled rules are the scanner's, not the window's: made before the measurement.
-        let mut scanner = Serial::new(Scanner::new(rules.enabled().cloned()).with_limits(Limits { max_inflated_bytes: limit as u64 }));
+        let mut scanner = Serial::new(
+            Scanner::new(rules.enabled().cloned()).with_limits(Limits { max_inflated_bytes: limit as u64, ..Limits::default() }),
+        );
         let peak = peak_during(|| {
             report = Some(scanner.scan_file("bomb.json.gz", &bytes, &mut Vec::new()));
         });
@@ -142,6 +144,79 @@ fn the_cli_stops_a_gzip_bomb_inside_a_small_address_space() {
         path.display()
     );
     assert!(stderr.lines().any(|l| l == line), "expected `{line}` in:\n{stderr}");
+}
+
+/// Every case that plants a value longer than a record may be, and the array of a million tiny
+/// records: scanned (both stages) through a window that the record limit bounds, never the value.
+#[test]
+fn a_record_longer_than_the_limit_is_passed_over_without_being_held() {
+    let _alone = alone();
+    let rules = RuleSet::builtin();
+    let limits = Limits { max_inflated_bytes: 32 << 20, ..Limits::default() };
+    let huge = ["huge_string_gz", "huge_key", "huge_number", "tiny_records", "huge_line", "huge_csv_row", "long_line_record"];
+    for case in corpus::corpus().case.into_iter().filter(|c| c.generate.as_deref().is_some_and(|g| huge.contains(&g))) {
+        let bytes = case.bytes();
+        let mut serial = Serial::new(Scanner::new(rules.enabled().cloned()).with_limits(limits));
+        let mut report = None;
+        let peak = peak_during(|| {
+            let mut alerts = Vec::new();
+            report = Some(serial.scan_file(&case.file, &bytes, &mut alerts));
+            alerts.extend(serial.decide().0);
+        });
+        let report = report.expect("scanned");
+        assert_eq!((report.records, report.record_errors), (case.records, case.errors), "{}", case.file);
+        // Read from a stream, as the CLI reads a file, a slice at a time.
+        let scanner = Scanner::new(rules.enabled().cloned()).with_limits(limits);
+        let mut buffer = Vec::new();
+        let streamed = peak_during(|| {
+            let scan = scanner.scan(&case.file, Source::reader(&mut bytes.as_slice(), None).buffer(&mut buffer), &mut Vec::new());
+            assert_eq!(scan.report.records, case.records, "{}", case.file);
+        });
+        eprintln!("{}: {} bytes, peak {} KiB from memory, {} KiB streamed", case.file, bytes.len(), peak >> 10, streamed >> 10);
+        // The window grows to a little past the limit while the record is tried, then slides.
+        for peak in [peak, streamed] {
+            assert!(peak <= 3 * limits.max_record_bytes + 2 * SLICE, "{}: peak {} MiB", case.file, peak / MIB);
+        }
+    }
+}
+
+/// The planted record as an attacker would leave it, at a scale no window could hold: a 1 MB
+/// `.json.gz` whose one S3 delivery has a record with a 1 GiB string between two good records. The
+/// CLI scans it inside a 512 MiB address space: the record is a record error at its start, and
+/// both good records raise their alerts.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_cli_passes_over_a_gigabyte_record_inside_a_small_address_space() {
+    let _alone = alone();
+    let dir = std::env::temp_dir().join(format!("trailhound-huge-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut bytes =
+        corpus::gzip(format!("{{\"Records\":[{},\n{{\"eventVersion\":\"1.08\",\"x\":\"", corpus::alerting_record(1)).as_bytes());
+    let member = corpus::gzip(&vec![b'A'; MIB]);
+    for _ in 0..1024 {
+        bytes.extend_from_slice(&member);
+    }
+    bytes.extend(corpus::gzip(format!("\"}},\n{}]}}\n", corpus::alerting_record(2)).as_bytes()));
+    assert!(bytes.len() < 2 * MIB, "{} bytes on disk", bytes.len());
+    let path = dir.join("planted.json.gz");
+    std::fs::write(&path, &bytes).unwrap();
+    let script = format!("ulimit -v {}; exec \"$0\" scan --format ndjson --max-inflated-bytes {} \"$1\"", 512 * 1024, 2u64 << 30);
+    let out = std::process::Command::new("sh")
+        .args(["-c", &script, env!("CARGO_BIN_EXE_trailhound"), path.to_str().unwrap()])
+        .output()
+        .expect("sh runs");
+    std::fs::remove_dir_all(&dir).ok();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let line = format!(
+        "record error: {}: record 1: line 2, byte 609: record is longer than the limit of 2097152 bytes a record may take; skipped without reading it",
+        path.display()
+    );
+    assert!(stderr.lines().any(|l| l == line), "expected `{line}` in:\n{stderr}");
+    assert!(stderr.contains("records: 3 (2 scanned, 1 errors)"), "{stderr}");
+    let alerts = String::from_utf8_lossy(&out.stdout);
+    for id in ["h0000000-0000-4000-8000-000000000901", "h0000000-0000-4000-8000-000000000902"] {
+        assert!(alerts.contains(id), "the good record {id} alerts:\n{stderr}");
+    }
 }
 
 /// One S3 delivery of `n` records, every one a successful `DeleteBucketPolicy` (an alert each).

@@ -44,9 +44,8 @@ pub fn run(rule: &Rule) -> Vec<Outcome<'_>> {
 }
 
 fn run_one<'r>(rule: &'r Rule, example: &'r Example) -> Outcome<'r> {
-    let mut enabled = rule.clone();
-    enabled.enabled = true;
-    let scanner = Scanner::new([enabled]);
+    // The scanner runs every rule it is given, switched off or not.
+    let scanner = Scanner::new([rule.clone()]);
     let bytes = serde_json::to_vec(&example.events).expect("JSON values serialise");
     let mut raised: Vec<(Alert, Option<AlertKey>)> = Vec::new();
     let scan = scanner.scan(&example.name, Source::bytes(&bytes), &mut raised);

@@ -117,6 +117,17 @@ pub fn gzip(bytes: &[u8]) -> Vec<u8> {
 pub const BOMB_INFLATED: u64 = 8 << 30;
 /// Size of the long lines: 64 MiB (not 1 GB, to keep the suite quick; the code path is the same).
 pub const LONG_LINE: usize = 64 << 20;
+/// Size of the huge values planted in one record: 24 MiB, three times the default record limit
+/// of the corpus run and inside its 32 MiB inflate limit.
+pub const HUGE: usize = 24 << 20;
+/// How many records the array of tiny records holds.
+pub const TINY: usize = 1_000_000;
+
+/// An S3 delivery of a good record, `middle`, and another good record (numbered from `n`).
+fn between(middle: &str, n: usize) -> Vec<u8> {
+    format!("{{\"Records\":[{},\n{middle},\n{}]}}\n", alerting_record(n), alerting_record(n + 1)).into_bytes()
+}
+
 /// How deep the deep cases nest.
 pub const DEEP: usize = 100_000;
 
@@ -169,6 +180,44 @@ fn generate(kind: &str) -> Vec<u8> {
         }
         // A single 64 MiB line of text that is no log: the message quotes only its start.
         "long_line_garbage" => vec![b'A'; LONG_LINE],
+        // The planted record of a small .json.gz: an S3 delivery whose middle record holds a
+        // 24 MiB string, in members of 1 MiB (about 30 KB on disk), between two good records.
+        "huge_string_gz" => {
+            let mut out = gzip(format!("{{\"Records\":[{},\n{{\"eventVersion\":\"1.08\",\"x\":\"", alerting_record(5)).as_bytes());
+            let member = gzip(&vec![b'A'; 1 << 20]);
+            for _ in 0..HUGE >> 20 {
+                out.extend_from_slice(&member);
+            }
+            out.extend(gzip(format!("\"}},\n{}]}}\n", alerting_record(6)).as_bytes()));
+            out
+        }
+        // An S3 delivery: a good record, a record with a 24 MiB key, a good record.
+        "huge_key" => between(&format!("{{\"{}\":1}}", "k".repeat(HUGE)), 7),
+        // An S3 delivery: a good record, a 24 MiB number, a good record.
+        "huge_number" => between(&"9".repeat(HUGE), 9),
+        // One S3 delivery of a million empty objects (3 MB): each is read, none is held.
+        "tiny_records" => {
+            let mut out = b"{\"Records\":[{}".to_vec();
+            for _ in 1..TINY {
+                out.extend(b",{}");
+            }
+            out.extend(b"]}\n");
+            out
+        }
+        // JSON Lines: a good line, a 24 MiB line of text, a good line.
+        "huge_line" => format!("{}\n{}\n{}\n", alerting_record(11), "B".repeat(HUGE), alerting_record(12)).into_bytes(),
+        // The console's CSV: a good row, a row with a 24 MiB quoted cell across lines, a good row.
+        "huge_csv_row" => {
+            let row = |id: &str, name: &str| format!("{id},2024-08-18T13:51:12Z,mallory,{name},s3.amazonaws.com,us-east-1");
+            let cell = "line\n".repeat(HUGE / 5);
+            format!(
+                "Event ID,Event time,User name,Event name,Event source,AWS region\n{}\n{},\"{cell}\",x\n{}\n",
+                row("h1", "DeleteBucketPolicy"),
+                row("h2", "GetObject"),
+                row("h3", "DeleteBucketPolicy")
+            )
+            .into_bytes()
+        }
         other => panic!("unknown generator {other:?}"),
     }
 }

@@ -66,6 +66,23 @@ impl Serial {
     }
 }
 
+/// Every alert the files (name, bytes) raise, scanned in order through both stages with the
+/// default options: the first stage's, then the second's.
+pub fn alerts_of(scanner: Scanner, files: impl IntoIterator<Item = (String, Vec<u8>)>) -> Vec<Alert> {
+    let mut serial = Serial::new(scanner);
+    let mut alerts = Vec::new();
+    for (name, bytes) in files {
+        serial.scan_file(&name, &bytes, &mut alerts);
+    }
+    alerts.extend(serial.decide().0);
+    alerts
+}
+
+/// A built-in rule's file name without `rules/` and `.toml` (how coverage and budgets name it).
+pub fn rule_stem(rule: &trailhound_engine::Rule) -> &str {
+    rule.source.trim_start_matches("rules/").trim_end_matches(".toml")
+}
+
 /// The `[[case]]` tables of a tests-as-data file (a path from the workspace root, e.g.
 /// `tests/fixtures/kql/cases.toml`), each read as a `T`.
 pub fn cases<T: DeserializeOwned>(path: &str) -> Vec<T> {

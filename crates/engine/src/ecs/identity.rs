@@ -127,6 +127,15 @@ pub fn date(c: &mut Ctx, from: &str, to: &str, basic: bool, tag: &'static str) {
 
 const SERVICE_TAG: &str = "script_aws_service_actor_93211d93";
 
+/// The service an assumed role's session acts for, when its issuer is a service-linked role
+/// (`…:role/aws-service-role/<service>/…`): the call's `invokedBy`, else the service the role's
+/// path names (the service-actor script's rule, shared with the fast `user.name`).
+pub(crate) fn service_linked<'a>(issuer_arn: &'a str, invoked_by: Option<&'a str>) -> Option<&'a str> {
+    const MARKER: &str = ":role/aws-service-role/";
+    let rest = &issuer_arn[issuer_arn.find(MARKER)? + MARKER.len()..];
+    invoked_by.or_else(|| rest.find('/').filter(|&i| i > 0).map(|i| &rest[..i]))
+}
+
 fn service_actor(c: &mut Ctx) -> Step {
     let cast = |v: Option<&Value>| -> Result<Option<String>, Fail> {
         match v {
@@ -174,13 +183,8 @@ fn service_actor(c: &mut Ctx) -> Step {
                 ));
             }
         };
-        let marker = ":role/aws-service-role/";
-        if let Some(start) = arn.as_deref().and_then(|a| a.find(marker)) {
-            let rest = &arn.as_deref().unwrap_or("")[start + marker.len()..];
-            service = invoked_by.or_else(|| match rest.find('/') {
-                Some(i) if i > 0 => Some(rest[..i].to_string()),
-                _ => None,
-            });
+        if let Some(linked) = arn.as_deref().and_then(|arn| service_linked(arn, invoked_by.as_deref())) {
+            service = Some(linked.to_string());
         }
     }
     if let Some(s) = service.filter(|s| !s.is_empty()) {

@@ -2,10 +2,12 @@
 //! record built from the summary columns (lossy), or the full record when the export carries a
 //! `CloudTrail event` column with the event's JSON.
 //!
-//! Depends on nothing else in the crate but the record accounting.
+//! Depends on the window and the record accounting; `csv_core` does the parsing.
 
 use super::emit::Emitter;
-use super::{Ended, FileError, FileStatus, Location, RecordKind, Shape, text};
+use super::json;
+use super::window::Window;
+use super::{Ended, FileError, FileStatus, Location, RecordKind, Shape};
 use serde_json::{Map, Value};
 
 /// The console's Event history columns, in the order of its download.
@@ -35,12 +37,15 @@ const REQUIRED: [&str; 3] = ["Event time", "Event name", "Event source"];
 pub const LOSSY: &str = "console CSV export: only the Event history columns survive (no \
     requestParameters, responseElements, userAgent, full userIdentity or account ids)";
 
-/// Reads the CSV in `text` from `start`.
-pub(crate) fn read(text: &[u8], start: usize, emit: &mut Emitter<'_>) -> Ended {
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(&text[start..]);
-    let header = match reader.headers() {
-        Ok(h) => h.clone(),
-        Err(e) => return fail(text, start, format!("unreadable CSV header: {e}")),
+/// Reads the CSV from `start`, a row at a time through the window: only the row being read is held,
+/// and a row longer than the record limit is a record error, passed over without holding it. A row
+/// the damage cut (a stream that stopped early) is part of the damage, not a record.
+pub(crate) fn read(win: &mut Window<'_>, start: usize, emit: &mut Emitter<'_>) -> Ended {
+    let mut rows = Rows::new(start, win.max_record);
+    let header: Vec<String> = match rows.next(win) {
+        Some(Row::Fields { .. }) => rows.fields().map(str::to_string).collect(),
+        Some(Row::TooLong { at }) => return fail(at, json::too_large(win.max_record)),
+        None => Vec::new(),
     };
     let columns: Vec<Option<usize>> =
         header.iter().map(|name| CONSOLE_HEADER.iter().position(|c| c.eq_ignore_ascii_case(name.trim()))).collect();
@@ -48,8 +53,7 @@ pub(crate) fn read(text: &[u8], start: usize, emit: &mut Emitter<'_>) -> Ended {
     if !missing.is_empty() {
         let found: Vec<String> = header.iter().take(8).map(|h| format!("\"{h}\"")).collect();
         return fail(
-            text,
-            start,
+            win.at(start),
             format!(
                 "CSV header is not the CloudTrail console's Event history export: missing {} \
                  (found {})",
@@ -60,34 +64,24 @@ pub(crate) fn read(text: &[u8], start: usize, emit: &mut Emitter<'_>) -> Ended {
     }
     let full = columns.contains(&Some(15));
     let lossy = (!full).then_some(LOSSY);
-    let mut row = csv::StringRecord::new();
-    // Lines are counted incrementally from the record byte offsets (quoted cells may span lines).
-    let (mut seen_byte, mut seen_line) = (start, 1);
-    loop {
-        match reader.read_record(&mut row) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                let byte = e.position().map_or(text.len(), |p| start + p.byte() as usize);
-                let error = text::file_error(text, byte, format!("CSV error: {e}"));
-                return Ended { shape: Some(Shape::ConsoleCsv), lossy, status: FileStatus::Failed(error) };
+    while let Some(row) = rows.next(win) {
+        let at = match row {
+            Row::Fields { at } => at,
+            Row::TooLong { at } => {
+                emit.error(at, json::too_large(win.max_record));
+                continue;
             }
-        }
-        let mut byte = row.position().map_or(seen_byte, |p| start + p.byte() as usize).min(text.len());
-        if text.get(byte) == Some(&b'\n') {
-            byte += 1; // csv ends a CRLF record at the CR; the next one starts after the LF
-        }
-        seen_line += memchr::memchr_iter(b'\n', &text[seen_byte.min(byte)..byte]).count();
-        seen_byte = seen_byte.max(byte);
-        let location = Location { line: Some(seen_line), byte: Some(byte) };
-        if row.iter().all(|f| f.trim().is_empty()) {
+        };
+        let fields: Vec<&str> = rows.fields().collect();
+        if fields.iter().all(|f| f.trim().is_empty()) {
             continue;
         }
-        if row.len() != header.len() {
-            emit.error(location, format!("CSV row has {} fields, the header has {}", row.len(), header.len()));
+        let location = win.at(at);
+        if fields.len() != header.len() {
+            emit.error(location, format!("CSV row has {} fields, the header has {}", fields.len(), header.len()));
             continue;
         }
-        match record(&columns, &row) {
+        match record(&columns, &fields) {
             Ok(value) => emit.record(RecordKind::CloudTrail, value, location),
             Err(why) => emit.error(location, why),
         }
@@ -95,14 +89,103 @@ pub(crate) fn read(text: &[u8], start: usize, emit: &mut Emitter<'_>) -> Ended {
     Ended { shape: Some(Shape::ConsoleCsv), lossy, status: FileStatus::Scanned }
 }
 
-fn fail(text: &[u8], start: usize, reason: String) -> Ended {
-    let error = FileError { location: text::at(text, start), reason };
+fn fail(location: Location, reason: String) -> Ended {
+    let error = FileError { location, reason };
     Ended { shape: None, lossy: None, status: FileStatus::Failed(error) }
 }
 
+/// What [`Rows::next`] read.
+enum Row {
+    /// A row starting at byte `at`, its fields in [`Rows::fields`].
+    Fields { at: usize },
+    /// A row starting `at` longer than the record limit, passed over.
+    TooLong { at: Location },
+}
+
+/// The rows of a CSV text read through a window by `csv_core`, whose buffers are the caller's: a
+/// row's cells are held up to the record limit, and a longer row's are dropped as they come.
+struct Rows {
+    core: csv_core::Reader,
+    /// The absolute offset up to which the text was given to the parser.
+    pos: usize,
+    max: usize,
+    cells: Vec<u8>,
+    ends: Vec<usize>,
+    /// Fields of the last row read.
+    fields: usize,
+}
+
+/// The most fields a row may have: more, and it is a row too long to read.
+const MAX_FIELDS: usize = 1 << 16;
+
+impl Rows {
+    fn new(start: usize, max: usize) -> Self {
+        Rows { core: csv_core::Reader::new(), pos: start, max, cells: vec![0; 4096], ends: vec![0; 64], fields: 0 }
+    }
+
+    /// The next row, or `None` at the end of the text (or where the damage cut it).
+    fn next(&mut self, win: &mut Window<'_>) -> Option<Row> {
+        // csv ends a CRLF row at the CR; the next one starts after the LF.
+        if win.text_from(self.pos).starts_with('\n') && self.pos > 0 {
+            self.pos += 1;
+        }
+        let at = self.pos;
+        let (mut len, mut fields, mut too_long) = (0, 0, None);
+        loop {
+            let keep = if too_long.is_some() { self.pos } else { at };
+            if win.text_from(self.pos).is_empty() && win.more(keep) {
+                continue;
+            }
+            let input = win.text_from(self.pos).as_bytes();
+            if input.is_empty() && win.stop().is_some() {
+                return None;
+            }
+            let (result, read, wrote, ended) = self.core.read_record(input, &mut self.cells[len..], &mut self.ends[fields..]);
+            self.pos += read;
+            (len, fields) = (len + wrote, fields + ended);
+            match result {
+                csv_core::ReadRecordResult::InputEmpty => {}
+                csv_core::ReadRecordResult::OutputFull if too_long.is_some() || self.cells.len() > self.max => {
+                    // Located before the row's start is dropped.
+                    too_long = too_long.or_else(|| Some(win.at(at)));
+                    len = 0;
+                }
+                csv_core::ReadRecordResult::OutputFull => {
+                    let grown = (self.cells.len() * 2).min(self.max + 1);
+                    self.cells.resize(grown, 0);
+                }
+                csv_core::ReadRecordResult::OutputEndsFull if too_long.is_some() || self.ends.len() >= MAX_FIELDS => {
+                    too_long = too_long.or_else(|| Some(win.at(at)));
+                    fields = 0;
+                }
+                csv_core::ReadRecordResult::OutputEndsFull => self.ends.resize(self.ends.len() * 2, 0),
+                csv_core::ReadRecordResult::Record if too_long.is_some() || len > self.max => {
+                    return Some(Row::TooLong { at: too_long.unwrap_or_else(|| win.at(at)) });
+                }
+                csv_core::ReadRecordResult::Record => {
+                    self.fields = fields;
+                    return Some(Row::Fields { at });
+                }
+                csv_core::ReadRecordResult::End => return None,
+            }
+        }
+    }
+
+    /// The fields of the row [`Rows::next`] last read (text, as the window's is).
+    fn fields(&self) -> impl Iterator<Item = &str> {
+        let ends = &self.ends[..self.fields];
+        ends.iter().scan(0, |from, &end| {
+            let cell = std::str::from_utf8(&self.cells[*from..end]).unwrap_or_default();
+            *from = end;
+            Some(cell)
+        })
+    }
+}
+
 /// One row → a raw CloudTrail record (the full event when the row carries it).
-fn record(columns: &[Option<usize>], row: &csv::StringRecord) -> Result<Value, String> {
-    let cell = |i: usize| columns.iter().position(|c| *c == Some(i)).and_then(|at| row.get(at)).map(str::trim).filter(|s| !s.is_empty());
+fn record(columns: &[Option<usize>], row: &[&str]) -> Result<Value, String> {
+    let cell =
+        |i: usize| columns.iter().position(|c| *c == Some(i)).and_then(|at| row.get(at).copied()).map(str::trim).filter(|s| !s.is_empty());
     if let Some(json) = cell(15) {
         return match serde_json::from_str::<Value>(json) {
             Ok(v @ Value::Object(_)) => Ok(v),

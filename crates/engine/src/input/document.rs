@@ -8,7 +8,7 @@
 use super::emit::Emitter;
 use super::json::{Cursor, JsonError};
 use super::kind::{self, Item};
-use super::window::Window;
+use super::window::{SLICE, Window};
 use super::{Ended, FileError, FileStatus, Location, RawRecord, RecordKind, Shape, Top, ecs_export, lookup};
 use serde::de::IgnoredAny;
 use serde_json::Value;
@@ -38,7 +38,7 @@ pub(crate) fn read(win: &mut Window<'_>, start: usize, emit: &mut Emitter<'_>) -
                 // Known as an array from its first byte, even if it fails part-way.
                 let first = shape.is_none();
                 shape.get_or_insert(Shape::JsonArray);
-                array(&mut cur, Container::Plain, emit).map(|s| {
+                array(&mut cur, Container::Plain, None, emit).map(|s| {
                     if first {
                         shape = Some(s);
                     }
@@ -73,13 +73,16 @@ pub(crate) fn read(win: &mut Window<'_>, start: usize, emit: &mut Emitter<'_>) -
 /// a record error and the lines after it are still read.
 fn one_object_line(cur: &mut Cursor<'_, '_>, line: usize) -> Option<(usize, usize)> {
     let end = cur.pos;
-    let rest = cur.win.fill_until(end, |t| memchr::memchr(b'\n', t).is_some()).as_bytes();
+    // Blanks are looked at up to a slice's worth: a file padded further is left a document, whose
+    // reading passes over blanks without holding them.
+    let blank_run = |t: &[u8]| t.len() > SLICE;
+    let rest = cur.win.fill_until(end, |t| memchr::memchr(b'\n', t).is_some() || !t.trim_ascii().is_empty() || blank_run(t)).as_bytes();
     let newline = memchr::memchr(b'\n', rest)?;
     if !rest[..newline].trim_ascii().is_empty() {
         return None;
     }
     // Read on, keeping the object's end, until a non-blank byte follows the newline.
-    let rest = cur.win.fill_until(end, |t| !t[newline + 1..].trim_ascii_start().is_empty());
+    let rest = cur.win.fill_until(end, |t| !t[newline + 1..].trim_ascii_start().is_empty() || blank_run(&t[newline + 1..]));
     if rest[newline + 1..].trim_ascii_start().is_empty() {
         return None;
     }
@@ -87,8 +90,9 @@ fn one_object_line(cur: &mut Cursor<'_, '_>, line: usize) -> Option<(usize, usiz
     (cur.win.at(end).line == Some(line)).then_some((end + newline + 1, line + 1))
 }
 
-/// One top-level object: streamed when it starts with `Records` or `Events`, else parsed whole.
-fn object(
+/// One top-level object: streamed when it starts with `Records` or `Events`, else parsed whole;
+/// one longer than the record limit is streamed if it is a container, else skipped as one record.
+pub(crate) fn object(
     cur: &mut Cursor<'_, '_>,
     emit: &mut Emitter<'_>,
     shape: &mut Option<Shape>,
@@ -96,20 +100,40 @@ fn object(
 ) -> Result<(), JsonError> {
     let start = cur.pos;
     match first_key(cur).as_deref() {
-        Some("Records") => {
-            shape.get_or_insert(Shape::S3Delivery);
-            walk(cur, "Records", Container::Records, emit)
-        }
-        Some("Events") => {
-            shape.get_or_insert(Shape::LookupEvents);
-            walk(cur, "Events", Container::Events, emit)
-        }
-        _ => {
-            let value: Value = cur.value()?;
-            whole(start, value, emit, shape, skipped, cur.win)
-        }
+        Some("Records") => walk(cur, &[RECORDS], emit, shape).map(drop),
+        Some("Events") => walk(cur, &[EVENTS], emit, shape).map(drop),
+        _ => match cur.value::<Value>() {
+            Ok(value) => whole(start, value, emit, shape, skipped, cur.win),
+            Err(e) if e.too_large => {
+                // Too long to hold: the lists of a container are streamed from wherever they are,
+                // and anything else is one record too long to read.
+                let location = cur.win.at(start);
+                if !walk(cur, &[RECORDS, EVENTS, HITS], emit, shape)? {
+                    shape.get_or_insert(Shape::SingleRecord);
+                    emit.error(location, e.reason);
+                }
+                Ok(())
+            }
+            Err(e) => Err(e),
+        },
     }
 }
+
+/// A member of an object that [`walk`] streams: its key, what its elements are, and what the
+/// file is when it has them.
+#[derive(Clone, Copy)]
+struct Stream {
+    key: &'static str,
+    container: Container,
+    shape: Shape,
+    /// The member is an object whose own list under the same key holds the elements (a search
+    /// response's `hits.hits`).
+    nested: bool,
+}
+
+const RECORDS: Stream = Stream { key: "Records", container: Container::Records, shape: Shape::S3Delivery, nested: false };
+const EVENTS: Stream = Stream { key: "Events", container: Container::Events, shape: Shape::LookupEvents, nested: false };
+const HITS: Stream = Stream { key: "hits", container: Container::Plain, shape: Shape::Ecs, nested: true };
 
 /// The first key of the object at the cursor, without moving it.
 fn first_key(cur: &mut Cursor<'_, '_>) -> Option<String> {
@@ -126,57 +150,105 @@ fn first_key(cur: &mut Cursor<'_, '_>) -> Option<String> {
     key
 }
 
-/// Walks an object, streaming the array under `key` and skipping every other value.
-fn walk(cur: &mut Cursor<'_, '_>, key: &str, container: Container, emit: &mut Emitter<'_>) -> Result<(), JsonError> {
+/// Walks an object, streaming the lists `streams` names and passing over every other value;
+/// says whether it streamed one.
+fn walk(cur: &mut Cursor<'_, '_>, streams: &[Stream], emit: &mut Emitter<'_>, shape: &mut Option<Shape>) -> Result<bool, JsonError> {
     cur.expect(b'{', "`{`")?;
+    let mut streamed = false;
     if cur.peek() == Some(b'}') {
         cur.pos += 1;
-        return Ok(());
+        return Ok(streamed);
     }
     loop {
-        if cur.peek() != Some(b'"') {
-            cur.expect(b'"', "an object key")?;
-        }
-        let name: String = cur.value()?;
+        let name = key(cur)?;
         cur.expect(b':', "`:`")?;
-        if name == key {
-            if cur.peek() == Some(b'[') {
-                array(cur, container, emit)?;
-            } else {
-                let at = cur.pos;
-                let value: Value = cur.value()?;
-                let found = kind::type_name(&value);
-                return Err(JsonError { byte: at, reason: format!("`{key}` is {found}, not an array") });
+        match streams.iter().find(|s| name.as_deref() == Some(s.key)) {
+            Some(stream) if stream.nested => {
+                // Only an object holds the list; any other value is passed over.
+                if cur.peek() == Some(b'{') {
+                    streamed |= walk(cur, &[Stream { nested: false, ..*stream }], emit, shape)?;
+                } else {
+                    pass(cur)?;
+                }
             }
-        } else {
-            cur.value::<IgnoredAny>()?;
+            Some(stream) => {
+                shape.get_or_insert(stream.shape);
+                if cur.peek() == Some(b'[') {
+                    let first = (stream.shape == Shape::Ecs).then_some(RecordKind::Ecs);
+                    array(cur, stream.container, first, emit)?;
+                    streamed = true;
+                } else {
+                    let at = cur.pos;
+                    let found = match cur.value::<Value>() {
+                        Ok(value) => kind::type_name(&value),
+                        Err(e) if e.too_large => "a value too long to read",
+                        Err(e) => return Err(e),
+                    };
+                    return Err(JsonError::new(at, format!("`{}` is {found}, not an array", stream.key)));
+                }
+            }
+            None => pass(cur)?,
         }
         match cur.peek() {
             Some(b',') => cur.pos += 1,
             Some(b'}') => {
                 cur.pos += 1;
-                return Ok(());
+                return Ok(streamed);
             }
             _ => cur.expect(b'}', "`,` or `}` after an object member")?,
         }
     }
 }
 
-/// Streams the array at the cursor; returns the shape its elements make.
-fn array(cur: &mut Cursor<'_, '_>, container: Container, emit: &mut Emitter<'_>) -> Result<Shape, JsonError> {
+/// An object key at the cursor, or `None` for one longer than the record limit (passed over).
+fn key(cur: &mut Cursor<'_, '_>) -> Result<Option<String>, JsonError> {
+    if cur.peek() != Some(b'"') {
+        cur.expect(b'"', "an object key")?;
+    }
+    match cur.value::<String>() {
+        Ok(name) => Ok(Some(name)),
+        Err(e) if e.too_large => cur.skip_value().map(|()| None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Moves past the value at the cursor: parsed and dropped when it is within the record limit (so a
+/// syntax error in it stops the file as before), skipped unread when longer.
+fn pass(cur: &mut Cursor<'_, '_>) -> Result<(), JsonError> {
+    match cur.value::<IgnoredAny>() {
+        Ok(_) => Ok(()),
+        Err(e) if e.too_large => cur.skip_value(),
+        Err(e) => Err(e),
+    }
+}
+
+/// Streams the array at the cursor, whose elements are taken for `first` until one says what they
+/// are; returns the shape its elements make. An element longer than the record limit is a record
+/// error, passed over unread.
+fn array(
+    cur: &mut Cursor<'_, '_>,
+    container: Container,
+    mut first: Option<RecordKind>,
+    emit: &mut Emitter<'_>,
+) -> Result<Shape, JsonError> {
     cur.expect(b'[', "`[`")?;
-    let mut first: Option<RecordKind> = None;
     if cur.peek() == Some(b']') {
         cur.pos += 1;
     } else {
         loop {
             cur.skip_ws();
             let at = cur.pos;
-            if container == Container::Events {
-                let value: Value = cur.value()?;
-                element(value, byte_at(at), container, &mut first, emit, cur.win);
+            let read = if container == Container::Events {
+                cur.value::<Value>().map(|value| element(value, byte_at(at), container, &mut first, emit, cur.win))
             } else {
-                cur.with_top(|top, source, win| element_text(source, top, byte_at(at), container, &mut first, emit, win))?;
+                cur.with_top(|top, source, win| element_text(source, top, byte_at(at), container, &mut first, emit, win))
+            };
+            match read {
+                Err(e) if e.too_large => {
+                    emit.error(cur.win.at(at), e.reason);
+                    cur.skip_value()?;
+                }
+                other => other?,
             }
             match cur.peek() {
                 Some(b',') => cur.pos += 1,
@@ -265,10 +337,10 @@ fn whole(
     win: &Window<'_>,
 ) -> Result<(), JsonError> {
     let Value::Object(mut obj) = value else {
-        return Err(JsonError { byte: start, reason: "expected a JSON object".into() });
+        return Err(JsonError::new(start, "expected a JSON object"));
     };
     if let Some(found) = container(&mut obj) {
-        let Contained { shape: found_shape, container, items } = found.map_err(|reason| JsonError { byte: start, reason })?;
+        let Contained { shape: found_shape, container, items } = found.map_err(|reason| JsonError::new(start, reason))?;
         shape.get_or_insert(found_shape);
         let mut first = (found_shape == Shape::Ecs).then_some(RecordKind::Ecs);
         for item in items {
@@ -292,14 +364,14 @@ fn whole(
             }
         }
         Item::Unknown(v) => {
-            return Err(JsonError {
-                byte: start,
-                reason: format!(
+            return Err(JsonError::new(
+                start,
+                format!(
                     "unknown shape: a JSON object with {} (expected CloudTrail `Records`, a \
                      CloudTrail record, lookup-events `Events`, or Elasticsearch documents)",
                     kind::key_list(&v)
                 ),
-            });
+            ));
         }
     }
     Ok(())

@@ -18,6 +18,20 @@ use serde_json::error::Category;
 pub(crate) struct JsonError {
     pub byte: usize,
     pub reason: String,
+    /// The value at `byte` is longer than the record limit (it was not read; the cursor is still
+    /// at its start, and [`Cursor::skip_value`] moves past it without holding it).
+    pub too_large: bool,
+}
+
+impl JsonError {
+    pub(crate) fn new(byte: usize, reason: impl Into<String>) -> Self {
+        JsonError { byte, reason: reason.into(), too_large: false }
+    }
+}
+
+/// Why a value longer than the record limit of `max` bytes is not read.
+pub(crate) fn too_large(max: usize) -> String {
+    format!("record is longer than the limit of {max} bytes a record may take; skipped without reading it")
 }
 
 /// Errors this close to the end of what has arrived may be the text being cut, not the JSON
@@ -90,11 +104,14 @@ impl<'w, 's> Cursor<'w, 's> {
         }
     }
 
-    /// Parses one value at the cursor and moves past it.
+    /// Parses one value at the cursor and moves past it. A value longer than the record limit is
+    /// an error marked [`JsonError::too_large`], with the cursor left at its start.
     pub(crate) fn value<T: DeserializeOwned>(&mut self) -> Result<T, JsonError> {
         loop {
             self.skip_ws();
-            match parse::<T>(self.win.text_from(self.pos), self.pos, self.win.ended()) {
+            let (text, ended) = self.candidate();
+            let read = parse::<T>(text, self.pos, ended);
+            match self.bounded(read, text.len()) {
                 Parsed::Value(value, len) => {
                     self.pos += len;
                     return Ok(value);
@@ -107,20 +124,73 @@ impl<'w, 's> Cursor<'w, 's> {
         }
     }
 
+    /// What a parse at the cursor gave, judged against the record limit by the value's own length,
+    /// never by how much text has arrived: a value that ends within the limit is read, and one
+    /// that does not (complete, broken past the limit, or still going past it) is too large.
+    fn bounded<T>(&self, read: Parsed<T>, looked_at: usize) -> Parsed<T> {
+        let max = self.win.max_record;
+        let longer = match &read {
+            Parsed::Value(_, len) => *len > max,
+            Parsed::Failed(e) => e.byte.saturating_sub(self.pos) > max,
+            // An error this close to the end may be the text being cut: only past that is it sure
+            // that the value does not end within the limit.
+            Parsed::More => looked_at > max.saturating_add(NEAR_END),
+        };
+        if longer { Parsed::Failed(JsonError { byte: self.pos, reason: too_large(max), too_large: true }) } else { read }
+    }
+
+    /// The text at the cursor a value is parsed from, and whether it runs to the end of the file:
+    /// what has arrived, cut a little past the record limit, so that a longer value is never parsed
+    /// whole (a file read from memory has all of it at once).
+    fn candidate(&self) -> (&str, bool) {
+        let text = self.win.text_from(self.pos);
+        // Enough past the limit to tell a value that ends within it from one that goes on, even
+        // after backing off to a character boundary.
+        let mut end = self.win.max_record.saturating_add(NEAR_END + 4);
+        if text.len() <= end {
+            return (text, self.win.ended());
+        }
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        (&text[..end], false)
+    }
+
+    /// Moves past the value at the cursor without parsing or holding it (the text behind is dropped
+    /// as it is passed): strings and nesting are followed byte by byte, a scalar runs to the next
+    /// delimiter. The value is not checked; a file that ends inside it is an error.
+    pub(crate) fn skip_value(&mut self) -> Result<(), JsonError> {
+        self.skip_ws();
+        let mut scan = Skip::default();
+        loop {
+            let text = self.win.text_from(self.pos).as_bytes();
+            match scan.over(text) {
+                Some(len) => {
+                    self.pos += len;
+                    return Ok(());
+                }
+                None => self.pos += text.len(),
+            }
+            if !self.more() {
+                return if scan.scalar() { Ok(()) } else { Err(self.error("JSON syntax error: EOF while parsing a value")) };
+            }
+        }
+    }
+
     /// Reads the value at the cursor in the borrowed pass and hands it to `f` with its text and
     /// the window (for locating errors), then moves past it.
     pub(crate) fn with_top<R>(&mut self, f: impl for<'t> FnOnce(Box<Top<'t>>, &'t str, &'t Window<'s>) -> R) -> Result<R, JsonError> {
         let mut f = Some(f);
         loop {
             self.skip_ws();
-            let text = self.win.text_from(self.pos);
+            let (text, ended) = self.candidate();
             // The fast path answers for plain records; the serde pass for the rest, and for a
             // value that may run past what has arrived.
             let read = match Boxed::read_fast(text) {
-                Some((boxed, len)) if self.win.ended() || len < text.len() => Parsed::Value(boxed, len),
-                _ => parse::<Boxed<'_>>(text, self.pos, self.win.ended()),
+                Some((boxed, len)) if ended || len < text.len() => Parsed::Value(boxed, len),
+                _ => parse::<Boxed<'_>>(text, self.pos, ended),
             };
-            match read {
+            match self.bounded(read, text.len()) {
                 Parsed::Value(Boxed(top), len) => {
                     let Some(f) = f.take() else { unreachable!("a value is handed on once") };
                     let out = f(top, &text[..len], self.win);
@@ -136,7 +206,89 @@ impl<'w, 's> Cursor<'w, 's> {
     }
 
     pub(crate) fn error(&self, reason: impl Into<String>) -> JsonError {
-        JsonError { byte: self.pos, reason: reason.into() }
+        JsonError::new(self.pos, reason)
+    }
+}
+
+/// Where [`Cursor::skip_value`] is in the value it passes over, kept from one piece of text to
+/// the next.
+#[derive(Default)]
+struct Skip {
+    /// Bytes looked at so far (0: the value has not started).
+    seen: usize,
+    /// Open arrays and objects.
+    depth: usize,
+    in_string: bool,
+    /// The last byte was a backslash inside a string.
+    escaped: bool,
+    /// The value is a number or a literal.
+    bare: bool,
+}
+
+impl Skip {
+    /// Looks at the next piece of the value; the bytes of this piece it took when the value ends
+    /// in it.
+    fn over(&mut self, text: &[u8]) -> Option<usize> {
+        let mut i = 0;
+        while i < text.len() {
+            if self.in_string {
+                if self.escaped {
+                    self.escaped = false;
+                    i += 1;
+                    continue;
+                }
+                // Long strings are what a planted record holds: jump to the next quote or backslash.
+                let Some(at) = memchr::memchr2(b'"', b'\\', &text[i..]) else {
+                    break;
+                };
+                i += at;
+                if text[i] == b'\\' {
+                    self.escaped = true;
+                } else {
+                    self.in_string = false;
+                    if self.depth == 0 {
+                        return Some(self.took(i + 1));
+                    }
+                }
+                i += 1;
+                continue;
+            }
+            let b = text[i];
+            if self.seen == 0 && i == 0 && self.depth == 0 && !self.bare {
+                self.bare = !matches!(b, b'"' | b'[' | b'{');
+            }
+            if self.bare {
+                if matches!(b, b',' | b']' | b'}' | b':' | b' ' | b'\t' | b'\r' | b'\n') {
+                    return Some(self.took(i));
+                }
+                i += 1;
+                continue;
+            }
+            match b {
+                b'"' => self.in_string = true,
+                b'[' | b'{' => self.depth += 1,
+                b']' | b'}' => {
+                    self.depth = self.depth.saturating_sub(1);
+                    if self.depth == 0 {
+                        return Some(self.took(i + 1));
+                    }
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        self.seen += text.len();
+        None
+    }
+
+    fn took(&mut self, len: usize) -> usize {
+        self.seen += len;
+        len
+    }
+
+    /// Whether the value is a number or literal (which the end of the text ends).
+    fn scalar(&self) -> bool {
+        self.bare && self.seen > 0
     }
 }
 
@@ -152,7 +304,7 @@ fn parse<'t, T: Deserialize<'t>>(text: &'t str, base: usize, ended: bool) -> Par
             let error = from_serde(text.as_bytes(), base, &e);
             if ended || error.byte + NEAR_END < base + text.len() { Parsed::Failed(error) } else { Parsed::More }
         }
-        None if ended => Parsed::Failed(JsonError { byte: base, reason: "JSON syntax error: EOF while parsing a value".into() }),
+        None if ended => Parsed::Failed(JsonError::new(base, "JSON syntax error: EOF while parsing a value")),
         _ => Parsed::More,
     }
 }
@@ -160,7 +312,7 @@ fn parse<'t, T: Deserialize<'t>>(text: &'t str, base: usize, ended: bool) -> Par
 /// Converts a serde_json error on `slice` (which starts at `base`) to an absolute position.
 pub(crate) fn from_serde(slice: &[u8], base: usize, e: &serde_json::Error) -> JsonError {
     let byte = if e.classify() == Category::Eof { base + slice.len() } else { base + offset_of(slice, e.line(), e.column()) };
-    JsonError { byte, reason: format!("JSON syntax error: {}", message(e)) }
+    JsonError::new(byte, format!("JSON syntax error: {}", message(e)))
 }
 
 /// serde_json's message without its " at line L column C" suffix (we report our own position).

@@ -190,11 +190,21 @@ pub struct FileRead {
 pub struct Limits {
     /// The most bytes a gzip file may inflate to; past it the file fails (a gzip bomb).
     pub max_inflated_bytes: u64,
+    /// The most bytes one record may take: an element of a list, a line, a CSV row, a top-level
+    /// object that is not a list of records. A longer one is a record error and is passed over
+    /// without being held, so what a file costs in memory does not depend on what it holds.
+    pub max_record_bytes: usize,
 }
+
+/// The default [`Limits::max_record_bytes`]: 2 MiB, twice the largest event CloudTrail records
+/// (1 MB, the "large" event size), with room for the escaping of lookup-events output and the
+/// console CSV. Parsed, a record of tiny values takes up to ~36 times its text (72 bytes a
+/// `serde_json::Value`), so the limit is also what bounds a record's memory.
+pub const MAX_RECORD_BYTES: usize = 2 << 20;
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_inflated_bytes: 4 << 30 }
+        Limits { max_inflated_bytes: 4 << 30, max_record_bytes: MAX_RECORD_BYTES }
     }
 }
 
@@ -218,18 +228,21 @@ pub fn read_file_with(bytes: &[u8], limits: &Limits, sink: &mut RecordSink<'_>) 
         // Room for what the file likely inflates to (up to a slice), so the window does not grow
         // by doubling from nothing.
         let guess = bytes.len().saturating_mul(8).min(SLICE);
-        read_window(&mut Window::sliding(&mut source, SLICE, Vec::with_capacity(guess)), true, sink)
+        let mut win = Window::sliding(&mut source, SLICE, Vec::with_capacity(guess)).with_max_record(limits.max_record_bytes);
+        read_window(&mut win, true, sink)
     } else {
-        read_window(&mut Window::whole(bytes), false, sink)
+        read_window(&mut Window::whole(bytes).with_max_record(limits.max_record_bytes), false, sink)
     }
 }
 
 /// Reads a file from `reader` a slice at a time, `slice` bytes into `buffer` (whose allocation is
-/// kept for the next file): only the records being read are held, never the whole file (unless one
-/// value is that big: a record, or a top-level object that is not a `Records` or `Events` list).
-/// Records and errors are those [`read_file_with`] gives for the same bytes.
+/// kept for the next file): only the record being read is held, never the whole file, and no
+/// record longer than [`Limits::max_record_bytes`]. Records and errors are those
+/// [`read_file_with`] gives for the same bytes.
 pub fn read_stream(reader: &mut dyn Read, limits: &Limits, slice: usize, buffer: &mut Vec<u8>, sink: &mut RecordSink<'_>) -> FileRead {
-    stream(reader, limits, slice, buffer, sink, |mut inflating, slice, buffer, sink| read_source(&mut inflating, true, slice, buffer, sink))
+    stream(reader, limits, slice, buffer, sink, |mut inflating, slice, buffer, sink| {
+        read_source(&mut inflating, true, limits, slice, buffer, sink)
+    })
 }
 
 /// [`read_stream`], with a gzip stream inflated on a thread of its own, a few pieces ahead of the
@@ -244,7 +257,7 @@ pub fn read_stream_ahead(
     sink: &mut RecordSink<'_>,
 ) -> FileRead {
     stream(reader, limits, slice, buffer, sink, |gz, slice, buffer, sink| {
-        std::thread::scope(|scope| read_source(&mut ahead::Ahead::spawn(scope, gz), true, slice, buffer, sink))
+        std::thread::scope(|scope| read_source(&mut ahead::Ahead::spawn(scope, gz), true, limits, slice, buffer, sink))
     })
 }
 
@@ -265,7 +278,7 @@ fn stream<R: Read>(
     if gzip::is_gzip(&magic[..got]) {
         inflated(gzip::Gz::new(whole, limits.max_inflated_bytes), slice, buffer, sink)
     } else {
-        read_source(&mut Plain::new(whole), false, slice, buffer, sink)
+        read_source(&mut Plain::new(whole), false, limits, slice, buffer, sink)
     }
 }
 
@@ -288,12 +301,18 @@ fn read_magic(reader: &mut dyn Read) -> Result<([u8; 2], usize), FileRead> {
 }
 
 /// Reads the text `source` gives through a window of `slice`s in `buffer` (kept for the next file).
-fn read_source(source: &mut dyn Source, gzip: bool, slice: usize, buffer: &mut Vec<u8>, sink: &mut RecordSink<'_>) -> FileRead {
-    let mut win = Window::sliding(source, slice, std::mem::take(buffer));
+fn read_source(
+    source: &mut dyn Source,
+    gzip: bool,
+    limits: &Limits,
+    slice: usize,
+    buffer: &mut Vec<u8>,
+    sink: &mut RecordSink<'_>,
+) -> FileRead {
+    let mut win = Window::sliding(source, slice, std::mem::take(buffer)).with_max_record(limits.max_record_bytes);
     let read = read_window(&mut win, gzip, sink);
     *buffer = win.into_buffer();
-    // A huge value (a search response parsed whole, a console CSV) grew the window: the next file
-    // starts from a slice's worth again.
+    // A long record grew the window: the next file starts from a slice's worth again.
     if buffer.capacity() > 4 * slice.max(SLICE) {
         buffer.clear();
         buffer.shrink_to(2 * slice.max(SLICE));
@@ -315,8 +334,6 @@ fn read_window(win: &mut Window<'_>, gzip: bool, sink: &mut RecordSink<'_>) -> F
     let start = if win.text_from(0).as_bytes().starts_with(text::BOM) { text::BOM.len() } else { 0 };
     let sniffed = sniff::sniff(win.fill_until(0, |text| sniff::enough(text, start)).as_bytes(), start);
     let mut emit = Emitter::new(sink);
-    // How far the text goes, for telling a failure before the damage from the damage itself.
-    let mut text_end = None;
     let ended = match sniffed {
         Sniffed::Empty if win.stop().is_none() => {
             let what = if win.is_empty() { "empty file" } else { "empty file (only whitespace)" };
@@ -325,16 +342,7 @@ fn read_window(win: &mut Window<'_>, gzip: bool, sink: &mut RecordSink<'_>) -> F
         Sniffed::Empty => Ended { shape: None, lossy: None, status: FileStatus::Scanned },
         Sniffed::Document => document::read(win, start, &mut emit),
         Sniffed::Lines => lines::read(win, start, &mut emit),
-        Sniffed::Csv => {
-            win.fill_all(0);
-            let mut text = win.text_from(0).as_bytes();
-            if win.stop().is_some() {
-                // An unterminated last row was cut by the damage: not a record of its own.
-                text = memchr::memrchr(b'\n', text).map_or(&text[..start], |nl| &text[..=nl]);
-            }
-            text_end = Some(text.len());
-            console_csv::read(text, start, &mut emit)
-        }
+        Sniffed::Csv => console_csv::read(win, start, &mut emit),
         Sniffed::Unknown(at) => {
             let reason = format!(
                 "unknown shape: expected JSON or the CloudTrail console's CSV, found text starting \
@@ -344,7 +352,8 @@ fn read_window(win: &mut Window<'_>, gzip: bool, sink: &mut RecordSink<'_>) -> F
             Ended { shape: None, lossy: None, status: FileStatus::Failed(FileError { location: win.at(at), reason }) }
         }
     };
-    let text_end = text_end.unwrap_or_else(|| win.end());
+    // How far the text goes, for telling a failure before the damage from the damage itself.
+    let text_end = win.end();
     let outcome = match (ended.status, win.stop()) {
         // A failure before the damage stands; anything else ends at the damage.
         (FileStatus::Failed(e), Some(_)) if e.location.byte.is_some_and(|b| b < text_end) => FileStatus::Failed(e),

@@ -1,27 +1,9 @@
-//! Decompressed bytes → checked text: BOM, binary and UTF-8 checks, and byte → line positions.
+//! Decompressed bytes → checked text: BOM, binary and UTF-8 checks, blanks and excerpts.
 //!
-//! Depends on nothing else in the crate; positions are computed only when an error needs them.
-
-use super::{FileError, Location};
+//! Depends on nothing else in the crate.
 
 /// The UTF-8 byte order mark, accepted and skipped.
 pub(crate) const BOM: &[u8] = b"\xEF\xBB\xBF";
-
-/// 1-based line of byte offset `byte` in `text`.
-pub(crate) fn line_of(text: &[u8], byte: usize) -> usize {
-    let end = byte.min(text.len());
-    memchr::memchr_iter(b'\n', &text[..end]).count() + 1
-}
-
-/// A location with both line and byte, for errors.
-pub(crate) fn at(text: &[u8], byte: usize) -> Location {
-    Location { line: Some(line_of(text, byte)), byte: Some(byte) }
-}
-
-/// A file error at `byte` of `text`.
-pub(crate) fn file_error(text: &[u8], byte: usize, reason: impl Into<String>) -> FileError {
-    FileError { location: at(text, byte), reason: reason.into() }
-}
 
 /// The offset of the first byte that is not JSON whitespace, from `pos`.
 pub(crate) fn skip_ws(text: &[u8], mut pos: usize) -> usize {

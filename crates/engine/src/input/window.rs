@@ -64,6 +64,9 @@ pub(crate) struct Window<'s> {
     seen: Cell<(usize, usize)>,
     /// The furthest the text may reach ([`MAX_OFFSET`]).
     limit: usize,
+    /// The most bytes one record may take ([`super::Limits::max_record_bytes`]): the readers skip
+    /// a longer one without holding it.
+    pub(crate) max_record: usize,
 }
 
 impl<'s> Window<'s> {
@@ -99,7 +102,14 @@ impl<'s> Window<'s> {
             lines_before: 0,
             seen: Cell::new((0, 1)),
             limit: MAX_OFFSET,
+            max_record: super::Limits::default().max_record_bytes,
         }
+    }
+
+    /// The window with `max` as the most bytes one record may take.
+    pub(crate) fn with_max_record(mut self, max: usize) -> Self {
+        self.max_record = max;
+        self
     }
 
     /// The buffer, for the next file.
@@ -216,6 +226,7 @@ impl<'s> Window<'s> {
     }
 
     /// Reads to the end, keeping everything from `pos`.
+    #[cfg(test)]
     pub(crate) fn fill_all(&mut self, pos: usize) -> &str {
         while self.more(pos) {}
         self.text_from(pos)

@@ -41,11 +41,17 @@ impl Actions {
     fn len(&self) -> usize {
         self.exact.len() + self.lowercase.len()
     }
+}
 
-    fn union(mut self, other: Actions) -> Actions {
-        self.exact.extend(other.exact);
-        self.lowercase.extend(other.lowercase);
-        self
+/// The union of every part, as an `or` (or a sequence's steps) requires one of them.
+impl FromIterator<Actions> for Actions {
+    fn from_iter<I: IntoIterator<Item = Actions>>(parts: I) -> Actions {
+        let mut all = Actions::default();
+        for part in parts {
+            all.exact.extend(part.exact);
+            all.lowercase.extend(part.lowercase);
+        }
+        all
     }
 }
 
@@ -101,12 +107,9 @@ impl RuleIndex {
 fn required_eql(ast: &QueryAst) -> Option<Actions> {
     match ast {
         QueryAst::Event(query) => required_expr(&query.condition),
-        QueryAst::Sequence(sequence) => sequence
-            .steps
-            .iter()
-            .chain(&sequence.until)
-            .map(|step| required_expr(&step.query.condition))
-            .try_fold(Actions::default(), |all, one| Some(all.union(one?))),
+        QueryAst::Sequence(sequence) => {
+            sequence.steps.iter().chain(&sequence.until).map(|step| required_expr(&step.query.condition)).collect()
+        }
     }
 }
 
@@ -119,7 +122,7 @@ fn required_expr(expr: &Expr) -> Option<Actions> {
     };
     match expr {
         Expr::And(children) => children.iter().filter_map(required_expr).min_by_key(Actions::len),
-        Expr::Or(children) => children.iter().map(required_expr).try_fold(Actions::default(), |all, one| Some(all.union(one?))),
+        Expr::Or(children) => children.iter().map(required_expr).collect(),
         Expr::Compare { op: CmpOp::Eq, left, right } if is_action(left) => match right.as_ref() {
             Expr::Const(c) => text(c).map(|a| Actions { exact: BTreeSet::from([a]), ..Actions::default() }),
             _ => None,
@@ -231,6 +234,13 @@ mod tests {
         }
     }
 
+    /// The rules `index` gives a record doing `action`, in the order given.
+    fn candidates(index: &RuleIndex, action: Option<&str>) -> Vec<usize> {
+        let mut out = Vec::new();
+        index.for_each_candidate(action, |i| out.push(i));
+        out
+    }
+
     #[test]
     fn a_rule_that_compares_without_case_is_a_candidate_for_any_case() {
         let index = RuleIndex {
@@ -238,11 +248,7 @@ mod tests {
             by_lowercase: HashMap::from([("a".to_string(), vec![2, 4])]),
             always: vec![0, 3],
         };
-        let run = |action| {
-            let mut out = Vec::new();
-            index.for_each_candidate(action, |i| out.push(i));
-            out
-        };
+        let run = |action| candidates(&index, action);
         assert_eq!(run(Some("A")), vec![0, 1, 2, 3, 4]);
         assert_eq!(run(Some("a")), vec![0, 2, 3, 4]);
         assert_eq!(run(Some("B")), vec![0, 3]);
@@ -255,11 +261,7 @@ mod tests {
             by_lowercase: HashMap::new(),
             always: vec![0, 3, 5],
         };
-        let run = |action| {
-            let mut out = Vec::new();
-            index.for_each_candidate(action, |i| out.push(i));
-            out
-        };
+        let run = |action| candidates(&index, action);
         assert_eq!(run(Some("A")), vec![0, 1, 3, 4, 5]);
         assert_eq!(run(Some("B")), vec![0, 2, 3, 5]);
         assert_eq!(run(Some("C")), vec![0, 3, 5]);

@@ -143,7 +143,7 @@ impl Scanner {
         }
         for (index, mut own) in by_rule {
             if let Kind::NewTerms(new_terms) = &self.rules[index].kind {
-                crate::stage::new_terms::shed_alerts(&self.rules[index], new_terms, &mut own);
+                new_terms::shed_alerts(&self.rules[index], new_terms, &mut own);
             }
         }
     }

@@ -4,8 +4,8 @@
 //! caller asks the document. Both read the fields of the input's table ([`Field`]), by their path
 //! in a `Value`, captured in a [`Top`].
 //!
-//! Depends on the input's captured fields, the ECS null-removal rules ([`crate::ecs::clean`]) and
-//! the outcome processor.
+//! Depends on the input's captured fields, the ECS null-removal rules ([`crate::ecs::clean`]), the
+//! outcome processor and the identity steps' service-linked role rule.
 
 use crate::ecs::MapOptions;
 use crate::ecs::clean::{Pass, is_blank_str};
@@ -41,8 +41,7 @@ pub(super) fn fast_field<'s>(field: &str, opts: &MapOptions, simple: bool, src: 
         "cloud.provider" => return constant("aws"),
         _ => {}
     }
-    // A string the first null-removal pass keeps (not "", "-" or "none").
-    let text = |field: Field| src.text(field).filter(|s| !is_blank_str(s, Pass::First)).map(Cow::Borrowed);
+    let text = |field: Field| kept(src, field).map(Cow::Borrowed);
     Fast::Value(match field {
         "event.provider" => text(Field::EventSource),
         "event.action" => text(Field::EventName),
@@ -69,9 +68,8 @@ pub(super) fn fast_field<'s>(field: &str, opts: &MapOptions, simple: bool, src: 
         "source.address" => text(Field::SourceIpAddress),
         // `convert type: ip` keeps an address only when it parses as one.
         "source.ip" => text(Field::SourceIpAddress).filter(|s| s.parse::<std::net::IpAddr>().is_ok()),
-        "cloud.service.name" => src
-            .text(Field::EventSource)
-            .filter(|x| !is_blank_str(x, Pass::First) && x.ends_with(".amazonaws.com"))
+        "cloud.service.name" => kept(src, Field::EventSource)
+            .filter(|x| x.ends_with(".amazonaws.com"))
             .and_then(|x| x.find(".amazonaws.com").map(|i| &x[..i]))
             .filter(|x| !x.is_empty())
             .map(Cow::Borrowed),
@@ -80,12 +78,17 @@ pub(super) fn fast_field<'s>(field: &str, opts: &MapOptions, simple: bool, src: 
     })
 }
 
+/// The string at `field` when the first null-removal pass keeps it (not "", "-" or "none").
+fn kept(src: &dyn Source, field: Field) -> Option<&str> {
+    src.text(field).filter(|s| !is_blank_str(s, Pass::First))
+}
+
 /// `user.name` as the identity steps set it, or `None` where only the document can tell: the IAM
 /// user's name, or for an assumed role or federated user its session issuer's, unless the caller
 /// is an AWS service (an `AWSService` identity that names its service, or a role under
 /// `:role/aws-service-role/`). A `UserAuthentication` event may take it from its additional data.
 fn user_name<'s>(src: &'s dyn Source) -> Option<Option<Cow<'s, str>>> {
-    let text = |field: Field| src.text(field).filter(|s| !is_blank_str(s, Pass::First));
+    let text = |field: Field| kept(src, field);
     if src.text(Field::EventName) == Some("UserAuthentication") {
         return None;
     }
@@ -93,15 +96,7 @@ fn user_name<'s>(src: &'s dyn Source) -> Option<Option<Cow<'s, str>>> {
     let invoked_by = text(Field::IdentityInvokedBy);
     let service = match kind {
         Some("AWSService") => invoked_by,
-        Some("AssumedRole") => {
-            const MARKER: &str = ":role/aws-service-role/";
-            text(Field::IssuerArn).and_then(|arn| arn.find(MARKER).map(|start| &arn[start + MARKER.len()..])).and_then(|rest| {
-                invoked_by.or_else(|| match rest.find('/') {
-                    Some(i) if i > 0 => Some(&rest[..i]),
-                    _ => None,
-                })
-            })
-        }
+        Some("AssumedRole") => text(Field::IssuerArn).and_then(|arn| crate::ecs::identity::service_linked(arn, invoked_by)),
         _ => None,
     };
     if service.is_some_and(|s| !s.is_empty()) {
