@@ -12,7 +12,7 @@ use trailhound_engine::{FileError, FileStatus, Location, Shape};
 
 /// The rules a worker scans with: the built-in set, plus rule files the user added, minus the rules
 /// switched off.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RuleConfig {
     /// Rule files the user added: (file name, content).
     pub files: Vec<(String, String)>,
@@ -24,13 +24,43 @@ pub struct RuleConfig {
     /// New terms rules only learn during their first history window.
     #[serde(default)]
     pub learn_first_history: bool,
+    /// The most MiB one record may take (see `trailhound scan --max-record-bytes`).
+    #[serde(default = "default_record_mib")]
+    pub max_record_mib: u32,
 }
+
+impl Default for RuleConfig {
+    fn default() -> Self {
+        RuleConfig {
+            files: Vec::new(),
+            disabled: Vec::new(),
+            emulate_schedule: false,
+            learn_first_history: false,
+            max_record_mib: default_record_mib(),
+        }
+    }
+}
+
+/// The engine's default record limit, in MiB.
+pub fn default_record_mib() -> u32 {
+    (trailhound_engine::input::MAX_RECORD_BYTES >> 20) as u32
+}
+
+/// The record limits the page offers, in MiB: up to 64 (a parsed record may take ~36 times its
+/// text, and a worker has 4 GiB).
+pub const RECORD_MIB: [u32; 5] = [1, 2, 8, 16, 64];
 
 impl RuleConfig {
     /// The rules a scan runs, in the order every worker and the page's second stage share
     /// (candidates name rules by place).
     pub fn enabled_rules(&self) -> Vec<Rule> {
         crate::state::load_rules(&self.files).rules.into_iter().filter(|r| r.enabled && !self.disabled.contains(&r.rule_id)).collect()
+    }
+
+    /// How reading a file is bounded.
+    pub fn limits(&self) -> trailhound_engine::Limits {
+        let mib = self.max_record_mib.clamp(1, 64) as usize;
+        trailhound_engine::Limits { max_record_bytes: mib << 20, ..trailhound_engine::Limits::default() }
     }
 
     /// How the second stage decides.

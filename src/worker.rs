@@ -101,7 +101,10 @@ fn receive(data: JsValue) {
     };
     match message {
         ToWorker::Configure { rules, id_key } => {
-            let scanner = Scanner::new(rules.enabled_rules()).with_id_key(id_key).with_emulated_schedule(rules.emulate_schedule);
+            let scanner = Scanner::new(rules.enabled_rules())
+                .with_id_key(id_key)
+                .with_emulated_schedule(rules.emulate_schedule)
+                .with_limits(rules.limits());
             WORKER.with(|w| w.borrow_mut().scanner = Some(scanner));
         }
         ToWorker::Scan { id, name } => {

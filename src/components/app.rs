@@ -155,6 +155,7 @@ pub fn App() -> Html {
                 emulate_schedule={state.emulate_schedule} learn_first_history={state.learn_first_history}
                 on_toggle_emulate={dispatch.reform(|_| Action::ToggleEmulateSchedule)}
                 on_toggle_learn={dispatch.reform(|_| Action::ToggleLearnFirstHistory)}
+                max_record_mib={state.record_mib()} on_set_record_mib={dispatch.reform(Action::SetMaxRecordMib)}
                 on_toggle={dispatch.reform(Action::ToggleRule)}
                 on_add_file={dispatch.reform(|(name, text)| Action::AddRuleFile { name, text })}
                 on_remove_file={dispatch.reform(Action::RemoveRuleFile)}

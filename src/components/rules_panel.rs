@@ -22,6 +22,9 @@ pub struct Props {
     pub learn_first_history: bool,
     pub on_toggle_emulate: Callback<()>,
     pub on_toggle_learn: Callback<()>,
+    /// The most MiB one record may take, and its change.
+    pub max_record_mib: u32,
+    pub on_set_record_mib: Callback<u32>,
     pub on_toggle: Callback<String>,
     pub on_add_file: Callback<(String, String)>,
     pub on_remove_file: Callback<String>,
@@ -121,6 +124,16 @@ pub fn RulesPanel(props: &Props) -> Html {
                 <label title="The logs hold no history before their first event; with this on, a new terms rule raises nothing while its history window still reaches back before it.">
                     <input type="checkbox" checked={props.learn_first_history} onchange={props.on_toggle_learn.reform(|_| ())} data-testid="learn-first-history" />
                     { " New terms: learn the first history window" }
+                </label>
+                <label title="A record (an element, a line, a CSV row) longer than this is counted as a record error and passed over without being held, so no file can exhaust the page's memory. Real CloudTrail events are at most 1 MB.">
+                    { "Longest record " }
+                    <select data-testid="max-record" onchange={props.on_set_record_mib.reform(|e: Event| {
+                        e.target_unchecked_into::<web_sys::HtmlSelectElement>().value().parse().unwrap_or(2)
+                    })}>
+                        { for crate::messages::RECORD_MIB.iter().map(|&mib| html! {
+                            <option value={mib.to_string()} selected={mib == props.max_record_mib}>{ format!("{mib} MiB") }</option>
+                        }) }
+                    </select>
                 </label>
             </div>
             <table class="plain rules-table">

@@ -54,6 +54,8 @@ pub struct State {
     /// Every rule keeps `max_signals` a run; new terms rules learn their first history window.
     pub emulate_schedule: bool,
     pub learn_first_history: bool,
+    /// The most MiB one record may take, when the user chose (else the engine's default).
+    pub max_record_mib: Option<u32>,
     /// Inside a [`Action::Batch`]: `rows` is rebuilt once at its end, not after every action (a
     /// batch of results from a scan would otherwise sort every alert once per file).
     batching: bool,
@@ -130,6 +132,12 @@ impl State {
             Action::ToggleLearnFirstHistory => {
                 self.learn_first_history = !self.learn_first_history;
                 self.mark_rules_changed();
+            }
+            Action::SetMaxRecordMib(mib) => {
+                if mib != self.record_mib() {
+                    self.max_record_mib = Some(mib.clamp(1, 64));
+                    self.mark_rules_changed();
+                }
             }
             Action::Cancel { now_ms } => {
                 self.leave_unfinished("cancelled before it was scanned");
@@ -265,6 +273,7 @@ impl State {
                 self.rule_files = config.files;
                 self.emulate_schedule = config.emulate_schedule;
                 self.learn_first_history = config.learn_first_history;
+                self.max_record_mib = Some(config.max_record_mib.clamp(1, 64));
                 self.reload_rules(&config.disabled);
             }
         }
@@ -278,7 +287,13 @@ impl State {
             disabled: self.disabled_rules(),
             emulate_schedule: self.emulate_schedule,
             learn_first_history: self.learn_first_history,
+            max_record_mib: self.record_mib(),
         }
+    }
+
+    /// The most MiB one record may take.
+    pub fn record_mib(&self) -> u32 {
+        self.max_record_mib.unwrap_or_else(crate::messages::default_record_mib)
     }
 
     /// The alert at `index`.

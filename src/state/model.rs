@@ -121,6 +121,8 @@ pub enum Action {
     ToggleEmulateSchedule,
     /// Switch learning the first history window of new terms rules on or off.
     ToggleLearnFirstHistory,
+    /// The most MiB one record may take (1 to 64).
+    SetMaxRecordMib(u32),
     /// The user cancelled: files not finished are left out.
     Cancel {
         now_ms: f64,

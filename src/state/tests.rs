@@ -260,6 +260,24 @@ fn schedule_switches_reach_the_rule_config() {
     assert!(back.emulate_schedule && back.learn_first_history);
 }
 
+/// The record limit goes with the rules the workers get (as the engine's limit), offers a rescan
+/// when it changes, and a configuration saved before it existed reads as the engine's default.
+#[test]
+fn the_record_limit_reaches_the_workers() {
+    let state = queue(State::default(), &["a.json"]);
+    assert_eq!(state.rule_config().limits().max_record_bytes, trailhound_engine::input::MAX_RECORD_BYTES);
+    let same = state.clone().reduce(Action::SetMaxRecordMib(2));
+    assert!(!same.rules_changed, "the default chosen again changes nothing");
+    let state = state.reduce(Action::SetMaxRecordMib(16));
+    let config = state.rule_config();
+    assert_eq!((config.max_record_mib, config.limits().max_record_bytes, state.rules_changed), (16, 16 << 20, true));
+    let back = State::default().reduce(Action::LoadRuleConfig(config));
+    assert_eq!(back.record_mib(), 16);
+    let old: crate::messages::RuleConfig = serde_json::from_str(r#"{"files":[],"disabled":[]}"#).expect("an old configuration");
+    assert_eq!(old.max_record_mib, 2);
+    assert_eq!(State::default().reduce(Action::SetMaxRecordMib(1000)).record_mib(), 64, "at most 64 MiB");
+}
+
 #[test]
 fn an_attack_technique_shows_its_alerts_on_the_alerts_tab() {
     let state = queue(State::default(), &["a.json"]);
