@@ -102,6 +102,16 @@ fn the_scanner_stops_a_gzip_bomb_at_the_limit_in_a_window_of_a_slice() {
     }
 }
 
+/// `trailhound scan EXTRA PATH` inside a 512 MiB address space (`ulimit -v`).
+#[cfg(target_os = "linux")]
+fn scan_in_small_address_space(extra: &str, path: &std::path::Path) -> std::process::Output {
+    let script = format!("ulimit -v {}; exec \"$0\" scan {extra} \"$1\"", 512 * 1024);
+    std::process::Command::new("sh")
+        .args(["-c", &script, env!("CARGO_BIN_EXE_trailhound"), path.to_str().unwrap()])
+        .output()
+        .expect("sh runs")
+}
+
 /// The CLI scans the 8 GiB bomb with `--max-inflated-bytes 32 MiB` inside a 512 MiB address space
 /// (`ulimit -v`), next to a good file that is still scanned. With the default 4 GiB limit, the
 /// same run streams 4 GiB through that address space and stops at the default limit.
@@ -115,13 +125,7 @@ fn the_cli_stops_a_gzip_bomb_inside_a_small_address_space() {
     let bomb = corpus::corpus().case.into_iter().find(|c| c.generate.as_deref() == Some("gzip_bomb")).expect("the bomb case");
     let path = bomb.write_to(&dir);
     std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/inputs/digest.json"), dir.join("digest.json")).unwrap();
-    let run = |extra: &str| {
-        let script = format!("ulimit -v {}; exec \"$0\" scan {extra} \"$1\"", 512 * 1024);
-        std::process::Command::new("sh")
-            .args(["-c", &script, env!("CARGO_BIN_EXE_trailhound"), dir.to_str().unwrap()])
-            .output()
-            .expect("sh runs")
-    };
+    let run = |extra: &str| scan_in_small_address_space(extra, &dir);
     let bounded = run(&format!("--max-inflated-bytes {}", 32 * MIB));
     let stderr = String::from_utf8_lossy(&bounded.stderr);
     assert_eq!(bounded.status.code(), Some(1), "{stderr}");
@@ -200,11 +204,7 @@ fn the_cli_passes_over_a_gigabyte_record_inside_a_small_address_space() {
     assert!(bytes.len() < 2 * MIB, "{} bytes on disk", bytes.len());
     let path = dir.join("planted.json.gz");
     std::fs::write(&path, &bytes).unwrap();
-    let script = format!("ulimit -v {}; exec \"$0\" scan --format ndjson --max-inflated-bytes {} \"$1\"", 512 * 1024, 2u64 << 30);
-    let out = std::process::Command::new("sh")
-        .args(["-c", &script, env!("CARGO_BIN_EXE_trailhound"), path.to_str().unwrap()])
-        .output()
-        .expect("sh runs");
+    let out = scan_in_small_address_space(&format!("--format ndjson --max-inflated-bytes {}", 2u64 << 30), &path);
     std::fs::remove_dir_all(&dir).ok();
     let stderr = String::from_utf8_lossy(&out.stderr);
     let line = format!(

@@ -160,8 +160,9 @@ impl<'w, 's> Cursor<'w, 's> {
     /// as it is passed): strings and nesting are followed byte by byte, a scalar runs to the next
     /// delimiter. The value is not checked; a file that ends inside it is an error.
     pub(crate) fn skip_value(&mut self) -> Result<(), JsonError> {
-        self.skip_ws();
-        let mut scan = Skip::default();
+        // A number or literal is told by its first byte; nothing at all is the end of the file.
+        let bare = self.peek().is_some_and(|b| !matches!(b, b'"' | b'[' | b'{'));
+        let mut scan = Skip { bare, ..Skip::default() };
         loop {
             let text = self.win.text_from(self.pos).as_bytes();
             match scan.over(text) {
@@ -172,7 +173,7 @@ impl<'w, 's> Cursor<'w, 's> {
                 None => self.pos += text.len(),
             }
             if !self.more() {
-                return if scan.scalar() { Ok(()) } else { Err(self.error("JSON syntax error: EOF while parsing a value")) };
+                return if scan.bare { Ok(()) } else { Err(self.error("JSON syntax error: EOF while parsing a value")) };
             }
         }
     }
@@ -214,14 +215,12 @@ impl<'w, 's> Cursor<'w, 's> {
 /// the next.
 #[derive(Default)]
 struct Skip {
-    /// Bytes looked at so far (0: the value has not started).
-    seen: usize,
     /// Open arrays and objects.
     depth: usize,
     in_string: bool,
     /// The last byte was a backslash inside a string.
     escaped: bool,
-    /// The value is a number or a literal.
+    /// The value is a number or a literal (which the end of the text ends too).
     bare: bool,
 }
 
@@ -247,19 +246,16 @@ impl Skip {
                 } else {
                     self.in_string = false;
                     if self.depth == 0 {
-                        return Some(self.took(i + 1));
+                        return Some(i + 1);
                     }
                 }
                 i += 1;
                 continue;
             }
             let b = text[i];
-            if self.seen == 0 && i == 0 && self.depth == 0 && !self.bare {
-                self.bare = !matches!(b, b'"' | b'[' | b'{');
-            }
             if self.bare {
                 if matches!(b, b',' | b']' | b'}' | b':' | b' ' | b'\t' | b'\r' | b'\n') {
-                    return Some(self.took(i));
+                    return Some(i);
                 }
                 i += 1;
                 continue;
@@ -270,25 +266,14 @@ impl Skip {
                 b']' | b'}' => {
                     self.depth = self.depth.saturating_sub(1);
                     if self.depth == 0 {
-                        return Some(self.took(i + 1));
+                        return Some(i + 1);
                     }
                 }
                 _ => {}
             }
             i += 1;
         }
-        self.seen += text.len();
         None
-    }
-
-    fn took(&mut self, len: usize) -> usize {
-        self.seen += len;
-        len
-    }
-
-    /// Whether the value is a number or literal (which the end of the text ends).
-    fn scalar(&self) -> bool {
-        self.bare && self.seen > 0
     }
 }
 

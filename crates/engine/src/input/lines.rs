@@ -28,17 +28,19 @@ pub(crate) fn read_from(win: &mut Window<'_>, start: usize, mut line: usize, emi
         if text.is_empty() {
             break;
         }
-        let (newline, len) = (memchr::memchr(b'\n', text.as_bytes()), text.len());
-        if newline.is_none_or(|nl| nl > max) {
-            if newline.is_none() && win.ended() && len <= max {
-                // The last line, without its newline: read below (unless the damage cut it).
-            } else {
-                match long_line(win, pos, line, emit) {
-                    Some(next) => (pos, line) = (next, line + 1),
-                    None => break,
-                }
-                continue;
+        let newline = memchr::memchr(b'\n', text.as_bytes());
+        // Without a newline, the text ran past the limit, or it is the last line (read below,
+        // unless the damage cut it).
+        let long = match newline {
+            Some(nl) => nl > max,
+            None => text.len() > max,
+        };
+        if long {
+            match long_line(win, pos, line, emit) {
+                Some(next) => (pos, line) = (next, line + 1),
+                None => break,
             }
+            continue;
         }
         if newline.is_none() && win.stop().is_some() {
             break;
