@@ -2,10 +2,9 @@
 //! byte into `IgnoredAny`, inflating `.gz` first), on one core. Prints files, bytes and records.
 //!
 //! `cargo run --release --example validate -- [--inflate-only] FILE_OR_FOLDER...` (with
-//! `--inflate-only`, the floor of `.gz` files: inflating alone, no parsing).
+//! `--inflate-only`, the floor of `.gz` files: inflating alone, as the scan inflates, no parsing).
 
 use serde::de::IgnoredAny;
-use std::io::Read;
 use std::path::Path;
 
 fn main() -> anyhow::Result<()> {
@@ -15,9 +14,7 @@ fn main() -> anyhow::Result<()> {
         visit(Path::new(&arg), &mut |path| {
             let raw = std::fs::read(path)?;
             let text = if raw.starts_with(&[0x1f, 0x8b]) {
-                let mut out = Vec::new();
-                flate2::read::MultiGzDecoder::new(&raw[..]).read_to_end(&mut out)?;
-                out
+                trailhound_engine::input::inflate(&raw, u64::MAX).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
             } else {
                 raw
             };

@@ -95,3 +95,38 @@ impl<R: Read> Read for Full<R> {
         Ok(got)
     }
 }
+
+/// The rest of a reader whose first bytes were held: a read error met while holding comes first,
+/// so the stream fails at the same byte whether or not its start was held.
+pub(crate) struct Rest<R> {
+    reader: R,
+    error: Option<std::io::Error>,
+    ended: bool,
+}
+
+impl<R: Read> Rest<R> {
+    /// Reads `reader` into `held` until `held` has more than `most` bytes, or the reader ends or
+    /// fails.
+    pub(crate) fn hold(held: &mut Vec<u8>, mut reader: R, most: usize) -> Rest<R> {
+        let room = (most + 1).saturating_sub(held.len()) as u64;
+        match (&mut reader).take(room).read_to_end(held) {
+            Ok(_) => Rest { ended: held.len() <= most, reader, error: None },
+            Err(e) => Rest { reader, error: Some(e), ended: false },
+        }
+    }
+
+    /// Whether the reader ended, without an error, within what was held.
+    #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+    pub(crate) fn ended(&self) -> bool {
+        self.ended
+    }
+}
+
+impl<R: Read> Read for Rest<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        match self.error.take() {
+            Some(e) => Err(e),
+            None => self.reader.read(out),
+        }
+    }
+}

@@ -25,6 +25,8 @@ mod lookup;
 mod raw;
 mod sniff;
 mod text;
+#[cfg(not(target_arch = "wasm32"))]
+mod whole_gzip;
 mod window;
 
 pub use console_csv::{CONSOLE_HEADER, LOSSY as CONSOLE_CSV_LOSSY};
@@ -224,6 +226,10 @@ pub fn read_file(bytes: &[u8], sink: &mut RecordSink<'_>) -> FileRead {
 /// slice at a time.
 pub fn read_file_with(bytes: &[u8], limits: &Limits, sink: &mut RecordSink<'_>) -> FileRead {
     if gzip::is_gzip(bytes) {
+        #[cfg(not(target_arch = "wasm32"))]
+        if let Some(text) = whole_gzip::inflate(bytes, limits.max_inflated_bytes) {
+            return read_window(&mut Window::whole(&text).with_max_record(limits.max_record_bytes), true, sink);
+        }
         let mut source = gzip::Gz::new(bytes, limits.max_inflated_bytes);
         // Room for what the file likely inflates to (up to a slice), so the window does not grow
         // by doubling from nothing.
@@ -233,6 +239,20 @@ pub fn read_file_with(bytes: &[u8], limits: &Limits, sink: &mut RecordSink<'_>) 
     } else {
         read_window(&mut Window::whole(bytes).with_max_record(limits.max_record_bytes), false, sink)
     }
+}
+
+/// The text a gzip file inflates to, inflated as the scan inflates it (natively in one call when
+/// it can, else a piece at a time), at most `max` bytes; or why it cannot be. The floor the scan
+/// of `.json.gz` files is measured against (`examples/validate`).
+pub fn inflate(gz: &[u8], max: u64) -> Result<Vec<u8>, String> {
+    #[cfg(not(target_arch = "wasm32"))]
+    if let Some(text) = whole_gzip::inflate(gz, max) {
+        return Ok(text);
+    }
+    let mut source = gzip::Gz::new(gz, max);
+    let mut text = Vec::new();
+    while source.fill(&mut text, SLICE)? > 0 {}
+    Ok(text)
 }
 
 /// Reads a file from `reader` a slice at a time, `slice` bytes into `buffer` (whose allocation is
@@ -261,26 +281,40 @@ pub fn read_stream_ahead(
     })
 }
 
-/// Reads `reader` as plain text, or hands its gzip stream to `inflated` to read.
+/// Reads `reader` as plain text, or hands its gzip stream to `inflated` to read. Natively, a gzip
+/// file is first held up to [`HOLD`] bytes: if that is all of it and it inflates whole (see
+/// [`whole_gzip`]), its text is read from memory; else the held bytes start the stream.
 fn stream<R: Read>(
     mut reader: R,
     limits: &Limits,
     slice: usize,
     buffer: &mut Vec<u8>,
     sink: &mut RecordSink<'_>,
-    inflated: impl FnOnce(gzip::Gz<std::io::Chain<&[u8], R>>, usize, &mut Vec<u8>, &mut RecordSink<'_>) -> FileRead,
+    inflated: impl FnOnce(gzip::Gz<std::io::Chain<&[u8], gzip::Rest<R>>>, usize, &mut Vec<u8>, &mut RecordSink<'_>) -> FileRead,
 ) -> FileRead {
     let (magic, got) = match read_magic(&mut reader) {
         Ok(magic) => magic,
         Err(failed) => return failed,
     };
-    let whole = (&magic[..got]).chain(reader);
-    if gzip::is_gzip(&magic[..got]) {
-        inflated(gzip::Gz::new(whole, limits.max_inflated_bytes), slice, buffer, sink)
-    } else {
-        read_source(&mut Plain::new(whole), false, limits, slice, buffer, sink)
+    if !gzip::is_gzip(&magic[..got]) {
+        return read_source(&mut Plain::new((&magic[..got]).chain(reader)), false, limits, slice, buffer, sink);
     }
+    let mut held = magic[..got].to_vec();
+    let rest = gzip::Rest::hold(&mut held, reader, HOLD);
+    #[cfg(not(target_arch = "wasm32"))]
+    if rest.ended()
+        && let Some(text) = whole_gzip::inflate(&held, limits.max_inflated_bytes)
+    {
+        return read_window(&mut Window::whole(&text).with_max_record(limits.max_record_bytes), true, sink);
+    }
+    inflated(gzip::Gz::new(held.as_slice().chain(rest), limits.max_inflated_bytes), slice, buffer, sink)
 }
+
+/// How much of a gzip stream is held before it is read, to see whether it inflates whole.
+#[cfg(not(target_arch = "wasm32"))]
+const HOLD: usize = whole_gzip::MAX_HELD;
+#[cfg(target_arch = "wasm32")]
+const HOLD: usize = 0;
 
 /// The first two bytes (fewer if the data is shorter), to tell gzip by; or the file's failure.
 fn read_magic(reader: &mut dyn Read) -> Result<([u8; 2], usize), FileRead> {
