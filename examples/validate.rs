@@ -1,8 +1,9 @@
 //! The floor the scan is measured against: serde_json validating the same files (parsing every
 //! byte into `IgnoredAny`, inflating `.gz` first), on one core. Prints files, bytes and records.
 //!
-//! `cargo run --release --example validate -- [--inflate-only] FILE_OR_FOLDER...` (with
-//! `--inflate-only`, the floor of `.gz` files: inflating alone, as the scan inflates, no parsing).
+//! `cargo run --release --example validate -- [--inflate-only] [--stream] FILE_OR_FOLDER...` (with
+//! `--inflate-only`, the floor of `.gz` files: inflating alone, as the scan inflates, no parsing;
+//! with `--stream`, always a piece at a time, as the browser and big files are inflated).
 
 use serde::de::IgnoredAny;
 use std::path::Path;
@@ -10,10 +11,15 @@ use std::path::Path;
 fn main() -> anyhow::Result<()> {
     let (mut files, mut bytes) = (0u64, 0u64);
     let inflate_only = std::env::args().any(|a| a == "--inflate-only");
-    for arg in std::env::args_os().skip(1).filter(|a| a != "--inflate-only") {
+    let stream = std::env::args().any(|a| a == "--stream");
+    for arg in std::env::args_os().skip(1).filter(|a| a != "--inflate-only" && a != "--stream") {
         visit(Path::new(&arg), &mut |path| {
             let raw = std::fs::read(path)?;
-            let text = if raw.starts_with(&[0x1f, 0x8b]) {
+            let text = if raw.starts_with(&[0x1f, 0x8b]) && stream {
+                let mut out = Vec::new();
+                std::io::Read::read_to_end(&mut flate2::read::MultiGzDecoder::new(&raw[..]), &mut out)?;
+                out
+            } else if raw.starts_with(&[0x1f, 0x8b]) {
                 trailhound_engine::input::inflate(&raw, u64::MAX).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
             } else {
                 raw
