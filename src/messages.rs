@@ -117,6 +117,9 @@ pub enum FromWorker {
         #[serde(default)]
         candidates: Vec<Candidate>,
     },
+    /// The worker's Wasm memory after a file, in bytes. Wasm memory only grows, so this is the most
+    /// the worker has held so far.
+    Memory { bytes: u64 },
     /// The worker panicked; it must be replaced.
     Panic { message: String },
 }

@@ -136,8 +136,17 @@ async fn run() {
             None => None,
         };
         post(&scan(&job, whole));
+        post(&FromWorker::Memory { bytes: memory() });
     }
     WORKER.with(|w| w.borrow_mut().running = false);
+}
+
+/// The worker's Wasm memory in bytes (64 KiB pages).
+fn memory() -> u64 {
+    #[cfg(target_arch = "wasm32")]
+    return (core::arch::wasm32::memory_size::<0>() as u64) << 16;
+    #[cfg(not(target_arch = "wasm32"))]
+    0
 }
 
 /// Scans one file on its own (from its bytes when they were read whole, else streamed); the page

@@ -2,10 +2,13 @@
 // injection (tests/fixtures/hostile-web): nothing runs, every payload is shown as text, no link
 // goes to javascript:. (2) A selection of the hostile corpus (tests/hostile/files, expectations
 // read from tests/hostile/cases.toml) dropped with a good file: each file's own error, the good
-// file still scanned, and the totals add up.
+// file still scanned, and the totals add up. (3) A planted record far past the record limit: passed
+// over, and the worker's memory stays bounded.
 import { test, expect } from '@playwright/test';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { MIXED, SHOTS, dropNamed, rowIds, scanDone, watchRequests } from './helpers.mjs';
 
 const ORIGIN = 'http://127.0.0.1:4173/';
@@ -241,4 +244,44 @@ test('a selection of the hostile corpus: each file its own error, the good file 
   expect(await rowIds(page)).toContain('a0000000-0000-4000-8000-00000000000c');
   await page.screenshot({ path: join(SHOTS, 'hostile-07-corpus-alerts.png') });
   await seen.check('after the corpus scan');
+});
+
+/** A record of the built-in seed rule (a bucket's CORS deleted) under eventID `id`, on one line. */
+function alerting(id) {
+  const record = JSON.parse(readFileSync(join(MIXED, 'exports', 'array.json'), 'utf8')).find((r) => r.eventName === 'DeleteBucketCors');
+  return JSON.stringify({ ...record, eventID: id });
+}
+
+test('a planted 512 MiB record is passed over without the worker ever holding it', async ({ page, context }) => {
+  const seen = guard(page, context);
+  // As an attacker would plant it: a delivery of well under a megabyte whose middle record is a
+  // 512 MiB string (members of 1 MiB each), between two records the seed rule alerts on.
+  const [first, second] = ['e0000000-0000-4000-8000-000000000001', 'e0000000-0000-4000-8000-000000000002'];
+  const head = `{"Records":[${alerting(first)},\n{"eventVersion":"1.08","x":"`;
+  const member = gzipSync(Buffer.alloc(1 << 20, 'A'));
+  const planted = Buffer.concat([gzipSync(head), ...Array(512).fill(member), gzipSync(`"},\n${alerting(second)}]}\n`)]);
+  expect(planted.length).toBeLessThan(1 << 20);
+  const dir = mkdtempSync(join(tmpdir(), 'trailhound-planted-'));
+  const path = join(dir, 'planted.json.gz');
+  writeFileSync(path, planted);
+
+  await page.goto('/');
+  await dropNamed(page, [{ name: 'planted.json.gz', path }]);
+  await scanDone(page);
+  rmSync(dir, { recursive: true });
+  await expect.poll(() => rowIds(page).then((ids) => ids.sort())).toEqual([first, second]);
+  await page.getByRole('tab', { name: /Files/ }).click();
+  const row = page.getByTestId('files').locator('[data-file="planted.json.gz"]');
+  await expect(row).toHaveAttribute('data-records', '3');
+  await expect(row).toHaveAttribute('data-record-errors', '1');
+  await expect(row.locator('.record-errors')).toContainText(
+    `record 2, line 2, byte ${Buffer.byteLength(head.slice(0, head.lastIndexOf('\n') + 1))}: record is longer than the limit of 2097152 bytes a record may take; skipped without reading it`);
+  // The worker's Wasm memory (which only grows) stays far below the record: the window holds a
+  // little past the record limit while the record is tried, never the record.
+  const memory = Number(await page.getByTestId('scanner-memory').getAttribute('data-bytes'));
+  console.log(`worker memory after the planted file: ${(memory / 2 ** 20).toFixed(0)} MiB`);
+  expect(memory).toBeGreaterThan(0);
+  expect(memory).toBeLessThan(128 * 2 ** 20);
+  await page.screenshot({ path: join(SHOTS, 'hostile-08-planted.png') });
+  await seen.check('after the planted file');
 });

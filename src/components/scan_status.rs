@@ -47,6 +47,12 @@ pub fn ScanStatus(props: &Props) -> Html {
                     if props.skipped > 0 { { format!(", {} skipped", props.skipped) } }
                     if props.failed > 0 { <span class="text-error">{ format!(", {} with errors", props.failed) }</span> }
                     if let Some(rate) = rate { <span class="muted">{ format!(" · {rate}") }</span> }
+                    if p.scanner_memory > 0 {
+                        <span class="muted" data-testid="scanner-memory" data-bytes={p.scanner_memory.to_string()}
+                            title="The most memory one scanning worker has taken in this tab">
+                            { format!(" · {} of memory a worker", bytes(p.scanner_memory)) }
+                        </span>
+                    }
                 </span>
                 <button class="button ghost" onclick={props.on_reset.reform(|_| ())} data-testid="reset">{ "Start over" }</button>
             </>

@@ -225,6 +225,7 @@ fn spawn(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>, generation: u6
                     }
                     settle_ready(&inner, &dispatch);
                 }
+                FromWorker::Memory { bytes } => post(&inner, &dispatch, vec![Action::ScannerMemory { bytes }]),
                 FromWorker::Panic { message } => fail(&inner, &dispatch, message),
             }
         }

@@ -120,6 +120,7 @@ impl State {
                 self.add_alerts(alerts);
                 self.update_phase();
             }
+            Action::ScannerMemory { bytes } => self.progress.scanner_memory = self.progress.scanner_memory.max(bytes),
             Action::Decided { alerts, report, now_ms } => {
                 self.progress.last_ms = Some(now_ms);
                 self.replace_decided(alerts);

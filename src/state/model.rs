@@ -104,6 +104,10 @@ pub enum Action {
         alerts: Vec<TextAlert>,
         now_ms: f64,
     },
+    /// A worker's memory after a file.
+    ScannerMemory {
+        bytes: u64,
+    },
     FileDone {
         id: usize,
         report: FileReport,
@@ -183,6 +187,8 @@ pub struct Progress {
     /// Records already counted when the rate started.
     pub rate_base: usize,
     pub last_ms: Option<f64>,
+    /// The most memory a scanning worker has held (its Wasm memory, which only grows), in bytes.
+    pub scanner_memory: u64,
 }
 
 impl Progress {

@@ -325,3 +325,12 @@ name = "Defense Evasion"
     assert_eq!((cell.id.as_str(), cell.alerts, cell.rules[0].alerts), ("T1562", 1, 1), "the suppressed alert is left out");
     assert!(columns.iter().filter(|c| c.id != "TA0005").all(|c| c.cells.is_empty()));
 }
+
+#[test]
+fn the_scanner_memory_shown_is_the_most_any_worker_reported() {
+    let state = State::new();
+    assert_eq!(state.progress.scanner_memory, 0);
+    let state = [40 << 20, 90 << 20, 60 << 20].into_iter().fold(state, |s, bytes| s.reduce(Action::ScannerMemory { bytes }));
+    assert_eq!(state.progress.scanner_memory, 90 << 20);
+    assert_eq!(state.reduce(Action::Reset).progress.scanner_memory, 0, "a fresh start forgets it");
+}
