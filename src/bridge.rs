@@ -44,11 +44,20 @@ impl WorkerHandle {
 
     /// Posts `message`, with `file` beside it for a scan.
     pub fn send(&self, message: &ToWorker, file: Option<&web_sys::File>) -> Result<(), String> {
+        self.send_with(message, file, &[])
+    }
+
+    /// Posts `message` with `file` and the GeoIP `databases` beside it (for `Configure`).
+    pub fn send_with(&self, message: &ToWorker, file: Option<&web_sys::File>, databases: &[web_sys::File]) -> Result<(), String> {
         let envelope = js_sys::Object::new();
         let json = serde_json::to_string(message).map_err(|e| e.to_string())?;
         js_sys::Reflect::set(&envelope, &"json".into(), &json.into()).map_err(describe)?;
         if let Some(file) = file {
             js_sys::Reflect::set(&envelope, &"file".into(), file).map_err(describe)?;
+        }
+        if !databases.is_empty() {
+            let list: js_sys::Array = databases.iter().collect();
+            js_sys::Reflect::set(&envelope, &"databases".into(), &list).map_err(describe)?;
         }
         self.worker.post_message(&envelope).map_err(describe)
     }

@@ -6,6 +6,7 @@
 
 pub mod attack;
 pub mod exceptions;
+pub mod geoip;
 pub mod messages;
 pub mod state;
 pub mod stats;

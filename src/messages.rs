@@ -4,6 +4,7 @@
 //! `bridge`), the worker's as JSON bytes with the records' `eventID` hashes beside them in binary
 //! ([`Wire`]). Yew-free and built natively, so its conversions are tested with `cargo test`.
 
+use crate::geoip::GeoIpInfo;
 use serde::{Deserialize, Serialize};
 use trailhound_engine::TextAlert;
 use trailhound_engine::printable;
@@ -27,6 +28,9 @@ pub struct RuleConfig {
     /// The most MiB one record may take (see `trailhound scan --max-record-bytes`).
     #[serde(default = "default_record_mib")]
     pub max_record_mib: u32,
+    /// The GeoIP/ASN databases kept in the browser (their files travel beside `Configure`).
+    #[serde(default)]
+    pub geoip: Vec<GeoIpInfo>,
 }
 
 impl Default for RuleConfig {
@@ -37,6 +41,7 @@ impl Default for RuleConfig {
             emulate_schedule: false,
             learn_first_history: false,
             max_record_mib: default_record_mib(),
+            geoip: Vec::new(),
         }
     }
 }
@@ -73,7 +78,8 @@ impl RuleConfig {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ToWorker {
-    /// Load these rules and hash `eventID`s with this key (the same in every worker of a scan).
+    /// Load these rules and hash `eventID`s with this key (the same in every worker of a scan); the
+    /// GeoIP databases' files are attached (`databases`), in the order of `rules.geoip`.
     Configure { rules: RuleConfig, id_key: IdKey },
     /// Read and scan the attached file.
     Scan { id: usize, name: String },

@@ -48,6 +48,12 @@ pub fn top<'a>(values: impl Iterator<Item = &'a str>, n: usize) -> Vec<(String, 
     list
 }
 
+/// [`top`] of values made on the way (`AS29518 Bredband2 AB`).
+pub fn top_owned(values: impl Iterator<Item = String>, n: usize) -> Vec<(String, usize)> {
+    let values: Vec<String> = values.collect();
+    top(values.iter().map(String::as_str), n)
+}
+
 /// A UTC time as `YYYY-MM-DD HH:MM`.
 pub fn format_epoch(seconds: i64) -> String {
     let days = seconds.div_euclid(86_400);

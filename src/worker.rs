@@ -13,6 +13,8 @@ use super::state::load_rules;
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::io;
+use std::sync::Arc;
+use trailhound_engine::enrich::{Database, GeoIp};
 use trailhound_engine::{Alert, TextAlert};
 use trailhound_engine::{AlertKey, IdKey, Scanner, Sink, Source};
 use wasm_bindgen::JsCast;
@@ -104,7 +106,8 @@ fn receive(data: JsValue) {
             let scanner = Scanner::new(rules.enabled_rules())
                 .with_id_key(id_key)
                 .with_emulated_schedule(rules.emulate_schedule)
-                .with_limits(rules.limits());
+                .with_limits(rules.limits())
+                .with_geoip(open_databases(&data));
             WORKER.with(|w| w.borrow_mut().scanner = Some(scanner));
         }
         ToWorker::Scan { id, name } => {
@@ -124,6 +127,22 @@ fn receive(data: JsValue) {
             }
         }
     }
+}
+
+/// The GeoIP databases attached to a `Configure` message (`databases`: `File`s), read whole and
+/// opened; one that cannot be read or opened is left out (the page opened each when it was added).
+fn open_databases(data: &JsValue) -> Option<Arc<GeoIp>> {
+    let files = js_sys::Reflect::get(data, &"databases".into()).ok()?.dyn_into::<js_sys::Array>().ok()?;
+    let reader = web_sys::FileReaderSync::new().ok()?;
+    let mut geoip = GeoIp::default();
+    for file in files.iter().filter_map(|f| f.dyn_into::<web_sys::File>().ok()) {
+        let Ok(buffer) = reader.read_as_array_buffer(&file) else { continue };
+        let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+        if let Ok(db) = Database::from_bytes(&file.name(), bytes) {
+            geoip.add(db);
+        }
+    }
+    (!geoip.databases().is_empty()).then(|| Arc::new(geoip))
 }
 
 async fn run() {

@@ -9,6 +9,7 @@ use super::error_banner::ErrorBanner;
 use super::exceptions_panel::{self, ExceptionsPanel};
 use super::files_panel::FilesPanel;
 use super::filter_bar::FilterBar;
+use super::geoip_panel::GeoIpPanel;
 use super::header::Header;
 use super::intake::Intake;
 use super::overview::Overview;
@@ -16,7 +17,7 @@ use super::rules_panel::{RuleLine, RulesPanel};
 use super::scan_status::ScanStatus;
 use super::tabs::Tabs;
 use crate::download;
-use crate::hooks::{use_persistence, use_scanner};
+use crate::hooks::{use_geoip, use_persistence, use_scanner};
 use crate::state::{Action, FileState, Phase, State, Tab};
 use std::rc::Rc;
 use trailhound_engine::FileStatus;
@@ -49,6 +50,12 @@ fn export(alerts: Vec<&TextAlert>, csv: bool) -> Result<(), String> {
     download::save(&name, mime, &String::from_utf8_lossy(&out))
 }
 
+/// Which enabled rules read fields no kept GeoIP database provides, a line a database.
+fn geoip_needs(state: &State) -> Vec<(String, Vec<String>)> {
+    let enabled: Vec<&trailhound_engine::Rule> = state.rules.iter().filter(|r| r.enabled).map(|r| &r.rule).collect();
+    crate::geoip::needs(&enabled, &state.geoip).into_iter().map(|(need, rules)| (need.to_string(), rules)).collect()
+}
+
 #[component]
 pub fn App() -> Html {
     let store = use_reducer(|| Store(State::new()));
@@ -57,7 +64,8 @@ pub fn App() -> Html {
         let store = store.dispatcher();
         use_callback((), move |action: Action, _| store.dispatch(action))
     };
-    let scanner = use_scanner(dispatch.clone(), state.rule_config());
+    let geoip = use_geoip(state.geoip.clone(), dispatch.clone());
+    let scanner = use_scanner(dispatch.clone(), state.rule_config(), geoip.files.clone());
     let saved: Vec<_> = state.exceptions.iter().map(|c| c.exception.clone()).collect();
     use_persistence(dispatch.clone(), saved, state.rule_config());
 
@@ -149,6 +157,9 @@ pub fn App() -> Html {
         },
         Tab::Files => html! { <FilesPanel files={Shared(Rc::new(state.files.clone()))} /> },
         Tab::Rules => html! {
+            <>
+            <GeoIpPanel databases={state.geoip.clone()} needs={geoip_needs(state)}
+                on_add={geoip.add.clone()} on_remove={geoip.remove.clone()} />
             <RulesPanel rules={state.rules.iter().map(RuleLine::of).collect::<Vec<_>>()}
                 files={state.rule_files.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>()}
                 problems={state.rule_problems.clone()} replaced={state.rule_replacements.clone()} rules_changed={state.rules_changed}
@@ -160,6 +171,7 @@ pub fn App() -> Html {
                 on_add_file={dispatch.reform(|(name, text)| Action::AddRuleFile { name, text })}
                 on_remove_file={dispatch.reform(Action::RemoveRuleFile)}
                 on_rescan={scanner.rescan.clone()} />
+            </>
         },
         Tab::Attack => html! {
             <AttackView columns={attack} on_technique={dispatch.reform(|id| Action::ShowTechnique(Some(id)))} />

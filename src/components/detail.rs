@@ -109,6 +109,9 @@ pub fn Detail(props: &Props) -> Html {
         ),
         ("Access key", e.access_key_id.clone()),
         ("Source", e.source_ip.clone().or(e.source_address.clone())),
+        ("Location", e.place()),
+        ("Network", e.network()),
+        ("Client", e.client.clone()),
         ("User agent", e.user_agent.clone()),
         (
             "Account / region",

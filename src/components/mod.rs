@@ -11,6 +11,7 @@ pub mod exceptions_panel;
 pub mod fatal;
 pub mod files_panel;
 pub mod filter_bar;
+pub mod geoip_panel;
 pub mod header;
 pub mod intake;
 pub mod overview;

@@ -1,5 +1,6 @@
 //! The overview above the table: alerts over time (inline SVG bars) and the top actors, source IPs
-//! and buckets of the alerts shown; clicking a top actor filters on it.
+//! and buckets of the alerts shown, and with GeoIP databases their top countries and networks;
+//! clicking a top actor filters on it.
 
 use super::{Shared, count};
 use crate::stats::{self, Timeline};
@@ -20,6 +21,9 @@ struct Numbers {
     actors: Vec<(String, usize)>,
     ips: Vec<(String, usize)>,
     buckets: Vec<(String, usize)>,
+    /// With GeoIP databases: the top countries and networks (AS).
+    countries: Vec<(String, usize)>,
+    networks: Vec<(String, usize)>,
 }
 
 const WIDTH: f64 = 600.0;
@@ -50,6 +54,8 @@ pub fn Overview(props: &Props) -> Html {
             actors: stats::top(shown.iter().filter_map(|a| a.event.actor()), 5),
             ips: stats::top(shown.iter().filter_map(|a| a.event.source_ip.as_deref().or(a.event.source_address.as_deref())), 5),
             buckets: stats::top(shown.iter().filter_map(|a| a.event.bucket.as_deref()), 5),
+            countries: stats::top(shown.iter().filter_map(|a| a.event.country.as_deref()), 5),
+            networks: stats::top_owned(shown.iter().filter_map(|a| a.event.network()), 5),
         }
     });
     html! {
@@ -61,6 +67,12 @@ pub fn Overview(props: &Props) -> Html {
             { top_list("Top actors", &numbers.actors, Some(props.on_actor.clone())) }
             { top_list("Top source IPs", &numbers.ips, None) }
             { top_list("Top buckets", &numbers.buckets, None) }
+            if !numbers.countries.is_empty() {
+                { top_list("Top countries", &numbers.countries, None) }
+            }
+            if !numbers.networks.is_empty() {
+                { top_list("Top networks (AS)", &numbers.networks, None) }
+            }
         </section>
     }
 }

@@ -1,8 +1,10 @@
-//! Hooks: the scanning worker's life ([`use_scanner`]) and the browser storage of settings
-//! ([`use_persistence`]).
+//! Hooks: the scanning worker's life ([`use_scanner`]), the browser storage of settings
+//! ([`use_persistence`]) and of GeoIP databases ([`use_geoip`]).
 
+mod use_geoip;
 mod use_persistence;
 mod use_scanner;
 
+pub use use_geoip::{GeoIpHandle, use_geoip};
 pub use use_persistence::use_persistence;
 pub use use_scanner::{ScannerHandle, use_scanner};

@@ -52,6 +52,9 @@ struct Inner {
     rules: RuleConfig,
     /// The rules the current workers were configured with.
     configured: Option<RuleConfig>,
+    /// The GeoIP databases' files at hand (name, file), and the names the workers were given.
+    databases: Vec<(String, web_sys::File)>,
+    configured_databases: Vec<String>,
     /// Files settled in file order, whichever worker scanned them.
     settle: Merge<TextAlert>,
     /// The key every worker of the scan hashes `eventID`s with.
@@ -99,7 +102,8 @@ fn ensure_workers(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>) -> bo
     {
         let state = inner.borrow();
         let idle = state.settle.next() >= state.files.len() && state.settle.is_idle();
-        if !state.dead && !state.workers.is_empty() && (state.configured.as_ref() == Some(&state.rules) || !idle) {
+        let current = state.configured.as_ref() == Some(&state.rules) && state.configured_databases == database_names(&state);
+        if !state.dead && !state.workers.is_empty() && (current || !idle) {
             return true;
         }
     }
@@ -115,11 +119,16 @@ fn ensure_workers(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>) -> bo
     };
     let key = *inner.borrow_mut().key.get_or_insert_with(random_key);
     let rules = inner.borrow().rules.clone();
+    let (names, files): (Vec<String>, Vec<web_sys::File>) = {
+        let state = inner.borrow();
+        let wanted = database_names(&state);
+        state.databases.iter().filter(|(n, _)| wanted.contains(n)).cloned().unzip()
+    };
     let mut workers = Vec::new();
     for index in 0..worker_count() {
         match spawn(inner, dispatch, generation, index) {
             Ok(worker) => {
-                let _ = worker.send(&ToWorker::Configure { rules: rules.clone(), id_key: key }, None);
+                let _ = worker.send_with(&ToWorker::Configure { rules: rules.clone(), id_key: key }, None, &files);
                 workers.push(worker);
             }
             Err(reason) => {
@@ -133,6 +142,7 @@ fn ensure_workers(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>) -> bo
     state.workers = workers;
     state.stage_rules = Some(rules.enabled_rules().into());
     state.configured = Some(rules);
+    state.configured_databases = names;
     true
 }
 
@@ -363,11 +373,21 @@ fn decide(inner: &Rc<RefCell<Inner>>) -> bool {
     true
 }
 
-/// The scanner for `rules`; `dispatch` receives its progress as actions.
+/// The names of the kept databases whose files are at hand, in the rules' order.
+fn database_names(state: &Inner) -> Vec<String> {
+    state.rules.geoip.iter().map(|g| g.name.clone()).filter(|n| state.databases.iter().any(|(d, _)| d == n)).collect()
+}
+
+/// The scanner for `rules` (with the GeoIP `databases` at hand); `dispatch` receives its progress
+/// as actions.
 #[hook]
-pub fn use_scanner(dispatch: Callback<Action>, rules: RuleConfig) -> ScannerHandle {
+pub fn use_scanner(dispatch: Callback<Action>, rules: RuleConfig, databases: Vec<(String, web_sys::File)>) -> ScannerHandle {
     let inner = use_mut_ref(Inner::default);
-    inner.borrow_mut().rules = rules;
+    {
+        let mut state = inner.borrow_mut();
+        state.rules = rules;
+        state.databases = databases;
+    }
     {
         // The workers start with the page, so that a drop finds them ready.
         let (inner, dispatch) = (inner.clone(), dispatch.clone());

@@ -56,6 +56,8 @@ pub struct State {
     pub learn_first_history: bool,
     /// The most MiB one record may take, when the user chose (else the engine's default).
     pub max_record_mib: Option<u32>,
+    /// The GeoIP/ASN databases kept in the browser, one of a kind.
+    pub geoip: Vec<crate::geoip::GeoIpInfo>,
     /// Inside a [`Action::Batch`]: `rows` is rebuilt once at its end, not after every action (a
     /// batch of results from a scan would otherwise sort every alert once per file).
     batching: bool,
@@ -133,6 +135,17 @@ impl State {
             Action::ToggleLearnFirstHistory => {
                 self.learn_first_history = !self.learn_first_history;
                 self.mark_rules_changed();
+            }
+            Action::AddGeoIp(info) => {
+                self.geoip = crate::geoip::with(&self.geoip, info).0;
+                self.mark_rules_changed();
+            }
+            Action::RemoveGeoIp(name) => {
+                let before = self.geoip.len();
+                self.geoip.retain(|g| g.name != name);
+                if self.geoip.len() != before {
+                    self.mark_rules_changed();
+                }
             }
             Action::SetMaxRecordMib(mib) => {
                 if mib != self.record_mib() {
@@ -275,6 +288,7 @@ impl State {
                 self.emulate_schedule = config.emulate_schedule;
                 self.learn_first_history = config.learn_first_history;
                 self.max_record_mib = Some(config.max_record_mib.clamp(1, 64));
+                self.geoip = config.geoip;
                 self.reload_rules(&config.disabled);
             }
         }
@@ -289,6 +303,7 @@ impl State {
             emulate_schedule: self.emulate_schedule,
             learn_first_history: self.learn_first_history,
             max_record_mib: self.record_mib(),
+            geoip: self.geoip.clone(),
         }
     }
 

@@ -127,6 +127,10 @@ pub enum Action {
     ToggleLearnFirstHistory,
     /// The most MiB one record may take (1 to 64).
     SetMaxRecordMib(u32),
+    /// A GeoIP/ASN database was added (it replaces the one of its kind).
+    AddGeoIp(crate::geoip::GeoIpInfo),
+    /// A kept database is removed.
+    RemoveGeoIp(String),
     /// The user cancelled: files not finished are left out.
     Cancel {
         now_ms: f64,

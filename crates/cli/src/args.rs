@@ -23,6 +23,8 @@ pub enum Command {
 pub struct ListArgs {
     #[command(flatten)]
     pub rules: RuleArgs,
+    #[command(flatten)]
+    pub geoip: GeoIpArgs,
     /// Run every loaded rule's own examples (`[[trailhound.example]]`) through the engine and say
     /// which give the outcome they expect; exits 1 if any does not.
     #[arg(long)]
@@ -40,9 +42,19 @@ pub struct RuleArgs {
 }
 
 #[derive(Args)]
+pub struct GeoIpArgs {
+    /// A GeoIP or ASN database (`.mmdb`: MaxMind GeoLite2/GeoIP2, DB-IP Lite, IPinfo Lite) or a
+    /// folder of them, for `source.geo.*` and `source.as.*`; repeatable. Read locally, never sent.
+    #[arg(long = "geoip", value_name = "PATH")]
+    pub geoip: Vec<PathBuf>,
+}
+
+#[derive(Args)]
 pub struct ScanArgs {
     #[command(flatten)]
     pub rules: RuleArgs,
+    #[command(flatten)]
+    pub geoip: GeoIpArgs,
     /// Output format of the alerts.
     #[arg(long, value_enum, default_value_t = FormatArg::Table)]
     pub format: FormatArg,

@@ -81,6 +81,14 @@ pub fn run(args: &ListArgs) -> u8 {
     }
     println!("{} rules loaded, {} not loaded", set.rules.len(), set.problems.len());
     print_problems(&set);
+    let geoip = match crate::geoip::load(&args.geoip.geoip) {
+        Ok(geoip) => geoip,
+        Err(errors) => {
+            errors.iter().for_each(|e| eprintln!("trailhound: {e}"));
+            return 2;
+        }
+    };
+    crate::geoip::print_unmet(&set, geoip.as_deref());
     if has_errors(&set) { 2 } else { 0 }
 }
 

@@ -25,10 +25,21 @@ pub fn run(args: &ScanArgs) -> u8 {
         eprintln!("trailhound: not scanning: fix the rule errors above");
         return 2;
     }
+    let geoip = match crate::geoip::load(&args.geoip.geoip) {
+        Ok(geoip) => geoip,
+        Err(errors) => {
+            errors.iter().for_each(|e| eprintln!("trailhound: {e}"));
+            eprintln!("trailhound: not scanning: fix the --geoip errors above");
+            return 2;
+        }
+    };
+    crate::geoip::print_unmet(&rules, geoip.as_deref());
     let started = Instant::now();
     let limits = Limits { max_inflated_bytes: args.max_inflated_bytes, max_record_bytes: args.max_record_bytes };
-    let scanner =
-        Scanner::new(rules.enabled().cloned().collect::<Vec<_>>()).with_limits(limits).with_emulated_schedule(args.emulate_schedule);
+    let scanner = Scanner::new(rules.enabled().cloned().collect::<Vec<_>>())
+        .with_limits(limits)
+        .with_emulated_schedule(args.emulate_schedule)
+        .with_geoip(geoip);
     let inputs = expand(&args.paths);
     let format = args.format.into();
     let generated_at = humantime::format_rfc3339_millis(SystemTime::now()).to_string();

@@ -60,6 +60,19 @@ pub struct EventSummary {
     pub account_id: Option<String>,
     pub region: Option<String>,
     pub bucket: Option<String>,
+    /// Where the address is (`source.geo.*`, with a GeoIP database): country and city names.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    /// The network announcing it (`source.as.*`, with an ASN database): number and organization.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub as_number: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub as_organization: Option<String>,
+    /// The client as `user_agent.*` parses it: "aws-cli 2.17.60 on Linux 4.9".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client: Option<String>,
 }
 
 impl EventSummary {
@@ -86,12 +99,54 @@ impl EventSummary {
             account_id: first(doc, "cloud.account.id"),
             region: first(doc, "cloud.region"),
             bucket,
+            country: first(doc, "source.geo.country_name"),
+            city: first(doc, "source.geo.city_name"),
+            as_number: first(doc, "source.as.number"),
+            as_organization: first(doc, "source.as.organization.name"),
+            client: client(doc),
+        }
+    }
+
+    /// The place, "Linköping, Sweden" (or only the country), with a GeoIP database.
+    pub fn place(&self) -> Option<String> {
+        match (&self.city, &self.country) {
+            (Some(city), Some(country)) => Some(format!("{city}, {country}")),
+            (None, Some(country)) => Some(country.clone()),
+            (Some(city), None) => Some(city.clone()),
+            (None, None) => None,
+        }
+    }
+
+    /// The network, "AS29518 Bredband2 AB", with an ASN database.
+    pub fn network(&self) -> Option<String> {
+        match (&self.as_number, &self.as_organization) {
+            (Some(n), Some(org)) => Some(format!("AS{n} {org}")),
+            (Some(n), None) => Some(format!("AS{n}")),
+            (None, Some(org)) => Some(org.clone()),
+            (None, None) => None,
         }
     }
 
     /// The actor to show: the user name, else the identity ARN.
     pub fn actor(&self) -> Option<&str> {
         self.user_name.as_deref().or(self.identity_arn.as_deref())
+    }
+}
+
+/// The client in words from `user_agent.*`: its name and version, and the system it runs on;
+/// `None` for an agent no pattern names ("Other") with no system.
+fn client(doc: &dyn Document) -> Option<String> {
+    let name = first(doc, "user_agent.name").filter(|n| n != "Other");
+    let os = first(doc, "user_agent.os.full").or_else(|| first(doc, "user_agent.os.name"));
+    let agent = name.map(|n| match first(doc, "user_agent.version") {
+        Some(v) => format!("{n} {v}"),
+        None => n,
+    });
+    match (agent, os) {
+        (Some(a), Some(os)) => Some(format!("{a} on {os}")),
+        (Some(a), None) => Some(a),
+        (None, Some(os)) => Some(format!("a client on {os}")),
+        (None, None) => None,
     }
 }
 

@@ -5,6 +5,7 @@
 //!   CSV, ECS exports, digests; plain or gzip) and yields records or positioned errors;
 //! - [`ecs`] maps a raw CloudTrail record to ECS as Elastic's `aws.cloudtrail` ingest pipeline does,
 //!   and offers a lazy [`doc::Document`] view over the raw record;
+//! - [`enrich`] adds what the pipeline looks up: user agents parsed, GeoIP and ASN from databases;
 //! - [`kql`] parses Kibana's kuery language and matches it against a [`doc::Document`];
 //! - [`eql`] parses Elastic's Event Query Language: event queries matched like KQL, and sequences
 //!   with a pure state machine over time-ordered events;
@@ -38,6 +39,7 @@ pub mod calendar;
 pub mod doc;
 #[doc(hidden)]
 pub mod ecs;
+pub mod enrich;
 #[doc(hidden)]
 pub mod eql;
 pub mod examples;

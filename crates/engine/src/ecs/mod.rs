@@ -25,7 +25,9 @@ mod view;
 
 pub use view::{EcsView, FAST_FIELDS, RawView};
 
+use crate::enrich::GeoIp;
 use serde_json::Value;
+use std::sync::Arc;
 
 /// What the pipeline keeps of request/response payloads (`_conf.retain`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -66,12 +68,21 @@ pub struct MapOptions {
     /// Add what the indexed data stream holds beyond the pipeline's output: `data_stream.*` (set by
     /// the agent) and the `constant_keyword` fields `event.dataset: aws.cloudtrail`, `event.module: aws`.
     pub data_stream: bool,
+    /// The GeoIP/ASN databases behind `source.geo.*` and `source.as.*` (none: no such fields).
+    pub geoip: Option<Arc<GeoIp>>,
 }
 
 impl Default for MapOptions {
     /// `retain: all`, entity mapping on, no `event.original`, no shipper timestamp, data-stream fields on.
     fn default() -> Self {
-        MapOptions { retain: Retain::All, preserve_original: false, actor_target_mapping: true, timestamp: None, data_stream: true }
+        MapOptions {
+            retain: Retain::All,
+            preserve_original: false,
+            actor_target_mapping: true,
+            timestamp: None,
+            data_stream: true,
+            geoip: None,
+        }
     }
 }
 
@@ -84,6 +95,7 @@ impl MapOptions {
             actor_target_mapping: true,
             timestamp: Some("2021-11-11T01:02:03.123456789Z".into()),
             data_stream: false,
+            geoip: None,
         }
     }
 }

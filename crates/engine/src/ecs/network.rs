@@ -1,9 +1,12 @@
-//! Where the call came from: `source.address`/`source.ip` (an IP only if it parses as one),
-//! `user_agent.original`, `tls.*`, and the `related.ip`/`related.hosts` they feed.
+//! Where the call came from: `source.address`/`source.ip` (an IP only if it parses as one), its
+//! `source.geo`/`source.as` (with GeoIP databases), `user_agent.*`, `tls.*`, and the
+//! `related.ip`/`related.hosts` they feed.
 //!
-//! Depends on [`crate::ecs::ctx`].
+//! Depends on [`crate::ecs::ctx`] and [`crate::enrich`].
 
+use crate::ecs::MapOptions;
 use crate::ecs::ctx::{Ctx, Fail, Step};
+use crate::enrich::user_agent;
 use serde_json::Value;
 use std::net::IpAddr;
 
@@ -17,18 +20,32 @@ pub fn as_ip(v: &Value) -> Option<String> {
     text.parse::<IpAddr>().ok().map(|_| text)
 }
 
-/// `sourceIPAddress` → `source.address`, `source.ip`; `userAgent` → `user_agent.original`.
-pub fn source(c: &mut Ctx) -> Step {
+/// `sourceIPAddress` → `source.address`, `source.ip`, then `source.geo` and `source.as` from the
+/// databases; `userAgent` → `user_agent.*`.
+pub fn source(c: &mut Ctx, opts: &MapOptions) -> Step {
     if c.get("source.address").is_none() {
         c.rename("json.sourceIPAddress", "source.address", "rename_json_sourceIPAddress_to_source_address_03dee86f")?;
     }
     if let Some(ip) = c.get("source.address").and_then(as_ip) {
         c.set("source.ip", Value::String(ip), "convert_source_address_to_source_ip")?;
     }
+    if let Some(geoip) = &opts.geoip
+        && let Some(ip) = c.get_str("source.ip").and_then(|s| s.parse::<IpAddr>().ok())
+    {
+        if let Some(geo) = geoip.geo(ip) {
+            c.set("source.geo", Value::Object(geo), "geoip_source_ip_to_source_geo_253d8f4f")?;
+        }
+        if let Some(asn) = geoip.asn(ip) {
+            c.set("source.as", Value::Object(asn), "geoip_source_ip_to_source_as_28d69883")?;
+        }
+    }
     let tag = "user_agent_json_userAgent_to_user_agent_12c778f0";
     match c.get("json.userAgent").cloned() {
         None => {}
-        Some(Value::String(ua)) => c.set("user_agent.original", Value::String(ua), tag).map_err(|f| Fail { kind: "user_agent", ..f })?,
+        Some(Value::String(ua)) => {
+            let parsed = user_agent::parse(&ua).to_value(&ua);
+            c.set("user_agent", parsed, tag).map_err(|f| Fail { kind: "user_agent", ..f })?
+        }
         Some(other) => {
             return Err(Fail::new(
                 "user_agent",

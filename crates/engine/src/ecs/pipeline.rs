@@ -140,7 +140,7 @@ fn steps(c: &mut Ctx, raw: &Value, opts: &MapOptions) -> Step {
     }
     c.set("cloud.provider", json!("aws"), "set_cloud_provider_aws_8f31c0e6")?;
     c.copy("cloud.region", "json.awsRegion", "set_cloud_region_5d7559a1")?;
-    network::source(c)?;
+    network::source(c, opts)?;
     c.rename("json.errorCode", "aws.cloudtrail.error_code", "rename_json_errorCode_to_aws_cloudtrail_error_code_f6ce7f43")?;
     c.rename("json.errorMessage", "aws.cloudtrail.error_message", "rename_json_errorMessage_to_aws_cloudtrail_error_message_4764ab25")?;
     let step = payload::strings(c, raw_map, opts.retain);

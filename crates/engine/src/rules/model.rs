@@ -368,6 +368,36 @@ impl Rule {
         self.timestamp_override.as_deref().unwrap_or("@timestamp")
     }
 
+    /// Every field the rule reads, each once: its query's (EQL sequences: every step's and join
+    /// key's), then the fields it counts or groups by (threshold, new_terms).
+    pub fn fields_read(&self) -> Vec<String> {
+        let mut out = match &self.filter {
+            Filter::Kql(query) => query.fields(),
+            Filter::Eql(query) => match query.ast() {
+                eql::ast::QueryAst::Event(event) => event.condition.field_names(),
+                eql::ast::QueryAst::Sequence(seq) => {
+                    let mut names = Vec::new();
+                    let steps = seq.steps.iter().chain(&seq.until);
+                    for f in seq.by.iter().chain(steps.clone().flat_map(|s| s.by.iter())) {
+                        names.push(f.name.clone());
+                    }
+                    for step in steps {
+                        names.extend(step.query.condition.field_names());
+                    }
+                    names
+                }
+            },
+        };
+        match &self.kind {
+            Kind::Threshold(t) => out.extend(t.fields.iter().chain(t.cardinality.iter().map(|(f, _)| f)).cloned()),
+            Kind::NewTerms(n) => out.extend(n.fields.iter().cloned()),
+            Kind::Query | Kind::Eql => {}
+        }
+        let mut seen = std::collections::HashSet::new();
+        out.retain(|f| seen.insert(f.clone()));
+        out
+    }
+
     /// Tactics named by the rule's threat mapping.
     pub fn tactics(&self) -> impl Iterator<Item = &Mitre> {
         self.threat.iter().map(|t| &t.tactic)

@@ -94,6 +94,12 @@ impl Scanner {
         self
     }
 
+    /// Looks addresses up in `geoip` (`source.geo.*`, `source.as.*`); `None`: no such fields.
+    pub fn with_geoip(mut self, geoip: Option<Arc<crate::enrich::GeoIp>>) -> Self {
+        self.map.geoip = geoip;
+        self
+    }
+
     /// Hashes `eventID`s with `key` (every scanner of a scan split among workers shares one).
     pub fn with_id_key(mut self, key: IdKey) -> Self {
         self.id_key = key;

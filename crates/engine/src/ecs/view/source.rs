@@ -5,13 +5,15 @@
 //! in a `Value`, captured in a [`Top`].
 //!
 //! Depends on the input's captured fields, the ECS null-removal rules ([`crate::ecs::clean`]), the
-//! outcome processor and the identity steps' service-linked role rule.
+//! outcome processor, the identity steps' service-linked role rule and the enrichment processors.
 
 use crate::ecs::MapOptions;
 use crate::ecs::clean::{Pass, is_blank_str};
+use crate::enrich::{GeoIp, user_agent};
 use crate::input::{Field, Kind, Lite, Top};
-use serde_json::Value;
+use serde_json::{Map, Value};
 use std::borrow::Cow;
+use std::net::IpAddr;
 
 /// A raw record as the fast fields see it.
 pub(super) trait Source {
@@ -74,9 +76,45 @@ pub(super) fn fast_field<'s>(field: &str, opts: &MapOptions, simple: bool, src: 
             .filter(|x| !x.is_empty())
             .map(Cow::Borrowed),
         "event.outcome" => Some(src.outcome()),
-        _ => return Fast::Document,
+        _ => return enriched(field, opts, src),
     })
 }
+
+/// The string leaves of `user_agent.*`, `source.geo.*` and `source.as.*`, computed from the raw
+/// user agent and address as the pipeline's enrichment processors compute them.
+fn enriched<'s>(field: &str, opts: &MapOptions, src: &'s dyn Source) -> Fast<'s> {
+    if let Some(sub) = field.strip_prefix("user_agent.") {
+        return match sub {
+            "name" | "version" | "os.name" | "os.version" | "os.full" | "device.name" => {
+                Fast::Value(kept(src, Field::UserAgent).and_then(|ua| user_agent::parse(ua).field(sub)).map(Cow::Owned))
+            }
+            _ => Fast::Document,
+        };
+    }
+    let (lookup, sub): (fn(&GeoIp, IpAddr) -> Option<Map<String, Value>>, &str) = match field.split_at_checked(11) {
+        Some(("source.geo.", sub)) if GEO_STRINGS.contains(&sub) => (GeoIp::geo, sub),
+        _ => match field {
+            "source.as.organization.name" => (GeoIp::asn, "organization"),
+            _ => return Fast::Document,
+        },
+    };
+    let Some(geoip) = &opts.geoip else {
+        return Fast::Value(None);
+    };
+    let ip = src.text(Field::SourceIpAddress).and_then(|s| s.parse::<IpAddr>().ok());
+    let found = ip.and_then(|ip| lookup(geoip, ip)).and_then(|mut m| m.remove(sub));
+    Fast::Value(match found {
+        Some(Value::String(s)) => Some(Cow::Owned(s)),
+        Some(Value::Object(mut org)) => match org.remove("name") {
+            Some(Value::String(s)) => Some(Cow::Owned(s)),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
+/// The `source.geo.*` fields that hold one string.
+const GEO_STRINGS: &[&str] = &["city_name", "continent_name", "country_iso_code", "country_name", "region_iso_code", "region_name"];
 
 /// The string at `field` when the first null-removal pass keeps it (not "", "-" or "none").
 fn kept(src: &dyn Source, field: Field) -> Option<&str> {
