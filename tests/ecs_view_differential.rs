@@ -18,6 +18,16 @@ fn values(doc: &dyn Document, field: &str) -> Vec<String> {
     out
 }
 
+/// MaxMind's City and ASN test databases (they hold the Elastic fixtures' addresses).
+fn test_databases() -> std::sync::Arc<trailhound_engine::enrich::GeoIp> {
+    let mut geoip = trailhound_engine::enrich::GeoIp::default();
+    for name in ["GeoLite2-City-Test.mmdb", "GeoLite2-ASN-Test.mmdb"] {
+        let bytes = std::fs::read(format!("{}/tests/fixtures/geoip/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        geoip.add(trailhound_engine::enrich::Database::from_bytes(name, bytes).unwrap());
+    }
+    std::sync::Arc::new(geoip)
+}
+
 /// Checks one record; returns the number of (field) comparisons made.
 pub fn check(raw: &Value, opts: &MapOptions, origin: &str) -> usize {
     let full = to_ecs(raw, opts);
@@ -54,7 +64,8 @@ fn view_agrees_with_full_document_on_every_fixture_record() {
     let records = ecs_common::all_records();
     assert!(records.len() >= 370, "45 elastic + 310 stratus + 18 traildiscover records, got {}", records.len());
     let mut compared = 0;
-    for opts in [MapOptions::default(), MapOptions::elastic_test(Retain::All), MapOptions::elastic_test(Retain::Minimal)] {
+    let geoip = MapOptions { geoip: Some(test_databases()), ..MapOptions::default() };
+    for opts in [MapOptions::default(), MapOptions::elastic_test(Retain::All), MapOptions::elastic_test(Retain::Minimal), geoip] {
         for (origin, raw) in &records {
             compared += check(raw, &opts, origin);
         }

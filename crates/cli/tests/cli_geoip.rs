@@ -3,7 +3,7 @@
 //! need which database; a file that is no database stops the scan with its name and why. The user
 //! agent is parsed with or without databases.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 const GEOIP: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/geoip");
@@ -53,7 +53,7 @@ query = 'event.action:ListBuckets and source.geo.city_name:"Linköping" and sour
     (dir, log, rule)
 }
 
-fn scan(rule: &PathBuf, log: &PathBuf, extra: &[&str]) -> Output {
+fn scan(rule: &Path, log: &Path, extra: &[&str]) -> Output {
     let mut args = vec!["scan", "--no-builtin-rules", "--rules", rule.to_str().unwrap(), "--format", "ndjson"];
     args.extend_from_slice(extra);
     args.push(log.to_str().unwrap());

@@ -16,7 +16,7 @@ use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 use yaml_rust2::{Yaml, YamlLoader};
 
 /// The vendored database, uap-core 0.18.0's `regexes.yaml` as it is (see `data/user_agent/README.md`).
-const REGEXES: &str = include_str!("../../data/user_agent/regexes.yaml");
+pub const REGEXES: &str = include_str!("../../data/user_agent/regexes.yaml");
 
 /// What the processor makes of one user-agent string.
 #[derive(Debug, Clone, PartialEq, Eq)]

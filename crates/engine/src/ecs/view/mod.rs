@@ -37,6 +37,20 @@ pub const FAST_FIELDS: &[&str] = &[
     "@timestamp",
     "event.ingested",
     "user.name",
+    // The enrichment processors' string leaves, from the raw user agent and address.
+    "user_agent.name",
+    "user_agent.version",
+    "user_agent.os.name",
+    "user_agent.os.version",
+    "user_agent.os.full",
+    "user_agent.device.name",
+    "source.geo.city_name",
+    "source.geo.continent_name",
+    "source.geo.country_iso_code",
+    "source.geo.country_name",
+    "source.geo.region_iso_code",
+    "source.geo.region_name",
+    "source.as.organization.name",
 ];
 
 /// A lazy ECS view over a parsed raw record.

@@ -91,7 +91,7 @@ fn enriched<'s>(field: &str, opts: &MapOptions, src: &'s dyn Source) -> Fast<'s>
             _ => Fast::Document,
         };
     }
-    let (lookup, sub): (fn(&GeoIp, IpAddr) -> Option<Map<String, Value>>, &str) = match field.split_at_checked(11) {
+    let (lookup, sub): (Lookup, &str) = match field.split_at_checked(11) {
         Some(("source.geo.", sub)) if GEO_STRINGS.contains(&sub) => (GeoIp::geo, sub),
         _ => match field {
             "source.as.organization.name" => (GeoIp::asn, "organization"),
@@ -112,6 +112,9 @@ fn enriched<'s>(field: &str, opts: &MapOptions, src: &'s dyn Source) -> Fast<'s>
         _ => None,
     })
 }
+
+/// A database lookup: `source.geo` or `source.as` of an address.
+type Lookup = fn(&GeoIp, IpAddr) -> Option<Map<String, Value>>;
 
 /// The `source.geo.*` fields that hold one string.
 const GEO_STRINGS: &[&str] = &["city_name", "continent_name", "country_iso_code", "country_name", "region_iso_code", "region_name"];
