@@ -45,6 +45,11 @@ impl GeoIpInfo {
     }
 }
 
+/// Whether a dropped file is a database by its name (`.mmdb`), not a log to scan.
+pub fn is_database_name(name: &str) -> bool {
+    name.rsplit('.').next().is_some_and(|ext| ext.eq_ignore_ascii_case("mmdb")) && name.contains('.')
+}
+
 /// `kept` with `added` in: a database of a kind `added` answers is replaced, as the scan would
 /// (one database of a kind), and so is one of the same name. Returns the new list and the names
 /// dropped.
@@ -83,6 +88,12 @@ mod tests {
         assert!(city.built().starts_with("20"), "{}", city.built());
         let err = GeoIpInfo::read("x.mmdb", b"nope".to_vec()).unwrap_err();
         assert!(err.starts_with("x.mmdb: not a MaxMind DB file"), "{err}");
+    }
+
+    #[test]
+    fn dropped_databases_are_told_by_their_extension() {
+        assert!(is_database_name("GeoLite2-City.mmdb") && is_database_name("dbs/ASN.MMDB"));
+        assert!(!is_database_name("mmdb") && !is_database_name("a.json.gz") && !is_database_name("x.mmdb.json"));
     }
 
     #[test]

@@ -160,3 +160,32 @@ async fn the_attack_view_lists_tactics_and_a_cell_click_names_its_technique() {
     cell.dyn_into::<web_sys::HtmlElement>().unwrap().click();
     assert_eq!(clicked.borrow().as_deref(), Some("T1070"));
 }
+
+#[wasm_bindgen_test]
+async fn the_geoip_panel_lists_databases_and_the_rules_needing_one() {
+    use trailhound_app::components::geoip_panel::{self, GeoIpPanel};
+    use trailhound_app::geoip::GeoIpInfo;
+    let div = root();
+    let city = GeoIpInfo {
+        name: "GeoLite2-City.mmdb".into(),
+        database_type: "GeoLite2-City".into(),
+        kinds: vec!["City".into()],
+        build_epoch: 1_772_421_247,
+        bytes: 60 << 20,
+    };
+    let props = geoip_panel::Props {
+        databases: vec![city],
+        needs: vec![("an ASN database".into(), vec!["Rule <b>one</b>".into(), "Rule two".into()])],
+        on_add: Callback::noop(),
+        on_remove: Callback::noop(),
+    };
+    yew::Renderer::<GeoIpPanel>::with_root_and_props(div.clone(), props).render();
+    settle().await;
+    let row = div.query_selector("[data-testid=geoip-database]").unwrap().expect("the database's row");
+    let text = row.text_content().unwrap();
+    assert!(text.contains("GeoLite2-City") && text.contains("2026-03-02") && text.contains("60"), "{text}");
+    let needs = div.query_selector("[data-testid=geoip-needs]").unwrap().expect("the needs").text_content().unwrap();
+    assert!(needs.contains("2 rules need an ASN database") && needs.contains("Rule <b>one</b>; Rule two"), "{needs}");
+    assert!(div.query_selector("b").unwrap().is_none(), "a rule name is text, never markup");
+    assert!(div.query_selector("[data-testid=geoip-none]").unwrap().is_none());
+}

@@ -66,10 +66,21 @@ test('databases added once enrich every scan, survive a reload, and can be remov
   await panel.getByRole('button', { name: 'Remove GeoLite2-ASN-Test.mmdb' }).click();
   await expect(panel.getByTestId('geoip-database')).toHaveCount(1);
   await expect(panel.getByTestId('geoip-needs')).toContainText('1 rule needs an ASN database');
+  await page.screenshot({ path: join(SHOTS, '32-geoip-needs.png') });
   await page.getByTestId('rescan').click();
   await scanDone(page);
   await page.getByRole('tab', { name: /Alerts/ }).click();
   await expect(rows).toHaveCount(0);
+
+  // A database dropped on the page with the logs is kept, not scanned.
+  await dropNamed(page, [
+    { name: 'GeoLite2-ASN-Test.mmdb', path: join(GEOIP, 'GeoLite2-ASN-Test.mmdb') },
+  ]);
+  await page.getByRole('tab', { name: /Rules/ }).click();
+  await expect(panel.getByTestId('geoip-database')).toHaveCount(2);
+  await expect(panel.getByTestId('geoip-needs')).toHaveCount(0);
+  await page.getByRole('tab', { name: /Files/ }).click();
+  await expect(page.getByTestId('files')).not.toContainText('GeoLite2-ASN-Test.mmdb');
 
   expect(requests.offOrigin()).toEqual([]);
   expect(errors).toEqual([]);

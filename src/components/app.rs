@@ -105,6 +105,19 @@ pub fn App() -> Html {
         comment: String::new(),
     });
 
+    // Dropped `.mmdb` files are GeoIP databases to keep, not logs to scan.
+    let on_dropped = {
+        let (scan, keep) = (scanner.add.clone(), geoip.add.clone());
+        Callback::from(move |files: Vec<(String, web_sys::File)>| {
+            let (databases, logs): (Vec<_>, Vec<_>) = files.into_iter().partition(|(name, _)| crate::geoip::is_database_name(name));
+            if !databases.is_empty() {
+                keep.emit(databases.into_iter().map(|(_, f)| f).collect());
+            }
+            if !logs.is_empty() {
+                scan.emit(logs);
+            }
+        })
+    };
     let on_sample = {
         let (add, dispatch) = (scanner.add.clone(), dispatch.clone());
         Callback::from(move |_: MouseEvent| match crate::sample::files() {
@@ -185,7 +198,7 @@ pub fn App() -> Html {
         <div class="app">
             <Header />
             <main>
-                <Intake on_files={scanner.add.clone()} scanning={state.phase == Phase::Scanning} />
+                <Intake on_files={on_dropped} scanning={state.phase == Phase::Scanning} />
                 <ScanStatus phase={state.phase} progress={state.progress.clone()} {scanned} {skipped} {failed}
                     alerts={state.active_alerts()} suppressed={suppressed_total}
                     current={state.files.iter().find(|f| matches!(f.state, FileState::Reading { .. })).map(|f| AttrValue::from(f.name.clone()))}

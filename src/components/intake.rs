@@ -94,7 +94,7 @@ pub fn Intake(props: &Props) -> Html {
             </svg>
             <div class="drop-text">
                 <strong>{ if props.scanning { "Drop more files to add them to the scan" } else { "Drop CloudTrail logs or whole folders here" } }</strong>
-                <span class="muted">{ "S3 deliveries (.json, .json.gz), NDJSON, lookup-events output, console CSV exports, ECS documents. Digests are skipped." }</span>
+                <span class="muted">{ "S3 deliveries (.json, .json.gz), NDJSON, lookup-events output, console CSV exports, ECS documents. Digests are skipped; GeoIP databases (.mmdb) are kept for enrichment." }</span>
             </div>
             <div class="drop-actions">
                 <label class="button">

@@ -278,6 +278,34 @@ fn the_record_limit_reaches_the_workers() {
     assert_eq!(State::default().reduce(Action::SetMaxRecordMib(1000)).record_mib(), 64, "at most 64 MiB");
 }
 
+/// Kept GeoIP databases go with the rules the workers get, one of a kind, and a change offers a
+/// rescan; a configuration saved before they existed reads as none.
+#[test]
+fn geoip_databases_reach_the_workers_one_of_a_kind() {
+    use crate::geoip::GeoIpInfo;
+    let db = |name: &str, kind: &str| GeoIpInfo {
+        name: name.into(),
+        database_type: format!("GeoLite2-{kind}"),
+        kinds: vec![kind.into()],
+        build_epoch: 0,
+        bytes: 1,
+    };
+    let state = queue(State::default(), &["a.json"]);
+    let state = state.reduce(Action::AddGeoIp(db("city-2025.mmdb", "City"))).reduce(Action::AddGeoIp(db("asn.mmdb", "ASN")));
+    assert!(state.rules_changed);
+    let state = state.reduce(Action::AddGeoIp(db("city-2026.mmdb", "City")));
+    let names: Vec<String> = state.rule_config().geoip.iter().map(|g| g.name.clone()).collect();
+    assert_eq!(names, ["asn.mmdb", "city-2026.mmdb"], "the newer City database replaced the older");
+    let back = State::default().reduce(Action::LoadRuleConfig(state.rule_config()));
+    assert_eq!(back.geoip, state.geoip);
+    let fresh = queue(State::default(), &["a.json"]).reduce(Action::RemoveGeoIp("nothing.mmdb".into()));
+    assert!(!fresh.rules_changed, "removing what is not kept changes nothing");
+    let state = state.reduce(Action::RemoveGeoIp("asn.mmdb".into()));
+    assert_eq!(state.rule_config().geoip.len(), 1);
+    let old: crate::messages::RuleConfig = serde_json::from_str(r#"{"files":[],"disabled":[]}"#).expect("an old configuration");
+    assert!(old.geoip.is_empty());
+}
+
 #[test]
 fn an_attack_technique_shows_its_alerts_on_the_alerts_tab() {
     let state = queue(State::default(), &["a.json"]);
