@@ -1,7 +1,8 @@
 //! Benchmark of the CloudTrail → ECS mapping (`trailhound_engine::ecs::to_ecs`, default options) over every
 //! record of the ECS test fixtures (Elastic's pipeline pairs, stratus, traildiscover): records/s,
 //! without and with GeoIP databases; and what the user-agent database costs: reading it and
-//! parsing a first string (which compiles every pattern it tries), then a cached string.
+//! parsing a first string (which compiles every pattern it tries), then a string not seen before,
+//! then a cached one.
 
 use trailhound_testkit::pairs as ecs_common;
 
@@ -41,6 +42,13 @@ fn ecs_map(c: &mut Criterion) {
         b.iter(|| {
             let db = Database::from_yaml(black_box(REGEXES)).expect("the vendored database");
             black_box(db.parse(ua))
+        })
+    });
+    let mut n = 0u64;
+    group.bench_function("distinct_parse", |b| {
+        b.iter(|| {
+            n += 1;
+            black_box(user_agent::database().parse(&format!("{ua} md/command#s3.ls-{n}")))
         })
     });
     group.bench_function("cached_parse", |b| b.iter(|| black_box(user_agent::parse(black_box(ua)))));

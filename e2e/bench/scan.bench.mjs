@@ -65,10 +65,13 @@ for (const way of ['drop', 'pick']) test(`scan throughput and the longest UI-thr
     renderer_peak_bytes: rendererPeakBytes(),
   };
   mkdirSync(SHOTS, { recursive: true });
-  // Every file scanned and every alert raised, however the files came in.
+  // Every file scanned and every alert raised, however the files came in. The page runs the
+  // built-in pack, whose alerts scripts/bench counts with the CLI (TRAILHOUND_BENCH_ALERTS); the
+  // corpus's own count is the seed rule's.
   const status = await page.getByTestId('scan-status').textContent();
   const count = (n) => n.toLocaleString('en-US');
-  expect(status.startsWith(`${count(expected.alerts)} alerts `), status).toBe(true);
+  const alertsWanted = Number(process.env.TRAILHOUND_BENCH_ALERTS ?? expected.alerts);
+  expect(status.startsWith(`${count(alertsWanted)} alerts `), status).toBe(true);
   expect(status).toContain(`: ${count(files.length)} scanned`);
   writeFileSync(join(SHOTS, `bench-browser-${way}.json`), JSON.stringify(result, null, 2));
   await page.screenshot({ path: join(SHOTS, `bench-browser-${way}.png`) });
