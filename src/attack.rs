@@ -5,22 +5,7 @@ use std::collections::BTreeMap;
 use trailhound_engine::{Rule, TextAlert};
 
 /// ATT&CK's enterprise tactics in kill-chain order (id, name).
-pub const TACTICS: &[(&str, &str)] = &[
-    ("TA0043", "Reconnaissance"),
-    ("TA0042", "Resource Development"),
-    ("TA0001", "Initial Access"),
-    ("TA0002", "Execution"),
-    ("TA0003", "Persistence"),
-    ("TA0004", "Privilege Escalation"),
-    ("TA0005", "Defense Evasion"),
-    ("TA0006", "Credential Access"),
-    ("TA0007", "Discovery"),
-    ("TA0008", "Lateral Movement"),
-    ("TA0009", "Collection"),
-    ("TA0011", "Command and Control"),
-    ("TA0010", "Exfiltration"),
-    ("TA0040", "Impact"),
-];
+pub use trailhound_engine::rules::TACTICS;
 
 /// One tactic's column.
 #[derive(Debug, Clone, PartialEq)]

@@ -76,9 +76,11 @@ pub fn FilterBar(props: &Props) -> Html {
     });
     let oninput = props.on_text.reform(|e: InputEvent| e.target_unchecked_into::<HtmlInputElement>().value());
     let on_severity = props.on_severity.reform(|value: Option<String>| {
-        value.and_then(|v| [Severity::Low, Severity::Medium, Severity::High, Severity::Critical].into_iter().find(|s| s.as_str() == v))
+        value.and_then(|v| {
+            [Severity::Informational, Severity::Low, Severity::Medium, Severity::High, Severity::Critical].into_iter().find(|s| s.as_str() == v)
+        })
     });
-    let severities: Vec<String> = ["critical", "high", "medium", "low"].iter().map(|s| s.to_string()).collect();
+    let severities: Vec<String> = ["critical", "high", "medium", "low", "informational"].iter().map(|s| s.to_string()).collect();
     let grouping = props.grouping;
     let on_group = props.on_group.reform(|e: Event| match e.target_unchecked_into::<HtmlSelectElement>().value().as_str() {
         "rule" => Grouping::Rule,

@@ -1,5 +1,5 @@
 //! The rules panel: loaded rules with their metadata and an on/off switch, rule files the user
-//! added (Elastic TOML, Kibana NDJSON export) and every rule that failed to load, with why.
+//! added (Elastic TOML, Kibana NDJSON export, Sigma YAML) and every rule that failed to load, with why.
 
 use crate::state::RuleEntry;
 use trailhound_engine::Rule;
@@ -58,7 +58,7 @@ impl RuleLine {
             severity: r.severity.to_string(),
             risk_score: r.risk_score,
             version: r.version,
-            rule_type: r.rule_type().to_string(),
+            rule_type: if r.filter.reads_raw() { "sigma".to_string() } else { r.rule_type().to_string() },
             counts: counts(r),
             schedule: format!("every {} from {}", r.interval, r.from),
             tactics: r.tactics().map(|t| t.name.clone()).collect::<Vec<_>>().join(", "),
@@ -112,9 +112,9 @@ pub fn RulesPanel(props: &Props) -> Html {
             <div class="panel-actions">
                 <label class="button">
                     { "Add rule files…" }
-                    <input type="file" class="visually-hidden" multiple=true accept=".toml,.ndjson,.json" {onchange} data-testid="rule-input" />
+                    <input type="file" class="visually-hidden" multiple=true accept=".toml,.ndjson,.json,.yml,.yaml" {onchange} data-testid="rule-input" />
                 </label>
-                <span class="muted">{ "Elastic detection-rules TOML, or a Kibana rules export (NDJSON): query, EQL, threshold and new terms rules run; ES|QL and machine learning rules are listed below." }</span>
+                <span class="muted">{ "Elastic detection-rules TOML, a Kibana rules export (NDJSON), or Sigma rules (YAML): Elastic's query, EQL, threshold and new terms rules run, and Sigma's CloudTrail rules; ES|QL and machine learning rules, and Sigma rules for other logs, are listed below." }</span>
             </div>
             <div class="panel-actions stage-options">
                 <label title="Elastic runs a rule every interval and keeps at most max_signals alerts a run; with this on, every rule does so here too, and the alerts it would drop are counted.">

@@ -7,13 +7,13 @@ use trailhound_engine::rules::Kind;
 use trailhound_engine::{ProblemKind, Rule, RuleProblem, RuleSet, load_text};
 
 /// Loads the built-in rules (unless disabled) and every rule file named by `--rules`.
-/// In a folder, only `.toml`, `.ndjson` and `.json` files are rule files.
+/// In a folder, only `.toml`, `.ndjson`, `.json`, `.yml` and `.yaml` files are rule files.
 pub fn load(args: &RuleArgs) -> RuleSet {
     let mut set = if args.no_builtin_rules { RuleSet::default() } else { RuleSet::builtin() };
     for input in expand(&args.rules) {
         let name = input.name();
         if let Input::File(path) = &input {
-            let is_rule_file = matches!(path.extension().and_then(|e| e.to_str()), Some("toml" | "ndjson" | "json"));
+            let is_rule_file = matches!(path.extension().and_then(|e| e.to_str()), Some("toml" | "ndjson" | "json" | "yml" | "yaml"));
             let named_directly = args.rules.iter().any(|p| p == path);
             if !is_rule_file && !named_directly {
                 continue;
@@ -41,6 +41,7 @@ pub fn print_problems(set: &RuleSet) {
         let label = match problem.kind {
             ProblemKind::Invalid(_) => "rule error",
             ProblemKind::Unsupported(_) => "rule skipped",
+            ProblemKind::NotApplicable(_) => "rule not applicable",
         };
         eprintln!("{label}: {problem}");
     }
@@ -49,6 +50,7 @@ pub fn print_problems(set: &RuleSet) {
 /// The rule's type and what it counts, in a few words.
 fn kind(rule: &Rule) -> String {
     match &rule.kind {
+        Kind::Query if rule.filter.reads_raw() => "sigma rule".to_string(),
         Kind::Query => "query rule".to_string(),
         Kind::Eql if rule.filter.sequence().is_some() => "eql sequence rule".to_string(),
         Kind::Eql => "eql rule".to_string(),

@@ -10,7 +10,7 @@
 //! - [`eql`] parses Elastic's Event Query Language: event queries matched like KQL, and sequences
 //!   with a pure state machine over time-ordered events;
 //! - [`rules`] loads Elastic detection rules (TOML, Kibana NDJSON export) of the types query, eql,
-//!   threshold and new_terms;
+//!   threshold and new_terms, and [`sigma`] rules for CloudTrail (YAML);
 //! - [`scan`] runs it all over a file (the first stage) and produces [`alert::Alert`]s, the
 //!   candidates of stateful rules and per-file accounting;
 //! - [`stage`] decides stateful rules (threshold, new_terms, EQL sequences) over every file's
@@ -52,6 +52,8 @@ pub mod output;
 pub mod rules;
 #[doc(hidden)]
 pub mod scan;
+#[doc(hidden)]
+pub mod sigma;
 #[doc(hidden)]
 pub mod stage;
 pub mod time;

@@ -26,6 +26,8 @@ pub struct RuleProblem {
 pub enum ProblemKind {
     /// A valid rule Trailhound cannot run yet (e.g. `esql`, `machine_learning`).
     Unsupported(String),
+    /// A rule for other logs than CloudTrail (a Sigma rule for Windows, say): listed, never an error.
+    NotApplicable(String),
     /// A rule, or a file, that is not valid.
     Invalid(String),
 }
@@ -38,6 +40,7 @@ impl fmt::Display for RuleProblem {
         }
         match &self.kind {
             ProblemKind::Unsupported(why) => write!(f, ": not supported yet: {why}"),
+            ProblemKind::NotApplicable(why) => write!(f, ": not applicable: {why}"),
             ProblemKind::Invalid(why) => write!(f, ": invalid: {why}"),
         }
     }
@@ -54,7 +57,9 @@ pub struct Loaded {
 pub fn load_text(source: &str, text: &str) -> Loaded {
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
     let mut loaded = Loaded::default();
-    if trimmed.starts_with('{') {
+    if crate::sigma::rule::looks_like_sigma(text) {
+        crate::sigma::rule::load(source, text, &mut loaded);
+    } else if trimmed.starts_with('{') {
         load_json_lines(source, trimmed, &mut loaded);
     } else {
         match load_toml(source, text) {

@@ -10,6 +10,24 @@ pub use load::{Loaded, ProblemKind, RuleProblem, load_text};
 pub use model::{Example, Filter, Kind, Mitre, NewTerms, Rule, RuleSpec, RuleType, Severity, Technique, Threat, Threshold};
 pub use schedule::Schedule;
 
+/// ATT&CK's enterprise tactics in kill-chain order (id, name).
+pub const TACTICS: &[(&str, &str)] = &[
+    ("TA0043", "Reconnaissance"),
+    ("TA0042", "Resource Development"),
+    ("TA0001", "Initial Access"),
+    ("TA0002", "Execution"),
+    ("TA0003", "Persistence"),
+    ("TA0004", "Privilege Escalation"),
+    ("TA0005", "Defense Evasion"),
+    ("TA0006", "Credential Access"),
+    ("TA0007", "Discovery"),
+    ("TA0008", "Lateral Movement"),
+    ("TA0009", "Collection"),
+    ("TA0011", "Command and Control"),
+    ("TA0010", "Exfiltration"),
+    ("TA0040", "Impact"),
+];
+
 /// The rule files shipped in `rules/`, compiled into the binary (name, content), in name order.
 pub const BUILTIN_FILES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
 

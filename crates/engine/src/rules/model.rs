@@ -14,6 +14,8 @@ use std::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// Sigma's `informational`: worth a look, no threat by itself.
+    Informational,
     Low,
     Medium,
     High,
@@ -23,6 +25,7 @@ pub enum Severity {
 impl Severity {
     pub fn as_str(self) -> &'static str {
         match self {
+            Severity::Informational => "informational",
             Severity::Low => "low",
             Severity::Medium => "medium",
             Severity::High => "high",
@@ -33,7 +36,7 @@ impl Severity {
     /// The risk-score band Elastic's rule schema pairs with this severity.
     pub fn risk_band(self) -> std::ops::RangeInclusive<u8> {
         match self {
-            Severity::Low => 0..=21,
+            Severity::Informational | Severity::Low => 0..=21,
             Severity::Medium => 22..=47,
             Severity::High => 48..=73,
             Severity::Critical => 74..=100,
@@ -256,6 +259,8 @@ pub struct NewTerms {
 pub enum Filter {
     Kql(kql::Query),
     Eql(eql::Query),
+    /// A Sigma detection, matched on the raw CloudTrail record.
+    Sigma(Box<crate::sigma::Matcher>),
 }
 
 impl Filter {
@@ -264,14 +269,20 @@ impl Filter {
         match self {
             Filter::Kql(query) => query.matches(doc),
             Filter::Eql(query) => query.matches(doc),
+            Filter::Sigma(matcher) => matcher.matches(doc),
         }
+    }
+
+    /// Whether it reads the raw CloudTrail record (Sigma) rather than its ECS document.
+    pub fn reads_raw(&self) -> bool {
+        matches!(self, Filter::Sigma(_))
     }
 
     /// The KQL query, for a KQL filter.
     pub fn kql(&self) -> Option<&kql::Query> {
         match self {
             Filter::Kql(query) => Some(query),
-            Filter::Eql(_) => None,
+            Filter::Eql(_) | Filter::Sigma(_) => None,
         }
     }
 
@@ -279,7 +290,7 @@ impl Filter {
     pub fn sequence(&self) -> Option<&eql::Sequence> {
         match self {
             Filter::Eql(query) => query.sequence(),
-            Filter::Kql(_) => None,
+            Filter::Kql(_) | Filter::Sigma(_) => None,
         }
     }
 }
@@ -373,6 +384,7 @@ impl Rule {
     pub fn fields_read(&self) -> Vec<String> {
         let mut out = match &self.filter {
             Filter::Kql(query) => query.fields(),
+            Filter::Sigma(matcher) => matcher.fields(),
             Filter::Eql(query) => match query.ast() {
                 eql::ast::QueryAst::Event(event) => event.condition.field_names(),
                 eql::ast::QueryAst::Sequence(seq) => {

@@ -7,7 +7,8 @@
 //! checked. Only plain string literals are indexed (no wildcard, no date-like text, which KQL would
 //! match other than by equality); EQL's case-insensitive forms are indexed by their lowercase, so
 //! the index never drops a rule that could match. An EQL sequence is indexed when each of its
-//! steps (and `until`) names actions: a record doing none of them is nothing to it.
+//! steps (and `until`) names actions: a record doing none of them is nothing to it. A Sigma rule is
+//! indexed by the `eventName`s its condition pins (compared without case, as Sigma compares).
 //!
 //! Depends on the KQL and EQL syntax trees and KQL's value semantics.
 
@@ -62,6 +63,10 @@ impl RuleIndex {
             let actions = match &rule.filter {
                 Filter::Kql(query) => required(query.ast()).map(|exact| Actions { exact, ..Actions::default() }),
                 Filter::Eql(query) => required_eql(query.ast()),
+                // Sigma compares without case: by the lowercase `eventName`s it pins.
+                Filter::Sigma(matcher) => {
+                    matcher.required_actions().map(|lowercase| Actions { lowercase: lowercase.into_iter().collect(), ..Actions::default() })
+                }
             };
             match actions {
                 Some(actions) => {

@@ -178,12 +178,21 @@ impl Scanner {
         let check = |rule_index: usize| {
             let rule = &self.rules[rule_index];
             let sequence = rule.filter.sequence();
+            // A Sigma rule reads the raw record (an ECS export has none for it).
+            let target: &dyn Document = if rule.filter.reads_raw() {
+                match seen.raw_record() {
+                    Some(raw) => raw,
+                    None => return,
+                }
+            } else {
+                doc
+            };
             let hits = match sequence {
                 Some(sequence) => match sequence.hits(doc) {
                     Some(hits) => Some(hits),
                     None => return,
                 },
-                None if rule.filter.matches(doc) => None,
+                None if rule.filter.matches(target) => None,
                 None => return,
             };
             if !rule.is_stateful() && !self.emulate_schedule {
@@ -295,6 +304,15 @@ impl Seen<'_> {
             Seen::Raw(view) => view,
             Seen::Parsed(view) => view,
             Seen::Ecs(value) => *value,
+        }
+    }
+
+    /// The raw CloudTrail record (parsed now if it was still text), if that is what was read.
+    fn raw_record(&self) -> Option<&Value> {
+        match self {
+            Seen::Raw(view) => Some(view.record()),
+            Seen::Parsed(view) => Some(view.record()),
+            Seen::Ecs(_) => None,
         }
     }
 

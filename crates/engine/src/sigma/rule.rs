@@ -1,0 +1,244 @@
+//! Sigma rule files: each YAML document of a file becomes a [`Rule`] that runs on the raw CloudTrail
+//! record, or a problem. A rule whose `logsource` is not AWS CloudTrail is not applicable here
+//! (listed, not an error); one that cannot be compiled is an error naming the file, the line and why.
+//! Its `id` is the rule id, `title` the name, `level` the severity (`informational` kept as such),
+//! `attack.*` tags its ATT&CK tactics and techniques, `description`, `falsepositives` and
+//! `references` what the detail shows.
+
+use super::Matcher;
+use super::condition;
+use super::detection::{self, Problem, Search};
+use crate::rules::{Filter, Kind, Loaded, Mitre, ProblemKind, Rule, RuleProblem, Schedule, Severity, TACTICS, Technique, Threat};
+use yaml_rust2::{Yaml, YamlEmitter, YamlLoader};
+
+/// Whether `text` reads as Sigma YAML (a top-level `detection:` or `correlation:`), not TOML or JSON.
+pub fn looks_like_sigma(text: &str) -> bool {
+    let text = text.trim_start_matches('\u{feff}');
+    text.lines().any(|l| l.starts_with("detection:") || l.starts_with("correlation:")) && !text.trim_start().starts_with('[')
+}
+
+/// Loads every document of a Sigma file called `source`.
+pub fn load(source: &str, text: &str, loaded: &mut Loaded) {
+    let text = text.trim_start_matches('\u{feff}');
+    let docs = match YamlLoader::load_from_str(text) {
+        Ok(docs) => docs,
+        Err(e) => {
+            let kind = ProblemKind::Invalid(format!("YAML error at line {}: {}", e.marker().line(), e.info()));
+            return loaded.problems.push(RuleProblem { source: source.to_string(), rule: None, kind });
+        }
+    };
+    // Where each document starts, for the lines problems name.
+    let starts = document_lines(text);
+    for (i, doc) in docs.iter().enumerate() {
+        let first = starts.get(i).copied().unwrap_or(1);
+        let name = match &doc["title"] {
+            Yaml::String(t) => Some(t.clone()),
+            _ => None,
+        };
+        match rule(source, text, first, doc) {
+            Ok(rule) => loaded.rules.push(rule),
+            Err(kind) => loaded.problems.push(RuleProblem { source: source.to_string(), rule: name, kind }),
+        }
+    }
+}
+
+/// The first line (1-based) of each YAML document of `text`.
+fn document_lines(text: &str) -> Vec<usize> {
+    let mut out = vec![1];
+    for (i, line) in text.lines().enumerate() {
+        if line.starts_with("---") && i > 0 {
+            out.push(i + 2);
+        }
+    }
+    if text.starts_with("---") {
+        out.remove(0);
+        out.insert(0, 2);
+    }
+    out
+}
+
+/// The line of `key:` at the start of a line (after indentation), from line `from` on.
+fn line_of(text: &str, from: usize, key: &str) -> usize {
+    text.lines()
+        .enumerate()
+        .skip(from.saturating_sub(1))
+        .find(|(_, l)| {
+            let t = l.trim_start().trim_start_matches("- ");
+            t.strip_prefix(key).is_some_and(|rest| rest.starts_with(':'))
+                || t.strip_prefix(&format!("'{key}'")).is_some()
+                || t.strip_prefix(&format!("\"{key}\"")).is_some()
+        })
+        .map_or(from, |(i, _)| i + 1)
+}
+
+fn string(doc: &Yaml, key: &str) -> Option<String> {
+    match &doc[key] {
+        Yaml::String(s) => Some(s.clone()),
+        Yaml::Integer(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// A string or a list of strings.
+fn strings(doc: &Yaml, key: &str) -> Vec<String> {
+    match &doc[key] {
+        Yaml::String(s) => vec![s.clone()],
+        Yaml::Array(items) => items.iter().filter_map(|i| i.as_str().map(str::to_string)).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn rule(source: &str, text: &str, first: usize, doc: &Yaml) -> Result<Rule, ProblemKind> {
+    let at = |line: usize, why: String| ProblemKind::Invalid(format!("line {line}: {why}"));
+    if !matches!(doc, Yaml::Hash(_)) {
+        return Err(at(first, "a Sigma document is a map".into()));
+    }
+    if !doc["correlation"].is_badvalue() {
+        return Err(ProblemKind::Unsupported("Sigma correlation rules do not run yet".into()));
+    }
+    if !doc["action"].is_badvalue() {
+        return Err(ProblemKind::Unsupported("multi-document Sigma (`action: global` / `repeat`) is not supported".into()));
+    }
+    let title = string(doc, "title").ok_or_else(|| at(first, "no `title`".into()))?;
+    let logsource = &doc["logsource"];
+    let field = |k: &str| logsource[k].as_str().map(str::to_ascii_lowercase);
+    let (product, service) = (field("product"), field("service"));
+    if product.as_deref() != Some("aws") || service.as_deref() != Some("cloudtrail") {
+        let said = [("product", &product), ("service", &service), ("category", &field("category"))]
+            .iter()
+            .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k} {v}")))
+            .collect::<Vec<_>>()
+            .join(", ");
+        return Err(ProblemKind::NotApplicable(format!(
+            "its logsource ({}) is not AWS CloudTrail",
+            if said.is_empty() { "none".into() } else { said }
+        )));
+    }
+    let detection = &doc["detection"];
+    let Yaml::Hash(map) = detection else {
+        return Err(at(line_of(text, first, "detection"), "no `detection` map".into()));
+    };
+    let mut names = Vec::new();
+    let mut searches: Vec<Search> = Vec::new();
+    let mut condition_text: Vec<String> = Vec::new();
+    for (key, value) in map {
+        let Some(key) = key.as_str() else {
+            return Err(at(line_of(text, first, "detection"), "a search name must be a string".into()));
+        };
+        if key == "condition" {
+            condition_text = match value {
+                Yaml::String(s) => vec![s.clone()],
+                Yaml::Array(items) => items.iter().filter_map(|i| i.as_str().map(str::to_string)).collect(),
+                _ => return Err(at(line_of(text, first, "condition"), "`condition` must be a string".into())),
+            };
+            continue;
+        }
+        if key == "timeframe" {
+            return Err(ProblemKind::Unsupported(
+                "`timeframe` in a detection (deprecated Sigma aggregation); use a correlation rule".into(),
+            ));
+        }
+        let compiled = detection::search(key, value).map_err(|p| match p {
+            Problem::Invalid(why) => at(line_of(text, first, key), why),
+            Problem::Unsupported(why) => ProblemKind::Unsupported(why),
+        })?;
+        names.push(key.to_string());
+        searches.push(compiled);
+    }
+    if condition_text.is_empty() {
+        return Err(at(line_of(text, first, "detection"), "the detection has no `condition`".into()));
+    }
+    let mut conditions = Vec::new();
+    for c in &condition_text {
+        conditions.push(condition::parse(c, &names).map_err(|e| at(line_of(text, first, "condition"), e.0))?);
+    }
+    let condition = if conditions.len() == 1 { conditions.remove(0) } else { condition::Condition::Or(conditions) };
+    let matcher = Matcher::new(searches, condition);
+    let level = string(doc, "level").unwrap_or_else(|| "medium".into()).to_ascii_lowercase();
+    let (severity, risk_score) = match level.as_str() {
+        "informational" => (Severity::Informational, 0),
+        "low" => (Severity::Low, 21),
+        "medium" => (Severity::Medium, 47),
+        "high" => (Severity::High, 73),
+        "critical" => (Severity::Critical, 99),
+        other => return Err(at(line_of(text, first, "level"), format!("unknown level `{other}`"))),
+    };
+    let tags = strings(doc, "tags");
+    let mut emitted = String::new();
+    let mut emitter = YamlEmitter::new(&mut emitted);
+    let _ = emitter.dump(detection);
+    let schedule = Schedule::read("5m", "now-6m").map_err(|e| at(first, e.to_string()))?;
+    Ok(Rule {
+        rule_id: string(doc, "id").unwrap_or_else(|| format!("sigma:{title}")),
+        name: title,
+        description: string(doc, "description").unwrap_or_default(),
+        severity,
+        risk_score,
+        kind: Kind::Query,
+        filter: Filter::Sigma(Box::new(matcher)),
+        query_text: emitted.trim_start_matches("---").trim_start().to_string(),
+        language: "sigma".into(),
+        index: Vec::new(),
+        interval: "5m".into(),
+        from: "now-6m".into(),
+        max_signals: 100,
+        schedule,
+        version: None,
+        author: strings(doc, "author"),
+        license: string(doc, "license"),
+        threat: threats(&tags),
+        tags,
+        references: strings(doc, "references"),
+        false_positives: strings(doc, "falsepositives"),
+        note: None,
+        setup: None,
+        timestamp_override: None,
+        timestamp_fallback: true,
+        enabled: !matches!(string(doc, "status").as_deref(), Some("deprecated" | "unsupported")),
+        examples: Vec::new(),
+        source: source.to_string(),
+    })
+}
+
+/// ATT&CK from `attack.*` tags: tactics by name (`attack.defense_evasion`), techniques by id
+/// (`attack.t1562`, `attack.t1562.008`), each technique under every tactic the rule names.
+fn threats(tags: &[String]) -> Vec<Threat> {
+    let mut tactics: Vec<Mitre> = Vec::new();
+    let mut techniques: Vec<Technique> = Vec::new();
+    for tag in tags {
+        let Some(name) = tag.strip_prefix("attack.") else { continue };
+        let lower = name.to_ascii_lowercase();
+        if let Some(id) = lower.strip_prefix('t').filter(|rest| rest.starts_with(|c: char| c.is_ascii_digit())) {
+            let id = id.to_ascii_uppercase();
+            let (base, sub) = id.split_once('.').map_or((id.as_str(), None), |(b, s)| (b, Some(s)));
+            let base = format!("T{base}");
+            let reference = format!("https://attack.mitre.org/techniques/{base}/");
+            let entry = match techniques.iter_mut().position(|t| t.id == base) {
+                Some(i) => &mut techniques[i],
+                None => {
+                    techniques.push(Technique { id: base.clone(), name: base.clone(), reference, subtechnique: Vec::new() });
+                    techniques.last_mut().expect("just pushed")
+                }
+            };
+            if let Some(sub) = sub {
+                let sub_id = format!("{base}.{sub}");
+                if !entry.subtechnique.iter().any(|s| s.id == sub_id) {
+                    let reference = format!("https://attack.mitre.org/techniques/{base}/{sub}/");
+                    entry.subtechnique.push(Mitre { id: sub_id.clone(), name: sub_id, reference });
+                }
+            }
+            continue;
+        }
+        let wanted = lower.replace('_', " ");
+        if let Some((id, tactic)) = TACTICS.iter().find(|(_, t)| t.to_ascii_lowercase() == wanted)
+            && !tactics.iter().any(|t| t.id == *id)
+        {
+            tactics.push(Mitre {
+                id: id.to_string(),
+                name: tactic.to_string(),
+                reference: format!("https://attack.mitre.org/tactics/{id}/"),
+            });
+        }
+    }
+    tactics.into_iter().map(|tactic| Threat { framework: "MITRE ATT&CK".into(), tactic, technique: techniques.clone() }).collect()
+}
