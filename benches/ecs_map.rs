@@ -40,6 +40,12 @@ fn ecs_map(c: &mut Criterion) {
     let ua = "aws-cli/2.17.60 md/awscrt#0.21.2 ua/2.0 os/macos#23.6.0 md/arch#x86_64 lang/python#3.12.6";
     group.bench_function("database_then_first_parse", |b| {
         b.iter(|| {
+            let db = Database::vendored();
+            black_box(db.parse(black_box(ua)))
+        })
+    });
+    group.bench_function("yaml_database_then_first_parse", |b| {
+        b.iter(|| {
             let db = Database::from_yaml(black_box(REGEXES)).expect("the vendored database");
             black_box(db.parse(ua))
         })

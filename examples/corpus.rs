@@ -1,9 +1,9 @@
 //! Writes the deterministic benchmark corpus (`trailhound_testkit::corpus`) to a folder: S3-delivery files of
 //! 1,000 records under `logs/`, plain or gzip, until the size asked for, plus `expected.txt`
 //! (files, records, bytes, the seed rule's alerts) and, with `--rules N`, N synthetic rules under
-//! `rules/`.
+//! `rules/`, with `--sigma N`, N synthetic Sigma rules under `sigma/`.
 //!
-//! `cargo run --release --example corpus -- OUT --megabytes 200 [--gzip] [--seed 1] [--rules 49]`
+//! `cargo run --release --example corpus -- OUT --megabytes 200 [--gzip] [--seed 1] [--rules 49] [--sigma 800]`
 
 use trailhound_testkit::corpus;
 
@@ -28,6 +28,9 @@ struct Args {
     /// Also write this many synthetic rules under OUT/rules.
     #[arg(long, default_value_t = 0)]
     rules: usize,
+    /// Also write this many synthetic Sigma rules under OUT/sigma.
+    #[arg(long, default_value_t = 0)]
+    sigma: usize,
     /// Write one file of the whole size instead of 1,000-record files.
     #[arg(long)]
     single: bool,
@@ -66,6 +69,10 @@ fn main() -> anyhow::Result<()> {
     for (name, text) in corpus::synthetic_rules(args.rules) {
         std::fs::create_dir_all(args.out.join("rules"))?;
         std::fs::write(args.out.join("rules").join(name), text)?;
+    }
+    for (name, text) in corpus::synthetic_sigma_rules(args.sigma) {
+        std::fs::create_dir_all(args.out.join("sigma"))?;
+        std::fs::write(args.out.join("sigma").join(name), text)?;
     }
     let expected = format!("files {files}\nrecords {records}\nalerts {alerts}\nplain_bytes {plain}\nfile_bytes {written}\n");
     std::fs::write(args.out.join("expected.txt"), &expected)?;

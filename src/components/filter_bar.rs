@@ -77,7 +77,9 @@ pub fn FilterBar(props: &Props) -> Html {
     let oninput = props.on_text.reform(|e: InputEvent| e.target_unchecked_into::<HtmlInputElement>().value());
     let on_severity = props.on_severity.reform(|value: Option<String>| {
         value.and_then(|v| {
-            [Severity::Informational, Severity::Low, Severity::Medium, Severity::High, Severity::Critical].into_iter().find(|s| s.as_str() == v)
+            [Severity::Informational, Severity::Low, Severity::Medium, Severity::High, Severity::Critical]
+                .into_iter()
+                .find(|s| s.as_str() == v)
         })
     });
     let severities: Vec<String> = ["critical", "high", "medium", "low", "informational"].iter().map(|s| s.to_string()).collect();

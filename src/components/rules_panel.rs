@@ -14,6 +14,8 @@ pub struct Props {
     pub rules: Vec<RuleLine>,
     pub files: Vec<String>,
     pub problems: Vec<String>,
+    /// Rules for other logs (listed muted: nothing is wrong with them).
+    pub not_applicable: Vec<String>,
     /// Rules several files hold, and which copy is used.
     pub replaced: Vec<String>,
     pub rules_changed: bool,
@@ -176,6 +178,12 @@ pub fn RulesPanel(props: &Props) -> Html {
                 <h3>{ format!("{} held by more than one file", super::plural(props.replaced.len(), "rule", "rules")) }</h3>
                 <ul class="rule-notes" data-testid="rule-replaced">
                     { for props.replaced.iter().map(|p| html! { <li>{ p.clone() }</li> }) }
+                </ul>
+            }
+            if !props.not_applicable.is_empty() {
+                <h3>{ format!("{} for other logs than CloudTrail (not applicable)", super::plural(props.not_applicable.len(), "rule", "rules")) }</h3>
+                <ul class="rule-notes" data-testid="rule-not-applicable">
+                    { for props.not_applicable.iter().map(|p| html! { <li>{ p.clone() }</li> }) }
                 </ul>
             }
             if !props.problems.is_empty() {

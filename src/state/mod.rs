@@ -42,6 +42,8 @@ pub struct State {
     pub rule_files: Vec<(String, String)>,
     /// Why rules could not be loaded, one line each.
     pub rule_problems: Vec<String>,
+    /// Rules for other logs than CloudTrail (Sigma rules for Windows, say): listed, not errors.
+    pub rules_not_applicable: Vec<String>,
     /// Rules several files hold: which file's copy is used, in words.
     pub rule_replacements: Vec<String>,
     /// A message for the error banner.
@@ -471,7 +473,10 @@ impl State {
                 rule,
             })
             .collect();
-        self.rule_problems = set.problems.iter().map(ToString::to_string).collect();
+        let (other_logs, problems): (Vec<_>, Vec<_>) =
+            set.problems.iter().partition(|p| matches!(p.kind, trailhound_engine::ProblemKind::NotApplicable(_)));
+        self.rule_problems = problems.iter().map(ToString::to_string).collect();
+        self.rules_not_applicable = other_logs.iter().map(ToString::to_string).collect();
         self.rule_replacements = set.replaced.iter().map(ToString::to_string).collect();
     }
 

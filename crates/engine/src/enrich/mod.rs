@@ -4,6 +4,7 @@
 //! read fields that none of the loaded databases provides.
 
 pub mod geoip;
+mod starts;
 pub mod user_agent;
 
 pub use geoip::{Database, GeoIp, GeoIpError, Kind};

@@ -17,6 +17,7 @@
 
 use regex::bytes::{Regex, RegexBuilder};
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 use yaml_rust2::{Yaml, YamlLoader};
@@ -100,11 +101,26 @@ pub fn parse(ua: &str) -> Arc<UserAgent> {
     parsed
 }
 
-/// The vendored database, read on first use.
+/// The vendored database (its tables made at build time), set up on first use.
 pub fn database() -> &'static Database {
-    static DATABASE: LazyLock<Database> =
-        LazyLock::new(|| Database::from_yaml(REGEXES).expect("the vendored regexes.yaml is a valid database"));
+    static DATABASE: LazyLock<Database> = LazyLock::new(Database::vendored);
     &DATABASE
+}
+
+/// The vendored database as the build script wrote it: `AGENTS`, `SYSTEMS`, `DEVICES`.
+mod tables {
+    use super::Entry;
+    include!(concat!(env!("OUT_DIR"), "/user_agents.rs"));
+}
+
+/// One pattern of the generated tables.
+struct Entry {
+    regex: &'static str,
+    case_insensitive: bool,
+    name: Option<&'static str>,
+    versions: [Option<&'static str>; 4],
+    prefixes: Option<&'static [&'static [u8]]>,
+    suffixes: Option<&'static [&'static [u8]]>,
 }
 
 /// A uap-core regex database: three ordered lists of patterns.
@@ -117,14 +133,14 @@ pub struct Database {
 /// One entry of a list: its regex (its starts read and itself compiled on first use) and
 /// replacements.
 struct Pattern {
-    regex: String,
+    regex: Cow<'static, str>,
     case_insensitive: bool,
     starts: OnceLock<Starts>,
     compiled: OnceLock<Option<Regex>>,
     /// The name's replacement (`family_`, `os_` or `device_replacement`).
-    name: Option<String>,
+    name: Option<Cow<'static, str>>,
     /// The version parts' replacements (`v1_`..`v4_replacement`, `os_v1_`..).
-    versions: [Option<String>; 4],
+    versions: [Option<Cow<'static, str>>; 4],
 }
 
 /// A pattern's match: the name and up to four version parts.
@@ -154,12 +170,12 @@ impl Database {
                     };
                     let regex = text("regex").ok_or_else(|| format!("{key}[{i}] has no regex"))?;
                     Ok(Pattern {
-                        regex,
+                        regex: Cow::Owned(regex),
                         case_insensitive: text("regex_flag").as_deref() == Some("i"),
                         starts: OnceLock::new(),
                         compiled: OnceLock::new(),
-                        name: text(name),
-                        versions: versions.map(|k| if k.is_empty() { None } else { text(k) }),
+                        name: text(name).map(Cow::Owned),
+                        versions: versions.map(|k| if k.is_empty() { None } else { text(k).map(Cow::Owned) }),
                     })
                 })
                 .collect()
@@ -181,6 +197,28 @@ impl Database {
             return Err("no user_agent_parsers, os_parsers or device_parsers".into());
         }
         Ok(db)
+    }
+
+    /// The vendored database, from the tables the build made (no YAML read, every pattern's
+    /// starts and ends known ahead).
+    pub fn vendored() -> Database {
+        let list = |entries: &'static [Entry]| -> Vec<Pattern> {
+            entries
+                .iter()
+                .map(|e| Pattern {
+                    regex: Cow::Borrowed(e.regex),
+                    case_insensitive: e.case_insensitive,
+                    starts: OnceLock::from(Starts {
+                        prefixes: e.prefixes.map(Literals::Static),
+                        suffixes: e.suffixes.map(Literals::Static),
+                    }),
+                    compiled: OnceLock::new(),
+                    name: e.name.map(Cow::Borrowed),
+                    versions: e.versions.map(|v| v.map(Cow::Borrowed)),
+                })
+                .collect()
+        };
+        Database { agents: list(tables::AGENTS), systems: list(tables::SYSTEMS), devices: list(tables::DEVICES) }
     }
 
     /// Parses one user-agent string.
@@ -240,44 +278,47 @@ impl Pattern {
         let name = match &self.name {
             Some(replacement) => match group(1) {
                 Some(first) if replacement.contains("$1") => replacement.replacen("$1", &first, 1),
-                _ => replacement.clone(),
+                _ => replacement.to_string(),
             },
             None => group(1)?,
         };
-        let parts = [0, 1, 2, 3].map(|i| self.versions[i].clone().or_else(|| group(i + 2)));
+        let parts = [0, 1, 2, 3].map(|i| self.versions[i].as_deref().map(str::to_string).or_else(|| group(i + 2)));
         Some(Named { name, parts })
     }
 }
 
-/// What every match of a pattern begins with and ends with: literals read from its syntax, `None`
-/// on a side where they are unknown, too many, or one is empty. A match found anywhere in a string
-/// begins with one of the first and ends with one of the second, so a string lacking all of
-/// either cannot match.
+/// What every match of a pattern begins and ends with (see [`super::starts`]): from the build's
+/// tables for the vendored database, read on first use for another.
 #[derive(Debug)]
 struct Starts {
-    prefixes: Option<Vec<Vec<u8>>>,
-    suffixes: Option<Vec<Vec<u8>>>,
+    prefixes: Option<Literals>,
+    suffixes: Option<Literals>,
+}
+
+#[derive(Debug)]
+enum Literals {
+    Static(&'static [&'static [u8]]),
+    Owned(Vec<Vec<u8>>),
+}
+
+impl Literals {
+    fn any_in(&self, ua: &[u8]) -> bool {
+        match self {
+            Literals::Static(list) => list.iter().any(|l| memchr::memmem::find(ua, l).is_some()),
+            Literals::Owned(list) => list.iter().any(|l| memchr::memmem::find(ua, l).is_some()),
+        }
+    }
 }
 
 impl Starts {
     fn admits(&self, ua: &[u8]) -> bool {
-        let holds = |side: &Option<Vec<Vec<u8>>>| side.as_ref().is_none_or(|ls| ls.iter().any(|l| memchr::memmem::find(ua, l).is_some()));
-        holds(&self.prefixes) && holds(&self.suffixes)
+        self.prefixes.as_ref().is_none_or(|l| l.any_in(ua)) && self.suffixes.as_ref().is_none_or(|l| l.any_in(ua))
     }
 }
 
 fn starts_of(regex: &str, case_insensitive: bool) -> Starts {
-    use regex_syntax::hir::literal::{ExtractKind, Extractor};
-    let parsed = regex_syntax::ParserBuilder::new().unicode(false).utf8(false).case_insensitive(case_insensitive).build().parse(regex);
-    let Ok(hir) = parsed else { return Starts { prefixes: None, suffixes: None } };
-    let side = |kind| {
-        let mut extractor = Extractor::new();
-        extractor.kind(kind).limit_total(64);
-        let seq = extractor.extract(&hir);
-        let literals: Vec<Vec<u8>> = seq.literals()?.iter().map(|l| l.as_bytes().to_vec()).collect();
-        (!literals.is_empty() && literals.iter().all(|l| !l.is_empty())).then_some(literals)
-    };
-    Starts { prefixes: side(ExtractKind::Prefix), suffixes: side(ExtractKind::Suffix) }
+    let (prefixes, suffixes) = super::starts::starts_and_ends(regex, case_insensitive);
+    Starts { prefixes: prefixes.map(Literals::Owned), suffixes: suffixes.map(Literals::Owned) }
 }
 
 /// The first pattern of `list` that names `ua`.
@@ -368,6 +409,28 @@ mod tests {
             }
         }
         assert!(skipped > strings.len() * 700, "the filter skips most patterns ({skipped})");
+    }
+
+    /// The build's tables are the YAML file read at run time, starts and ends included.
+    #[test]
+    fn the_build_tables_are_the_vendored_file() {
+        let read = Database::from_yaml(REGEXES).unwrap();
+        let built = database();
+        for (a, b) in [(&read.agents, &built.agents), (&read.systems, &built.systems), (&read.devices, &built.devices)] {
+            assert_eq!(a.len(), b.len());
+            for (x, y) in a.iter().zip(b.iter()) {
+                assert_eq!((&x.regex, x.case_insensitive, &x.name, &x.versions), (&y.regex, y.case_insensitive, &y.name, &y.versions));
+                let ours = starts_of(&x.regex, x.case_insensitive);
+                let theirs = y.starts.get().expect("the tables carry every pattern's starts");
+                let list = |l: &Option<Literals>| {
+                    l.as_ref().map(|l| match l {
+                        Literals::Static(s) => s.iter().map(|x| x.to_vec()).collect::<Vec<_>>(),
+                        Literals::Owned(o) => o.clone(),
+                    })
+                };
+                assert_eq!((list(&ours.prefixes), list(&ours.suffixes)), (list(&theirs.prefixes), list(&theirs.suffixes)), "{}", x.regex);
+            }
+        }
     }
 
     #[test]

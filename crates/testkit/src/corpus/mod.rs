@@ -10,7 +10,7 @@
 mod rules;
 pub mod services;
 
-pub use rules::synthetic_rules;
+pub use rules::{synthetic_rules, synthetic_sigma_rules};
 
 use serde_json::{Value, json};
 use services::{CALLS, Call};

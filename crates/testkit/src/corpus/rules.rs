@@ -1,6 +1,7 @@
 //! Synthetic rules in Elastic's TOML format, shaped like Elastic's prebuilt CloudTrail rules
 //! (dataset, provider, a list of actions, an outcome, and now and then an identity, a user-agent
-//! wildcard or a negation), so that a benchmark can load fifty rules as a real deployment would.
+//! wildcard or a negation), so that a benchmark can load fifty rules as a real deployment would;
+//! and the same shapes as Sigma rules on the raw record, by the hundred, as Sigma rule sets come.
 
 /// Query shapes, filled in with a provider and actions.
 const SHAPES: &[&str] = &[
@@ -43,6 +44,32 @@ pub fn synthetic_rules(n: usize) -> Vec<(String, String)> {
             let query = shape.replace("{p}", provider).replace("{a}", &chosen.join(" or "));
             let id = format!("00000000-0000-4000-8000-{i:012}");
             (format!("synthetic_{i:02}.toml", i = i), rule_toml(i, &id, &query))
+        })
+        .collect()
+}
+
+/// Sigma detections of the same shapes: `{p}` the provider, `{a}` the actions as a YAML list.
+const SIGMA_SHAPES: &[&str] = &[
+    "  selection:\n    eventSource: {p}\n    eventName: [{a}]\n  failed:\n    errorCode|exists: true\n  condition: selection and not failed\n",
+    "  selection:\n    eventSource: {p}\n    eventName: [{a}]\n  condition: selection\n",
+    "  selection:\n    eventSource: {p}\n    eventName: [{a}]\n    userIdentity.type: Root\n  condition: selection\n",
+    "  selection:\n    eventSource: {p}\n    eventName: [{a}]\n  terraform:\n    userAgent|contains: terraform\n  condition: selection and not terraform\n",
+    "  selection:\n    eventSource: {p}\n    eventName: [{a}]\n    errorCode|exists: true\n    sourceIPAddress|exists: true\n  condition: selection\n",
+];
+
+/// `n` Sigma rules for CloudTrail as YAML files `(file name, text)`; the same `n` gives the same rules.
+pub fn synthetic_sigma_rules(n: usize) -> Vec<(String, String)> {
+    (0..n)
+        .map(|i| {
+            let (provider, actions) = WATCHED[i % WATCHED.len()];
+            let shape = SIGMA_SHAPES[(i / WATCHED.len()) % SIGMA_SHAPES.len()];
+            let take = 1 + i % actions.len();
+            let chosen: Vec<&str> = actions.iter().cycle().skip(i % actions.len()).take(take).copied().collect();
+            let detection = shape.replace("{p}", provider).replace("{a}", &chosen.join(", "));
+            let text = format!(
+                "title: Synthetic Sigma rule {i:03}\nid: 00000000-0000-4000-9000-{i:012}\nstatus: test\ndescription: Synthetic benchmark rule {i}.\nlogsource:\n  product: aws\n  service: cloudtrail\ndetection:\n{detection}level: medium\ntags:\n  - attack.defense_evasion\n"
+            );
+            (format!("synthetic_{i:03}.yml"), text)
         })
         .collect()
 }

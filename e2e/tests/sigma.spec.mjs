@@ -1,0 +1,39 @@
+// Sigma rules in the page: a Sigma file added in the rules tab loads its CloudTrail rules (typed
+// sigma) and lists the rule for other logs as not applicable; dropped Stratus detonations raise the
+// Sigma rule's alerts, with its level and ATT&CK tags in the detail.
+import { test, expect } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SHOTS, dropNamed, scanDone } from './helpers.mjs';
+
+const FIXTURES = join(import.meta.dirname, '..', '..', 'tests', 'fixtures');
+const RULES = join(FIXTURES, 'sigma', 'rules');
+const STRATUS = join(FIXTURES, 'stratus');
+
+test('a Sigma file loads its CloudTrail rules, lists the others, and alerts', async ({ page }) => {
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto('/');
+  await page.getByRole('tab', { name: /Rules/ }).click();
+  const name = 'trail-and-other-logs.yml';
+  await page.getByTestId('rule-input').setInputFiles([{ name, mimeType: 'text/yaml', buffer: readFileSync(join(RULES, name)) }]);
+  const rules = page.getByTestId('rules');
+  const row = rules.locator('tr[data-rule-id="6d1c2f3a-4b5e-4c7d-9e8f-0a1b2c3d4e5f"]');
+  await expect(row.getByTestId('rule-type')).toHaveText('sigma');
+  await expect(rules.locator('tr[data-rule-id="3c9d8e7f-6a5b-4c3d-2e1f-0a9b8c7d6e5f"]')).toContainText('informational');
+  await expect(rules.getByTestId('rule-not-applicable')).toContainText('Interactive Logon on a Windows Host');
+  await expect(rules.getByTestId('rule-problems')).toHaveCount(0);
+
+  await page.getByRole('tab', { name: /Alerts/ }).click();
+  await dropNamed(page, ['aws.defense-evasion.cloudtrail-stop.json', 'aws.defense-evasion.cloudtrail-delete.json'].map((n) => ({ name: n, path: join(STRATUS, n) })));
+  await scanDone(page);
+  const alerts = page.getByTestId('alerts').locator('tr[data-event-id]').filter({ hasText: 'Trail Logging Stopped or Trail Deleted' });
+  await expect(alerts).toHaveCount(2);
+  await alerts.first().click();
+  const detail = page.getByTestId('detail');
+  await expect(detail).toContainText('medium');
+  await expect(detail).toContainText('T1562');
+  await expect(detail).toContainText('A trail retired on purpose');
+  await page.screenshot({ path: join(SHOTS, '33-sigma-alert.png') });
+  expect(errors).toEqual([]);
+});
