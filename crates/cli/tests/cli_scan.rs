@@ -410,3 +410,28 @@ fn emulating_the_schedule_caps_each_run_and_counts_the_rest() {
     assert_eq!((all, capped), (20, 3), "{report}");
     assert!(report.contains("17 over max_signals (dropped)"), "{report}");
 }
+
+/// A folder of Sigma rules: its CloudTrail rules load and alert on the Stratus detonations they
+/// aim at; a rule for other logs is listed as not applicable, and is no error (exit 0).
+#[test]
+fn a_sigma_folder_loads_and_alerts() {
+    let sigma = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/sigma/rules");
+    let listed = trailhound(&["rules", "--no-builtin-rules", "--rules", sigma]);
+    let out = String::from_utf8_lossy(&listed.stdout);
+    assert_eq!(listed.status.code(), Some(0), "{}", stderr(&listed));
+    assert!(out.contains("Trail Logging Stopped or Trail Deleted") && out.contains("sigma rule"), "{out}");
+    assert!(out.contains("2 rules loaded, 1 not loaded"), "{out}");
+    assert!(
+        stderr(&listed).contains("rule not applicable:") && stderr(&listed).contains("Interactive Logon on a Windows Host"),
+        "{}",
+        stderr(&listed)
+    );
+    let stratus = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/stratus/aws.defense-evasion.cloudtrail-stop.json");
+    let scanned = trailhound(&["scan", "--no-builtin-rules", "--rules", sigma, "--format", "ndjson", stratus]);
+    assert_eq!(scanned.status.code(), Some(0), "{}", stderr(&scanned));
+    let docs: Vec<serde_json::Value> = String::from_utf8_lossy(&scanned.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(docs.len(), 1, "{docs:?}");
+    assert_eq!(docs[0]["kibana.alert.rule.name"], "Trail Logging Stopped or Trail Deleted");
+    assert_eq!(docs[0]["kibana.alert.severity"], "medium");
+    assert_eq!(docs[0]["event"]["action"], "StopLogging");
+}
