@@ -117,7 +117,7 @@ pub fn use_geoip(kept: Vec<GeoIpInfo>, dispatch: Callback<Action>) -> GeoIpHandl
                         }
                     };
                     let kept_now = latest.borrow().0.clone();
-                    let (_, dropped) = with(&kept_now, info.clone());
+                    let (kept_after, dropped) = with(&kept_now, info.clone());
                     if !store(&name, &file).await {
                         dispatch.emit(Action::Failed(format!("{name}: the browser would not store it, so it is used for this visit only")));
                     }
@@ -128,7 +128,7 @@ pub fn use_geoip(kept: Vec<GeoIpInfo>, dispatch: Callback<Action>) -> GeoIpHandl
                     list.retain(|(n, _)| *n != name && !dropped.contains(n));
                     list.push((name, file));
                     latest.borrow_mut().1 = list.clone();
-                    latest.borrow_mut().0 = with(&kept_now, info.clone()).0;
+                    latest.borrow_mut().0 = kept_after;
                     files.set(list);
                     dispatch.emit(Action::AddGeoIp(info));
                 }

@@ -47,6 +47,13 @@ pub struct Os {
     pub version: Option<String>,
 }
 
+impl Os {
+    /// `os.full`: the name and the version, when there is a version.
+    pub fn full(&self) -> Option<String> {
+        self.version.as_ref().map(|v| format!("{} {v}", self.name))
+    }
+}
+
 impl UserAgent {
     /// The `user_agent` object the processor writes (with `original`, the string itself).
     pub fn to_value(&self, original: &str) -> Value {
@@ -61,7 +68,7 @@ impl UserAgent {
             o.insert("name".into(), Value::String(os.name.clone()));
             if let Some(v) = &os.version {
                 o.insert("version".into(), Value::String(v.clone()));
-                o.insert("full".into(), Value::String(format!("{} {v}", os.name)));
+                o.insert("full".into(), Value::String(os.full().unwrap_or_default()));
             }
             out.insert("os".into(), Value::Object(o));
         }
@@ -78,7 +85,7 @@ impl UserAgent {
             "version" => self.version.clone(),
             "os.name" => self.os.as_ref().map(|o| o.name.clone()),
             "os.version" => self.os.as_ref().and_then(|o| o.version.clone()),
-            "os.full" => self.os.as_ref().and_then(|o| o.version.as_ref().map(|v| format!("{} {v}", o.name))),
+            "os.full" => self.os.as_ref().and_then(Os::full),
             "device.name" => Some(self.device.clone()),
             _ => None,
         }

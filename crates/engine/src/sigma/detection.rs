@@ -122,6 +122,7 @@ impl Item {
                     others.push(text_of(s));
                     false
                 });
+                let others: Vec<String> = others.into_iter().map(|o| if *cased { o } else { o.to_lowercase() }).collect();
                 others.iter().any(|o| doc.any_value(&self.field, &mut |s| placed(*place, &text_of(s), o, *cased)))
             }
             other => doc.any_value(&self.field, &mut |s| other.test(s)),
@@ -170,13 +171,21 @@ fn number_of(s: Scalar<'_>) -> Option<f64> {
     }
 }
 
+/// Whether `hay` holds `needle` at `place`; without `cased`, `needle` is lowercase already and
+/// `hay` is lowered here.
 fn placed(place: Place, hay: &str, needle: &str, cased: bool) -> bool {
-    let (hay, needle) = if cased { (hay.to_string(), needle.to_string()) } else { (hay.to_lowercase(), needle.to_lowercase()) };
+    let lowered;
+    let hay = if cased {
+        hay
+    } else {
+        lowered = hay.to_lowercase();
+        &lowered
+    };
     match place {
         Place::Whole => hay == needle,
-        Place::Start => hay.starts_with(&needle),
-        Place::End => hay.ends_with(&needle),
-        Place::Anywhere => hay.contains(&needle),
+        Place::Start => hay.starts_with(needle),
+        Place::End => hay.ends_with(needle),
+        Place::Anywhere => hay.contains(needle),
     }
 }
 
@@ -386,7 +395,8 @@ fn text_value(text: &str, place: Place, cased: bool, windash: bool, literal: boo
         }
     }
     if !wild {
-        return Ok(Value::Text { place, text: plain, cased });
+        let text = if cased { plain } else { plain.to_lowercase() };
+        return Ok(Value::Text { place, text, cased });
     }
     let (start, end) = match place {
         Place::Whole => ("^", "$"),
