@@ -13,6 +13,7 @@
 //!   threshold and new_terms, and [`sigma`] rules for CloudTrail (YAML);
 //! - [`scan`] runs it all over a file (the first stage) and produces [`alert::Alert`]s, the
 //!   candidates of stateful rules and per-file accounting;
+//! - [`events`] keeps a compact row for every event, for hunting, pivots and summaries;
 //! - [`stage`] decides stateful rules (threshold, new_terms, EQL sequences) over every file's
 //!   candidates in time order, emulating each rule's executions;
 //! - [`output`] renders alerts as table, NDJSON, JSON or CSV.
@@ -22,11 +23,12 @@
 // The public surface: what the CLI and the app build on.
 pub use alert::{Alert, Detail, EventSummary, JsonText, Member, Origin, RuleRef, TextAlert, first};
 pub use doc::{Document, Scalar};
+pub use events::{Column, EventIndex, FileEvents, Row};
 pub use input::{FileError, FileRead, FileStatus, Limits, Location, Shape};
 pub use kql::Query;
 pub use output::{Format, Rendered, printable};
 pub use rules::{ProblemKind, Rule, RuleProblem, RuleSet, RuleType, Severity, load_text};
-pub use scan::{AlertKey, Candidate, FileReport, FileScan, FnSink, IdKey, Merge, Scanner, Settled, Sink, Source, Summary};
+pub use scan::{AlertKey, Candidate, Fetched, FileReport, FileScan, FnSink, IdKey, Merge, Scanner, Settled, Sink, Source, Summary};
 pub use stage::{Decider, Options as StageOptions, StageReport};
 
 // The stages. `output` is public for its renderers; the others are reached through the types
@@ -40,6 +42,7 @@ pub mod doc;
 #[doc(hidden)]
 pub mod ecs;
 pub mod enrich;
+pub mod events;
 #[doc(hidden)]
 pub mod eql;
 pub mod examples;

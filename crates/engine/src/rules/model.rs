@@ -345,6 +345,44 @@ pub struct Rule {
 }
 
 impl Rule {
+    /// The rule id of [`Rule::hunt`]'s rules.
+    pub const HUNT_ID: &'static str = "trailhound-hunt";
+
+    /// A query rule that matches every event `query` matches, each once: a hunt through every
+    /// event with the same parser and semantics as rules, by scanning with it alone.
+    pub fn hunt(query: kql::Query) -> Rule {
+        Rule {
+            rule_id: Rule::HUNT_ID.into(),
+            name: "Hunt".into(),
+            description: String::new(),
+            severity: Severity::Informational,
+            risk_score: 0,
+            kind: Kind::Query,
+            query_text: query.to_string(),
+            filter: Filter::Kql(query),
+            language: "kuery".into(),
+            index: Vec::new(),
+            interval: "5m".into(),
+            from: "now-6m".into(),
+            max_signals: 100,
+            schedule: Schedule::default(),
+            version: None,
+            author: Vec::new(),
+            license: None,
+            tags: Vec::new(),
+            references: Vec::new(),
+            false_positives: Vec::new(),
+            note: None,
+            setup: None,
+            timestamp_override: None,
+            timestamp_fallback: true,
+            threat: Vec::new(),
+            enabled: true,
+            examples: Vec::new(),
+            source: "hunt".into(),
+        }
+    }
+
     /// The rule's type.
     pub fn rule_type(&self) -> RuleType {
         match self.kind {

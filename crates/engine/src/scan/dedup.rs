@@ -71,6 +71,14 @@ impl Dedup {
         ids.iter().filter(|id| !self.seen.insert(**id)).count()
     }
 
+    /// [`Dedup::duplicates`], also telling for each ID in order whether it was new (in `fresh`).
+    pub fn mark_duplicates(&mut self, ids: &[u64], fresh: &mut Vec<bool>) -> usize {
+        self.seen.reserve(ids.len());
+        let before = fresh.len();
+        fresh.extend(ids.iter().map(|id| self.seen.insert(*id)));
+        fresh[before..].iter().filter(|new| !**new).count()
+    }
+
     /// Makes room for `ids` more `eventID`s at once (a file counted in parts grows the set once).
     pub fn reserve(&mut self, ids: usize) {
         self.seen.reserve(ids);

@@ -79,6 +79,12 @@ impl RuleIndex {
         index
     }
 
+    /// Whether some rule requires `action` (exactly, or compared without case): a call the
+    /// loaded rules watch for.
+    pub fn names(&self, action: &str) -> bool {
+        self.by_action.contains_key(action) || (!self.by_lowercase.is_empty() && self.by_lowercase.contains_key(&action.to_lowercase()))
+    }
+
     /// Calls `f` with each rule that may match a record whose action is `action` (`None`: the
     /// record has none), in rule order.
     pub fn for_each_candidate(&self, action: Option<&str>, mut f: impl FnMut(usize)) {

@@ -8,6 +8,7 @@
 //! be shown before it is done; a later file's wait for their turn.
 
 use super::{AlertKey, Candidate, Dedup, FileReport, FileScan};
+use crate::events::FileEvents;
 use std::collections::BTreeMap;
 
 /// The ordered merge of files numbered `0, 1, 2, ...`; `A` is what is kept of an alert.
@@ -32,22 +33,37 @@ struct Pending<A> {
     duplicates: usize,
     /// Alerts already released (shown before the file was done).
     released: usize,
+    events: FileEvents,
+    /// For each of `ids` counted, whether it was new (kept only when the file has events).
+    fresh: Vec<bool>,
 }
 
 impl<A> Default for Pending<A> {
     fn default() -> Self {
-        Pending { alerts: Vec::new(), ids: Vec::new(), candidates: Vec::new(), report: None, counted: 0, duplicates: 0, released: 0 }
+        Pending {
+            alerts: Vec::new(),
+            ids: Vec::new(),
+            candidates: Vec::new(),
+            report: None,
+            counted: 0,
+            duplicates: 0,
+            released: 0,
+            events: FileEvents::default(),
+            fresh: Vec::new(),
+        }
     }
 }
 
-/// A file settled: its report with duplicates and alerts counted, its new alerts in order, and
-/// its candidates for the second stage that are not repeats of an earlier file's (in record order).
+/// A file settled: its report with duplicates and alerts counted, its new alerts in order, its
+/// candidates for the second stage that are not repeats of an earlier file's (in record order),
+/// and its events not seen in an earlier file or earlier in this one.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settled<A> {
     pub file: usize,
     pub report: FileReport,
     pub alerts: Vec<A>,
     pub candidates: Vec<Candidate>,
+    pub events: FileEvents,
 }
 
 impl<A> Default for Merge<A> {
@@ -98,13 +114,14 @@ impl<A> Merge<A> {
     /// `file` is done: its scan, and the alerts its sink kept that were not sent before (with
     /// [`Merge::alerts`]); these are given when the file is settled.
     pub fn push(&mut self, file: usize, scan: FileScan, alerts: impl IntoIterator<Item = (A, Option<AlertKey>)>) {
-        let FileScan { report, ids, candidates } = scan;
+        let FileScan { report, ids, candidates, events } = scan;
         if file >= self.next {
             let pending = self.pending.entry(file).or_default();
             pending.alerts.extend(alerts);
             pending.ids.extend(ids);
             pending.candidates.extend(candidates);
             pending.report = Some(report);
+            pending.events = events;
         }
     }
 
@@ -147,13 +164,20 @@ impl<A> Merge<A> {
                 self.dedup.reserve(pending.ids.len());
             }
             let take = (pending.ids.len() - pending.counted).min(budget);
-            pending.duplicates += self.dedup.duplicates(&pending.ids[pending.counted..pending.counted + take]);
+            let ids = &pending.ids[pending.counted..pending.counted + take];
+            pending.duplicates += match pending.events.is_empty() {
+                true => self.dedup.duplicates(ids),
+                false => self.dedup.mark_duplicates(ids, &mut pending.fresh),
+            };
             pending.counted += take;
             budget -= take;
             if pending.counted < pending.ids.len() {
                 return (out, true);
             }
-            let Pending { alerts, candidates, report: Some(mut report), duplicates, released, .. } = entry.remove() else { continue };
+            let Pending { alerts, candidates, report: Some(mut report), duplicates, released, mut events, fresh, .. } = entry.remove() else {
+                continue;
+            };
+            events.keep_fresh(&fresh);
             let alerts = self.dedup.new_alerts(alerts);
             let candidates = candidates
                 .into_iter()
@@ -166,7 +190,7 @@ impl<A> Merge<A> {
                 .collect();
             (report.duplicates, report.alerts) = (duplicates, released + alerts.len());
             self.next = file + 1;
-            out.push(Settled { file, report, alerts, candidates });
+            out.push(Settled { file, report, alerts, candidates, events });
         }
     }
 }

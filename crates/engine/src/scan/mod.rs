@@ -29,6 +29,7 @@ use crate::alert::{Alert, EventSummary, Member, Origin, RuleRef, first_with};
 use crate::doc::Document;
 use crate::ecs::mapping::Indexed;
 use crate::ecs::{EcsView, MapOptions, RawView};
+use crate::events::FileEvents;
 use crate::input::{Body, FileStatus, Limits, Record, RecordKind};
 use crate::rules::{Kind, Rule};
 use crate::stage::new_terms::{self, Sightings};
@@ -49,6 +50,8 @@ pub struct Scanner {
     /// Whether every rule's matches go to the second stage, which then applies `max_signals` to
     /// each emulated execution (else query and EQL event rules alert on every match at once).
     emulate_schedule: bool,
+    /// Whether every event is indexed ([`FileScan::events`]).
+    index_events: bool,
 }
 
 /// One file scanned on its own, the first stage's output: its report (duplicates and alerts not
@@ -60,12 +63,15 @@ pub struct FileScan {
     pub report: FileReport,
     pub ids: Vec<u64>,
     pub candidates: Vec<Candidate>,
+    /// A row for every record scanned, when the scanner indexes events.
+    #[serde(default)]
+    pub events: FileEvents,
 }
 
 impl FileScan {
     /// The scan of a file that gave nothing but its report.
     pub fn of(report: FileReport) -> FileScan {
-        FileScan { report, ids: Vec::new(), candidates: Vec::new() }
+        FileScan { report, ids: Vec::new(), candidates: Vec::new(), events: FileEvents::default() }
     }
 }
 
@@ -79,7 +85,19 @@ impl Scanner {
             limits: Limits::default(),
             id_key: IdKey::random(),
             emulate_schedule: false,
+            index_events: false,
         }
+    }
+
+    /// Indexes every event it scans (see [`crate::events`]), for hunting and summaries.
+    pub fn with_events(mut self, index: bool) -> Self {
+        self.index_events = index;
+        self
+    }
+
+    /// Whether some rule watches for `action` (names it as the call it matches).
+    pub fn watches(&self, action: &str) -> bool {
+        self.index.names(action)
     }
 
     /// Sends every rule's matches to the second stage, to emulate Elastic's executions of each
@@ -140,6 +158,22 @@ impl Scanner {
         scan
     }
 
+    /// Reads again the records numbered `records` (in increasing order) of the file from `source`:
+    /// their ECS documents as the scan maps them, with the raw records, in record order. For
+    /// showing the events an index row points at ([`crate::events`]).
+    pub fn fetch(&self, source: Source<'_>, records: &[usize]) -> Vec<Fetched> {
+        let mut out = Vec::new();
+        source.read(&self.limits, &mut |item| {
+            if let Ok(record) = item
+                && records.binary_search(&record.index).is_ok()
+            {
+                let (document, original) = Seen::of(&record, &self.map).into_parts();
+                out.push(Fetched { record: record.index, document, original });
+            }
+        });
+        out
+    }
+
     /// Drops the alert documents of new_terms candidates that cannot be new (see
     /// [`crate::stage::new_terms::shed_alerts`]), rule by rule.
     fn shed_alerts(&self, candidates: &mut [Candidate]) {
@@ -155,18 +189,16 @@ impl Scanner {
     }
 
     fn scan_record(&self, file: &str, record: Record<'_>, scan: &mut FileScan, recent: &mut Recent, sink: &mut dyn Sink) {
-        let map = &self.map;
-        let seen = match (&record.body, record.kind) {
-            (Body::Raw(raw), _) => Seen::Raw(RawView::new(raw, map)),
-            (Body::Value(value), RecordKind::CloudTrail) => Seen::Parsed(EcsView::new(value, map)),
-            (Body::Value(value), RecordKind::Ecs) => Seen::Ecs(value),
-        };
+        let seen = Seen::of(&record, &self.map);
         let source = seen.document();
         let id = first_with(source, "event.id", |id| self.id_key.hash(id));
         // Rules search the document as Elasticsearch indexes it; alerts show it whole.
         let indexed = Indexed(source);
         let doc: &dyn Document = &indexed;
         scan.ids.extend(id);
+        if self.index_events {
+            scan.events.push(doc, record.index, id.is_some());
+        }
         let origin = Origin { file: file.to_string(), record: record.index };
         // Rules that alert on this event now, and candidates for the second stage.
         let mut matched: Vec<usize> = Vec::new();
@@ -270,6 +302,17 @@ impl Scanner {
     }
 }
 
+/// A record read again ([`Scanner::fetch`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fetched {
+    /// Its place among the file's records.
+    pub record: usize,
+    /// Its ECS document, as an alert holds it.
+    pub document: Value,
+    /// The raw CloudTrail record, if that is what was read.
+    pub original: Option<Value>,
+}
+
 /// Within one file, in scan order, each new_terms rule's sightings: a match whose every
 /// combination of values was seen strictly before it, within `history - lookback`, can never be
 /// new, so its alert document is not built (the end of the file sheds the rest, in time order).
@@ -298,7 +341,15 @@ enum Seen<'a> {
     Ecs(&'a Value),
 }
 
-impl Seen<'_> {
+impl<'a> Seen<'a> {
+    fn of(record: &'a Record<'a>, map: &'a MapOptions) -> Seen<'a> {
+        match (&record.body, record.kind) {
+            (Body::Raw(raw), _) => Seen::Raw(RawView::new(raw, map)),
+            (Body::Value(value), RecordKind::CloudTrail) => Seen::Parsed(EcsView::new(value, map)),
+            (Body::Value(value), RecordKind::Ecs) => Seen::Ecs(value),
+        }
+    }
+
     fn document(&self) -> &dyn Document {
         match self {
             Seen::Raw(view) => view,

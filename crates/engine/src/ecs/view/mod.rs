@@ -24,6 +24,7 @@ pub const FAST_FIELDS: &[&str] = &[
     "event.outcome",
     "cloud.provider",
     "cloud.region",
+    "cloud.account.id",
     "cloud.service.name",
     "event.id",
     "source.ip",

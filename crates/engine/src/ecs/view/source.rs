@@ -49,6 +49,10 @@ pub(super) fn fast_field<'s>(field: &str, opts: &MapOptions, simple: bool, src: 
         "event.action" => text(Field::EventName),
         "event.id" => text(Field::EventId),
         "cloud.region" => text(Field::AwsRegion),
+        // The identity's account, else the recipient's, else a digest's.
+        "cloud.account.id" => text(Field::IdentityAccountId)
+            .or_else(|| text(Field::RecipientAccountId))
+            .or_else(|| text(Field::AwsAccountId)),
         "user_agent.original" => text(Field::UserAgent),
         "aws.cloudtrail.user_identity.type" => text(Field::IdentityType),
         "aws.cloudtrail.user_identity.access_key_id" => text(Field::IdentityAccessKeyId),

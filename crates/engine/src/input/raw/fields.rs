@@ -90,6 +90,9 @@ fields! {
     ErrorMessage = ["errorMessage"], Any;
     SourceIpAddress = ["sourceIPAddress"], Str;
     UserAgent = ["userAgent"], Str;
+    // The three places `cloud.account.id` may come from, in the pipeline's order.
+    RecipientAccountId = ["recipientAccountId"], Str;
+    AwsAccountId = ["awsAccountId"], Str;
     RequestParameters = ["requestParameters"], Object;
     AdditionalEventData = ["additionalEventData"], Object;
     ServiceEventDetails = ["serviceEventDetails"], Object;
@@ -102,6 +105,7 @@ fields! {
     IdentityArn = ["userIdentity", "arn"], Str;
     IdentityInvokedBy = ["userIdentity", "invokedBy"], Str;
     IdentityAccessKeyId = ["userIdentity", "accessKeyId"], Str;
+    IdentityAccountId = ["userIdentity", "accountId"], Str;
     SessionContext = ["userIdentity", "sessionContext"], Object;
     SessionIssuer = ["userIdentity", "sessionContext", "sessionIssuer"], Object;
     IssuerArn = ["userIdentity", "sessionContext", "sessionIssuer", "arn"], Str;
@@ -273,7 +277,7 @@ mod tests {
         assert_eq!(under(SessionContext), [SessionIssuer, IssuerArn, IssuerUserName]);
         assert_eq!(under(ResponseElements), [ConsoleLogin]);
         assert_eq!(under(EventName), []);
-        assert_eq!(under(UserIdentity).len(), 9);
+        assert_eq!(under(UserIdentity).len(), 10);
         for &field in Field::ALL {
             assert_eq!(field.has_fields(), field.descendants().next().is_some());
             assert!(!field.has_fields() || field.kind() == Kind::Object);

@@ -1,0 +1,74 @@
+//! One file's events, as the scan indexes them: a row for every record scanned, in record order,
+//! with the file's own numbered strings. Settling the file drops the rows of repeated events and
+//! hands the rest to the scan's [`super::EventIndex`].
+
+use super::row::{Column, HAS_ID, INEXACT, NO_TIME, NONE, Row, timestamp_text};
+use super::strings::Strings;
+use crate::doc::{Document, Scalar};
+use serde::{Deserialize, Serialize};
+
+/// A file's rows and strings.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FileEvents {
+    pub strings: Strings,
+    pub rows: Vec<Row>,
+}
+
+impl FileEvents {
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Indexes the record numbered `record`, whose document (as a search sees it) is `doc`;
+    /// `has_id`: it has an `eventID`.
+    pub(crate) fn push(&mut self, doc: &dyn Document, record: usize, has_id: bool) {
+        let mut flags = if has_id { HAS_ID } else { 0 };
+        let mut values = [NONE; Column::COUNT];
+        for (slot, column) in values.iter_mut().zip(Column::ALL) {
+            let mut seen = 0;
+            doc.any_value(column.field(), &mut |value| {
+                match (seen, value) {
+                    (0, Scalar::Str(text)) => *slot = self.strings.intern(text),
+                    _ => flags |= INEXACT,
+                }
+                seen += 1;
+                false
+            });
+        }
+        let time = self.time(doc, &mut flags);
+        self.rows.push(Row { time, values, file: 0, record: u32::try_from(record).unwrap_or(u32::MAX), flags });
+    }
+
+    /// The event's `@timestamp` in milliseconds; a value the row cannot give back as it is (not
+    /// the date processor's form, several values, a number) makes the row inexact.
+    fn time(&self, doc: &dyn Document, flags: &mut u8) -> i64 {
+        let mut time = NO_TIME;
+        let mut seen = 0;
+        doc.any_value("@timestamp", &mut |value| {
+            let parsed = match (seen, value) {
+                (0, Scalar::Str(text)) => crate::time::parse(text, &crate::time::Options::INGEST)
+                    .map(|t| t.epoch_millis())
+                    .filter(|&millis| timestamp_text(millis).as_deref() == Some(text)),
+                _ => None,
+            };
+            match parsed {
+                Some(millis) => time = millis,
+                None => *flags |= INEXACT,
+            }
+            seen += 1;
+            false
+        });
+        time
+    }
+
+    /// Keeps the rows of events seen for the first time: `fresh` says, for each row with an
+    /// `eventID` in order, whether its ID was new to the scan.
+    pub(crate) fn keep_fresh(&mut self, fresh: &[bool]) {
+        let mut fresh = fresh.iter();
+        self.rows.retain(|row| row.flags & HAS_ID == 0 || fresh.next().copied().unwrap_or(true));
+    }
+}

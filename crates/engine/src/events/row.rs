@@ -1,0 +1,153 @@
+//! One event as the index keeps it: its time, its pivot fields as numbered strings, and where its
+//! record is; and the columns, each named by the ECS field it holds.
+
+use crate::calendar::civil_from_days;
+use serde::{Deserialize, Serialize};
+
+/// A row's time when the event has none (it sorts first).
+pub const NO_TIME: i64 = i64::MIN;
+
+/// A column's number when the event has no value there.
+pub(crate) const NONE: u32 = u32::MAX;
+
+/// The row's values are not all of the document's (a field with several values, or not a
+/// string): the row is kept for pivots, but only a rescan answers queries on it exactly.
+pub(crate) const INEXACT: u8 = 1;
+/// The record has an `eventID` (so it takes part in settling duplicates).
+pub(crate) const HAS_ID: u8 = 2;
+
+/// One event: 64 bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Row {
+    /// `@timestamp` in milliseconds since the epoch; [`NO_TIME`] when the event has none.
+    pub time: i64,
+    /// Each column's value ([`Column`] order), by its number among the strings of the file (in a
+    /// [`super::FileEvents`]) or of the scan (in an [`super::EventIndex`]).
+    pub(crate) values: [u32; Column::COUNT],
+    /// The file's number in the scan (set when the file is settled).
+    pub file: u32,
+    /// The record's place among its file's records (errors included), as in [`crate::Origin`].
+    pub record: u32,
+    pub(crate) flags: u8,
+}
+
+impl Row {
+    /// The number of `column`'s string, if the event has a value there.
+    pub fn value(&self, column: Column) -> Option<u32> {
+        Some(self.values[column as usize]).filter(|&n| n != NONE)
+    }
+
+    /// Whether the row holds the whole of the event's indexed fields (see [`INEXACT`]).
+    pub fn is_exact(&self) -> bool {
+        self.flags & INEXACT == 0
+    }
+}
+
+/// Declares [`Column`]: one line a column, `Name = "ecs.field"`.
+macro_rules! columns {
+    ($($name:ident = $field:literal,)+) => {
+        /// A pivot field the index keeps for every event, named by the ECS field it holds.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        pub enum Column {
+            $($name,)+
+        }
+
+        impl Column {
+            /// Every column, in order (a column's position is its number).
+            pub const ALL: &[Column] = &[$(Column::$name,)+];
+
+            /// The ECS field it holds.
+            pub const fn field(self) -> &'static str {
+                match self {
+                    $(Column::$name => $field,)+
+                }
+            }
+
+            /// The column that holds `field`, if one does.
+            pub fn of_field(field: &str) -> Option<Column> {
+                match field {
+                    $($field => Some(Column::$name),)+
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+columns! {
+    Account = "cloud.account.id",
+    Region = "cloud.region",
+    Principal = "aws.cloudtrail.user_identity.arn",
+    PrincipalType = "aws.cloudtrail.user_identity.type",
+    AccessKey = "aws.cloudtrail.user_identity.access_key_id",
+    SourceAddress = "source.address",
+    UserAgent = "user_agent.original",
+    Provider = "event.provider",
+    Action = "event.action",
+    Outcome = "event.outcome",
+    ErrorCode = "aws.cloudtrail.error_code",
+}
+
+impl Column {
+    /// How many columns there are.
+    pub const COUNT: usize = 11;
+
+    /// The column's short name, for command lines and headers (`principal`, `access-key`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Column::Account => "account",
+            Column::Region => "region",
+            Column::Principal => "principal",
+            Column::PrincipalType => "principal-type",
+            Column::AccessKey => "access-key",
+            Column::SourceAddress => "source",
+            Column::UserAgent => "user-agent",
+            Column::Provider => "service",
+            Column::Action => "action",
+            Column::Outcome => "outcome",
+            Column::ErrorCode => "error-code",
+        }
+    }
+
+    /// The column of a short name.
+    pub fn of_name(name: &str) -> Option<Column> {
+        Column::ALL.iter().copied().find(|c| c.name() == name)
+    }
+}
+
+const _: () = assert!(Column::ALL.len() == Column::COUNT);
+const _: () = assert!(std::mem::size_of::<Row>() == 64);
+
+/// `@timestamp` as the pipeline's date processor prints it (`yyyy-MM-ddTHH:mm:ss.SSSZ`), for a
+/// time in milliseconds; `None` outside the years it prints (0 to 9999).
+pub fn timestamp_text(millis: i64) -> Option<String> {
+    let seconds = millis.div_euclid(1000);
+    let (y, m, d) = civil_from_days(seconds.div_euclid(86_400));
+    let sod = seconds.rem_euclid(86_400);
+    (0..=9999).contains(&y).then(|| {
+        format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:03}Z", sod / 3600, sod / 60 % 60, sod % 60, millis.rem_euclid(1000))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_name_their_fields_both_ways() {
+        for &column in Column::ALL {
+            assert_eq!(Column::of_field(column.field()), Some(column));
+            assert_eq!(Column::of_name(column.name()), Some(column));
+        }
+        assert_eq!(Column::of_field("event.id"), None);
+    }
+
+    #[test]
+    fn timestamps_print_as_the_date_processor_does() {
+        for text in ["2020-01-10T16:06:40.000Z", "1970-01-01T00:00:00.001Z", "1969-12-31T23:59:59.999Z", "9999-12-31T23:59:59.999Z"] {
+            let millis = crate::time::parse(text, &crate::time::Options::INGEST).expect("parses").epoch_millis();
+            assert_eq!(timestamp_text(millis).as_deref(), Some(text));
+        }
+        assert_eq!(timestamp_text(i64::MIN), None);
+    }
+}
