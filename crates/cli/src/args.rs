@@ -17,6 +17,81 @@ pub enum Command {
     Scan(ScanArgs),
     /// List the loaded rules, and every rule that could not be loaded with why.
     Rules(ListArgs),
+    /// Print every event a KQL query matches (Kibana's semantics, as in rules), each once, in
+    /// time order.
+    Hunt(HuntArgs),
+    /// Summarize what each principal (or access key, source address, ...) did: when, where from,
+    /// which calls, which failed, which the rules watch for, and the alerts.
+    Summary(SummaryArgs),
+}
+
+/// How a file is read: the guards on what it may cost.
+#[derive(Args)]
+pub struct ReadArgs {
+    /// Stop inflating a gzip file past this many bytes (a guard against gzip bombs).
+    #[arg(long, value_name = "BYTES", default_value_t = 4 << 30)]
+    pub max_inflated_bytes: u64,
+    /// The most bytes one record may take (an element, a line, a CSV row); a longer one is a
+    /// record error, skipped without being held.
+    #[arg(long, value_name = "BYTES", default_value_t = trailhound_engine::input::MAX_RECORD_BYTES, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
+    pub max_record_bytes: usize,
+    /// Files scanned at once (default: one per core). Results do not depend on it.
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+}
+
+#[derive(Args)]
+pub struct HuntArgs {
+    /// The KQL query, on ECS fields (`aws.cloudtrail.user_identity.access_key_id:AKIA...`).
+    #[arg(value_name = "QUERY")]
+    pub query: String,
+    #[command(flatten)]
+    pub geoip: GeoIpArgs,
+    #[command(flatten)]
+    pub read: ReadArgs,
+    /// Output format: a table, CSV of the indexed fields, or NDJSON (each event's ECS document).
+    #[arg(long, value_enum, default_value_t = EventFormat::Table)]
+    pub format: EventFormat,
+    /// Write the events to this file instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Files and folders to search; `-` reads standard input.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum EventFormat {
+    Table,
+    Ndjson,
+    Csv,
+}
+
+#[derive(Args)]
+pub struct SummaryArgs {
+    #[command(flatten)]
+    pub rules: RuleArgs,
+    #[command(flatten)]
+    pub geoip: GeoIpArgs,
+    #[command(flatten)]
+    pub read: ReadArgs,
+    /// What to summarize by: principal, access-key, source, account, region, user-agent, ...
+    #[arg(long, value_name = "COLUMN", default_value = "principal")]
+    pub by: String,
+    #[arg(long, value_enum, default_value_t = SummaryFormat::Table)]
+    pub format: SummaryFormat,
+    /// How many values of each list the table shows.
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub top: usize,
+    /// Files and folders to summarize; `-` reads standard input.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum SummaryFormat {
+    Table,
+    Json,
 }
 
 #[derive(Args)]

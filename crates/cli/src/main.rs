@@ -14,11 +14,15 @@ mod files;
 #[cfg(not(target_arch = "wasm32"))]
 mod geoip;
 #[cfg(not(target_arch = "wasm32"))]
+mod hunt;
+#[cfg(not(target_arch = "wasm32"))]
 mod report;
 #[cfg(not(target_arch = "wasm32"))]
 mod rules;
 #[cfg(not(target_arch = "wasm32"))]
 mod scan;
+#[cfg(not(target_arch = "wasm32"))]
+mod summary;
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> std::process::ExitCode {
@@ -27,6 +31,8 @@ fn main() -> std::process::ExitCode {
     let code = match cli.command {
         args::Command::Scan(scan_args) => scan::run(&scan_args),
         args::Command::Rules(list_args) => rules::run(&list_args),
+        args::Command::Hunt(hunt_args) => hunt::run(&hunt_args),
+        args::Command::Summary(summary_args) => summary::run(&summary_args),
     };
     std::process::ExitCode::from(code)
 }

@@ -7,6 +7,25 @@ pub use trailhound_engine::printable;
 use trailhound_engine::{FileReport, StageReport, Summary};
 
 pub fn print(reports: &[FileReport], summary: &Summary, stage: Option<&StageReport>, elapsed: Duration) {
+    print_files(reports, summary);
+    if let Some(stage) = stage {
+        eprintln!(
+            "stateful rules: {} candidates, {} alerts; {} without a time, {} outside every run's window, {} over max_signals (dropped)",
+            stage.candidates, stage.alerts, stage.untimed, stage.uncovered, stage.dropped
+        );
+    }
+    eprintln!("alerts: {}", summary.alerts);
+    for (rule, count) in &summary.alerts_per_rule {
+        eprintln!("  {count:>6}  {}", printable(rule));
+    }
+    let seconds = elapsed.as_secs_f64();
+    let mb = summary.bytes as f64 / 1e6;
+    let rate = if seconds > 0.0 { mb / seconds } else { 0.0 };
+    eprintln!("time: {seconds:.3} s, {mb:.1} MB, {rate:.1} MB/s");
+}
+
+/// Each file's problems, then the files' and records' totals.
+pub fn print_files(reports: &[FileReport], summary: &Summary) {
     for report in reports {
         let name = printable(&report.name);
         match &report.read.status {
@@ -25,9 +44,6 @@ pub fn print(reports: &[FileReport], summary: &Summary, stage: Option<&StageRepo
     for (name, what) in &summary.lossy {
         eprintln!("lossy: {}: {what}", printable(name));
     }
-    let seconds = elapsed.as_secs_f64();
-    let mb = summary.bytes as f64 / 1e6;
-    let rate = if seconds > 0.0 { mb / seconds } else { 0.0 };
     eprintln!(
         "files: {} scanned, {} skipped, {} failed; records: {} ({} scanned, {} errors), {} duplicates",
         summary.files_scanned,
@@ -38,15 +54,4 @@ pub fn print(reports: &[FileReport], summary: &Summary, stage: Option<&StageRepo
         summary.record_errors,
         summary.duplicates
     );
-    if let Some(stage) = stage {
-        eprintln!(
-            "stateful rules: {} candidates, {} alerts; {} without a time, {} outside every run's window, {} over max_signals (dropped)",
-            stage.candidates, stage.alerts, stage.untimed, stage.uncovered, stage.dropped
-        );
-    }
-    eprintln!("alerts: {}", summary.alerts);
-    for (rule, count) in &summary.alerts_per_rule {
-        eprintln!("  {count:>6}  {}", printable(rule));
-    }
-    eprintln!("time: {seconds:.3} s, {mb:.1} MB, {rate:.1} MB/s");
 }

@@ -43,7 +43,8 @@ pub fn run(args: &ScanArgs) -> u8 {
     let inputs = expand(&args.paths);
     let format = args.format.into();
     let generated_at = humantime::format_rfc3339_millis(SystemTime::now()).to_string();
-    let scans = match scan_all(&scanner, &inputs, args.threads, format, &generated_at) {
+    let scans = scan_inputs(&scanner, &inputs, args.threads, || Render { format, generated_at: &generated_at, kept: Vec::new() });
+    let scans = match scans {
         Ok(scans) => scans,
         Err(e) => {
             eprintln!("trailhound: cannot start the scanning threads: {e}");
@@ -51,8 +52,8 @@ pub fn run(args: &ScanArgs) -> u8 {
         }
     };
     let mut merge = Merge::new();
-    for (file, (scan, kept)) in scans.into_iter().enumerate() {
-        merge.push(file, scan, kept);
+    for (file, (scan, sink)) in scans.into_iter().enumerate() {
+        merge.push(file, scan, sink.kept);
     }
     let mut alerts = Vec::new();
     let mut summary = Summary::default();
@@ -106,20 +107,23 @@ impl Sink for Render<'_> {
     }
 }
 
-/// A file scanned (or the report of one that could not be read), and its alerts as kept.
-type Scanned = (FileScan, Vec<(Kept, Option<AlertKey>)>);
-
 /// Files from this size on are read with a gzip stream inflated on a thread of its own: about
 /// 10 MB of JSON or more, where the thread's cost is lost in the time it saves.
 const AHEAD_FROM: u64 = 1 << 20;
 
-/// Scans every input on `threads` threads (one per core by default), in input order. Standard
-/// input is scanned first, on this thread, before any file is opened (so what a pipe feeds in is
-/// never raced by the folder walk); every input is read a slice at a time, into one buffer a thread.
-fn scan_all(scanner: &Scanner, inputs: &[Input], threads: Option<u16>, format: Format, generated_at: &str) -> Result<Vec<Scanned>, String> {
+/// Scans every input on `threads` threads (one per core by default), in input order, each into
+/// a sink of its own made by `sink` (given back with the file's scan). Standard input is scanned
+/// first, on this thread, before any file is opened (so what a pipe feeds in is never raced by
+/// the folder walk); every input is read a slice at a time, into one buffer a thread.
+pub fn scan_inputs<S: Sink + Send>(
+    scanner: &Scanner,
+    inputs: &[Input],
+    threads: Option<u16>,
+    sink: impl Fn() -> S + Sync,
+) -> Result<Vec<(FileScan, S)>, String> {
     let scan = |name: &str, source: Source<'_>| {
-        let mut sink = Render { format, generated_at, kept: Vec::new() };
-        (scanner.scan(name, source, &mut sink), sink.kept)
+        let mut own = sink();
+        (scanner.scan(name, source, &mut own), own)
     };
     // Taken by the first `-` (a second one reads as empty, as standard input would).
     let stdin = inputs.iter().any(|i| matches!(i, Input::Stdin)).then(|| scan("-", Source::reader(&mut io::stdin().lock(), None)));
@@ -140,7 +144,7 @@ fn scan_all(scanner: &Scanner, inputs: &[Input], threads: Option<u16>, format: F
                         _ => scan(&name, Source::reader(&mut file, size).buffer(buffer)),
                     }),
                 };
-                scanned.unwrap_or_else(|why| (FileScan::of(FileReport::unreadable(&name, why)), Vec::new()))
+                scanned.unwrap_or_else(|why| (FileScan::of(FileReport::unreadable(&name, why)), sink()))
             })
             .collect()
     }))

@@ -6,6 +6,7 @@
 
 pub mod csv;
 pub mod elastic;
+pub mod events;
 pub mod table;
 
 use crate::alert::Alert;
