@@ -11,7 +11,8 @@ use trailhound_engine::kql::Query;
 use trailhound_engine::scan::{IdKey, Merge, Scanner, Source};
 use trailhound_engine::{Alert, Rule};
 
-const PRINCIPALS: &[&str] = &["arn:aws:iam::111111111111:user/alice", "arn:aws:iam::222222222222:user/bob", "arn:aws:sts::111111111111:assumed-role/ops/x"];
+const PRINCIPALS: &[&str] =
+    &["arn:aws:iam::111111111111:user/alice", "arn:aws:iam::222222222222:user/bob", "arn:aws:sts::111111111111:assumed-role/ops/x"];
 const KEYS: &[&str] = &["AKIAALICE", "ASIATEMP1", "ASIATEMP2"];
 const SOURCES: &[&str] = &["203.0.113.7", "10.1.2.3", "ec2.amazonaws.com", "2001:db8::1", "-"];
 const ACTIONS: &[&str] = &["GetObject", "DeleteBucketPolicy", "ListBuckets", "ConsoleLogin", "AssumeRole"];
@@ -147,7 +148,8 @@ fn hunted(files: &[String], query: &Query) -> Vec<String> {
         merge.push(file, scan, raised);
     }
     let mut alerts: Vec<Alert> = merge.settle(usize::MAX).0.into_iter().flat_map(|s| s.alerts).collect();
-    alerts.sort_by(|a, b| (&a.event.timestamp, &a.origin.file, a.origin.record).cmp(&(&b.event.timestamp, &b.origin.file, b.origin.record)));
+    alerts
+        .sort_by(|a, b| (&a.event.timestamp, &a.origin.file, a.origin.record).cmp(&(&b.event.timestamp, &b.origin.file, b.origin.record)));
     alerts.into_iter().map(|a| original_id(a.original.as_ref())).collect()
 }
 

@@ -231,7 +231,11 @@ fn spawn(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>, generation: u6
                             *load = load.saturating_sub(report.bytes);
                         }
                         // Alerts already shown stay shown; these are shown when the file is settled.
-                        state.settle.push(id, FileScan { report, ids, candidates, events: Default::default() }, alerts.into_iter().zip(keys));
+                        state.settle.push(
+                            id,
+                            FileScan { report, ids, candidates, events: Default::default() },
+                            alerts.into_iter().zip(keys),
+                        );
                     }
                     settle_ready(&inner, &dispatch);
                 }

@@ -99,7 +99,8 @@ fn write(args: &HuntArgs, hits: Vec<Hit>) -> io::Result<()> {
     };
     match args.format {
         EventFormat::Table => {
-            let rows: Vec<Vec<String>> = hits.into_iter().filter_map(|h| if let Rendered::Cells(c) = h.text { Some(c) } else { None }).collect();
+            let rows: Vec<Vec<String>> =
+                hits.into_iter().filter_map(|h| if let Rendered::Cells(c) = h.text { Some(c) } else { None }).collect();
             let mut table = Vec::new();
             events::write_table(&rows, &mut table)?;
             // Read on a terminal: planted control characters are shown escaped.

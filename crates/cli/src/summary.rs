@@ -118,10 +118,8 @@ fn write_table(profiles: &[Profile], by: Column, top: usize) -> io::Result<()> {
     };
     for p in profiles {
         let key = p.key.clone().unwrap_or_else(|| format!("(no {})", by.name()));
-        let mut lines = vec![
-            format!("{key}: {} events, {} alerts", p.events, p.alerts),
-            format!("  seen       {} to {}", time(p.first), time(p.last)),
-        ];
+        let mut lines =
+            vec![format!("{key}: {} events, {} alerts", p.events, p.alerts), format!("  seen       {} to {}", time(p.first), time(p.last))];
         let rows: [(&str, &[Count], Column); 6] = [
             ("accounts", &p.accounts, Column::Account),
             ("regions", &p.regions, Column::Region),

@@ -133,7 +133,11 @@ fn a_summary_profiles_each_principal() {
     assert!(profiles.windows(2).all(|w| w[0]["alerts"].as_u64() >= w[1]["alerts"].as_u64()));
     let top = &profiles[0];
     let arn = top["key"].as_str().expect("a principal");
-    let own = records.iter().filter(|(_, _, r)| r["userIdentity"]["arn"] == arn).map(|(_, _, r)| r["eventID"].as_str()).collect::<std::collections::HashSet<_>>();
+    let own = records
+        .iter()
+        .filter(|(_, _, r)| r["userIdentity"]["arn"] == arn)
+        .map(|(_, _, r)| r["eventID"].as_str())
+        .collect::<std::collections::HashSet<_>>();
     assert_eq!(top["events"].as_u64(), Some(own.len() as u64), "{arn}");
     assert!(top["watched"].as_array().is_some_and(|w| !w.is_empty()), "the calls the rules watch");
     let by_key = on_stratus(&["summary", "--by", "access-key"]);

@@ -42,9 +42,9 @@ pub mod doc;
 #[doc(hidden)]
 pub mod ecs;
 pub mod enrich;
-pub mod events;
 #[doc(hidden)]
 pub mod eql;
+pub mod events;
 pub mod examples;
 #[doc(hidden)]
 pub mod input;

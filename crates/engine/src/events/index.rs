@@ -58,6 +58,11 @@ impl EventIndex {
         }
     }
 
+    /// Gives back the room grown for rows not added (once every file is in).
+    pub fn shrink_to_fit(&mut self) {
+        self.rows.shrink_to_fit();
+    }
+
     /// How many events it holds.
     pub fn len(&self) -> usize {
         self.rows.len()
@@ -121,7 +126,8 @@ impl EventIndex {
             (Some(at), Span::Around(ms)) => row.time != NO_TIME && (row.time - at).abs() <= ms,
             _ => true,
         };
-        let mut found: Vec<usize> = (0..self.rows.len()).filter(|&i| self.rows[i].value(column) == Some(n) && within(&self.rows[i])).collect();
+        let mut found: Vec<usize> =
+            (0..self.rows.len()).filter(|&i| self.rows[i].value(column) == Some(n) && within(&self.rows[i])).collect();
         self.sort(&mut found);
         found
     }

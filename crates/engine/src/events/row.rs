@@ -124,9 +124,28 @@ pub fn timestamp_text(millis: i64) -> Option<String> {
     let seconds = millis.div_euclid(1000);
     let (y, m, d) = civil_from_days(seconds.div_euclid(86_400));
     let sod = seconds.rem_euclid(86_400);
-    (0..=9999).contains(&y).then(|| {
-        format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:03}Z", sod / 3600, sod / 60 % 60, sod % 60, millis.rem_euclid(1000))
-    })
+    (0..=9999)
+        .contains(&y)
+        .then(|| format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:03}Z", sod / 3600, sod / 60 % 60, sod % 60, millis.rem_euclid(1000)))
+}
+
+/// The time [`timestamp_text`] printed as `text`; `None` for any other text (so that a time read
+/// here always prints back as the same text).
+pub fn timestamp_millis(text: &str) -> Option<i64> {
+    let b = text.as_bytes();
+    if b.len() != 24 || [4, 7, 10, 13, 16, 19, 23].map(|i| b[i]) != *b"--T::.Z" {
+        return None;
+    }
+    let number = |from: usize, to: usize| -> Option<i64> {
+        b[from..to].iter().try_fold(0i64, |n, &d| d.is_ascii_digit().then(|| n * 10 + i64::from(d - b'0')))
+    };
+    let (y, m, d) = (number(0, 4)?, number(5, 7)?, number(8, 10)?);
+    let (hh, mm, ss, ms) = (number(11, 13)?, number(14, 16)?, number(17, 19)?, number(20, 23)?);
+    if !(1..=12).contains(&m) || d < 1 || d > crate::calendar::days_in_month(y, m) || hh > 23 || mm > 59 || ss > 59 {
+        return None;
+    }
+    let days = crate::calendar::days_from_civil(y, m, d);
+    Some(((days * 86_400 + hh * 3600 + mm * 60 + ss) * 1000) + ms)
 }
 
 #[cfg(test)]
@@ -149,5 +168,25 @@ mod tests {
             assert_eq!(timestamp_text(millis).as_deref(), Some(text));
         }
         assert_eq!(timestamp_text(i64::MIN), None);
+    }
+
+    #[test]
+    fn timestamps_read_back_only_from_the_printed_form() {
+        let mut rng = fastrand::Rng::with_seed(7);
+        for _ in 0..20_000 {
+            let millis = rng.i64(-62_167_219_200_000..253_402_300_800_000);
+            let text = timestamp_text(millis).expect("within the years printed");
+            assert_eq!(timestamp_millis(&text), Some(millis), "{text}");
+        }
+        for other in [
+            "2024-02-30T00:00:00.000Z",
+            "2024-01-01T24:00:00.000Z",
+            "2024-01-01T00:00:00Z",
+            "2024-01-01T00:00:00.000+01:00",
+            "2024-01-01 00:00:00.000Z",
+            "+024-01-01T00:00:00.000Z",
+        ] {
+            assert_eq!(timestamp_millis(other), None, "{other}");
+        }
     }
 }

@@ -1,11 +1,18 @@
 //! The strings of an index, each kept once and numbered in the order first seen.
 
+use foldhash::fast::RandomState;
 use indexmap::IndexSet;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Numbered strings.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Strings(IndexSet<Box<str>>);
+#[derive(Debug, Clone, Default)]
+pub struct Strings(IndexSet<Box<str>, RandomState>);
+
+impl PartialEq for Strings {
+    fn eq(&self, other: &Strings) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
 
 impl Strings {
     /// The number of `text`, numbering it if it is new.
@@ -56,7 +63,7 @@ impl<'de> Deserialize<'de> for Strings {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let list = Vec::<String>::deserialize(deserializer)?;
         let count = list.len();
-        let set: IndexSet<Box<str>> = list.into_iter().map(String::into_boxed_str).collect();
+        let set: IndexSet<Box<str>, RandomState> = list.into_iter().map(String::into_boxed_str).collect();
         match set.len() == count {
             true => Ok(Strings(set)),
             false => Err(serde::de::Error::custom("a string is listed twice: the rows' numbers would not hold")),

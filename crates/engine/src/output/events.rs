@@ -47,7 +47,8 @@ pub fn write_table(rows: &[Vec<String>], out: &mut dyn Write) -> io::Result<()> 
         return writeln!(out, "No events.");
     }
     let pick = |row: &Vec<String>| -> Vec<String> {
-        let mut picked: Vec<String> = TABLE.iter().map(|&(_, i)| row.get(i).filter(|c| !c.is_empty()).map_or("-", |c| c).to_string()).collect();
+        let mut picked: Vec<String> =
+            TABLE.iter().map(|&(_, i)| row.get(i).filter(|c| !c.is_empty()).map_or("-", |c| c).to_string()).collect();
         let n = row.len();
         picked.push(format!("{}:{}", row.get(n.wrapping_sub(2)).map_or("", |c| c), row.get(n.wrapping_sub(1)).map_or("", |c| c)));
         picked

@@ -174,7 +174,8 @@ impl<A> Merge<A> {
             if pending.counted < pending.ids.len() {
                 return (out, true);
             }
-            let Pending { alerts, candidates, report: Some(mut report), duplicates, released, mut events, fresh, .. } = entry.remove() else {
+            let Pending { alerts, candidates, report: Some(mut report), duplicates, released, mut events, fresh, .. } = entry.remove()
+            else {
                 continue;
             };
             events.keep_fresh(&fresh);

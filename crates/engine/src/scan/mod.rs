@@ -197,7 +197,11 @@ impl Scanner {
         let doc: &dyn Document = &indexed;
         scan.ids.extend(id);
         if self.index_events {
-            scan.events.push(doc, record.index, id.is_some());
+            let millis = match &seen {
+                Seen::Raw(view) => view.fast_millis(),
+                _ => None,
+            };
+            scan.events.push(doc, record.index, id.is_some(), millis);
         }
         let origin = Origin { file: file.to_string(), record: record.index };
         // Rules that alert on this event now, and candidates for the second stage.

@@ -10,7 +10,7 @@ use crate::doc::{Document, Scalar};
 use crate::ecs::{MapOptions, to_ecs};
 use crate::input::RawRecord;
 use serde_json::Value;
-use source::{Fast, Source, fast_field};
+use source::{Fast, Source, fast_field, fast_millis};
 use std::borrow::Cow;
 use std::cell::OnceCell;
 
@@ -140,6 +140,12 @@ impl<'a> RawView<'a> {
         let record = self.parsed.into_inner().unwrap_or_else(|| self.raw.parse());
         let document = self.full.into_inner().unwrap_or_else(|| to_ecs(&record, self.opts));
         (document, record)
+    }
+
+    /// `@timestamp` in milliseconds, when it can be told without the document (as
+    /// [`RawView::fast_value`] tells its text).
+    pub fn fast_millis(&self) -> Option<Option<i64>> {
+        fast_millis(self.simple, &*self.raw.top)
     }
 
     /// The one value of a fast field (`None` inside: the document has none), when it can be told
