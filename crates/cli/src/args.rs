@@ -40,6 +40,13 @@ pub struct ReadArgs {
     pub threads: Option<u16>,
 }
 
+impl ReadArgs {
+    /// The engine's limits these ask for.
+    pub fn limits(&self) -> trailhound_engine::Limits {
+        trailhound_engine::Limits { max_inflated_bytes: self.max_inflated_bytes, max_record_bytes: self.max_record_bytes }
+    }
+}
+
 #[derive(Args)]
 pub struct HuntArgs {
     /// The KQL query, on ECS fields (`aws.cloudtrail.user_identity.access_key_id:AKIA...`).
@@ -136,16 +143,8 @@ pub struct ScanArgs {
     /// Write the alerts to this file instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Stop inflating a gzip file past this many bytes (a guard against gzip bombs).
-    #[arg(long, value_name = "BYTES", default_value_t = 4 << 30)]
-    pub max_inflated_bytes: u64,
-    /// The most bytes one record may take (an element, a line, a CSV row); a longer one is a
-    /// record error, skipped without being held.
-    #[arg(long, value_name = "BYTES", default_value_t = trailhound_engine::input::MAX_RECORD_BYTES, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
-    pub max_record_bytes: usize,
-    /// Files scanned at once (default: one per core). Results do not depend on it.
-    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
-    pub threads: Option<u16>,
+    #[command(flatten)]
+    pub read: ReadArgs,
     /// Emulate each rule's runs as Elastic schedules them: also for query and EQL rules, keep at
     /// most `max_signals` alerts a run, and count those Elastic would drop.
     #[arg(long)]

@@ -53,6 +53,15 @@ fn built(epoch: u64) -> String {
 }
 
 /// Says, one line a database, which enabled rules read fields that no loaded database provides.
+/// [`load`], or each error printed and the exit status to stop with.
+pub fn load_or_exit(paths: &[PathBuf]) -> Result<Option<Arc<GeoIp>>, u8> {
+    load(paths).map_err(|errors| {
+        errors.iter().for_each(|e| eprintln!("trailhound: {e}"));
+        eprintln!("trailhound: not scanning: fix the --geoip errors above");
+        2
+    })
+}
+
 pub fn print_unmet(set: &RuleSet, geoip: Option<&GeoIp>) {
     let enabled: Vec<&Rule> = set.enabled().collect();
     let kinds = geoip.map(GeoIp::kinds).unwrap_or_default();

@@ -12,7 +12,7 @@ use crate::scan::scan_inputs;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use trailhound_engine::output::events;
-use trailhound_engine::{Alert, AlertKey, Limits, Merge, Query, Rule, Scanner, Sink, Summary};
+use trailhound_engine::{Alert, AlertKey, Merge, Query, Rule, Scanner, Sink, Summary};
 
 pub fn run(args: &HuntArgs) -> u8 {
     let query = match Query::parse(&args.query) {
@@ -22,14 +22,11 @@ pub fn run(args: &HuntArgs) -> u8 {
             return 2;
         }
     };
-    let geoip = match crate::geoip::load(&args.geoip.geoip) {
+    let geoip = match crate::geoip::load_or_exit(&args.geoip.geoip) {
         Ok(geoip) => geoip,
-        Err(errors) => {
-            errors.iter().for_each(|e| eprintln!("trailhound: {e}"));
-            return 2;
-        }
+        Err(code) => return code,
     };
-    let limits = Limits { max_inflated_bytes: args.read.max_inflated_bytes, max_record_bytes: args.read.max_record_bytes };
+    let limits = args.read.limits();
     let scanner = Scanner::new([Rule::hunt(query)]).with_limits(limits).with_geoip(geoip);
     let format = args.format;
     let scans = match scan_inputs(&scanner, &expand(&args.paths), args.read.threads, || Hits { format, kept: Vec::new() }) {

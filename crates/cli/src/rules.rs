@@ -28,6 +28,17 @@ pub fn load(args: &RuleArgs) -> RuleSet {
 }
 
 /// Whether any problem is an error (not merely an unsupported rule type).
+/// [`load`] with its problems printed; the exit status to stop with when a rule has errors.
+pub fn load_or_exit(args: &RuleArgs) -> Result<RuleSet, u8> {
+    let rules = load(args);
+    print_problems(&rules);
+    if has_errors(&rules) {
+        eprintln!("trailhound: not scanning: fix the rule errors above");
+        return Err(2);
+    }
+    Ok(rules)
+}
+
 pub fn has_errors(set: &RuleSet) -> bool {
     set.problems.iter().any(|p| matches!(p.kind, ProblemKind::Invalid(_)))
 }

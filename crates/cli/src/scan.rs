@@ -8,34 +8,26 @@
 use crate::args::{FormatArg, ScanArgs};
 use crate::files::{Input, expand};
 use crate::report;
-use crate::rules::{has_errors, load, print_problems};
 use rayon::prelude::*;
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::time::{Instant, SystemTime};
 use trailhound_engine::Alert;
-use trailhound_engine::Limits;
 use trailhound_engine::output::{self, Format, Rendered};
 use trailhound_engine::{AlertKey, FileReport, FileScan, Merge, Scanner, Sink, Source, StageOptions, Summary};
 
 pub fn run(args: &ScanArgs) -> u8 {
-    let rules = load(&args.rules);
-    print_problems(&rules);
-    if has_errors(&rules) {
-        eprintln!("trailhound: not scanning: fix the rule errors above");
-        return 2;
-    }
-    let geoip = match crate::geoip::load(&args.geoip.geoip) {
+    let rules = match crate::rules::load_or_exit(&args.rules) {
+        Ok(rules) => rules,
+        Err(code) => return code,
+    };
+    let geoip = match crate::geoip::load_or_exit(&args.geoip.geoip) {
         Ok(geoip) => geoip,
-        Err(errors) => {
-            errors.iter().for_each(|e| eprintln!("trailhound: {e}"));
-            eprintln!("trailhound: not scanning: fix the --geoip errors above");
-            return 2;
-        }
+        Err(code) => return code,
     };
     crate::geoip::print_unmet(&rules, geoip.as_deref());
     let started = Instant::now();
-    let limits = Limits { max_inflated_bytes: args.max_inflated_bytes, max_record_bytes: args.max_record_bytes };
+    let limits = args.read.limits();
     let scanner = Scanner::new(rules.enabled().cloned().collect::<Vec<_>>())
         .with_limits(limits)
         .with_emulated_schedule(args.emulate_schedule)
@@ -43,7 +35,7 @@ pub fn run(args: &ScanArgs) -> u8 {
     let inputs = expand(&args.paths);
     let format = args.format.into();
     let generated_at = humantime::format_rfc3339_millis(SystemTime::now()).to_string();
-    let scans = scan_inputs(&scanner, &inputs, args.threads, || Render { format, generated_at: &generated_at, kept: Vec::new() });
+    let scans = scan_inputs(&scanner, &inputs, args.read.threads, || Render { format, generated_at: &generated_at, kept: Vec::new() });
     let scans = match scans {
         Ok(scans) => scans,
         Err(e) => {

@@ -6,11 +6,10 @@
 use crate::args::{SummaryArgs, SummaryFormat};
 use crate::files::expand;
 use crate::report;
-use crate::rules::{has_errors, load, print_problems};
 use crate::scan::scan_inputs;
 use std::io::{self, BufWriter, Write};
 use trailhound_engine::events::{Count, Profile, summarize, timestamp_text};
-use trailhound_engine::{Alert, AlertKey, Column, EventIndex, Limits, Merge, Scanner, Sink, StageOptions, Summary};
+use trailhound_engine::{Alert, AlertKey, Column, EventIndex, Merge, Scanner, Sink, StageOptions, Summary};
 
 pub fn run(args: &SummaryArgs) -> u8 {
     let Some(by) = Column::of_name(&args.by) else {
@@ -18,20 +17,15 @@ pub fn run(args: &SummaryArgs) -> u8 {
         eprintln!("trailhound: --by {}: not a column; one of: {}", args.by, names.join(", "));
         return 2;
     };
-    let rules = load(&args.rules);
-    print_problems(&rules);
-    if has_errors(&rules) {
-        eprintln!("trailhound: not scanning: fix the rule errors above");
-        return 2;
-    }
-    let geoip = match crate::geoip::load(&args.geoip.geoip) {
-        Ok(geoip) => geoip,
-        Err(errors) => {
-            errors.iter().for_each(|e| eprintln!("trailhound: {e}"));
-            return 2;
-        }
+    let rules = match crate::rules::load_or_exit(&args.rules) {
+        Ok(rules) => rules,
+        Err(code) => return code,
     };
-    let limits = Limits { max_inflated_bytes: args.read.max_inflated_bytes, max_record_bytes: args.read.max_record_bytes };
+    let geoip = match crate::geoip::load_or_exit(&args.geoip.geoip) {
+        Ok(geoip) => geoip,
+        Err(code) => return code,
+    };
+    let limits = args.read.limits();
     let scanner = Scanner::new(rules.enabled().cloned().collect::<Vec<_>>()).with_limits(limits).with_geoip(geoip).with_events(true);
     let scans = match scan_inputs(&scanner, &expand(&args.paths), args.read.threads, || Keys { by, kept: Vec::new() }) {
         Ok(scans) => scans,
