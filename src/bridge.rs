@@ -71,13 +71,13 @@ impl Drop for WorkerHandle {
     }
 }
 
-/// A worker's message: `{json, ids}` byte arrays, or JSON text (the loader's own failure report).
+/// A worker's message: `{json, ids, rows}` byte arrays, or JSON text (the loader's own failure report).
 fn read(data: &JsValue) -> Option<serde_json::Result<FromWorker>> {
     if let Some(text) = data.as_string() {
-        return Some(FromWorker::decode(text.as_bytes(), &[]));
+        return Some(FromWorker::decode(text.as_bytes(), &[], &[]));
     }
     let bytes = |name: &str| js_sys::Reflect::get(data, &name.into()).ok()?.dyn_into::<js_sys::Uint8Array>().ok().map(|a| a.to_vec());
-    Some(FromWorker::decode(&bytes("json")?, &bytes("ids").unwrap_or_default()))
+    Some(FromWorker::decode(&bytes("json")?, &bytes("ids").unwrap_or_default(), &bytes("rows").unwrap_or_default()))
 }
 
 fn describe(value: JsValue) -> String {

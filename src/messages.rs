@@ -7,9 +7,10 @@
 use crate::geoip::GeoIpInfo;
 use serde::{Deserialize, Serialize};
 use trailhound_engine::TextAlert;
+use trailhound_engine::events::{ROW_BYTES, Strings};
 use trailhound_engine::printable;
 use trailhound_engine::{AlertKey, Candidate, FileReport, IdKey, Rule, StageOptions};
-use trailhound_engine::{FileError, FileStatus, Location, Shape};
+use trailhound_engine::{FileError, FileStatus, Location, Row, Shape};
 
 /// The rules a worker scans with: the built-in set, plus rule files the user added, minus the rules
 /// switched off.
@@ -83,6 +84,9 @@ pub enum ToWorker {
     Configure { rules: RuleConfig, id_key: IdKey },
     /// Read and scan the attached file.
     Scan { id: usize, name: String },
+    /// Search the attached file (scanned as `id`) for the events a KQL query matches, with the
+    /// query as the only rule (for a query the event index cannot answer).
+    Hunt { id: usize, name: String, query: String, run: u64 },
 }
 
 /// Worker → page. Adjacently tagged, the tag first: the page reads a message in one pass (an
@@ -122,7 +126,16 @@ pub enum FromWorker {
         /// The candidates of stateful rules, for the page's second stage.
         #[serde(default)]
         candidates: Vec<Candidate>,
+        /// The file's events for the page's event index: their strings, and their rows (carried
+        /// beside the JSON, in binary, see [`Wire`]).
+        #[serde(default)]
+        strings: Strings,
+        #[serde(skip)]
+        rows: Vec<Row>,
     },
+    /// A file searched ([`ToWorker::Hunt`]): the places of the records the query matches, in order,
+    /// or why it could not be searched.
+    Hunted { id: usize, run: u64, records: Vec<usize>, error: Option<String> },
     /// The worker's Wasm memory after a file, in bytes. Wasm memory only grows, so this is the most
     /// the worker has held so far.
     Memory { bytes: u64 },
@@ -137,6 +150,8 @@ pub enum FromWorker {
 pub struct Wire {
     pub json: Vec<u8>,
     pub ids: Vec<u8>,
+    /// A `Done` message's event rows, [`ROW_BYTES`] each.
+    pub rows: Vec<u8>,
 }
 
 impl FromWorker {
@@ -146,7 +161,11 @@ impl FromWorker {
             FromWorker::Done { ids, .. } | FromWorker::Ids { ids, .. } => ids.iter().flat_map(|id| id.to_le_bytes()).collect(),
             _ => Vec::new(),
         };
-        Ok(Wire { json: serde_json::to_vec(self)?, ids })
+        let rows = match self {
+            FromWorker::Done { rows, .. } => rows.iter().flat_map(Row::to_bytes).collect(),
+            _ => Vec::new(),
+        };
+        Ok(Wire { json: serde_json::to_vec(self)?, ids, rows })
     }
 
     /// Reads a worker message (the page's end): its JSON, and for `Done` its ids. An alert's record
@@ -154,7 +173,7 @@ impl FromWorker {
     /// nest; serde_json's recursion limit is lifted all the same, so that no message is refused for
     /// its depth (a refused message stops the whole scan). The depth stays bounded: the engine's
     /// parser limit plus the few levels of the message and the ECS mapping.
-    pub fn decode(json: &[u8], ids: &[u8]) -> serde_json::Result<FromWorker> {
+    pub fn decode(json: &[u8], ids: &[u8], rows: &[u8]) -> serde_json::Result<FromWorker> {
         let mut reader = serde_json::Deserializer::from_slice(json);
         reader.disable_recursion_limit();
         let mut message = FromWorker::deserialize(&mut reader)?;
@@ -167,6 +186,21 @@ impl FromWorker {
                 into.extend(ids.chunks_exact(8).map(|id| u64::from_le_bytes(id.try_into().unwrap_or_default())));
             }
             _ if !ids.is_empty() => return Err(serde::de::Error::custom("ids beside a message that has none")),
+            _ => {}
+        }
+        if !rows.len().is_multiple_of(ROW_BYTES) {
+            return Err(serde::de::Error::custom(format!("{} bytes of event rows is not a whole number of rows", rows.len())));
+        }
+        match &mut message {
+            FromWorker::Done { rows: into, strings, .. } => {
+                into.extend(rows.chunks_exact(ROW_BYTES).map(|row| Row::from_bytes(row.try_into().unwrap_or(&[0; ROW_BYTES]))));
+                // A row naming a string the file did not send would read as another file's.
+                let known = strings.len() as u32;
+                if into.iter().any(|row| trailhound_engine::Column::ALL.iter().any(|&c| row.value(c).is_some_and(|n| n >= known))) {
+                    return Err(serde::de::Error::custom("an event row names a string its file did not send"));
+                }
+            }
+            _ if !rows.is_empty() => return Err(serde::de::Error::custom("event rows beside a message that has none")),
             _ => {}
         }
         Ok(message)
@@ -244,27 +278,75 @@ mod tests {
         let back = FromWorker::Panic { message: "boom".into() };
         let wire = back.encode().unwrap();
         assert_eq!((wire.json.as_slice(), wire.ids.len()), (br#"{"kind":"panic","data":{"message":"boom"}}"#.as_slice(), 0));
-        assert_eq!(FromWorker::decode(&wire.json, &wire.ids).unwrap(), back);
-        assert!(FromWorker::decode(br#"{"kind":"ready"} x"#, &[]).is_err(), "trailing text is refused");
-        assert!(FromWorker::decode(br#"{"kind":"ready"}"#, &[0; 8]).is_err(), "ids beside a message without any");
+        assert_eq!(FromWorker::decode(&wire.json, &wire.ids, &wire.rows).unwrap(), back);
+        assert!(FromWorker::decode(br#"{"kind":"ready"} x"#, &[], &[]).is_err(), "trailing text is refused");
+        assert!(FromWorker::decode(br#"{"kind":"ready"}"#, &[0; 8], &[]).is_err(), "ids beside a message without any");
     }
 
     /// A `Done` message's ids travel in binary beside the JSON, never in it.
     #[test]
     fn ids_travel_beside_the_json() {
         let ids = vec![0, 1, u64::MAX, 0x0102_0304_0506_0708];
-        let done =
-            FromWorker::Done { id: 2, report: unreadable("a.json", 5, "x".into()), alerts: vec![], ids, keys: vec![], candidates: vec![] };
+        let done = FromWorker::Done {
+            id: 2,
+            report: unreadable("a.json", 5, "x".into()),
+            alerts: vec![],
+            ids,
+            keys: vec![],
+            candidates: vec![],
+            strings: Strings::default(),
+            rows: vec![],
+        };
         let wire = done.encode().unwrap();
         assert_eq!(wire.ids.len(), 4 * 8);
         assert_eq!(&wire.ids[24..], &[8, 7, 6, 5, 4, 3, 2, 1]);
         assert!(!String::from_utf8_lossy(&wire.json).contains("ids"));
-        assert_eq!(FromWorker::decode(&wire.json, &wire.ids).unwrap(), done);
-        assert!(FromWorker::decode(&wire.json, &wire.ids[..31]).is_err(), "a partial id is refused");
+        assert_eq!(FromWorker::decode(&wire.json, &wire.ids, &wire.rows).unwrap(), done);
+        assert!(FromWorker::decode(&wire.json, &wire.ids[..31], &wire.rows).is_err(), "a partial id is refused");
         let part = FromWorker::Ids { id: 2, ids: vec![7, u64::MAX] };
         let wire = part.encode().unwrap();
         assert_eq!((wire.json.as_slice(), wire.ids.len()), (br#"{"kind":"ids","data":{"id":2}}"#.as_slice(), 16));
-        assert_eq!(FromWorker::decode(&wire.json, &wire.ids).unwrap(), part);
+        assert_eq!(FromWorker::decode(&wire.json, &wire.ids, &wire.rows).unwrap(), part);
+    }
+
+    /// A file's event rows travel in binary beside the JSON, and a row naming a string its file
+    /// did not send is refused.
+    #[test]
+    fn event_rows_travel_beside_the_json() {
+        let bytes =
+            std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/stratus/aws.impact.bedrock-invoke-model.json")).unwrap();
+        let scanned =
+            trailhound_engine::Scanner::new([]).with_events(true).scan("b.json", trailhound_engine::Source::bytes(&bytes), &mut Vec::new());
+        let events = scanned.events;
+        assert!(events.len() > 10);
+        let report = scanned.report;
+        let done = FromWorker::Done {
+            id: 1,
+            report,
+            alerts: vec![],
+            ids: vec![],
+            keys: vec![],
+            candidates: vec![],
+            strings: events.strings.clone(),
+            rows: events.rows.clone(),
+        };
+        let wire = done.encode().unwrap();
+        assert_eq!(wire.rows.len(), events.len() * ROW_BYTES);
+        assert_eq!(FromWorker::decode(&wire.json, &wire.ids, &wire.rows).unwrap(), done);
+        assert!(FromWorker::decode(&wire.json, &wire.ids, &wire.rows[..63]).is_err(), "a partial row is refused");
+        let FromWorker::Done { report, .. } = done else { unreachable!() };
+        let stripped = FromWorker::Done {
+            id: 1,
+            report,
+            alerts: vec![],
+            ids: vec![],
+            keys: vec![],
+            candidates: vec![],
+            strings: Strings::default(),
+            rows: vec![],
+        };
+        let json = stripped.encode().unwrap().json;
+        assert!(FromWorker::decode(&json, &[], &wire.rows).is_err(), "rows naming strings that were not sent are refused");
     }
 
     /// A record nested as deep as the engine reads (tests/hostile/files/nested-120.json) alerts,
@@ -282,9 +364,18 @@ mod tests {
         assert_eq!((report.scanned, alerts.len()), (1, 1));
         let keys = vec![None; alerts.len()];
         let texts = alerts.iter().cloned().map(trailhound_engine::Alert::into_text).collect();
-        let message = FromWorker::Done { id: 7, report, alerts: texts, ids: vec![1, 2], keys, candidates: vec![] };
+        let message = FromWorker::Done {
+            id: 7,
+            report,
+            alerts: texts,
+            ids: vec![1, 2],
+            keys,
+            candidates: vec![],
+            strings: Strings::default(),
+            rows: vec![],
+        };
         let wire = message.encode().unwrap();
-        let decoded = FromWorker::decode(&wire.json, &wire.ids).unwrap();
+        let decoded = FromWorker::decode(&wire.json, &wire.ids, &wire.rows).unwrap();
         assert_eq!(decoded, message);
         // The page keeps the documents as text; parsed again, they are the engine's.
         let FromWorker::Done { alerts: shown, .. } = decoded else { unreachable!() };

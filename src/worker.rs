@@ -36,6 +36,8 @@ struct Job {
     id: usize,
     name: String,
     file: web_sys::File,
+    /// A search with this query (and the page's number for the search) rather than a scan.
+    hunt: Option<(String, u64)>,
     /// The whole file's bytes on their way, for a file of up to a [`CHUNK`].
     early: Option<wasm_bindgen_futures::JsFuture>,
 }
@@ -52,6 +54,9 @@ impl Job {
 #[derive(Default)]
 struct Worker {
     scanner: Option<Scanner>,
+    /// How files are read and enriched, as configured: what a search's scanner reads with too.
+    limits: trailhound_engine::Limits,
+    geoip: Option<Arc<GeoIp>>,
     queue: VecDeque<Job>,
     running: bool,
     /// The engine's read window, kept from file to file.
@@ -72,7 +77,7 @@ fn post(message: &FromWorker) {
     let Ok(wire) = message.encode() else { return };
     let envelope = js_sys::Object::new();
     let transfer = js_sys::Array::new();
-    for (name, bytes) in [("json", &wire.json), ("ids", &wire.ids)] {
+    for (name, bytes) in [("json", &wire.json), ("ids", &wire.ids), ("rows", &wire.rows)] {
         let buffer = js_sys::Uint8Array::from(bytes.as_slice());
         let _ = js_sys::Reflect::set(&envelope, &name.into(), &buffer);
         transfer.push(&buffer.buffer());
@@ -103,29 +108,52 @@ fn receive(data: JsValue) {
     };
     match message {
         ToWorker::Configure { rules, id_key } => {
+            let geoip = open_databases(&data);
             let scanner = Scanner::new(rules.enabled_rules())
                 .with_id_key(id_key)
                 .with_emulated_schedule(rules.emulate_schedule)
                 .with_limits(rules.limits())
-                .with_geoip(open_databases(&data));
-            WORKER.with(|w| w.borrow_mut().scanner = Some(scanner));
-        }
-        ToWorker::Scan { id, name } => {
-            let file = js_sys::Reflect::get(&data, &"file".into()).ok().and_then(|f| f.dyn_into::<web_sys::File>().ok());
-            let Some(file) = file else {
-                let report = unreadable(&name, 0, "the browser gave no file".into());
-                post(&FromWorker::Done { id, report, alerts: vec![], ids: vec![], keys: vec![], candidates: vec![] });
-                return;
-            };
-            let start = WORKER.with(|w| {
+                .with_geoip(geoip.clone())
+                // Every event is indexed for the page's hunting and pivots.
+                .with_events(true);
+            WORKER.with(|w| {
                 let mut w = w.borrow_mut();
-                w.queue.push_back(Job { id, name, file, early: None });
-                !std::mem::replace(&mut w.running, true)
+                (w.scanner, w.limits, w.geoip) = (Some(scanner), rules.limits(), geoip);
             });
-            if start {
-                wasm_bindgen_futures::spawn_local(run());
-            }
         }
+        ToWorker::Scan { id, name } => queue(&data, id, name, None),
+        ToWorker::Hunt { id, name, query, run } => queue(&data, id, name, Some((query, run))),
+    }
+}
+
+/// Queues a scan (or, with a query, a search) of the file attached to `data`.
+fn queue(data: &JsValue, id: usize, name: String, hunt: Option<(String, u64)>) {
+    let file = js_sys::Reflect::get(data, &"file".into()).ok().and_then(|f| f.dyn_into::<web_sys::File>().ok());
+    let Some(file) = file else {
+        if let Some((_, run)) = hunt {
+            post(&FromWorker::Hunted { id, run, records: vec![], error: Some("the browser gave no file".into()) });
+            return;
+        }
+        let report = unreadable(&name, 0, "the browser gave no file".into());
+        post(&FromWorker::Done {
+            id,
+            report,
+            alerts: vec![],
+            ids: vec![],
+            keys: vec![],
+            candidates: vec![],
+            strings: Default::default(),
+            rows: vec![],
+        });
+        return;
+    };
+    let start = WORKER.with(|w| {
+        let mut w = w.borrow_mut();
+        w.queue.push_back(Job { id, name, file, hunt, early: None });
+        !std::mem::replace(&mut w.running, true)
+    });
+    if start {
+        wasm_bindgen_futures::spawn_local(run());
     }
 }
 
@@ -154,7 +182,10 @@ async fn run() {
             Some(early) => Some(early.await.map(|buffer| js_sys::Uint8Array::new(&buffer).to_vec())),
             None => None,
         };
-        post(&scan(&job, whole));
+        match &job.hunt {
+            Some((query, run)) => post(&hunt(&job, whole, query, *run)),
+            None => post(&scan(&job, whole)),
+        }
         post(&FromWorker::Memory { bytes: memory() });
     }
     WORKER.with(|w| w.borrow_mut().running = false);
@@ -174,7 +205,16 @@ fn scan(job: &Job, whole: Option<Result<Vec<u8>, JsValue>>) -> FromWorker {
     let size = job.file.size() as u64;
     let unreadable = |e: JsValue| {
         let report = unreadable(&job.name, size, format!("could not read the file: {}", describe(e)));
-        FromWorker::Done { id: job.id, report, alerts: vec![], ids: vec![], keys: vec![], candidates: vec![] }
+        FromWorker::Done {
+            id: job.id,
+            report,
+            alerts: vec![],
+            ids: vec![],
+            keys: vec![],
+            candidates: vec![],
+            strings: Default::default(),
+            rows: vec![],
+        }
     };
     let mut read = match whole {
         Some(Ok(bytes)) => Read::Whole(bytes),
@@ -187,14 +227,15 @@ fn scan(job: &Job, whole: Option<Result<Vec<u8>, JsValue>>) -> FromWorker {
     WORKER.with(|w| {
         let mut w = w.borrow_mut();
         let w = &mut *w;
-        let scanner = w.scanner.get_or_insert_with(|| Scanner::new(load_rules(&[]).rules).with_id_key(IdKey::random()));
+        let scanner = w.scanner.get_or_insert_with(|| Scanner::new(load_rules(&[]).rules).with_id_key(IdKey::random()).with_events(true));
         let mut sink = Parts { id: job.id, alerts: Vec::new(), keys: Vec::new() };
         let source = match &mut read {
             Read::Whole(bytes) => Source::bytes(bytes),
             Read::Streamed(reader) => Source::reader(reader, Some(size)).buffer(&mut w.buffer),
         };
         let scanned = scanner.scan(&job.name, source, &mut sink);
-        let (report, mut ids, candidates, Parts { alerts, keys, .. }) = (scanned.report, scanned.ids, scanned.candidates, sink);
+        let (report, mut ids, candidates, events, Parts { alerts, keys, .. }) =
+            (scanned.report, scanned.ids, scanned.candidates, scanned.events, sink);
         if ids.len() > IDS_A_MESSAGE {
             let last = ids.split_off((ids.len() - 1) / IDS_A_MESSAGE * IDS_A_MESSAGE);
             for part in ids.chunks(IDS_A_MESSAGE) {
@@ -202,8 +243,48 @@ fn scan(job: &Job, whole: Option<Result<Vec<u8>, JsValue>>) -> FromWorker {
             }
             ids = last;
         }
-        FromWorker::Done { id: job.id, report, alerts, ids, keys, candidates }
+        FromWorker::Done { id: job.id, report, alerts, ids, keys, candidates, strings: events.strings, rows: events.rows }
     })
+}
+
+/// Searches one file for the events `query` matches: scanned with the query as its only rule, read
+/// as a scan reads it.
+fn hunt(job: &Job, whole: Option<Result<Vec<u8>, JsValue>>, query: &str, run: u64) -> FromWorker {
+    let failed = |error: String| FromWorker::Hunted { id: job.id, run, records: vec![], error: Some(error) };
+    let query = match trailhound_engine::Query::parse(query) {
+        Ok(query) => query,
+        Err(error) => return failed(error.render()),
+    };
+    let size = job.file.size() as u64;
+    let mut read = match whole {
+        Some(Ok(bytes)) => Read::Whole(bytes),
+        Some(Err(e)) => return failed(format!("could not read the file: {}", describe(e))),
+        None => match web_sys::FileReaderSync::new() {
+            Ok(reader) => Read::Streamed(FileReader { job, reader, offset: 0, chunk: None }),
+            Err(e) => return failed(format!("could not read the file: {}", describe(e))),
+        },
+    };
+    WORKER.with(|w| {
+        let mut w = w.borrow_mut();
+        let w = &mut *w;
+        let scanner = Scanner::new([trailhound_engine::Rule::hunt(query)]).with_limits(w.limits).with_geoip(w.geoip.clone());
+        let source = match &mut read {
+            Read::Whole(bytes) => Source::bytes(bytes),
+            Read::Streamed(reader) => Source::reader(reader, Some(size)).buffer(&mut w.buffer),
+        };
+        let mut found = Found(Vec::new());
+        scanner.scan(&job.name, source, &mut found);
+        FromWorker::Hunted { id: job.id, run, records: found.0, error: None }
+    })
+}
+
+/// A search's sink: the places of the records matched.
+struct Found(Vec<usize>);
+
+impl Sink for Found {
+    fn alert(&mut self, alert: Alert, _: Option<AlertKey>) {
+        self.0.push(alert.origin.record);
+    }
 }
 
 /// The worker's sink: a file's alerts go to the page in parts as they are raised, so that it shows

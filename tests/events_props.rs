@@ -178,7 +178,14 @@ proptest! {
         prop_assert_eq!(index.len(), firsts.values().filter(|odd| !**odd).count() + failed, "one row an event, however often delivered");
         let want = hunted(&files, &query);
         match index.search(&query) {
-            Some(found) => prop_assert_eq!(event_ids(&index, &files, &found), want.clone()),
+            Some(found) => {
+                prop_assert_eq!(event_ids(&index, &files, &found), want.clone());
+                // Each row is found again by where its record is (as a search of the files finds it).
+                for &place in &found {
+                    let row = index.rows()[place];
+                    prop_assert_eq!(index.place(row.file as usize, row.record as usize), Some(place));
+                }
+            }
             None => prop_assert!(index.rows().iter().any(|r| !r.is_exact()), "{} names only indexed fields", text),
         }
         // One file holding every record gives the same events.

@@ -189,3 +189,75 @@ async fn the_geoip_panel_lists_databases_and_the_rules_needing_one() {
     assert!(div.query_selector("b").unwrap().is_none(), "a rule name is text, never markup");
     assert!(div.query_selector("[data-testid=geoip-none]").unwrap().is_none());
 }
+
+/// The events tab over a real index: a search on indexed fields lists its events in time order
+/// with the pivot's event marked, planted markup stays text, and a query on other fields offers a
+/// search of the files instead of a wrong answer.
+#[wasm_bindgen_test]
+async fn the_events_panel_searches_the_index_and_marks_the_pivoted_event() {
+    use trailhound_app::components::events_panel::{self, EventsPanel};
+    use trailhound_app::hooks::Events;
+    use trailhound_app::state::Hunt;
+    use trailhound_engine::{EventIndex, Scanner, Source};
+    use wasm_bindgen::JsCast;
+    let record = |n: u32, key: &str, action: &str| {
+        format!(
+            r#"{{"eventVersion":"1.09","eventTime":"2024-05-01T10:{n:02}:00Z","eventSource":"s3.amazonaws.com","eventName":"{action}","awsRegion":"us-east-1","sourceIPAddress":"198.51.100.{n}","userAgent":"<b>cli</b>","userIdentity":{{"type":"IAMUser","arn":"arn:aws:iam::1:user/u{n}","accountId":"111111111111","accessKeyId":"{key}"}},"eventID":"e{n}"}}"#
+        )
+    };
+    // Written out of time order: the panel lists them in time order.
+    let text = [record(3, "AKIAONE", "GetObject"), record(1, "AKIAONE", "<img src=x>"), record(2, "AKIATWO", "ListBuckets")].join("\n");
+    let scan = Scanner::new([]).with_events(true).scan("a.ndjson", Source::bytes(text.as_bytes()), &mut Vec::new());
+    let mut index = EventIndex::new();
+    index.add(0, "a.ndjson", scan.events);
+    let events = Events(Rc::new(std::cell::RefCell::new(index)));
+    let hunt = Hunt {
+        query: "aws.cloudtrail.user_identity.access_key_id:\"AKIAONE\"".into(),
+        mark: Some(("a.ndjson".into(), 0)),
+        ..Hunt::default()
+    };
+    let props = events_panel::Props {
+        events: events.clone(),
+        count: 3,
+        hunt,
+        on_hunt: Callback::noop(),
+        search: None,
+        scanning: false,
+        on_search: Callback::noop(),
+        on_cancel_search: Callback::noop(),
+    };
+    let div = root();
+    yew::Renderer::<EventsPanel>::with_root_and_props(div.clone(), props).render();
+    settle().await;
+    let count = div.query_selector("[data-testid=hunt-count]").unwrap().expect("the count");
+    assert_eq!(count.get_attribute("data-count").as_deref(), Some("2"));
+    let rows = div.query_selector_all("[data-testid=event-row]").unwrap();
+    let cells: Vec<(String, String)> = (0..rows.length())
+        .map(|i| {
+            let row: web_sys::Element = rows.item(i).unwrap().dyn_into().unwrap();
+            let marked = row.get_attribute("data-marked").unwrap_or_default();
+            (row.text_content().unwrap_or_default(), marked)
+        })
+        .collect();
+    assert!(cells[0].0.contains("10:01:00") && cells[0].0.contains("<img src=x>"), "planted markup is text: {cells:?}");
+    assert!(cells[1].0.contains("10:03:00") && cells[1].1 == "true", "record 0 (10:03) is the marked one: {cells:?}");
+    assert!(div.query_selector("img").unwrap().is_none());
+    assert!(div.query_selector("[data-testid=histogram]").unwrap().is_some());
+
+    let div = root();
+    let props = events_panel::Props {
+        events,
+        count: 3,
+        hunt: Hunt { query: "aws.cloudtrail.event_type:AwsApiCall".into(), ..Hunt::default() },
+        on_hunt: Callback::noop(),
+        search: None,
+        scanning: false,
+        on_search: Callback::noop(),
+        on_cancel_search: Callback::noop(),
+    };
+    yew::Renderer::<EventsPanel>::with_root_and_props(div.clone(), props).render();
+    settle().await;
+    let banner = div.query_selector("[data-testid=hunt-not-indexed]").unwrap().expect("the offer to search the files");
+    assert!(banner.text_content().unwrap().contains("aws.cloudtrail.event_type"));
+    assert!(div.query_selector("[data-testid=search-files]").unwrap().is_some());
+}

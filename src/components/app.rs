@@ -6,6 +6,7 @@ use super::alerts_table::AlertsTable;
 use super::attack_view::AttackView;
 use super::detail::{Detail, NewException};
 use super::error_banner::ErrorBanner;
+use super::events_panel::EventsPanel;
 use super::exceptions_panel::{self, ExceptionsPanel};
 use super::files_panel::FilesPanel;
 use super::filter_bar::FilterBar;
@@ -13,6 +14,7 @@ use super::geoip_panel::GeoIpPanel;
 use super::header::Header;
 use super::intake::Intake;
 use super::overview::Overview;
+use super::principals_panel::PrincipalsPanel;
 use super::rules_panel::{RuleLine, RulesPanel};
 use super::scan_status::ScanStatus;
 use super::tabs::Tabs;
@@ -88,6 +90,22 @@ pub fn App() -> Html {
     let counted: &[Rc<TextAlert>] = if state.tab == Tab::Attack { &state.alerts } else { &[] };
     let attack = crate::attack::matrix(state.rules.iter().map(|r| (&r.rule, r.enabled)), counted, &state.suppressed);
     let techniques: usize = attack.iter().map(|c| c.cells.len()).sum();
+    let events = scanner.events.0.borrow().len();
+    // Each alert's principal, key and address, and the calls the enabled rules watch for: what the
+    // principals' profiles count (made again only when the alerts or the rules change).
+    let alerted = use_memo(Shared(state.alerts.clone()), |alerts| {
+        Shared(Rc::new(
+            alerts
+                .0
+                .iter()
+                .map(|a| [a.event.identity_arn.clone(), a.event.access_key_id.clone(), a.event.source_address.clone()])
+                .collect::<Vec<_>>(),
+        ))
+    });
+    let alerted = (*alerted).clone();
+    let watched =
+        use_memo(state.rule_config(), |config| Shared(Rc::new(trailhound_engine::Scanner::watched_actions(&config.enabled_rules()))));
+    let watched = (*watched).clone();
 
     let on_export = |csv: bool| {
         let store = store.clone();
@@ -131,7 +149,8 @@ pub fn App() -> Html {
         let suppressed_by =
             state.suppressed.get(i).copied().flatten().and_then(|e| state.exceptions.get(e)).map(|c| c.exception.describe());
         Some(html! {
-            <Detail {alert} {rule} {suppressed_by} on_close={dispatch.reform(|_| Action::Select(None))} {on_exception} />
+            <Detail {alert} {rule} {suppressed_by} on_close={dispatch.reform(|_| Action::Select(None))} {on_exception}
+                on_pivot={dispatch.reform(Action::Hunt)} />
         })
     });
 
@@ -166,6 +185,17 @@ pub fn App() -> Html {
                         on_toggle_group={dispatch.reform(Action::ToggleGroup)} />
                     { detail.unwrap_or_default() }
                 </div>
+            </>
+        },
+        Tab::Events => html! {
+            <>
+            <EventsPanel events={scanner.events.clone()} count={events} hunt={state.hunt.clone()} on_hunt={dispatch.reform(Action::Hunt)}
+                search={state.file_search.clone()} scanning={state.phase == Phase::Scanning}
+                on_search={scanner.search.clone()} on_cancel_search={scanner.cancel_search.clone()} />
+            if state.hunt.query.trim().is_empty() {
+                <PrincipalsPanel events={scanner.events.clone()} count={events} alerted={alerted.clone()} watched={watched.clone()}
+                    on_hunt={dispatch.reform(Action::Hunt)} />
+            }
             </>
         },
         Tab::Files => html! { <FilesPanel files={Shared(Rc::new(state.files.clone()))} /> },
@@ -207,7 +237,7 @@ pub fn App() -> Html {
                     <ErrorBanner message={message.clone()} on_dismiss={dispatch.reform(|_| Action::DismissError)} on_reset={scanner.reset.clone()} />
                 }
                 <Tabs current={state.tab} alerts={state.active_alerts()} files={state.files.len()} rules={state.rules.len()} {techniques}
-                    exceptions={state.exceptions.len()} on_select={dispatch.reform(Action::SetTab)} />
+                    exceptions={state.exceptions.len()} {events} on_select={dispatch.reform(Action::SetTab)} />
                 { body }
             </main>
             <footer class="app-footer muted">

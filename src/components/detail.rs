@@ -5,6 +5,7 @@
 use super::{Shared, external_link};
 use crate::exceptions::{EXCEPTABLE_FIELDS, Matcher, check_query};
 use crate::markdown;
+use crate::state::Hunt;
 use std::rc::Rc;
 use trailhound_engine::Rule;
 use trailhound_engine::{TextAlert, first};
@@ -24,6 +25,9 @@ pub struct Props {
     pub suppressed_by: Option<String>,
     pub on_close: Callback<()>,
     pub on_exception: Callback<NewException>,
+    /// Show the events of the alert's access key, principal or address (the events tab).
+    #[prop_or_default]
+    pub on_pivot: Callback<Hunt>,
 }
 
 impl PartialEq for Props {
@@ -177,6 +181,7 @@ pub fn Detail(props: &Props) -> Html {
                 { for summary.into_iter().filter_map(|(k, v)| v.map(|v| html! { <><dt>{ k }</dt><dd>{ v }</dd></> })) }
             </dl>
             { super::decided::section(alert.detail.as_ref()) }
+            { pivots(alert, &props.on_pivot) }
 
             <section class="detail-section exceptions-box">
                 <h3>{ "Not a threat?" }</h3>
@@ -204,6 +209,41 @@ pub fn Detail(props: &Props) -> Html {
                 </details>
             }
         </aside>
+    }
+}
+
+/// Buttons to the events of the alert's access key, principal and address, in the events tab,
+/// with the alert's event marked.
+fn pivots(alert: &TextAlert, on_pivot: &Callback<Hunt>) -> Html {
+    let e = &alert.event;
+    let at = e.timestamp.as_deref().and_then(trailhound_engine::events::timestamp_millis);
+    let mark = Some((alert.origin.file.clone(), alert.origin.record));
+    let button = |label: &str, key: &str, field: &str, value: Option<&String>| {
+        let value = value?;
+        let hunt = Hunt { query: format!("{field}:{}", super::events_panel::quoted(value)), at, span: None, mark: mark.clone() };
+        let on_pivot = on_pivot.clone();
+        Some(html! {
+            <button class="button" data-testid={format!("pivot-{key}")} title={format!("Every event with {field} {value}")}
+                onclick={Callback::from(move |_| on_pivot.emit(hunt.clone()))}>{ label.to_string() }</button>
+        })
+    };
+    let buttons: Vec<Html> = [
+        button("This access key", "access-key", "aws.cloudtrail.user_identity.access_key_id", e.access_key_id.as_ref()),
+        button("This principal", "principal", "aws.cloudtrail.user_identity.arn", e.identity_arn.as_ref()),
+        button("This source address", "source", "source.address", e.source_address.as_ref()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if buttons.is_empty() {
+        return Html::default();
+    }
+    html! {
+        <section class="detail-section pivots" data-testid="pivots">
+            <h3>{ "What else did they do?" }</h3>
+            <p class="muted">{ "Every event the scan read of the same key, principal or address, in time order, this one marked." }</p>
+            <div class="button-row">{ for buttons }</div>
+        </section>
     }
 }
 

@@ -12,6 +12,9 @@ pub struct Props {
     /// ATT&CK techniques the loaded rules cover.
     pub techniques: usize,
     pub exceptions: usize,
+    /// Events the scan read.
+    #[prop_or_default]
+    pub events: usize,
     pub on_select: Callback<Tab>,
 }
 
@@ -29,6 +32,7 @@ pub fn Tabs(props: &Props) -> Html {
     html! {
         <nav class="tabs" role="tablist">
             { tab(Tab::Alerts, "Alerts", props.alerts, "alerts") }
+            { tab(Tab::Events, "Events", props.events, "events") }
             { tab(Tab::Files, "Files", props.files, "files") }
             { tab(Tab::Rules, "Rules", props.rules, "rules") }
             { tab(Tab::Attack, "ATT&CK", props.techniques, "attack") }

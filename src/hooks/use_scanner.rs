@@ -7,11 +7,12 @@
 
 use crate::bridge::WorkerHandle;
 use crate::messages::{FromWorker, RuleConfig, ToWorker};
-use crate::state::{Action, Queued};
+use crate::state::{Action, FileSearch, Queued};
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::Arc;
-use trailhound_engine::{Candidate, Rule, Settled, TextAlert};
+use trailhound_engine::events::FileEvents;
+use trailhound_engine::{Candidate, EventIndex, Rule, Settled, TextAlert};
 use trailhound_engine::{FileScan, IdKey, Merge};
 use yew::prelude::*;
 
@@ -26,9 +27,22 @@ const FLUSH_MS: u32 = 100;
 /// one go; the rest are counted in later tasks.
 const IDS_A_TASK: usize = 100_000;
 
+/// The scan's event index, shared with the page's views (equal when it is the same index: its
+/// content changes as files settle, with the page's files).
+#[derive(Clone, Default)]
+pub struct Events(pub Rc<RefCell<EventIndex>>);
+
+impl PartialEq for Events {
+    fn eq(&self, other: &Events) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
 /// What the page can do with the scanner.
 #[derive(Clone, PartialEq)]
 pub struct ScannerHandle {
+    /// Every settled file's events.
+    pub events: Events,
     /// Scan these files (name with folder path, handle), adding to the current scan.
     pub add: Callback<Vec<(String, web_sys::File)>>,
     pub cancel: Callback<()>,
@@ -36,6 +50,22 @@ pub struct ScannerHandle {
     pub reset: Callback<()>,
     /// Scan the same files again (after a rules change).
     pub rescan: Callback<()>,
+    /// Search every file for the events a query matches (one the event index cannot answer).
+    pub search: Callback<String>,
+    /// Stop following a search (its results are dropped as they come).
+    pub cancel_search: Callback<()>,
+}
+
+/// A search of the files under way.
+struct Search {
+    run: u64,
+    query: String,
+    /// Files not yet answered.
+    pending: std::collections::BTreeSet<usize>,
+    total: usize,
+    /// Records matched: (file, record).
+    found: Vec<(usize, usize)>,
+    errors: Vec<String>,
 }
 
 #[derive(Default)]
@@ -70,6 +100,11 @@ struct Inner {
     /// change between drops), and whether some came since the second stage last decided.
     candidates: Vec<(usize, Arc<[Rule]>, Vec<Candidate>)>,
     undecided: bool,
+    /// Every settled file's events, in file order.
+    events: Events,
+    /// The search of the files under way, and the number of the last one started.
+    search: Option<Search>,
+    searches: u64,
 }
 
 fn now() -> f64 {
@@ -224,7 +259,7 @@ fn spawn(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>, generation: u6
                     }
                 }
                 FromWorker::Ids { id, ids } => inner.borrow_mut().settle.ids(id, ids),
-                FromWorker::Done { id, report, alerts, ids, keys, candidates } => {
+                FromWorker::Done { id, report, alerts, ids, keys, candidates, strings, rows } => {
                     {
                         let mut state = inner.borrow_mut();
                         if let Some(load) = state.load.get_mut(index) {
@@ -233,12 +268,13 @@ fn spawn(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>, generation: u6
                         // Alerts already shown stay shown; these are shown when the file is settled.
                         state.settle.push(
                             id,
-                            FileScan { report, ids, candidates, events: Default::default() },
+                            FileScan { report, ids, candidates, events: FileEvents { strings, rows } },
                             alerts.into_iter().zip(keys),
                         );
                     }
                     settle_ready(&inner, &dispatch);
                 }
+                FromWorker::Hunted { id, run, records, error } => searched(&inner, &dispatch, index, id, run, records, error),
                 FromWorker::Memory { bytes } => post(&inner, &dispatch, vec![Action::ScannerMemory { bytes }]),
                 FromWorker::Panic { message } => fail(&inner, &dispatch, message),
             }
@@ -255,6 +291,98 @@ fn spawn(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>, generation: u6
         }
     };
     WorkerHandle::spawn(on_message, on_failure)
+}
+
+/// Starts searching every file of the scan for `query`, each on the least busy worker.
+fn start_search(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>, query: String) {
+    if !ensure_workers(inner, dispatch) {
+        return;
+    }
+    let files = {
+        let mut state = inner.borrow_mut();
+        state.searches += 1;
+        let run = state.searches;
+        let total = state.files.len();
+        state.search =
+            Some(Search { run, query: query.clone(), pending: (0..total).collect(), total, found: Vec::new(), errors: Vec::new() });
+        state.files.clone()
+    };
+    let run = inner.borrow().searches;
+    dispatch.emit(Action::FileSearch(Some(FileSearch { query: query.clone(), total: files.len(), ..FileSearch::default() })));
+    if files.is_empty() {
+        finish_search(inner, dispatch);
+        return;
+    }
+    for (id, (name, file)) in files.into_iter().enumerate() {
+        let sent = {
+            let state = &mut *inner.borrow_mut();
+            let Some(least) = (0..state.load.len()).min_by_key(|w| state.load[*w]) else { return };
+            state.load[least] += file.size() as u64;
+            state.workers[least].send(&ToWorker::Hunt { id, name, query: query.clone(), run }, Some(&file))
+        };
+        if let Err(reason) = sent {
+            fail(inner, dispatch, reason);
+            return;
+        }
+    }
+}
+
+/// A worker searched file `id` for search `run`: its matches are kept, and once every file has
+/// answered, they are put in time order as rows of the event index.
+#[allow(clippy::too_many_arguments)]
+fn searched(
+    inner: &Rc<RefCell<Inner>>,
+    dispatch: &Callback<Action>,
+    worker: usize,
+    id: usize,
+    run: u64,
+    records: Vec<usize>,
+    error: Option<String>,
+) {
+    let progress = {
+        let mut state = inner.borrow_mut();
+        let size = state.files.get(id).map_or(0, |(_, f)| f.size() as u64);
+        if let Some(load) = state.load.get_mut(worker) {
+            *load = load.saturating_sub(size);
+        }
+        let name = state.files.get(id).map(|(n, _)| n.clone()).unwrap_or_default();
+        let Some(search) = state.search.as_mut().filter(|s| s.run == run && s.pending.contains(&id)) else { return };
+        search.pending.remove(&id);
+        search.found.extend(records.into_iter().map(|record| (id, record)));
+        search.errors.extend(error.map(|why| format!("{name}: {why}")));
+        (
+            search.pending.is_empty(),
+            FileSearch {
+                query: search.query.clone(),
+                done: search.total - search.pending.len(),
+                total: search.total,
+                places: None,
+                errors: search.errors.clone(),
+            },
+        )
+    };
+    match progress {
+        (true, _) => finish_search(inner, dispatch),
+        (false, progress) => post(inner, dispatch, vec![Action::FileSearch(Some(progress))]),
+    }
+}
+
+/// Every file answered: the matches, as the index's rows (a repeated event's first delivery),
+/// in time order, go to the page.
+fn finish_search(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>) {
+    let Some(search) = inner.borrow_mut().search.take() else { return };
+    let places = {
+        let state = inner.borrow();
+        let index = state.events.0.borrow();
+        let mut places: Vec<usize> = search.found.iter().filter_map(|&(file, record)| index.place(file, record)).collect();
+        places.sort_unstable();
+        places.dedup();
+        index.sort(&mut places);
+        places
+    };
+    let done =
+        FileSearch { query: search.query, done: search.total, total: search.total, places: Some(Rc::new(places)), errors: search.errors };
+    post(inner, dispatch, vec![Action::FileSearch(Some(done))]);
 }
 
 /// Settles the files that are next in order, a task's worth of IDs at a time: what is left goes on
@@ -311,6 +439,10 @@ fn flush(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>) {
 /// failure is reported; the workers are replaced on the next scan.
 fn fail(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>, message: String) {
     inner.borrow_mut().dead = true;
+    // A search waiting on the dead worker's files would never end.
+    if inner.borrow_mut().search.take().is_some() {
+        dispatch.emit(Action::FileSearch(None));
+    }
     settle_now(inner, dispatch);
     dispatch.emit(Action::WorkerFailed { message, now_ms: now() });
 }
@@ -330,7 +462,9 @@ fn settled(inner: &Rc<RefCell<Inner>>, ready: Vec<Settled<TextAlert>>) -> Vec<Ac
     let rules = state.stage_rules.clone();
     ready
         .into_iter()
-        .map(|s| {
+        .map(|mut s| {
+            let name = state.files.get(s.file).map_or("", |(name, _)| name.as_str()).to_string();
+            state.events.0.borrow_mut().add(s.file, &name, std::mem::take(&mut s.events));
             if let Some(rules) = rules.clone().filter(|_| !s.candidates.is_empty()) {
                 state.candidates.push((s.file, rules, s.candidates));
                 state.undecided = true;
@@ -429,6 +563,8 @@ pub fn use_scanner(dispatch: Callback<Action>, rules: RuleConfig, databases: Vec
             state.outbox.clear();
             state.candidates.clear();
             state.undecided = false;
+            *state.events.0.borrow_mut() = EventIndex::new();
+            state.search = None;
             drop(state);
             dispatch.emit(Action::Reset);
         })
@@ -444,11 +580,25 @@ pub fn use_scanner(dispatch: Callback<Action>, rules: RuleConfig, databases: Vec
                 state.outbox.clear();
                 state.candidates.clear();
                 state.undecided = false;
+                *state.events.0.borrow_mut() = EventIndex::new();
+                state.search = None;
                 std::mem::take(&mut state.files)
             };
             dispatch.emit(Action::Reset);
             add_files(&inner, &dispatch, files);
         })
     };
-    ScannerHandle { add, cancel, reset, rescan }
+    let search = {
+        let (inner, dispatch) = (inner.clone(), dispatch.clone());
+        use_callback((), move |query: String, _| start_search(&inner, &dispatch, query))
+    };
+    let cancel_search = {
+        let (inner, dispatch) = (inner.clone(), dispatch.clone());
+        use_callback((), move |_: (), _| {
+            inner.borrow_mut().search = None;
+            dispatch.emit(Action::FileSearch(None));
+        })
+    };
+    let events = inner.borrow().events.clone();
+    ScannerHandle { events, add, cancel, reset, rescan, search, cancel_search }
 }

@@ -17,7 +17,7 @@ mod model;
 #[cfg(test)]
 mod tests;
 
-pub use model::{Action, FileEntry, FileState, Phase, Progress, Queued, RuleEntry, Tab};
+pub use model::{Action, FileEntry, FileSearch, FileState, Hunt, Phase, Progress, Queued, RuleEntry, Tab};
 /// The whole app state.
 #[derive(Debug, Clone, Default)]
 pub struct State {
@@ -37,6 +37,9 @@ pub struct State {
     pub rows: Rc<Vec<Row>>,
     pub selected: Option<usize>,
     pub tab: Tab,
+    /// The events tab's query, and the search of the files for one the index cannot answer.
+    pub hunt: Hunt,
+    pub file_search: Option<FileSearch>,
     pub rules: Vec<RuleEntry>,
     /// Rule files the user added (name, text).
     pub rule_files: Vec<(String, String)>,
@@ -181,6 +184,8 @@ impl State {
             }
             Action::Reset => {
                 self.files.clear();
+                self.hunt.mark = None;
+                self.file_search = None;
                 self.alerts = Rc::default();
                 self.decided.clear();
                 self.stage = None;
@@ -226,6 +231,11 @@ impl State {
             }
             Action::Select(selected) => self.selected = selected.filter(|&i| i < self.alerts.len()),
             Action::SetTab(tab) => self.tab = tab,
+            Action::Hunt(hunt) => {
+                self.hunt = hunt;
+                self.tab = Tab::Events;
+            }
+            Action::FileSearch(search) => self.file_search = search,
             Action::AddException { rule_id, rule_name, matcher, comment } => {
                 let id = self.exceptions.iter().map(|e| e.exception.id + 1).max().unwrap_or(1);
                 self.exceptions.push(Compiled::new(Exception { id, rule_id, rule_name, matcher, comment }));

@@ -74,6 +74,33 @@ pub enum Tab {
     /// The loaded rules' ATT&CK coverage, with the scan's alerts.
     Attack,
     Exceptions,
+    /// Every event the scan read: hunting and pivots.
+    Events,
+}
+
+/// A search of the files themselves, for a query the event index cannot answer: how far it got,
+/// and once every file answered, the matching rows (places in the index, in time order).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FileSearch {
+    pub query: String,
+    pub done: usize,
+    pub total: usize,
+    pub places: Option<std::rc::Rc<Vec<usize>>>,
+    /// Files that could not be searched, with why.
+    pub errors: Vec<String>,
+}
+
+/// What the events tab shows: a KQL query over every event, maybe within a time window around
+/// an alert, with that alert's event marked.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Hunt {
+    pub query: String,
+    /// The alert's time (milliseconds), when the search pivots from one.
+    pub at: Option<i64>,
+    /// How far either side of `at` to look, in milliseconds; `None`: all time.
+    pub span: Option<i64>,
+    /// The marked event: its file's name and its record.
+    pub mark: Option<(String, usize)>,
 }
 
 /// A file queued for scanning, as the page names it.
@@ -158,6 +185,10 @@ pub enum Action {
     ToggleGroup(String),
     Select(Option<usize>),
     SetTab(Tab),
+    /// Show the events `hunt` finds, in the events tab.
+    Hunt(Hunt),
+    /// A search of the files went on, or ended (`None`: cancelled).
+    FileSearch(Option<FileSearch>),
     AddException {
         rule_id: Option<String>,
         rule_name: Option<String>,

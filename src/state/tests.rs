@@ -362,3 +362,13 @@ fn the_scanner_memory_shown_is_the_most_any_worker_reported() {
     assert_eq!(state.progress.scanner_memory, 90 << 20);
     assert_eq!(state.reduce(Action::Reset).progress.scanner_memory, 0, "a fresh start forgets it");
 }
+
+#[test]
+fn a_pivot_opens_the_events_tab_with_its_query_and_a_reset_forgets_the_mark() {
+    let hunt = Hunt { query: "source.address:\"10.0.0.1\"".into(), at: Some(5), span: Some(3_600_000), mark: Some(("a.json".into(), 3)) };
+    let state = State::new().reduce(Action::Hunt(hunt.clone()));
+    assert_eq!((state.tab, &state.hunt), (Tab::Events, &hunt));
+    let state = state.reduce(Action::SetTab(Tab::Alerts)).reduce(Action::Reset);
+    assert_eq!(state.hunt.mark, None, "the marked event was the last scan's");
+    assert_eq!(state.hunt.query, hunt.query, "the query stays for the next scan");
+}

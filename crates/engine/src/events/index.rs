@@ -17,8 +17,10 @@ const EXTRA_FIELDS: &[&str] = &["@timestamp", "source.ip"];
 pub struct EventIndex {
     strings: Strings,
     rows: Vec<Row>,
-    /// File names by the number the rows give.
+    /// File names by the number the rows give, and where each file's rows are (they are added
+    /// a file at a time, in record order).
     files: Vec<Box<str>>,
+    spans: Vec<std::ops::Range<usize>>,
     /// How many rows are inexact ([`Row::is_exact`]).
     inexact: usize,
 }
@@ -42,6 +44,8 @@ impl EventIndex {
             self.files.resize(file + 1, "".into());
         }
         self.files[file] = name.into();
+        self.spans.resize(self.files.len(), 0..0);
+        self.spans[file] = self.rows.len()..self.rows.len() + events.rows.len();
         let FileEvents { strings, rows } = events;
         // The file's numbers, renumbered for the scan, once a string.
         let numbers: Vec<u32> = strings.iter().map(|s| self.strings.intern(s)).collect();
@@ -90,6 +94,14 @@ impl EventIndex {
     /// The name of a row's file.
     pub fn file_name(&self, row: &Row) -> &str {
         self.files.get(row.file as usize).map_or("", |name| name)
+    }
+
+    /// The place of file `file`'s record `record`, if the index holds it (a repeated event's is
+    /// not: its first delivery's is).
+    pub fn place(&self, file: usize, record: usize) -> Option<usize> {
+        let span = self.spans.get(file)?.clone();
+        let rows = &self.rows[span.clone()];
+        rows.binary_search_by_key(&record, |row| row.record as usize).ok().map(|i| span.start + i)
     }
 
     /// A row as a document: its indexed fields, as the event's document holds them.

@@ -22,7 +22,7 @@ mod strings;
 mod summary;
 
 pub use file::FileEvents;
-pub use index::{EventIndex, RowView, Span};
-pub use row::{Column, NO_TIME, Row, timestamp_text};
+pub use index::{EventIndex, RowView, Span, is_indexed};
+pub use row::{Column, NO_TIME, ROW_BYTES, Row, timestamp_millis, timestamp_text};
 pub use strings::Strings;
 pub use summary::{Count, Profile, summarize};

@@ -43,6 +43,40 @@ impl Row {
     }
 }
 
+/// A row's bytes as it crosses from a worker to the page: little-endian, in field order.
+pub const ROW_BYTES: usize = 64;
+
+impl Row {
+    /// The row as [`ROW_BYTES`] bytes.
+    pub fn to_bytes(&self) -> [u8; ROW_BYTES] {
+        let mut out = [0u8; ROW_BYTES];
+        out[..8].copy_from_slice(&self.time.to_le_bytes());
+        for (i, value) in self.values.iter().enumerate() {
+            out[8 + 4 * i..12 + 4 * i].copy_from_slice(&value.to_le_bytes());
+        }
+        let at = 8 + 4 * Column::COUNT;
+        out[at..at + 4].copy_from_slice(&self.file.to_le_bytes());
+        out[at + 4..at + 8].copy_from_slice(&self.record.to_le_bytes());
+        out[at + 8] = self.flags;
+        out
+    }
+
+    /// The row of [`Row::to_bytes`].
+    pub fn from_bytes(bytes: &[u8; ROW_BYTES]) -> Row {
+        let word = |at: usize| u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
+        let mut time = [0u8; 8];
+        time.copy_from_slice(&bytes[..8]);
+        let at = 8 + 4 * Column::COUNT;
+        Row {
+            time: i64::from_le_bytes(time),
+            values: std::array::from_fn(|i| word(8 + 4 * i)),
+            file: word(at),
+            record: word(at + 4),
+            flags: bytes[at + 8],
+        }
+    }
+}
+
 /// Declares [`Column`]: one line a column, `Name = "ecs.field"`.
 macro_rules! columns {
     ($($name:ident = $field:literal,)+) => {
@@ -159,6 +193,12 @@ mod tests {
             assert_eq!(Column::of_name(column.name()), Some(column));
         }
         assert_eq!(Column::of_field("event.id"), None);
+    }
+
+    #[test]
+    fn rows_cross_as_bytes() {
+        let row = Row { time: -5, values: std::array::from_fn(|i| i as u32 * 7 + 1), file: 9, record: u32::MAX, flags: HAS_ID | INEXACT };
+        assert_eq!(Row::from_bytes(&row.to_bytes()), row);
     }
 
     #[test]

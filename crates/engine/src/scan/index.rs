@@ -79,6 +79,12 @@ impl RuleIndex {
         index
     }
 
+    /// Every action some rule requires: exactly as written, and those compared without case in
+    /// lowercase (test an action against both, as [`RuleIndex::names`] does).
+    pub fn actions(&self) -> impl Iterator<Item = &str> {
+        self.by_action.keys().chain(self.by_lowercase.keys()).map(String::as_str)
+    }
+
     /// Whether some rule requires `action` (exactly, or compared without case): a call the
     /// loaded rules watch for.
     pub fn names(&self, action: &str) -> bool {

@@ -100,6 +100,12 @@ impl Scanner {
         self.index.names(action)
     }
 
+    /// The actions `rules` watch for, as [`Scanner::watches`] tells them: exactly, and in lowercase
+    /// those compared without case (an action is watched when it, or its lowercase, is listed).
+    pub fn watched_actions(rules: &[Rule]) -> std::collections::HashSet<String> {
+        index::RuleIndex::new(rules).actions().map(str::to_string).collect()
+    }
+
     /// Sends every rule's matches to the second stage, to emulate Elastic's executions of each
     /// rule and their `max_signals` (see [`crate::stage`]).
     pub fn with_emulated_schedule(mut self, emulate: bool) -> Self {

@@ -1,0 +1,95 @@
+// Hunting in the page: the Stratus detonations dropped, an alert opened and pivoted to its access
+// key shows every event of that key in time order (checked against the fixture files read here),
+// the alert's own event marked; a query on an indexed field gives the fixture's count; a query on
+// another field is answered by searching every file; the result exports as CSV; the keyboard works.
+import { test, expect } from '@playwright/test';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { SHOTS, dropNamed, scanDone } from './helpers.mjs';
+
+const STRATUS = join(import.meta.dirname, '..', '..', 'tests', 'fixtures', 'stratus');
+const NAMES = readdirSync(STRATUS).filter((n) => n.endsWith('.json')).sort();
+
+/** Every event of the fixtures once (the first delivery kept), in time order as the page orders them. */
+function events() {
+  const seen = new Set();
+  const out = [];
+  for (const name of NAMES) {
+    JSON.parse(readFileSync(join(STRATUS, name), 'utf8')).forEach((record, index) => {
+      if (seen.has(record.eventID)) return;
+      seen.add(record.eventID);
+      out.push({ name, index, record, time: new Date(record.eventTime).toISOString() });
+    });
+  }
+  return out.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : a.index - b.index));
+}
+
+test('an alert pivots to every event of its access key; hunts and exports', async ({ page }) => {
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto('/');
+  await dropNamed(page, NAMES.map((name) => ({ name, path: join(STRATUS, name) })));
+  await scanDone(page);
+  const all = events();
+  await expect(page.locator('[data-tab="events"] .tab-count')).toHaveText(String(all.length));
+
+  // The alert on the busiest key's events: the Secrets Manager batch retrieval.
+  const alert = page.getByTestId('alerts').locator('tr[data-event-id]').first();
+  const eventId = await alert.getAttribute('data-event-id');
+  const target = all.find((e) => e.record.eventID === eventId);
+  const key = target.record.userIdentity.accessKeyId;
+  await alert.click();
+  await page.getByTestId('pivot-access-key').click();
+  const panel = page.getByTestId('events-panel');
+  await expect(page.getByTestId('hunt-query')).toHaveValue(`aws.cloudtrail.user_identity.access_key_id:"${key}"`);
+  const want = all.filter((e) => e.record.userIdentity?.accessKeyId === key);
+  await expect(page.getByTestId('hunt-count')).toHaveAttribute('data-count', String(want.length));
+  const rows = panel.getByTestId('event-row');
+  const got = await rows.evaluateAll((trs) => trs.map((tr) => [tr.cells[0].textContent, tr.cells[2].textContent]));
+  expect(got).toEqual(want.map((e) => [e.time, e.record.eventName]));
+  await expect(panel.locator('tr[data-marked="true"]')).toHaveCount(1);
+  const marked = await panel.locator('tr[data-marked="true"]').evaluate((tr) => tr.cells[0].textContent);
+  expect(marked).toBe(target.time);
+  await expect(page.getByTestId('histogram')).toBeVisible();
+  await page.screenshot({ path: join(SHOTS, '34-events-pivot.png'), fullPage: true });
+  // A window around the alert holds no more than all time.
+  await page.getByTestId('span-hour').click();
+  const hour = Number(await page.getByTestId('hunt-count').getAttribute('data-count'));
+  expect(hour).toBeLessThanOrEqual(want.length);
+  expect(hour).toBeGreaterThan(0);
+  await page.getByTestId('span-all').click();
+
+  // A query on indexed fields, typed after `/`.
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('/');
+  await expect(page.getByTestId('hunt-query')).toBeFocused();
+  await page.getByTestId('hunt-query').fill('event.outcome:failure and not source.ip:10.0.0.0/8');
+  await page.getByTestId('hunt-run').click();
+  const failures = all.filter((e) => e.record.errorCode || e.record.errorMessage);
+  await expect(page.getByTestId('hunt-count')).toHaveAttribute('data-count', String(failures.length));
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-events-csv').click()]);
+  const csv = readFileSync(await download.path(), 'utf8').trim().split('\n');
+  expect(csv[0].startsWith('@timestamp,cloud.account.id,')).toBe(true);
+  expect(csv.length).toBe(failures.length + 1);
+  await page.screenshot({ path: join(SHOTS, '35-events-hunt.png'), fullPage: true });
+
+  // The keyboard: down to the first row, Enter opens it, Escape closes.
+  await page.getByTestId('events-table').focus();
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('event-detail')).toContainText('event.action');
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('event-detail')).toHaveCount(0);
+
+  // A field the index does not keep: said so, then answered by searching every file.
+  await page.getByTestId('hunt-query').fill('aws.cloudtrail.event_type:AwsApiCall and event.action:Get*');
+  await page.getByTestId('hunt-run').click();
+  await expect(page.getByTestId('hunt-not-indexed')).toContainText('aws.cloudtrail.event_type');
+  await page.getByTestId('search-files').click();
+  const gets = all.filter((e) => e.record.eventType === 'AwsApiCall' && e.record.eventName.startsWith('Get'));
+  await expect(page.getByTestId('hunt-count')).toHaveAttribute('data-count', String(gets.length));
+  const names = await panel.getByTestId('event-row').evaluateAll((trs) => trs.map((tr) => tr.cells[2].textContent));
+  expect(names).toEqual(gets.slice(0, 500).map((e) => e.record.eventName));
+  await page.screenshot({ path: join(SHOTS, '36-events-file-search.png'), fullPage: true });
+  expect(errors).toEqual([]);
+});

@@ -1,0 +1,387 @@
+//! The events tab: a KQL search over every event the scan read, answered from the event index
+//! with the rules' parser and semantics; pivots from an alert (its access key, principal or
+//! address, within a window around it, its event marked); a histogram over time; the busiest
+//! actions, principals and addresses (a click narrows the search); the events in time order; and
+//! CSV export. `/` focuses the search; in the table, arrows move, Enter opens a row, Escape closes.
+
+use crate::hooks::Events;
+use crate::state::{FileSearch, Hunt};
+use trailhound_engine::events::{Column, EventIndex, NO_TIME, is_indexed, timestamp_text};
+use trailhound_engine::output::events as render;
+use trailhound_engine::{Document, Query};
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+/// The most events the table lists (the counts, histogram and export take every match).
+const SHOWN: usize = 500;
+
+/// Bars in the histogram.
+const BARS: usize = 48;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub events: Events,
+    /// How many events the index holds (a change re-runs the search).
+    pub count: usize,
+    pub hunt: Hunt,
+    pub on_hunt: Callback<Hunt>,
+    /// The search of the files for a query the index cannot answer, if one was started.
+    #[prop_or_default]
+    pub search: Option<FileSearch>,
+    /// Whether files are being scanned (a search of the files waits for the scan).
+    #[prop_or_default]
+    pub scanning: bool,
+    #[prop_or_default]
+    pub on_search: Callback<String>,
+    #[prop_or_default]
+    pub on_cancel_search: Callback<()>,
+}
+
+/// A search's outcome.
+#[derive(PartialEq)]
+enum Found {
+    /// The matching rows (by place in the index), in time order.
+    Rows(Vec<usize>),
+    /// The query does not parse.
+    Invalid(String),
+    /// The query names fields the index does not keep.
+    NotIndexed(Vec<String>),
+}
+
+/// A KQL value as a quoted string, matched exactly.
+pub fn quoted(value: &str) -> String {
+    format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+fn search(index: &EventIndex, hunt: &Hunt) -> Found {
+    let query = match Query::parse(&hunt.query) {
+        Ok(query) => query,
+        Err(error) => return Found::Invalid(error.render()),
+    };
+    match index.search(&query) {
+        Some(rows) => Found::Rows(rows),
+        None => Found::NotIndexed(query.fields().into_iter().filter(|f| !is_indexed(f)).collect()),
+    }
+}
+
+#[component]
+pub fn EventsPanel(props: &Props) -> Html {
+    let text = use_state(|| props.hunt.query.clone());
+    {
+        // A pivot from an alert replaces what was typed.
+        let text = text.clone();
+        use_effect_with(props.hunt.query.clone(), move |query| text.set(query.clone()));
+    }
+    let input = use_node_ref();
+    let selected = use_state(|| None::<usize>);
+    let open = use_state(|| false);
+    let found = {
+        let events = props.events.clone();
+        use_memo((props.count, props.hunt.clone()), move |(_, hunt)| {
+            let started = js_sys::Date::now();
+            let found = search(&events.0.borrow(), hunt);
+            (found, js_sys::Date::now() - started)
+        })
+    };
+    // `/` focuses the search box, wherever the focus is (but in a text field).
+    {
+        let input = input.clone();
+        use_effect_with((), move |_| {
+            let listener = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(move |e: web_sys::KeyboardEvent| {
+                let typing = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()).is_some_and(|t| {
+                    let tag = t.tag_name();
+                    tag == "INPUT" || tag == "TEXTAREA"
+                });
+                if e.key() == "/"
+                    && !typing
+                    && let Some(input) = input.cast::<web_sys::HtmlInputElement>()
+                {
+                    e.prevent_default();
+                    let _ = input.focus();
+                }
+            });
+            let document = web_sys::window().and_then(|w| w.document());
+            if let Some(document) = &document {
+                let _ = document.add_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
+            }
+            move || {
+                if let Some(document) = document {
+                    let _ = document.remove_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
+                }
+            }
+        });
+    }
+    let index = props.events.0.borrow();
+    let hunt = &props.hunt;
+    let on_submit = {
+        let (text, hunt, on_hunt, selected) = (text.clone(), hunt.clone(), props.on_hunt.clone(), selected.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            selected.set(None);
+            on_hunt.emit(Hunt { query: (*text).clone(), ..hunt.clone() });
+        })
+    };
+    let on_input = {
+        let text = text.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
+                text.set(input.value());
+            }
+        })
+    };
+    let span_button = |label: &str, span: Option<i64>, key: &str| {
+        let (on_hunt, hunt) = (props.on_hunt.clone(), hunt.clone());
+        let current = hunt.span == span;
+        html! {
+            <button class={classes!("window-chip", current.then_some("selected"))} data-testid={format!("span-{key}")}
+                onclick={Callback::from(move |_| on_hunt.emit(Hunt { span, ..hunt.clone() }))}>{ label.to_string() }</button>
+        }
+    };
+    let narrow = |field: &'static str| -> Box<dyn Fn(String) -> Callback<MouseEvent>> {
+        let (on_hunt, hunt) = (props.on_hunt.clone(), hunt.clone());
+        Box::new(move |value: String| {
+            let (on_hunt, hunt) = (on_hunt.clone(), hunt.clone());
+            Callback::from(move |_: MouseEvent| {
+                let clause = format!("{field}:{}", quoted(&value));
+                let query = if hunt.query.trim().is_empty() { clause } else { format!("({}) and {clause}", hunt.query) };
+                on_hunt.emit(Hunt { query, ..hunt.clone() });
+            })
+        })
+    };
+
+    let body = match &found.0 {
+        Found::Invalid(error) => html! { <pre class="text-error kql-error" data-testid="hunt-error">{ error.clone() }</pre> },
+        Found::NotIndexed(fields) => match props.search.as_ref().filter(|s| s.query == hunt.query) {
+            Some(FileSearch { places: Some(places), errors, .. }) => html! {
+                <>
+                { for errors.iter().map(|e| html! { <p class="text-error">{ format!("Not searched: {e}") }</p> }) }
+                { results(props, &index, places, "by searching every file", &selected, &open, &narrow) }
+                </>
+            },
+            Some(search) => html! {
+                <div class="banner banner-info search-progress" data-testid="file-search-progress">
+                    <span>{ format!("Searching the files for fields the index does not keep: {} of {} files", search.done, search.total) }</span>
+                    <progress max={search.total.max(1).to_string()} value={search.done.to_string()} />
+                    <button class="button" data-testid="cancel-file-search" onclick={props.on_cancel_search.reform(|_| ())}>{ "Cancel" }</button>
+                </div>
+            },
+            None => {
+                let (on_search, query) = (props.on_search.clone(), hunt.query.clone());
+                html! {
+                    <div class="banner banner-info" data-testid="hunt-not-indexed">
+                        <p>{ format!("This query names {}, which the event index does not keep (it keeps {}). Searching every file answers it, at scan speed.",
+                            fields.join(", "), indexed_fields()) }</p>
+                        <button class="button primary" data-testid="search-files" disabled={props.scanning}
+                            onclick={Callback::from(move |_| on_search.emit(query.clone()))}>
+                            { if props.scanning { "Search the files (once the scan is done)" } else { "Search the files" } }
+                        </button>
+                    </div>
+                }
+            }
+        },
+        Found::Rows(rows) => results(props, &index, rows, &format!("from the event index in {:.0} ms", found.1), &selected, &open, &narrow),
+    };
+    drop(index);
+
+    html! {
+        <section class="panel events-panel" data-testid="events-panel">
+            <form class="hunt-form" onsubmit={on_submit}>
+                <label for="hunt-query">{ "Search every event (KQL)" }</label>
+                <div class="hunt-row">
+                    <input id="hunt-query" ref={input} type="search" spellcheck="false" data-testid="hunt-query"
+                        placeholder={"event.action:Delete* and not event.outcome:success   (press / to search)"}
+                        value={(*text).clone()} oninput={on_input} />
+                    <button class="button primary" type="submit" data-testid="hunt-run">{ "Search" }</button>
+                </div>
+            </form>
+            if hunt.at.is_some() {
+                <div class="window-chips" aria-label="Time window around the alert">
+                    <span class="muted">{ "Around the alert: " }</span>
+                    { span_button("±1 hour", Some(3_600_000), "hour") }
+                    { span_button("±1 day", Some(86_400_000), "day") }
+                    { span_button("All time", None, "all") }
+                </div>
+            }
+            { body }
+        </section>
+    }
+}
+
+/// The matching events: counts, histogram, table, export. `how` says where the answer came from.
+fn results(
+    props: &Props,
+    index: &EventIndex,
+    rows: &[usize],
+    how: &str,
+    selected: &UseStateHandle<Option<usize>>,
+    open: &UseStateHandle<bool>,
+    narrow: &dyn Fn(&'static str) -> Box<dyn Fn(String) -> Callback<MouseEvent>>,
+) -> Html {
+    let hunt = &props.hunt;
+    let rows: Vec<usize> = match (hunt.at, hunt.span) {
+        (Some(at), Some(span)) => rows
+            .iter()
+            .copied()
+            .filter(|&place| {
+                let time = index.rows()[place].time;
+                time != NO_TIME && (time - at).abs() <= span
+            })
+            .collect(),
+        _ => rows.to_vec(),
+    };
+    let rows = &rows;
+    let marked = hunt.mark.as_ref();
+    let is_marked = |place: usize| {
+        let row = &index.rows()[place];
+        marked.is_some_and(|(file, record)| index.file_name(row) == file && row.record as usize == *record)
+    };
+    let on_export = {
+        let (events, rows) = (props.events.clone(), rows.clone());
+        Callback::from(move |_: MouseEvent| {
+            let index = events.0.borrow();
+            let mut out = Vec::new();
+            let _ = render::write_csv_header(&mut out);
+            for &place in &rows {
+                let row = &index.rows()[place];
+                let _ = render::write_csv_row(&render::cells(&index.view(row), index.file_name(row), row.record as usize), &mut out);
+            }
+            let day = crate::download::now_rfc3339().get(..19).unwrap_or("").replace(':', "");
+            let _ = crate::download::save(&format!("trailhound-events-{day}.csv"), "text/csv", &String::from_utf8_lossy(&out));
+        })
+    };
+    let on_key = {
+        let (selected, open, len) = (selected.clone(), open.clone(), rows.len().min(SHOWN));
+        Callback::from(move |e: KeyboardEvent| {
+            let at = selected.unwrap_or(0);
+            match e.key().as_str() {
+                "ArrowDown" => selected.set(Some(if selected.is_some() { (at + 1).min(len.saturating_sub(1)) } else { 0 })),
+                "ArrowUp" => selected.set(Some(at.saturating_sub(1))),
+                "Enter" if selected.is_some() => open.set(true),
+                "Escape" => open.set(false),
+                _ => return,
+            }
+            e.prevent_default();
+        })
+    };
+    let selected_row = selected.filter(|_| **open).and_then(|i| rows.get(i)).map(|&place| {
+        let view = index.view(&index.rows()[place]);
+        let mut fields: Vec<(String, String)> = Vec::new();
+        view.for_each_field(&mut |f| fields.push((f.to_string(), trailhound_engine::first(&view, f).unwrap_or_default())));
+        html! {
+            <section class="panel event-detail" data-testid="event-detail">
+                <h3>{ "Event" }</h3>
+                <dl class="kv">
+                    { for fields.into_iter().map(|(k, v)| html! { <><dt>{ k }</dt><dd>{ v }</dd></> }) }
+                    <dt>{ "record" }</dt><dd>{ format!("{}, record {}", index.file_name(view.row()), view.row().record + 1) }</dd>
+                </dl>
+            </section>
+        }
+    });
+    html! {
+        <>
+        <div class="hunt-summary">
+            <span data-testid="hunt-count" data-count={rows.len().to_string()}>
+                { format!("{} of {} events", super::count(rows.len()), super::count(index.len())) }
+            </span>
+            <span class="muted">{ format!(" · {how}") }</span>
+            <button class="button" data-testid="export-events-csv" onclick={on_export} disabled={rows.is_empty()}>{ "Export CSV" }</button>
+        </div>
+        { histogram(index, rows) }
+        <div class="hunt-counts">
+            { counts(index, rows, Column::Action, "Actions", narrow(Column::Action.field())) }
+            { counts(index, rows, Column::Principal, "Principals", narrow(Column::Principal.field())) }
+            { counts(index, rows, Column::SourceAddress, "Source addresses", narrow(Column::SourceAddress.field())) }
+        </div>
+        <table class="events-table" data-testid="events-table" tabindex="0" onkeydown={on_key}>
+            <thead><tr>
+                <th>{ "Time" }</th><th>{ "Principal" }</th><th>{ "Action" }</th><th>{ "Source" }</th>
+                <th>{ "Outcome" }</th><th>{ "Region" }</th><th>{ "Account" }</th>
+            </tr></thead>
+            <tbody>
+            { for rows.iter().take(SHOWN).enumerate().map(|(i, &place)| {
+                let row = &index.rows()[place];
+                let cell = |c: Column| index.text(row, c).unwrap_or("-").to_string();
+                let outcome = match index.text(row, Column::ErrorCode) {
+                    Some(code) => format!("{} ({code})", cell(Column::Outcome)),
+                    None => cell(Column::Outcome),
+                };
+                let (selected, open) = (selected.clone(), open.clone());
+                html! {
+                    <tr class={classes!(is_marked(place).then_some("marked"), (*selected == Some(i)).then_some("selected"))}
+                        data-testid="event-row" data-marked={is_marked(place).to_string()}
+                        onclick={Callback::from(move |_| { selected.set(Some(i)); open.set(true); })}>
+                        <td class="mono">{ timestamp_text(row.time).unwrap_or_else(|| "-".into()) }</td>
+                        <td class="mono">{ cell(Column::Principal) }</td>
+                        <td>{ cell(Column::Action) }</td>
+                        <td class="mono">{ cell(Column::SourceAddress) }</td>
+                        <td>{ outcome }</td>
+                        <td>{ cell(Column::Region) }</td>
+                        <td class="mono">{ cell(Column::Account) }</td>
+                    </tr>
+                }
+            }) }
+            </tbody>
+        </table>
+        if rows.len() > SHOWN {
+            <p class="muted">{ format!("The first {SHOWN} events are listed; the counts, the histogram and the export take all {}.", super::count(rows.len())) }</p>
+        }
+        { selected_row.unwrap_or_default() }
+        </>
+    }
+}
+
+/// The indexed fields, in words.
+fn indexed_fields() -> String {
+    let mut fields = vec!["@timestamp"];
+    fields.extend(Column::ALL.iter().map(|c| c.field()));
+    fields.push("source.ip");
+    fields.join(", ")
+}
+
+/// The most frequent values of `column` among `rows`, each a button that narrows the search.
+fn counts(index: &EventIndex, rows: &[usize], column: Column, title: &str, narrow: impl Fn(String) -> Callback<MouseEvent>) -> Html {
+    let mut tally: std::collections::HashMap<&str, usize> = Default::default();
+    for &place in rows {
+        if let Some(text) = index.text(&index.rows()[place], column) {
+            *tally.entry(text).or_default() += 1;
+        }
+    }
+    let mut top: Vec<(&str, usize)> = tally.into_iter().collect();
+    top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    html! {
+        <div class="hunt-count-list">
+            <h3>{ title.to_string() }</h3>
+            <ul>
+            { for top.into_iter().take(8).map(|(value, n)| html! {
+                <li><button class="link" title={format!("Only events with {} {value}", column.field())} onclick={narrow(value.to_string())}>{ value.to_string() }</button>
+                    <span class="muted">{ format!(" {}", super::count(n)) }</span></li>
+            }) }
+            </ul>
+        </div>
+    }
+}
+
+/// Events over time: [`BARS`] bars from the first to the last match.
+fn histogram(index: &EventIndex, rows: &[usize]) -> Html {
+    let times: Vec<i64> = rows.iter().map(|&p| index.rows()[p].time).filter(|&t| t != NO_TIME).collect();
+    let (Some(&first), Some(&last)) = (times.iter().min(), times.iter().max()) else { return Html::default() };
+    let width = ((last - first) / BARS as i64).max(1);
+    let mut bars = [0usize; BARS];
+    for t in &times {
+        bars[(((t - first) / width) as usize).min(BARS - 1)] += 1;
+    }
+    let most = bars.iter().copied().max().unwrap_or(1).max(1);
+    let label = |t: i64| timestamp_text(t).map(|s| s[..16].replace('T', " ")).unwrap_or_default();
+    html! {
+        <figure class="histogram" data-testid="histogram" aria-label="Events over time">
+            <div class="bars">
+            { for bars.iter().enumerate().map(|(i, &n)| {
+                let from = first + i as i64 * width;
+                html! { <span class="bar" style={format!("height:{}%", (n * 100).div_ceil(most))}
+                    title={format!("{} from {}", super::count(n), label(from))} /> }
+            }) }
+            </div>
+            <figcaption class="muted"><span>{ label(first) }</span><span>{ label(last) }</span></figcaption>
+        </figure>
+    }
+}
