@@ -22,7 +22,11 @@ pub struct Timeline {
 
 /// Buckets the alerts' times into at most `max_buckets` buckets of a round width.
 pub fn timeline(alerts: &[&TextAlert], max_buckets: usize) -> Option<Timeline> {
-    let times: Vec<i64> = alerts.iter().filter_map(|a| a.event.timestamp.as_deref().and_then(epoch_seconds)).collect();
+    timeline_of(alerts.iter().filter_map(|a| a.event.timestamp.as_deref().and_then(epoch_seconds)).collect(), max_buckets)
+}
+
+/// Buckets times (seconds since the epoch) into at most `max_buckets` buckets of a round width.
+pub fn timeline_of(times: Vec<i64>, max_buckets: usize) -> Option<Timeline> {
     let (min, max) = (*times.iter().min()?, *times.iter().max()?);
     const WIDTHS: [i64; 14] = [60, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400, 172_800, 604_800, 2_592_000];
     let span = max - min + 1;

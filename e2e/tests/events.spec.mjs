@@ -33,16 +33,19 @@ test('an alert pivots to every event of its access key; hunts and exports', asyn
   const all = events();
   await expect(page.locator('[data-tab="events"] .tab-count')).toHaveText(String(all.length));
 
-  // The alert on the busiest key's events: the Secrets Manager batch retrieval.
-  const alert = page.getByTestId('alerts').locator('tr[data-event-id]').first();
-  const eventId = await alert.getAttribute('data-event-id');
+  // The alert on an event of the busiest access key among those alerted on.
+  const ids = await page.getByTestId('alerts').locator('tr[data-event-id]').evaluateAll((trs) => trs.map((tr) => tr.dataset.eventId));
+  const keyOf = (id) => all.find((e) => e.record.eventID === id)?.record.userIdentity?.accessKeyId;
+  const busy = (key) => all.filter((e) => e.record.userIdentity?.accessKeyId === key).length;
+  const eventId = ids.filter(keyOf).sort((a, b) => busy(keyOf(b)) - busy(keyOf(a)))[0];
   const target = all.find((e) => e.record.eventID === eventId);
   const key = target.record.userIdentity.accessKeyId;
-  await alert.click();
+  await page.getByTestId('alerts').locator(`tr[data-event-id="${eventId}"]`).first().click();
   await page.getByTestId('pivot-access-key').click();
   const panel = page.getByTestId('events-panel');
   await expect(page.getByTestId('hunt-query')).toHaveValue(`aws.cloudtrail.user_identity.access_key_id:"${key}"`);
   const want = all.filter((e) => e.record.userIdentity?.accessKeyId === key);
+  expect(want.length).toBeGreaterThan(10);
   await expect(page.getByTestId('hunt-count')).toHaveAttribute('data-count', String(want.length));
   const rows = panel.getByTestId('event-row');
   const got = await rows.evaluateAll((trs) => trs.map((tr) => [tr.cells[0].textContent, tr.cells[2].textContent]));
@@ -91,5 +94,19 @@ test('an alert pivots to every event of its access key; hunts and exports', asyn
   const names = await panel.getByTestId('event-row').evaluateAll((trs) => trs.map((tr) => tr.cells[2].textContent));
   expect(names).toEqual(gets.slice(0, 500).map((e) => e.record.eventName));
   await page.screenshot({ path: join(SHOTS, '36-events-file-search.png'), fullPage: true });
+
+  // No query: every event, and who did what, the most alerted first; a row opens its events.
+  await page.getByTestId('hunt-query').fill('');
+  await page.getByTestId('hunt-run').click();
+  await expect(page.getByTestId('hunt-count')).toHaveAttribute('data-count', String(all.length));
+  const principals = page.getByTestId('principal-row');
+  const arns = new Set(all.map((e) => e.record.userIdentity?.arn ?? null));
+  await expect(principals).toHaveCount(arns.size);
+  const top = await principals.first().evaluate((tr) => [tr.cells[0].textContent, Number(tr.cells[1].textContent)]);
+  expect(top[1]).toBeGreaterThan(0);
+  await page.screenshot({ path: join(SHOTS, '37-events-principals.png'), fullPage: true });
+  await principals.first().click();
+  await expect(page.getByTestId('hunt-query')).toHaveValue(`aws.cloudtrail.user_identity.arn:"${top[0]}"`);
+  await expect(page.getByTestId('hunt-count')).toHaveAttribute('data-count', String(all.filter((e) => e.record.userIdentity?.arn === top[0]).length));
   expect(errors).toEqual([]);
 });

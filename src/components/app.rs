@@ -191,11 +191,10 @@ pub fn App() -> Html {
             <>
             <EventsPanel events={scanner.events.clone()} count={events} hunt={state.hunt.clone()} on_hunt={dispatch.reform(Action::Hunt)}
                 search={state.file_search.clone()} scanning={state.phase == Phase::Scanning}
-                on_search={scanner.search.clone()} on_cancel_search={scanner.cancel_search.clone()} />
-            if state.hunt.query.trim().is_empty() {
+                on_search={scanner.search.clone()} on_cancel_search={scanner.cancel_search.clone()}>
                 <PrincipalsPanel events={scanner.events.clone()} count={events} alerted={alerted.clone()} watched={watched.clone()}
                     on_hunt={dispatch.reform(Action::Hunt)} />
-            }
+            </EventsPanel>
             </>
         },
         Tab::Files => html! { <FilesPanel files={Shared(Rc::new(state.files.clone()))} /> },

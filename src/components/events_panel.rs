@@ -15,8 +15,8 @@ use yew::prelude::*;
 /// The most events the table lists (the counts, histogram and export take every match).
 const SHOWN: usize = 500;
 
-/// Bars in the histogram.
-const BARS: usize = 48;
+/// The most bars in the histogram.
+const BARS: usize = 60;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -35,6 +35,9 @@ pub struct Props {
     pub on_search: Callback<String>,
     #[prop_or_default]
     pub on_cancel_search: Callback<()>,
+    /// Shown in place of the list of events when there is no query (who did what).
+    #[prop_or_default]
+    pub children: Html,
 }
 
 /// A search's outcome.
@@ -54,6 +57,12 @@ pub fn quoted(value: &str) -> String {
 }
 
 fn search(index: &EventIndex, hunt: &Hunt) -> Found {
+    // No query: every event (Kibana's empty query matches all; the index lists them itself).
+    if hunt.query.trim().is_empty() {
+        let mut rows: Vec<usize> = (0..index.len()).collect();
+        index.sort(&mut rows);
+        return Found::Rows(rows);
+    }
     let query = match Query::parse(&hunt.query) {
         Ok(query) => query,
         Err(error) => return Found::Invalid(error.render()),
@@ -179,6 +188,16 @@ pub fn EventsPanel(props: &Props) -> Html {
                 }
             }
         },
+        Found::Rows(rows) if hunt.query.trim().is_empty() => html! {
+            <>
+            <div class="hunt-summary">
+                <span data-testid="hunt-count" data-count={rows.len().to_string()}>{ format!("{} events", super::count(rows.len())) }</span>
+                <span class="muted">{ " · search them above, or start from who did what" }</span>
+            </div>
+            { histogram(&index, rows) }
+            { props.children.clone() }
+            </>
+        },
         Found::Rows(rows) => results(props, &index, rows, &format!("from the event index in {:.0} ms", found.1), &selected, &open, &narrow),
     };
     drop(index);
@@ -292,6 +311,7 @@ fn results(
             { counts(index, rows, Column::Principal, "Principals", narrow(Column::Principal.field())) }
             { counts(index, rows, Column::SourceAddress, "Source addresses", narrow(Column::SourceAddress.field())) }
         </div>
+        <div class="hunt-scroll">
         <table class="events-table" data-testid="events-table" tabindex="0" onkeydown={on_key}>
             <thead><tr>
                 <th>{ "Time" }</th><th>{ "Principal" }</th><th>{ "Action" }</th><th>{ "Source" }</th>
@@ -322,6 +342,7 @@ fn results(
             }) }
             </tbody>
         </table>
+        </div>
         if rows.len() > SHOWN {
             <p class="muted">{ format!("The first {SHOWN} events are listed; the counts, the histogram and the export take all {}.", super::count(rows.len())) }</p>
         }
@@ -361,27 +382,12 @@ fn counts(index: &EventIndex, rows: &[usize], column: Column, title: &str, narro
     }
 }
 
-/// Events over time: [`BARS`] bars from the first to the last match.
+/// Events over time, as the overview charts alerts.
 fn histogram(index: &EventIndex, rows: &[usize]) -> Html {
-    let times: Vec<i64> = rows.iter().map(|&p| index.rows()[p].time).filter(|&t| t != NO_TIME).collect();
-    let (Some(&first), Some(&last)) = (times.iter().min(), times.iter().max()) else { return Html::default() };
-    let width = ((last - first) / BARS as i64).max(1);
-    let mut bars = [0usize; BARS];
-    for t in &times {
-        bars[(((t - first) / width) as usize).min(BARS - 1)] += 1;
-    }
-    let most = bars.iter().copied().max().unwrap_or(1).max(1);
-    let label = |t: i64| timestamp_text(t).map(|s| s[..16].replace('T', " ")).unwrap_or_default();
+    let seconds = rows.iter().map(|&p| index.rows()[p].time).filter(|&t| t != NO_TIME).map(|t| t.div_euclid(1000)).collect();
     html! {
         <figure class="histogram" data-testid="histogram" aria-label="Events over time">
-            <div class="bars">
-            { for bars.iter().enumerate().map(|(i, &n)| {
-                let from = first + i as i64 * width;
-                html! { <span class="bar" style={format!("height:{}%", (n * 100).div_ceil(most))}
-                    title={format!("{} from {}", super::count(n), label(from))} /> }
-            }) }
-            </div>
-            <figcaption class="muted"><span>{ label(first) }</span><span>{ label(last) }</span></figcaption>
+            { super::overview::timeline_svg(crate::stats::timeline_of(seconds, BARS).as_ref(), "events") }
         </figure>
     }
 }

@@ -62,7 +62,7 @@ pub fn Overview(props: &Props) -> Html {
         <section class="overview" data-testid="overview">
             <figure class="card chart">
                 <figcaption>{ "Alerts over time (UTC)" }</figcaption>
-                { timeline_svg(numbers.timeline.as_ref()) }
+                { timeline_svg(numbers.timeline.as_ref(), "alerts") }
             </figure>
             { top_list("Top actors", &numbers.actors, Some(props.on_actor.clone())) }
             { top_list("Top source IPs", &numbers.ips, None) }
@@ -77,9 +77,17 @@ pub fn Overview(props: &Props) -> Html {
     }
 }
 
-fn timeline_svg(timeline: Option<&Timeline>) -> Html {
+/// `word` with its first letter capital.
+fn capitalized(word: &str) -> String {
+    let mut chars = word.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+/// Bars over time (inline SVG: the page's content security policy allows no inline styles);
+/// `what` names what is counted ("alerts", "events").
+pub fn timeline_svg(timeline: Option<&Timeline>, what: &str) -> Html {
     let Some(t) = timeline else {
-        return html! { <p class="muted chart-empty">{ "No alerts to chart." }</p> };
+        return html! { <p class="muted chart-empty">{ format!("No {what} to chart.") }</p> };
     };
     let max = t.counts.iter().copied().max().unwrap_or(1).max(1) as f64;
     let n = t.counts.len().max(1) as f64;
@@ -91,7 +99,7 @@ fn timeline_svg(timeline: Option<&Timeline>) -> Html {
         html! {
             <rect class="bar" x={format!("{:.1}", i as f64 * slot + (slot - bar) / 2.0)} y={format!("{:.1}", HEIGHT - h)}
                 width={format!("{bar:.1}")} height={format!("{h:.1}")}>
-                <title>{ format!("{from}: {c} alerts") }</title>
+                <title>{ format!("{from}: {c} {what}") }</title>
             </rect>
         }
     });
@@ -99,7 +107,7 @@ fn timeline_svg(timeline: Option<&Timeline>) -> Html {
     html! {
         <>
             <svg class="timeline" viewBox={format!("0 0 {WIDTH} {HEIGHT}")} preserveAspectRatio="none" role="img"
-                aria-label={format!("Alerts over time, {} per bar", width_label(t.width))}>
+                aria-label={format!("{} over time, {} per bar", capitalized(what), width_label(t.width))}>
                 <line class="axis" x1="0" y1={HEIGHT.to_string()} x2={WIDTH.to_string()} y2={HEIGHT.to_string()} />
                 { for bars }
             </svg>

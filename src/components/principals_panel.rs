@@ -83,6 +83,7 @@ pub fn PrincipalsPanel(props: &Props) -> Html {
                 }) }
                 </div>
             </div>
+            <div class="hunt-scroll">
             <table class="events-table principals-table">
                 <thead><tr>
                     <th>{ BY[*by].1 }</th>
@@ -105,20 +106,21 @@ pub fn PrincipalsPanel(props: &Props) -> Html {
                     let sources = if column == Column::SourceAddress { list(&p.principals, 2) } else { list(&p.sources, 3) };
                     html! {
                         <tr data-testid="principal-row" onclick={Callback::from(move |_| on_hunt.emit(Hunt { query: query.clone(), ..Hunt::default() }))}>
-                            <td class="mono">{ p.key.clone().unwrap_or_else(|| "(none)".into()) }</td>
+                            <td class="mono wrap">{ p.key.clone().unwrap_or_else(|| "(none)".into()) }</td>
                             <td class={classes!((p.alerts > 0).then_some("alerted"))}>{ super::count(p.alerts) }</td>
                             <td>{ super::count(p.events) }</td>
                             <td class="mono">{ time(p.first) }</td>
                             <td class="mono">{ time(p.last) }</td>
                             <td class="mono">{ format!("{} · {}", list(&p.accounts, 2), list(&p.regions, 3)) }</td>
-                            <td class="mono">{ sources }</td>
+                            <td class="mono wrap">{ sources }</td>
                             <td>{ if p.failures == 0 { "-".to_string() } else { format!("{} ({})", super::count(p.failures), list(&p.errors, 2)) } }</td>
-                            <td>{ list(&p.watched, 3) }</td>
+                            <td class="wrap">{ list(&p.watched, 3) }</td>
                         </tr>
                     }
                 }) }
                 </tbody>
             </table>
+            </div>
         </section>
     }
 }
