@@ -35,7 +35,9 @@ fn alert_parts(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("page");
     group.throughput(Throughput::Bytes(wire.json.len() as u64));
-    group.bench_function("alert_part_as_text", |b| b.iter(|| black_box(FromWorker::decode(&wire.json, &wire.ids, &wire.rows).expect("reads"))));
+    group.bench_function("alert_part_as_text", |b| {
+        b.iter(|| black_box(FromWorker::decode(&wire.json, &wire.ids, &wire.rows).expect("reads")))
+    });
     group.bench_function("alert_part_as_trees", |b| b.iter(|| black_box(serde_json::from_slice::<Vec<Alert>>(&trees).expect("reads"))));
     group.finish();
 }

@@ -225,6 +225,9 @@ async fn the_events_panel_searches_the_index_and_marks_the_pivoted_event() {
         scanning: false,
         on_search: Callback::noop(),
         on_cancel_search: Callback::noop(),
+        on_save_rule: Callback::noop(),
+        on_save_exception: Callback::noop(),
+        children: yew::Html::default(),
     };
     let div = root();
     yew::Renderer::<EventsPanel>::with_root_and_props(div.clone(), props).render();
@@ -254,6 +257,9 @@ async fn the_events_panel_searches_the_index_and_marks_the_pivoted_event() {
         scanning: false,
         on_search: Callback::noop(),
         on_cancel_search: Callback::noop(),
+        on_save_rule: Callback::noop(),
+        on_save_exception: Callback::noop(),
+        children: yew::Html::default(),
     };
     yew::Renderer::<EventsPanel>::with_root_and_props(div.clone(), props).render();
     settle().await;

@@ -61,6 +61,9 @@ test('an alert pivots to every event of its access key; hunts and exports', asyn
   expect(hour).toBeLessThanOrEqual(want.length);
   expect(hour).toBeGreaterThan(0);
   await page.getByTestId('span-all').click();
+  // Saved as an exception (for every rule): the alert on the pivot's key is suppressed.
+  await page.getByTestId('save-hunt-exception').click();
+  await expect(page.locator('[data-tab="exceptions"] .tab-count')).toHaveText('1');
 
   // A query on indexed fields, typed after `/`.
   await page.locator('body').click({ position: { x: 5, y: 5 } });
@@ -75,6 +78,12 @@ test('an alert pivots to every event of its access key; hunts and exports', asyn
   expect(csv[0].startsWith('@timestamp,cloud.account.id,')).toBe(true);
   expect(csv.length).toBe(failures.length + 1);
   await page.screenshot({ path: join(SHOTS, '35-events-hunt.png'), fullPage: true });
+  // Saved as a rule: an Elastic query rule file with the query, downloaded and added to the rules.
+  const [ruleFile] = await Promise.all([page.waitForEvent('download'), page.getByTestId('save-hunt-rule').click()]);
+  const toml = readFileSync(await ruleFile.path(), 'utf8');
+  expect(toml).toContain('type = "query"');
+  expect(toml).toContain('query = "event.outcome:failure and not source.ip:10.0.0.0/8"');
+  await expect(page.locator('[data-tab="rules"] .tab-count')).toHaveText('93');
 
   // The keyboard: down to the first row, Enter opens it, Escape closes.
   await page.getByTestId('events-table').focus();

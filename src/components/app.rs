@@ -123,6 +123,29 @@ pub fn App() -> Html {
         comment: String::new(),
     });
 
+    // A hunt saved as a rule joins the rules (a rescan runs it) and is downloaded as its file.
+    let on_save_rule = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |(name, text): (String, String)| {
+            if let Err(reason) = download::save(&name, "application/toml", &text) {
+                dispatch.emit(Action::Failed(format!("The rule file could not be saved: {reason}")));
+            }
+            dispatch.emit(Action::AddRuleFile { name, text });
+        })
+    };
+    // A hunt saved as an exception suppresses, for every rule, the alerts on events it matches.
+    let on_save_exception = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |kql: String| match crate::exceptions::check_query(&kql) {
+            Ok(()) => dispatch.emit(Action::AddException {
+                rule_id: None,
+                rule_name: None,
+                matcher: crate::exceptions::Matcher::Query { kql },
+                comment: "Saved from a hunt".into(),
+            }),
+            Err(reason) => dispatch.emit(Action::Failed(format!("Not an exception: {reason}"))),
+        })
+    };
     // Dropped `.mmdb` files are GeoIP databases to keep, not logs to scan.
     let on_dropped = {
         let (scan, keep) = (scanner.add.clone(), geoip.add.clone());
@@ -191,7 +214,8 @@ pub fn App() -> Html {
             <>
             <EventsPanel events={scanner.events.clone()} count={events} hunt={state.hunt.clone()} on_hunt={dispatch.reform(Action::Hunt)}
                 search={state.file_search.clone()} scanning={state.phase == Phase::Scanning}
-                on_search={scanner.search.clone()} on_cancel_search={scanner.cancel_search.clone()}>
+                on_search={scanner.search.clone()} on_cancel_search={scanner.cancel_search.clone()}
+                on_save_rule={on_save_rule} on_save_exception={on_save_exception}>
                 <PrincipalsPanel events={scanner.events.clone()} count={events} alerted={alerted.clone()} watched={watched.clone()}
                     on_hunt={dispatch.reform(Action::Hunt)} />
             </EventsPanel>

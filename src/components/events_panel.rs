@@ -35,6 +35,12 @@ pub struct Props {
     pub on_search: Callback<String>,
     #[prop_or_default]
     pub on_cancel_search: Callback<()>,
+    /// Save the query as a rule file (name, text), to add to the rules and download.
+    #[prop_or_default]
+    pub on_save_rule: Callback<(String, String)>,
+    /// Save the query as an exception for every rule.
+    #[prop_or_default]
+    pub on_save_exception: Callback<String>,
     /// Shown in place of the list of events when there is no query (who did what).
     #[prop_or_default]
     pub children: Html,
@@ -268,6 +274,14 @@ fn results(
             let _ = crate::download::save(&format!("trailhound-events-{day}.csv"), "text/csv", &String::from_utf8_lossy(&out));
         })
     };
+    let on_save_rule = {
+        let (on_save, query) = (props.on_save_rule.clone(), hunt.query.clone());
+        Callback::from(move |_: MouseEvent| on_save.emit(saved_rule(&query)))
+    };
+    let on_save_exception = {
+        let (on_save, query) = (props.on_save_exception.clone(), hunt.query.clone());
+        Callback::from(move |_: MouseEvent| on_save.emit(query.clone()))
+    };
     let on_key = {
         let (selected, open, len) = (selected.clone(), open.clone(), rows.len().min(SHOWN));
         Callback::from(move |e: KeyboardEvent| {
@@ -303,6 +317,10 @@ fn results(
                 { format!("{} of {} events", super::count(rows.len()), super::count(index.len())) }
             </span>
             <span class="muted">{ format!(" · {how}") }</span>
+            <button class="button" data-testid="save-hunt-rule" onclick={on_save_rule}
+                title="An Elastic query rule with this query, added to the rules and downloaded">{ "Save as rule" }</button>
+            <button class="button" data-testid="save-hunt-exception" onclick={on_save_exception}
+                title="An exception for every rule: alerts on events this query matches are suppressed">{ "Save as exception" }</button>
             <button class="button" data-testid="export-events-csv" onclick={on_export} disabled={rows.is_empty()}>{ "Export CSV" }</button>
         </div>
         { histogram(index, rows) }
@@ -349,6 +367,25 @@ fn results(
         { selected_row.unwrap_or_default() }
         </>
     }
+}
+
+/// The rule file of a hunt's query: (file name, TOML), with a fresh random rule id.
+fn saved_rule(query: &str) -> (String, String) {
+    let mut bytes = [0u8; 16];
+    let filled = web_sys::window().and_then(|w| w.crypto().ok()).is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
+    if !filled {
+        // No cryptographic source: the clock still makes the id unlikely to repeat.
+        bytes[..8].copy_from_slice(&(js_sys::Date::now() as u64).to_le_bytes());
+    }
+    // A version-4 UUID, as Elastic's rule ids are.
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let id = format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..]);
+    let shown: String = query.chars().take(60).collect();
+    let name = format!("Hunt: {shown}{}", if query.chars().count() > 60 { "…" } else { "" });
+    let date = crate::download::now_rfc3339().get(..10).unwrap_or("1970-01-01").replace('-', "/");
+    (format!("hunt-{}.toml", &hex[..8]), trailhound_engine::rules::hunt_rule_file(query, &name, &id, &date))
 }
 
 /// The indexed fields, in words.
