@@ -155,6 +155,20 @@ pub struct Wire {
 }
 
 impl FromWorker {
+    /// A file's result that is its report alone (the file could not be read, or not at all).
+    pub fn report_only(id: usize, report: FileReport) -> FromWorker {
+        FromWorker::Done {
+            id,
+            report,
+            alerts: vec![],
+            ids: vec![],
+            keys: vec![],
+            candidates: vec![],
+            strings: Strings::default(),
+            rows: vec![],
+        }
+    }
+
     /// The message as it is posted to the page (the worker's end).
     pub fn encode(&self) -> serde_json::Result<Wire> {
         let ids = match self {

@@ -134,17 +134,7 @@ fn queue(data: &JsValue, id: usize, name: String, hunt: Option<(String, u64)>) {
             post(&FromWorker::Hunted { id, run, records: vec![], error: Some("the browser gave no file".into()) });
             return;
         }
-        let report = unreadable(&name, 0, "the browser gave no file".into());
-        post(&FromWorker::Done {
-            id,
-            report,
-            alerts: vec![],
-            ids: vec![],
-            keys: vec![],
-            candidates: vec![],
-            strings: Default::default(),
-            rows: vec![],
-        });
+        post(&FromWorker::report_only(id, unreadable(&name, 0, "the browser gave no file".into())));
         return;
     };
     let start = WORKER.with(|w| {
@@ -203,26 +193,9 @@ fn memory() -> u64 {
 /// settles duplicates across files (and workers).
 fn scan(job: &Job, whole: Option<Result<Vec<u8>, JsValue>>) -> FromWorker {
     let size = job.file.size() as u64;
-    let unreadable = |e: JsValue| {
-        let report = unreadable(&job.name, size, format!("could not read the file: {}", describe(e)));
-        FromWorker::Done {
-            id: job.id,
-            report,
-            alerts: vec![],
-            ids: vec![],
-            keys: vec![],
-            candidates: vec![],
-            strings: Default::default(),
-            rows: vec![],
-        }
-    };
-    let mut read = match whole {
-        Some(Ok(bytes)) => Read::Whole(bytes),
-        Some(Err(e)) => return unreadable(e),
-        None => match web_sys::FileReaderSync::new() {
-            Ok(reader) => Read::Streamed(FileReader { job, reader, offset: 0, chunk: None }),
-            Err(e) => return unreadable(e),
-        },
+    let mut read = match Read::of(job, whole) {
+        Ok(read) => read,
+        Err(why) => return FromWorker::report_only(job.id, unreadable(&job.name, size, why)),
     };
     WORKER.with(|w| {
         let mut w = w.borrow_mut();
@@ -256,13 +229,9 @@ fn hunt(job: &Job, whole: Option<Result<Vec<u8>, JsValue>>, query: &str, run: u6
         Err(error) => return failed(error.render()),
     };
     let size = job.file.size() as u64;
-    let mut read = match whole {
-        Some(Ok(bytes)) => Read::Whole(bytes),
-        Some(Err(e)) => return failed(format!("could not read the file: {}", describe(e))),
-        None => match web_sys::FileReaderSync::new() {
-            Ok(reader) => Read::Streamed(FileReader { job, reader, offset: 0, chunk: None }),
-            Err(e) => return failed(format!("could not read the file: {}", describe(e))),
-        },
+    let mut read = match Read::of(job, whole) {
+        Ok(read) => read,
+        Err(why) => return failed(why),
     };
     WORKER.with(|w| {
         let mut w = w.borrow_mut();
@@ -313,6 +282,22 @@ enum Read<'a> {
     Whole(Vec<u8>),
     /// Read a chunk at a time as the scan goes.
     Streamed(FileReader<'a>),
+}
+
+impl<'a> Read<'a> {
+    /// The job's file from its bytes when they were read whole, else streamed; or why it cannot
+    /// be read.
+    fn of(job: &'a Job, whole: Option<Result<Vec<u8>, JsValue>>) -> Result<Read<'a>, String> {
+        let failed = |e: JsValue| format!("could not read the file: {}", describe(e));
+        match whole {
+            Some(Ok(bytes)) => Ok(Read::Whole(bytes)),
+            Some(Err(e)) => Err(failed(e)),
+            None => match web_sys::FileReaderSync::new() {
+                Ok(reader) => Ok(Read::Streamed(FileReader { job, reader, offset: 0, chunk: None })),
+                Err(e) => Err(failed(e)),
+            },
+        }
+    }
 }
 
 /// A `File` as a reader: `FileReaderSync` (workers only) reads a chunk in one call, and the engine

@@ -9,7 +9,6 @@ use crate::state::Hunt;
 use std::rc::Rc;
 use trailhound_engine::Rule;
 use trailhound_engine::{TextAlert, first};
-use wasm_bindgen::JsCast;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
@@ -63,20 +62,9 @@ pub fn Detail(props: &Props) -> Html {
     // Escape closes the detail.
     {
         let on_close = props.on_close.clone();
-        use_effect_with((), move |_| {
-            let listener = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(move |e: web_sys::KeyboardEvent| {
-                if e.key() == "Escape" {
-                    on_close.emit(());
-                }
-            });
-            let document = web_sys::window().and_then(|w| w.document());
-            if let Some(document) = &document {
-                let _ = document.add_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
-            }
-            move || {
-                if let Some(document) = document {
-                    let _ = document.remove_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
-                }
+        crate::hooks::use_keydown(move |e| {
+            if e.key() == "Escape" {
+                on_close.emit(());
             }
         });
     }

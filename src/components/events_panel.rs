@@ -101,28 +101,17 @@ pub fn EventsPanel(props: &Props) -> Html {
     // `/` focuses the search box, wherever the focus is (but in a text field).
     {
         let input = input.clone();
-        use_effect_with((), move |_| {
-            let listener = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(move |e: web_sys::KeyboardEvent| {
-                let typing = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()).is_some_and(|t| {
-                    let tag = t.tag_name();
-                    tag == "INPUT" || tag == "TEXTAREA"
-                });
-                if e.key() == "/"
-                    && !typing
-                    && let Some(input) = input.cast::<web_sys::HtmlInputElement>()
-                {
-                    e.prevent_default();
-                    let _ = input.focus();
-                }
+        crate::hooks::use_keydown(move |e| {
+            let typing = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()).is_some_and(|t| {
+                let tag = t.tag_name();
+                tag == "INPUT" || tag == "TEXTAREA"
             });
-            let document = web_sys::window().and_then(|w| w.document());
-            if let Some(document) = &document {
-                let _ = document.add_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
-            }
-            move || {
-                if let Some(document) = document {
-                    let _ = document.remove_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
-                }
+            if e.key() == "/"
+                && !typing
+                && let Some(input) = input.cast::<web_sys::HtmlInputElement>()
+            {
+                e.prevent_default();
+                let _ = input.focus();
             }
         });
     }
