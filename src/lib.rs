@@ -23,6 +23,8 @@ pub mod hooks;
 #[cfg(feature = "web")]
 pub mod markdown;
 #[cfg(feature = "web")]
+pub mod random;
+#[cfg(feature = "web")]
 pub mod sample;
 #[cfg(feature = "web")]
 pub mod worker;

@@ -301,16 +301,10 @@ mod tests {
     #[test]
     fn ids_travel_beside_the_json() {
         let ids = vec![0, 1, u64::MAX, 0x0102_0304_0506_0708];
-        let done = FromWorker::Done {
-            id: 2,
-            report: unreadable("a.json", 5, "x".into()),
-            alerts: vec![],
-            ids,
-            keys: vec![],
-            candidates: vec![],
-            strings: Strings::default(),
-            rows: vec![],
-        };
+        let mut done = FromWorker::report_only(2, unreadable("a.json", 5, "x".into()));
+        if let FromWorker::Done { ids: into, .. } = &mut done {
+            *into = ids;
+        }
         let wire = done.encode().unwrap();
         assert_eq!(wire.ids.len(), 4 * 8);
         assert_eq!(&wire.ids[24..], &[8, 7, 6, 5, 4, 3, 2, 1]);
@@ -334,31 +328,16 @@ mod tests {
         let events = scanned.events;
         assert!(events.len() > 10);
         let report = scanned.report;
-        let done = FromWorker::Done {
-            id: 1,
-            report,
-            alerts: vec![],
-            ids: vec![],
-            keys: vec![],
-            candidates: vec![],
-            strings: events.strings.clone(),
-            rows: events.rows.clone(),
-        };
+        let mut done = FromWorker::report_only(1, report);
+        if let FromWorker::Done { strings, rows, .. } = &mut done {
+            (*strings, *rows) = (events.strings.clone(), events.rows.clone());
+        }
         let wire = done.encode().unwrap();
         assert_eq!(wire.rows.len(), events.len() * ROW_BYTES);
         assert_eq!(FromWorker::decode(&wire.json, &wire.ids, &wire.rows).unwrap(), done);
         assert!(FromWorker::decode(&wire.json, &wire.ids, &wire.rows[..63]).is_err(), "a partial row is refused");
         let FromWorker::Done { report, .. } = done else { unreachable!() };
-        let stripped = FromWorker::Done {
-            id: 1,
-            report,
-            alerts: vec![],
-            ids: vec![],
-            keys: vec![],
-            candidates: vec![],
-            strings: Strings::default(),
-            rows: vec![],
-        };
+        let stripped = FromWorker::report_only(1, report);
         let json = stripped.encode().unwrap().json;
         assert!(FromWorker::decode(&json, &[], &wire.rows).is_err(), "rows naming strings that were not sent are refused");
     }

@@ -216,7 +216,7 @@ async fn the_events_panel_searches_the_index_and_marks_the_pivoted_event() {
         mark: Some(("a.ndjson".into(), 0)),
         ..Hunt::default()
     };
-    let props = events_panel::Props {
+    let props = |hunt: Hunt| events_panel::Props {
         events: events.clone(),
         count: 3,
         hunt,
@@ -230,7 +230,7 @@ async fn the_events_panel_searches_the_index_and_marks_the_pivoted_event() {
         children: yew::Html::default(),
     };
     let div = root();
-    yew::Renderer::<EventsPanel>::with_root_and_props(div.clone(), props).render();
+    yew::Renderer::<EventsPanel>::with_root_and_props(div.clone(), props(hunt)).render();
     settle().await;
     let count = div.query_selector("[data-testid=hunt-count]").unwrap().expect("the count");
     assert_eq!(count.get_attribute("data-count").as_deref(), Some("2"));
@@ -248,20 +248,8 @@ async fn the_events_panel_searches_the_index_and_marks_the_pivoted_event() {
     assert!(div.query_selector("[data-testid=histogram]").unwrap().is_some());
 
     let div = root();
-    let props = events_panel::Props {
-        events,
-        count: 3,
-        hunt: Hunt { query: "aws.cloudtrail.event_type:AwsApiCall".into(), ..Hunt::default() },
-        on_hunt: Callback::noop(),
-        search: None,
-        scanning: false,
-        on_search: Callback::noop(),
-        on_cancel_search: Callback::noop(),
-        on_save_rule: Callback::noop(),
-        on_save_exception: Callback::noop(),
-        children: yew::Html::default(),
-    };
-    yew::Renderer::<EventsPanel>::with_root_and_props(div.clone(), props).render();
+    let hunt = Hunt { query: "aws.cloudtrail.event_type:AwsApiCall".into(), ..Hunt::default() };
+    yew::Renderer::<EventsPanel>::with_root_and_props(div.clone(), props(hunt)).render();
     settle().await;
     let banner = div.query_selector("[data-testid=hunt-not-indexed]").unwrap().expect("the offer to search the files");
     assert!(banner.text_content().unwrap().contains("aws.cloudtrail.event_type"));

@@ -6,7 +6,7 @@
 
 use crate::hooks::Events;
 use crate::state::{FileSearch, Hunt};
-use trailhound_engine::events::{Column, EventIndex, NO_TIME, is_indexed, timestamp_text};
+use trailhound_engine::events::{Column, EventIndex, NO_TIME, Span, is_indexed, timestamp_text};
 use trailhound_engine::output::events as render;
 use trailhound_engine::{Document, Query};
 use wasm_bindgen::JsCast;
@@ -232,17 +232,8 @@ fn results(
     narrow: &dyn Fn(&'static str) -> Box<dyn Fn(String) -> Callback<MouseEvent>>,
 ) -> Html {
     let hunt = &props.hunt;
-    let rows: Vec<usize> = match (hunt.at, hunt.span) {
-        (Some(at), Some(span)) => rows
-            .iter()
-            .copied()
-            .filter(|&place| {
-                let time = index.rows()[place].time;
-                time != NO_TIME && (time - at).abs() <= span
-            })
-            .collect(),
-        _ => rows.to_vec(),
-    };
+    let span = hunt.span.map_or(Span::All, Span::Around);
+    let rows: Vec<usize> = rows.iter().copied().filter(|&place| span.holds(hunt.at, index.rows()[place].time)).collect();
     let rows = &rows;
     let marked = hunt.mark.as_ref();
     let is_marked = |place: usize| {
@@ -360,12 +351,12 @@ fn results(
 
 /// The rule file of a hunt's query: (file name, TOML), with a fresh random rule id.
 fn saved_rule(query: &str) -> (String, String) {
-    let mut bytes = [0u8; 16];
-    let filled = web_sys::window().and_then(|w| w.crypto().ok()).is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
-    if !filled {
-        // No cryptographic source: the clock still makes the id unlikely to repeat.
+    // No cryptographic source: the clock still makes the id unlikely to repeat.
+    let mut bytes = crate::random::bytes16().unwrap_or_else(|| {
+        let mut bytes = [0u8; 16];
         bytes[..8].copy_from_slice(&(js_sys::Date::now() as u64).to_le_bytes());
-    }
+        bytes
+    });
     // A version-4 UUID, as Elastic's rule ids are.
     bytes[6] = (bytes[6] & 0x0f) | 0x40;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;

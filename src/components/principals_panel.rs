@@ -16,7 +16,7 @@ pub struct Props {
     /// Each alert's principal, access key and source address (in that order).
     pub alerted: super::Shared<Vec<[Option<String>; 3]>>,
     /// The actions the enabled rules watch for.
-    pub watched: super::Shared<std::collections::HashSet<String>>,
+    pub watched: super::Shared<trailhound_engine::Watched>,
     pub on_hunt: Callback<Hunt>,
 }
 
@@ -42,7 +42,7 @@ pub fn PrincipalsPanel(props: &Props) -> Html {
         use_memo((props.count, *by, alerted.clone(), watched.clone()), move |(_, by, alerted, watched)| {
             let column = BY[*by].0;
             let keys = alerted.0.iter().map(|a| a[*by].as_deref());
-            summarize(&events.0.borrow(), column, &|action| watched.0.contains(action) || watched.0.contains(&action.to_lowercase()), keys)
+            summarize(&events.0.borrow(), column, &|action| watched.0.watches(action), keys)
         })
     };
     let mut shown: Vec<&Profile> = profiles.iter().collect();

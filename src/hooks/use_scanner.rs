@@ -3,11 +3,14 @@
 //! settled here in file order (duplicate `eventID`s across files and workers, with one hash key for
 //! the whole scan), so the outcome does not depend on which worker took which file. Cancel
 //! terminates the workers; a dead worker is reported and the workers are replaced on the next scan.
-//! The page keeps the `File` handles so a rules change can rescan the same files.
+//! The page keeps the `File` handles so a rules change can rescan the same files, and a query the
+//! event index cannot answer can search them ([`search`]).
+
+mod search;
 
 use crate::bridge::WorkerHandle;
 use crate::messages::{FromWorker, RuleConfig, ToWorker};
-use crate::state::{Action, FileSearch, Queued};
+use crate::state::{Action, Queued};
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -56,18 +59,6 @@ pub struct ScannerHandle {
     pub cancel_search: Callback<()>,
 }
 
-/// A search of the files under way.
-struct Search {
-    run: u64,
-    query: String,
-    /// Files not yet answered.
-    pending: std::collections::BTreeSet<usize>,
-    total: usize,
-    /// Records matched: (file, record).
-    found: Vec<(usize, usize)>,
-    errors: Vec<String>,
-}
-
 #[derive(Default)]
 struct Inner {
     workers: Vec<WorkerHandle>,
@@ -103,7 +94,7 @@ struct Inner {
     /// Every settled file's events, in file order.
     events: Events,
     /// The search of the files under way, and the number of the last one started.
-    search: Option<Search>,
+    search: Option<search::Search>,
     searches: u64,
 }
 
@@ -113,11 +104,7 @@ fn now() -> f64 {
 
 /// A key for hashing `eventID`s from the browser's cryptographic random source.
 fn random_key() -> IdKey {
-    let mut bytes = [0u8; 16];
-    let filled = web_sys::window().and_then(|w| w.crypto().ok()).is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
-    if !filled {
-        return IdKey::random();
-    }
+    let Some(bytes) = crate::random::bytes16() else { return IdKey::random() };
     let half = |b: &[u8]| b.iter().fold(0u64, |acc, x| (acc << 8) | u64::from(*x));
     IdKey(half(&bytes[..8]), half(&bytes[8..]))
 }
@@ -274,7 +261,7 @@ fn spawn(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>, generation: u6
                     }
                     settle_ready(&inner, &dispatch);
                 }
-                FromWorker::Hunted { id, run, records, error } => searched(&inner, &dispatch, index, id, run, records, error),
+                FromWorker::Hunted { id, run, records, error } => search::searched(&inner, &dispatch, index, id, run, records, error),
                 FromWorker::Memory { bytes } => post(&inner, &dispatch, vec![Action::ScannerMemory { bytes }]),
                 FromWorker::Panic { message } => fail(&inner, &dispatch, message),
             }
@@ -291,98 +278,6 @@ fn spawn(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>, generation: u6
         }
     };
     WorkerHandle::spawn(on_message, on_failure)
-}
-
-/// Starts searching every file of the scan for `query`, each on the least busy worker.
-fn start_search(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>, query: String) {
-    if !ensure_workers(inner, dispatch) {
-        return;
-    }
-    let files = {
-        let mut state = inner.borrow_mut();
-        state.searches += 1;
-        let run = state.searches;
-        let total = state.files.len();
-        state.search =
-            Some(Search { run, query: query.clone(), pending: (0..total).collect(), total, found: Vec::new(), errors: Vec::new() });
-        state.files.clone()
-    };
-    let run = inner.borrow().searches;
-    dispatch.emit(Action::FileSearch(Some(FileSearch { query: query.clone(), total: files.len(), ..FileSearch::default() })));
-    if files.is_empty() {
-        finish_search(inner, dispatch);
-        return;
-    }
-    for (id, (name, file)) in files.into_iter().enumerate() {
-        let sent = {
-            let state = &mut *inner.borrow_mut();
-            let Some(least) = (0..state.load.len()).min_by_key(|w| state.load[*w]) else { return };
-            state.load[least] += file.size() as u64;
-            state.workers[least].send(&ToWorker::Hunt { id, name, query: query.clone(), run }, Some(&file))
-        };
-        if let Err(reason) = sent {
-            fail(inner, dispatch, reason);
-            return;
-        }
-    }
-}
-
-/// A worker searched file `id` for search `run`: its matches are kept, and once every file has
-/// answered, they are put in time order as rows of the event index.
-#[allow(clippy::too_many_arguments)]
-fn searched(
-    inner: &Rc<RefCell<Inner>>,
-    dispatch: &Callback<Action>,
-    worker: usize,
-    id: usize,
-    run: u64,
-    records: Vec<usize>,
-    error: Option<String>,
-) {
-    let progress = {
-        let mut state = inner.borrow_mut();
-        let size = state.files.get(id).map_or(0, |(_, f)| f.size() as u64);
-        if let Some(load) = state.load.get_mut(worker) {
-            *load = load.saturating_sub(size);
-        }
-        let name = state.files.get(id).map(|(n, _)| n.clone()).unwrap_or_default();
-        let Some(search) = state.search.as_mut().filter(|s| s.run == run && s.pending.contains(&id)) else { return };
-        search.pending.remove(&id);
-        search.found.extend(records.into_iter().map(|record| (id, record)));
-        search.errors.extend(error.map(|why| format!("{name}: {why}")));
-        (
-            search.pending.is_empty(),
-            FileSearch {
-                query: search.query.clone(),
-                done: search.total - search.pending.len(),
-                total: search.total,
-                places: None,
-                errors: search.errors.clone(),
-            },
-        )
-    };
-    match progress {
-        (true, _) => finish_search(inner, dispatch),
-        (false, progress) => post(inner, dispatch, vec![Action::FileSearch(Some(progress))]),
-    }
-}
-
-/// Every file answered: the matches, as the index's rows (a repeated event's first delivery),
-/// in time order, go to the page.
-fn finish_search(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>) {
-    let Some(search) = inner.borrow_mut().search.take() else { return };
-    let places = {
-        let state = inner.borrow();
-        let index = state.events.0.borrow();
-        let mut places: Vec<usize> = search.found.iter().filter_map(|&(file, record)| index.place(file, record)).collect();
-        places.sort_unstable();
-        places.dedup();
-        index.sort(&mut places);
-        places
-    };
-    let done =
-        FileSearch { query: search.query, done: search.total, total: search.total, places: Some(Rc::new(places)), errors: search.errors };
-    post(inner, dispatch, vec![Action::FileSearch(Some(done))]);
 }
 
 /// Settles the files that are next in order, a task's worth of IDs at a time: what is left goes on
@@ -590,7 +485,7 @@ pub fn use_scanner(dispatch: Callback<Action>, rules: RuleConfig, databases: Vec
     };
     let search = {
         let (inner, dispatch) = (inner.clone(), dispatch.clone());
-        use_callback((), move |query: String, _| start_search(&inner, &dispatch, query))
+        use_callback((), move |query: String, _| search::start(&inner, &dispatch, query))
     };
     let cancel_search = {
         let (inner, dispatch) = (inner.clone(), dispatch.clone());

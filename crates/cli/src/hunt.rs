@@ -14,28 +14,20 @@ use std::io::{self, BufWriter, Write};
 use trailhound_engine::output::events;
 use trailhound_engine::{Alert, AlertKey, Merge, Query, Rule, Scanner, Sink, Summary};
 
-pub fn run(args: &HuntArgs) -> u8 {
+/// The exit status; `Err`: it stopped early, on an error it has printed.
+pub fn run(args: &HuntArgs) -> Result<u8, u8> {
     let query = match Query::parse(&args.query) {
         Ok(query) => query,
         Err(e) => {
             eprintln!("trailhound: the query does not parse:\n{}", e.render());
-            return 2;
+            return Err(2);
         }
     };
-    let geoip = match crate::geoip::load_or_exit(&args.geoip.geoip) {
-        Ok(geoip) => geoip,
-        Err(code) => return code,
-    };
+    let geoip = crate::geoip::load_or_exit(&args.geoip.geoip)?;
     let limits = args.read.limits();
     let scanner = Scanner::new([Rule::hunt(query)]).with_limits(limits).with_geoip(geoip);
     let format = args.format;
-    let scans = match scan_inputs(&scanner, &expand(&args.paths), args.read.threads, || Hits { format, kept: Vec::new() }) {
-        Ok(scans) => scans,
-        Err(e) => {
-            eprintln!("trailhound: cannot start the scanning threads: {e}");
-            return 2;
-        }
-    };
+    let scans = scan_inputs(&scanner, &expand(&args.paths), args.read.threads, || Hits { format, kept: Vec::new() })?;
     let mut merge = Merge::new();
     for (file, (scan, hits)) in scans.into_iter().enumerate() {
         merge.push(file, scan, hits.kept);
@@ -51,11 +43,11 @@ pub fn run(args: &HuntArgs) -> u8 {
     hits.sort_by(|a, b| (&a.time, &a.file, a.record).cmp(&(&b.time, &b.file, b.record)));
     if let Err(e) = write(args, hits) {
         eprintln!("trailhound: cannot write the events: {e}");
-        return 2;
+        return Err(2);
     }
     report::print_files(&reports, &summary);
     eprintln!("trailhound: {} events match", summary.alerts);
-    if summary.files_failed > 0 { 1 } else { 0 }
+    Ok(if summary.files_failed > 0 { 1 } else { 0 })
 }
 
 /// An event found, rendered, with what orders it: its `@timestamp` (the pipeline's form, which

@@ -29,10 +29,10 @@ fn main() -> std::process::ExitCode {
     use clap::Parser;
     let cli = args::Cli::parse();
     let code = match cli.command {
-        args::Command::Scan(scan_args) => scan::run(&scan_args),
+        args::Command::Scan(scan_args) => scan::run(&scan_args).unwrap_or_else(|code| code),
         args::Command::Rules(list_args) => rules::run(&list_args),
-        args::Command::Hunt(hunt_args) => hunt::run(&hunt_args),
-        args::Command::Summary(summary_args) => summary::run(&summary_args),
+        args::Command::Hunt(hunt_args) => hunt::run(&hunt_args).unwrap_or_else(|code| code),
+        args::Command::Summary(summary_args) => summary::run(&summary_args).unwrap_or_else(|code| code),
     };
     std::process::ExitCode::from(code)
 }

@@ -16,15 +16,10 @@ use trailhound_engine::Alert;
 use trailhound_engine::output::{self, Format, Rendered};
 use trailhound_engine::{AlertKey, FileReport, FileScan, Merge, Scanner, Sink, Source, StageOptions, Summary};
 
-pub fn run(args: &ScanArgs) -> u8 {
-    let rules = match crate::rules::load_or_exit(&args.rules) {
-        Ok(rules) => rules,
-        Err(code) => return code,
-    };
-    let geoip = match crate::geoip::load_or_exit(&args.geoip.geoip) {
-        Ok(geoip) => geoip,
-        Err(code) => return code,
-    };
+/// The exit status; `Err`: it stopped early, on an error it has printed.
+pub fn run(args: &ScanArgs) -> Result<u8, u8> {
+    let rules = crate::rules::load_or_exit(&args.rules)?;
+    let geoip = crate::geoip::load_or_exit(&args.geoip.geoip)?;
     crate::geoip::print_unmet(&rules, geoip.as_deref());
     let started = Instant::now();
     let limits = args.read.limits();
@@ -35,14 +30,7 @@ pub fn run(args: &ScanArgs) -> u8 {
     let inputs = expand(&args.paths);
     let format = args.format.into();
     let generated_at = humantime::format_rfc3339_millis(SystemTime::now()).to_string();
-    let scans = scan_inputs(&scanner, &inputs, args.read.threads, || Render { format, generated_at: &generated_at, kept: Vec::new() });
-    let scans = match scans {
-        Ok(scans) => scans,
-        Err(e) => {
-            eprintln!("trailhound: cannot start the scanning threads: {e}");
-            return 2;
-        }
-    };
+    let scans = scan_inputs(&scanner, &inputs, args.read.threads, || Render { format, generated_at: &generated_at, kept: Vec::new() })?;
     let mut merge = Merge::new();
     for (file, (scan, sink)) in scans.into_iter().enumerate() {
         merge.push(file, scan, sink.kept);
@@ -72,10 +60,10 @@ pub fn run(args: &ScanArgs) -> u8 {
     }
     if let Err(e) = write_alerts(args, format, alerts) {
         eprintln!("trailhound: cannot write alerts: {e}");
-        return 2;
+        return Err(2);
     }
     report::print(&reports, &summary, stage.as_ref(), started.elapsed());
-    if summary.files_failed > 0 { 1 } else { 0 }
+    Ok(if summary.files_failed > 0 { 1 } else { 0 })
 }
 
 /// An alert as kept until it is written: its rule's name (for the summary) and its text.
@@ -106,13 +94,14 @@ const AHEAD_FROM: u64 = 1 << 20;
 /// Scans every input on `threads` threads (one per core by default), in input order, each into
 /// a sink of its own made by `sink` (given back with the file's scan). Standard input is scanned
 /// first, on this thread, before any file is opened (so what a pipe feeds in is never raced by
-/// the folder walk); every input is read a slice at a time, into one buffer a thread.
+/// the folder walk); every input is read a slice at a time, into one buffer a thread. `Err`: the
+/// exit status when the threads cannot start (the error is printed).
 pub fn scan_inputs<S: Sink + Send>(
     scanner: &Scanner,
     inputs: &[Input],
     threads: Option<u16>,
     sink: impl Fn() -> S + Sync,
-) -> Result<Vec<(FileScan, S)>, String> {
+) -> Result<Vec<(FileScan, S)>, u8> {
     let scan = |name: &str, source: Source<'_>| {
         let mut own = sink();
         (scanner.scan(name, source, &mut own), own)
@@ -120,7 +109,10 @@ pub fn scan_inputs<S: Sink + Send>(
     // Taken by the first `-` (a second one reads as empty, as standard input would).
     let stdin = inputs.iter().any(|i| matches!(i, Input::Stdin)).then(|| scan("-", Source::reader(&mut io::stdin().lock(), None)));
     let stdin = std::sync::Mutex::new(stdin);
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads.map_or(0, usize::from)).build().map_err(|e| e.to_string())?;
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads.map_or(0, usize::from)).build().map_err(|e| {
+        eprintln!("trailhound: cannot start the scanning threads: {e}");
+        2
+    })?;
     Ok(pool.install(|| {
         inputs
             .par_iter()

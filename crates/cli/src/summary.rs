@@ -11,29 +11,18 @@ use std::io::{self, BufWriter, Write};
 use trailhound_engine::events::{Count, Profile, summarize, timestamp_text};
 use trailhound_engine::{Alert, AlertKey, Column, EventIndex, Merge, Scanner, Sink, StageOptions, Summary};
 
-pub fn run(args: &SummaryArgs) -> u8 {
+/// The exit status; `Err`: it stopped early, on an error it has printed.
+pub fn run(args: &SummaryArgs) -> Result<u8, u8> {
     let Some(by) = Column::of_name(&args.by) else {
         let names: Vec<&str> = Column::ALL.iter().map(|c| c.name()).collect();
         eprintln!("trailhound: --by {}: not a column; one of: {}", args.by, names.join(", "));
-        return 2;
+        return Err(2);
     };
-    let rules = match crate::rules::load_or_exit(&args.rules) {
-        Ok(rules) => rules,
-        Err(code) => return code,
-    };
-    let geoip = match crate::geoip::load_or_exit(&args.geoip.geoip) {
-        Ok(geoip) => geoip,
-        Err(code) => return code,
-    };
+    let rules = crate::rules::load_or_exit(&args.rules)?;
+    let geoip = crate::geoip::load_or_exit(&args.geoip.geoip)?;
     let limits = args.read.limits();
     let scanner = Scanner::new(rules.enabled().cloned().collect::<Vec<_>>()).with_limits(limits).with_geoip(geoip).with_events(true);
-    let scans = match scan_inputs(&scanner, &expand(&args.paths), args.read.threads, || Keys { by, kept: Vec::new() }) {
-        Ok(scans) => scans,
-        Err(e) => {
-            eprintln!("trailhound: cannot start the scanning threads: {e}");
-            return 2;
-        }
-    };
+    let scans = scan_inputs(&scanner, &expand(&args.paths), args.read.threads, || Keys { by, kept: Vec::new() })?;
     let mut names = Vec::new();
     let mut merge = Merge::new();
     for (file, (scan, keys)) in scans.into_iter().enumerate() {
@@ -63,11 +52,11 @@ pub fn run(args: &SummaryArgs) -> u8 {
     };
     if let Err(e) = written {
         eprintln!("trailhound: cannot write the summary: {e}");
-        return 2;
+        return Err(2);
     }
     report::print_files(&reports, &summary);
     eprintln!("trailhound: {} events, {} by {}, {} alerts", index.len(), profiles.len(), by.name(), alerted.len());
-    if summary.files_failed > 0 { 1 } else { 0 }
+    Ok(if summary.files_failed > 0 { 1 } else { 0 })
 }
 
 /// An alert's event's value at `by`.

@@ -28,7 +28,9 @@ pub use input::{FileError, FileRead, FileStatus, Limits, Location, Shape};
 pub use kql::Query;
 pub use output::{Format, Rendered, printable};
 pub use rules::{ProblemKind, Rule, RuleProblem, RuleSet, RuleType, Severity, load_text};
-pub use scan::{AlertKey, Candidate, Fetched, FileReport, FileScan, FnSink, IdKey, Merge, Scanner, Settled, Sink, Source, Summary};
+pub use scan::{
+    AlertKey, Candidate, Fetched, FileReport, FileScan, FnSink, IdKey, Merge, Scanner, Settled, Sink, Source, Summary, Watched,
+};
 pub use stage::{Decider, Options as StageOptions, StageReport};
 
 // The stages. `output` is public for its renderers; the others are reached through the types

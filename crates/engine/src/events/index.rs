@@ -33,6 +33,17 @@ pub enum Span {
     All,
 }
 
+impl Span {
+    /// Whether an event at `time` (in milliseconds, or [`NO_TIME`]) falls within this window
+    /// around `at`; with no `at`, or over all time, every event does.
+    pub fn holds(self, at: Option<i64>, time: i64) -> bool {
+        match (at, self) {
+            (Some(at), Span::Around(ms)) => time != NO_TIME && (time - at).abs() <= ms,
+            _ => true,
+        }
+    }
+}
+
 impl EventIndex {
     pub fn new() -> Self {
         Self::default()
@@ -134,12 +145,8 @@ impl EventIndex {
     /// The rows whose `column` is `value`, within `span` of `time` (when given), in time order.
     pub fn pivot(&self, column: Column, value: &str, time: Option<i64>, span: Span) -> Vec<usize> {
         let Some(n) = self.strings.find(value) else { return Vec::new() };
-        let within = |row: &Row| match (time, span) {
-            (Some(at), Span::Around(ms)) => row.time != NO_TIME && (row.time - at).abs() <= ms,
-            _ => true,
-        };
         let mut found: Vec<usize> =
-            (0..self.rows.len()).filter(|&i| self.rows[i].value(column) == Some(n) && within(&self.rows[i])).collect();
+            (0..self.rows.len()).filter(|&i| self.rows[i].value(column) == Some(n) && span.holds(time, self.rows[i].time)).collect();
         self.sort(&mut found);
         found
     }

@@ -31,6 +31,20 @@ pub struct RuleIndex {
     always: Vec<usize>,
 }
 
+/// The calls a set of rules watch for: each action some rule requires, exactly or compared
+/// without case, as [`RuleIndex::names`] tells them.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Watched {
+    exact: std::collections::HashSet<String>,
+    lowercase: std::collections::HashSet<String>,
+}
+
+impl Watched {
+    pub fn watches(&self, action: &str) -> bool {
+        self.exact.contains(action) || (!self.lowercase.is_empty() && self.lowercase.contains(&action.to_lowercase()))
+    }
+}
+
 /// The actions a condition requires (one of): exactly, or compared without case (lowercase).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 struct Actions {
@@ -79,10 +93,9 @@ impl RuleIndex {
         index
     }
 
-    /// Every action some rule requires: exactly as written, and those compared without case in
-    /// lowercase (test an action against both, as [`RuleIndex::names`] does).
-    pub fn actions(&self) -> impl Iterator<Item = &str> {
-        self.by_action.keys().chain(self.by_lowercase.keys()).map(String::as_str)
+    /// The actions the rules require, kept apart from the rules (see [`Watched`]).
+    pub fn watched(&self) -> Watched {
+        Watched { exact: self.by_action.keys().cloned().collect(), lowercase: self.by_lowercase.keys().cloned().collect() }
     }
 
     /// Whether some rule requires `action` (exactly, or compared without case): a call the
@@ -215,6 +228,21 @@ mod tests {
         ] {
             assert_eq!(actions(query), None, "{query}");
         }
+    }
+
+    /// The calls a set of rules watch for, kept apart from them, are told as the index tells them:
+    /// exactly, and without case where an EQL rule compares so.
+    #[test]
+    fn watched_calls_are_those_the_index_names() {
+        let kql = Rule::hunt(Query::parse("event.action:(DeleteBucketPolicy or PutBucketAcl)").unwrap());
+        let eql = crate::eql::Query::parse(r#"any where event.action : "StopLogging""#).unwrap();
+        let eql = Rule { filter: Filter::Eql(eql), ..Rule::hunt(Query::parse("x").unwrap()) };
+        let index = RuleIndex::new(&[kql, eql]);
+        let watched = index.watched();
+        for action in ["DeleteBucketPolicy", "PutBucketAcl", "StopLogging", "stoplogging", "deletebucketpolicy", "GetObject", ""] {
+            assert_eq!(watched.watches(action), index.names(action), "{action}");
+        }
+        assert!(watched.watches("STOPLOGGING") && !watched.watches("deletebucketpolicy"));
     }
 
     fn eql_actions(query: &str) -> Option<(Vec<String>, Vec<String>)> {

@@ -20,6 +20,7 @@ mod source;
 
 pub use candidate::Candidate;
 pub use dedup::{AlertKey, Dedup, IdKey};
+pub use index::Watched;
 pub use merge::{Merge, Settled};
 pub use report::{FileReport, KEPT_RECORD_ERRORS, Summary};
 pub use sink::{FnSink, Sink};
@@ -100,10 +101,9 @@ impl Scanner {
         self.index.names(action)
     }
 
-    /// The actions `rules` watch for, as [`Scanner::watches`] tells them: exactly, and in lowercase
-    /// those compared without case (an action is watched when it, or its lowercase, is listed).
-    pub fn watched_actions(rules: &[Rule]) -> std::collections::HashSet<String> {
-        index::RuleIndex::new(rules).actions().map(str::to_string).collect()
+    /// The actions `rules` watch for, as [`Scanner::watches`] tells them, without a scanner.
+    pub fn watched_actions(rules: &[Rule]) -> index::Watched {
+        index::RuleIndex::new(rules).watched()
     }
 
     /// Sends every rule's matches to the second stage, to emulate Elastic's executions of each
