@@ -93,6 +93,20 @@ test('an alert pivots to every event of its access key; hunts and exports', asyn
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('event-detail')).toHaveCount(0);
 
+  // From an event to its neighbours: every event within five minutes of it, in time order, it marked.
+  const first = await panel.getByTestId('event-row').first().evaluate((tr) => tr.cells[0].textContent);
+  await page.keyboard.press('Enter');
+  await page.getByTestId('neighbours-around').click();
+  await expect(page.getByTestId('hunt-query')).toHaveValue('');
+  const near = all.filter((e) => Math.abs(Date.parse(e.time) - Date.parse(first)) <= 5 * 60_000);
+  expect(near.length).toBeLessThanOrEqual(500);
+  await expect(page.getByTestId('hunt-count')).toHaveAttribute('data-count', String(near.length));
+  const listed = await panel.getByTestId('event-row').evaluateAll((trs) => trs.map((tr) => tr.cells[0].textContent));
+  expect(listed).toEqual(near.map((e) => e.time));
+  await expect(panel.locator('tr[data-marked="true"]')).toHaveCount(1);
+  await page.screenshot({ path: join(SHOTS, '38-events-neighbours.png'), fullPage: true });
+  await page.getByTestId('span-all').click();
+
   // A field the index does not keep: said so, then answered by searching every file.
   await page.getByTestId('hunt-query').fill('aws.cloudtrail.event_type:AwsApiCall and event.action:Get*');
   await page.getByTestId('hunt-run').click();

@@ -15,6 +15,9 @@ use yew::prelude::*;
 /// The most events the table lists (the counts, histogram and export take every match).
 const SHOWN: usize = 500;
 
+const MINUTE: i64 = 60_000;
+const HOUR: i64 = 60 * MINUTE;
+
 /// The most bars in the histogram.
 const BARS: usize = 60;
 
@@ -122,7 +125,9 @@ pub fn EventsPanel(props: &Props) -> Html {
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             selected.set(None);
-            on_hunt.emit(Hunt { query: (*text).clone(), ..hunt.clone() });
+            // An empty search is a fresh start: the whole scan, no event marked.
+            let query = (*text).clone();
+            on_hunt.emit(if query.trim().is_empty() { Hunt::default() } else { Hunt { query, ..hunt.clone() } });
         })
     };
     let on_input = {
@@ -183,7 +188,8 @@ pub fn EventsPanel(props: &Props) -> Html {
                 }
             }
         },
-        Found::Rows(rows) if hunt.query.trim().is_empty() => html! {
+        // No query and no event to look around: the whole scan at a glance.
+        Found::Rows(rows) if hunt.query.trim().is_empty() && hunt.at.is_none() => html! {
             <>
             <div class="hunt-summary">
                 <span data-testid="hunt-count" data-count={rows.len().to_string()}>{ format!("{} events", super::count(rows.len())) }</span>
@@ -209,10 +215,11 @@ pub fn EventsPanel(props: &Props) -> Html {
                 </div>
             </form>
             if hunt.at.is_some() {
-                <div class="window-chips" aria-label="Time window around the alert">
-                    <span class="muted">{ "Around the alert: " }</span>
-                    { span_button("±1 hour", Some(3_600_000), "hour") }
-                    { span_button("±1 day", Some(86_400_000), "day") }
+                <div class="window-chips" aria-label="Time window around the marked event">
+                    <span class="muted">{ "Around the marked event: " }</span>
+                    { span_button("±5 minutes", Some(5 * MINUTE), "minutes") }
+                    { span_button("±1 hour", Some(HOUR), "hour") }
+                    { span_button("±1 day", Some(24 * HOUR), "day") }
                     { span_button("All time", None, "all") }
                 </div>
             }
@@ -283,6 +290,7 @@ fn results(
         html! {
             <section class="panel event-detail" data-testid="event-detail">
                 <h3>{ "Event" }</h3>
+                { neighbours(props, index, place, selected, open) }
                 <dl class="kv">
                     { for fields.into_iter().map(|(k, v)| html! { <><dt>{ k }</dt><dd>{ v }</dd></> }) }
                     <dt>{ "record" }</dt><dd>{ format!("{}, record {}", index.file_name(view.row()), view.row().record + 1) }</dd>
@@ -346,6 +354,44 @@ fn results(
         }
         { selected_row.unwrap_or_default() }
         </>
+    }
+}
+
+/// The pivots from an event: everything within five minutes of it, and what its principal, access
+/// key or source address did within the hour; each marks the event.
+fn neighbours(
+    props: &Props,
+    index: &EventIndex,
+    place: usize,
+    selected: &UseStateHandle<Option<usize>>,
+    open: &UseStateHandle<bool>,
+) -> Html {
+    let row = &index.rows()[place];
+    if row.time == NO_TIME {
+        return Html::default();
+    }
+    let mark = Some((index.file_name(row).to_string(), row.record as usize));
+    let pivot = |label: &str, key: &str, query: String, span: i64| {
+        let hunt = Hunt { query, at: Some(row.time), span: Some(span), mark: mark.clone() };
+        let (on_hunt, selected, open) = (props.on_hunt.clone(), selected.clone(), open.clone());
+        html! {
+            <button class="button" data-testid={format!("neighbours-{key}")} onclick={Callback::from(move |_| {
+                selected.set(None);
+                open.set(false);
+                on_hunt.emit(hunt.clone());
+            })}>{ label.to_string() }</button>
+        }
+    };
+    let by = |column: Column, label: &str, key: &str| {
+        index.text(row, column).map(|value| pivot(label, key, format!("{}:{}", column.field(), quoted(value)), HOUR)).unwrap_or_default()
+    };
+    html! {
+        <div class="button-row" aria-label="Events around this one">
+            { pivot("Everything ±5 minutes", "around", String::new(), 5 * MINUTE) }
+            { by(Column::Principal, "This principal ±1 hour", "principal") }
+            { by(Column::AccessKey, "This access key ±1 hour", "access-key") }
+            { by(Column::SourceAddress, "This source ±1 hour", "source") }
+        </div>
     }
 }
 
