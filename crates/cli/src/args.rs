@@ -111,6 +111,10 @@ pub struct ListArgs {
     /// which give the outcome they expect; exits 1 if any does not.
     #[arg(long)]
     pub test: bool,
+    /// `table`: a rule a line, then the counts by format and type and what was not loaded, a
+    /// line a reason; `json`: all of it as one JSON document.
+    #[arg(long, value_enum, default_value_t = SummaryFormat::Table)]
+    pub format: SummaryFormat,
 }
 
 #[derive(Args)]

@@ -1,9 +1,11 @@
 //! `trailhound rules`, and loading the rule set both subcommands use.
 
-use crate::args::{ListArgs, RuleArgs};
+use crate::args::{ListArgs, RuleArgs, SummaryFormat};
 use crate::files::{Input, expand};
+use serde_json::json;
+use std::io::{self, BufWriter, Write};
 use trailhound_engine::examples;
-use trailhound_engine::rules::Kind;
+use trailhound_engine::rules::{Kind, format_of};
 use trailhound_engine::{ProblemKind, Rule, RuleProblem, RuleSet, load_text};
 
 /// Loads the built-in rules (unless disabled) and every rule file named by `--rules`.
@@ -79,21 +81,6 @@ pub fn run(args: &ListArgs) -> u8 {
     if args.test {
         return test(&set);
     }
-    for rule in &set.rules {
-        let version = rule.version.map(|v| format!(" v{v}")).unwrap_or_default();
-        let tactics: Vec<String> = rule.tactics().map(|t| format!("{} {}", t.id, t.name)).collect();
-        println!("{}  {}{}  [{} / {}]  {}", rule.rule_id, rule.name, version, rule.severity, rule.risk_score, rule.source);
-        println!(
-            "    {}, every {} over {}, at most {} alerts a run; {}",
-            kind(rule),
-            rule.interval,
-            rule.from,
-            rule.max_signals,
-            tactics.join(", ")
-        );
-    }
-    println!("{} rules loaded, {} not loaded", set.rules.len(), set.problems.len());
-    print_problems(&set);
     let geoip = match crate::geoip::load(&args.geoip.geoip) {
         Ok(geoip) => geoip,
         Err(errors) => {
@@ -101,8 +88,96 @@ pub fn run(args: &ListArgs) -> u8 {
             return 2;
         }
     };
+    let written = match args.format {
+        SummaryFormat::Table => write_table(&set),
+        SummaryFormat::Json => write_json(&set),
+    };
+    if let Err(e) = written {
+        eprintln!("trailhound: cannot write the list: {e}");
+        return 2;
+    }
     crate::geoip::print_unmet(&set, geoip.as_deref());
     if has_errors(&set) { 2 } else { 0 }
+}
+
+/// A rule a line (and what it runs as), then the counts: rules by format and type, what was not
+/// loaded a line a kind and reason; the problems one by one go to standard error.
+fn write_table(set: &RuleSet) -> io::Result<()> {
+    let mut out = BufWriter::new(io::stdout().lock());
+    for rule in &set.rules {
+        let version = rule.version.map(|v| format!(" v{v}")).unwrap_or_default();
+        let tactics: Vec<String> = rule.tactics().map(|t| format!("{} {}", t.id, t.name)).collect();
+        writeln!(out, "{}  {}{}  [{} / {}]  {}", rule.rule_id, rule.name, version, rule.severity, rule.risk_score, rule.source)?;
+        writeln!(
+            out,
+            "    {}, every {} over {}, at most {} alerts a run; {}",
+            kind(rule),
+            rule.interval,
+            rule.from,
+            rule.max_signals,
+            tactics.join(", ")
+        )?;
+    }
+    let inventory = set.inventory();
+    writeln!(out, "{} rules loaded, {} not loaded", set.rules.len(), set.problems.len())?;
+    for (format, kind, n) in &inventory.kinds {
+        writeln!(out, "  {format} {kind}: {n}")?;
+    }
+    for group in &inventory.not_loaded {
+        writeln!(out, "  {}: {} ({})", group.kind, group.reason, group.sources.len())?;
+    }
+    out.flush()?;
+    print_problems(set);
+    Ok(())
+}
+
+/// Everything [`write_table`] says, as one JSON document: `rules`, `counts`, `not_loaded` (by
+/// reason, with every source) and `replaced`.
+fn write_json(set: &RuleSet) -> io::Result<()> {
+    let rules: Vec<serde_json::Value> = set
+        .rules
+        .iter()
+        .map(|rule| {
+            json!({
+                "rule_id": rule.rule_id,
+                "name": rule.name,
+                "version": rule.version,
+                "format": format_of(rule),
+                "type": rule.rule_type().as_str(),
+                "runs_as": kind(rule),
+                "severity": rule.severity.to_string(),
+                "risk_score": rule.risk_score,
+                "enabled": rule.enabled,
+                "interval": rule.interval,
+                "from": rule.from,
+                "max_signals": rule.max_signals,
+                "tactics": rule.tactics().map(|t| json!({ "id": t.id, "name": t.name })).collect::<Vec<_>>(),
+                "techniques": rule.techniques().map(|t| json!({ "id": t.id, "name": t.name })).collect::<Vec<_>>(),
+                "source": rule.source,
+            })
+        })
+        .collect();
+    let inventory = set.inventory();
+    let counts: Vec<serde_json::Value> =
+        inventory.kinds.iter().map(|(format, kind, n)| json!({ "format": format, "type": kind, "rules": n })).collect();
+    let not_loaded: Vec<serde_json::Value> = inventory
+        .not_loaded
+        .iter()
+        .map(|g| json!({ "kind": g.kind, "reason": g.reason, "count": g.sources.len(), "sources": g.sources }))
+        .collect();
+    let replaced: Vec<String> = set.replaced.iter().map(ToString::to_string).collect();
+    let document = json!({
+        "loaded": set.rules.len(),
+        "not_loaded_count": set.problems.len(),
+        "counts": counts,
+        "not_loaded": not_loaded,
+        "replaced": replaced,
+        "rules": rules,
+    });
+    let mut out = BufWriter::new(io::stdout().lock());
+    serde_json::to_writer_pretty(&mut out, &document)?;
+    writeln!(out)?;
+    out.flush()
 }
 
 /// Runs every loaded rule's examples; prints each failure, then a count; 1 if any failed (2 if a

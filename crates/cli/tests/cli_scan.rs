@@ -276,7 +276,26 @@ fn rules_lists_the_seed_rule_and_unsupported_types() {
     assert!(text.contains("query rule, every 10m over now-60m, at most 100 alerts a run; TA0005 Defense Evasion"), "{text}");
     assert!(text.contains("threshold rule (5 matches of one user.name in a run), every 5m over now-6m"), "{text}");
     assert!(stderr(&out).contains("rule skipped: ") && stderr(&out).contains("An ES|QL rule"), "{}", stderr(&out));
+    // The counts: a line per format and type, and per reason a rule was not loaded.
+    assert!(text.contains("rules loaded, 1 not loaded\n"), "{text}");
+    assert!(text.lines().any(|l| l.starts_with("  elastic threshold: ")), "{text}");
+    assert!(text.lines().any(|l| l.starts_with("  not supported yet: ") && l.ends_with(" (1)")), "{text}");
+
+    // As JSON: every rule, the same counts, and what was not loaded with where from.
+    let json = trailhound(&["rules", "--rules", dir.to_str().unwrap(), "--format", "json"]);
     std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(json.status.code(), Some(0), "{}", stderr(&json));
+    let doc: serde_json::Value = serde_json::from_slice(&json.stdout).expect("one JSON document");
+    let rules = doc["rules"].as_array().unwrap();
+    assert_eq!(doc["loaded"].as_u64(), Some(rules.len() as u64));
+    let seed = rules.iter().find(|r| r["rule_id"] == "227dc608-e558-43d9-b521-150772250bae").expect("the seed rule");
+    assert_eq!((seed["format"].as_str(), seed["type"].as_str(), seed["version"].as_u64()), (Some("elastic"), Some("query"), Some(208)));
+    assert_eq!(seed["tactics"][0]["id"], "TA0005");
+    let counted: u64 = doc["counts"].as_array().unwrap().iter().map(|c| c["rules"].as_u64().unwrap()).sum();
+    assert_eq!(counted, rules.len() as u64);
+    let skipped = &doc["not_loaded"][0];
+    assert_eq!((skipped["kind"].as_str(), skipped["count"].as_u64()), (Some("not supported yet"), Some(1)));
+    assert!(skipped["sources"][0].as_str().unwrap().contains("An ES|QL rule"), "{skipped}");
 }
 
 /// A planted field wider than `format!` can pad (over 65,535 characters) is a wide table cell, not

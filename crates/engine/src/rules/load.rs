@@ -32,6 +32,24 @@ pub enum ProblemKind {
     Invalid(String),
 }
 
+impl ProblemKind {
+    /// The kind in a word or two: `error`, `not supported yet`, `not applicable`.
+    pub fn label(&self) -> &'static str {
+        match self {
+            ProblemKind::Unsupported(_) => "not supported yet",
+            ProblemKind::NotApplicable(_) => "not applicable",
+            ProblemKind::Invalid(_) => "error",
+        }
+    }
+
+    /// Why, in words.
+    pub fn reason(&self) -> &str {
+        match self {
+            ProblemKind::Unsupported(why) | ProblemKind::NotApplicable(why) | ProblemKind::Invalid(why) => why,
+        }
+    }
+}
+
 impl fmt::Display for RuleProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.source)?;

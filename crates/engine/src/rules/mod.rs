@@ -3,11 +3,13 @@
 //! Depends on [`crate::kql`] and [`crate::eql`] to compile queries; never on the scan loop or output.
 
 mod hunt;
+mod inventory;
 mod load;
 mod model;
 pub mod schedule;
 
 pub use hunt::hunt_rule_file;
+pub use inventory::{Inventory, ProblemGroup, format_of};
 pub use load::{Loaded, ProblemKind, RuleProblem, load_text};
 pub use model::{Example, Filter, Kind, Mitre, NewTerms, Rule, RuleSpec, RuleType, Severity, Technique, Threat, Threshold};
 pub use schedule::Schedule;
