@@ -64,7 +64,7 @@ fn cell_html(cell: &Cell, on_technique: &Callback<String>) -> Html {
     html! {
         <button class={classes!("attack-cell", (cell.alerts > 0).then_some("alerted"))} data-technique={cell.id.clone()}
             title={subs} onclick={on_technique.reform(move |_| id.clone())}>
-            <span class="attack-technique"><span class="mono">{ cell.id.clone() }</span>{ " " }{ cell.name.clone() }</span>
+            <span class="attack-technique"><span class="mono">{ cell.id.clone() }</span>{ if cell.name == cell.id { String::new() } else { format!(" {}", cell.name) } }</span>
             <span class="attack-rules">
                 { for cell.rules.iter().map(|rule| html! {
                     <span class={classes!("attack-rule", (!rule.enabled).then_some("off"), (rule.alerts > 0).then_some("alerted"))}

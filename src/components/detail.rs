@@ -244,7 +244,7 @@ fn rule_section(alert: &TextAlert, rule: Option<&Rule>) -> Html {
     let mitre = html! {
         <ul class="mitre">
             { for mitre.map(|(m, kind)| html! {
-                <li><span class="muted">{ format!("{kind} ") }</span>{ external_link(&m.reference, html! { <>{ format!("{} {}", m.id, m.name) }</> }) }</li>
+                <li><span class="muted">{ format!("{kind} ") }</span>{ external_link(&m.reference, html! { <>{ if m.name == m.id { m.id.clone() } else { format!("{} {}", m.id, m.name) } }</> }) }</li>
             }) }
         </ul>
     };

@@ -83,4 +83,31 @@ mod tests {
         assert!(first.sources[0].starts_with("w1.yml") && first.sources[1].starts_with("w2.yml"));
         assert!(inventory.not_loaded.iter().any(|g| g.kind == "error" && g.sources == ["bad.toml"]));
     }
+
+    /// A Sigma rule's techniques, known by id from its tags, take the names the built-in rules
+    /// give them; an id no rule names keeps its id.
+    #[test]
+    fn sigma_techniques_are_named_as_the_other_rules_name_them() {
+        let sigma = "title: Trail stopped\nid: 5b9a6c1e-0000-4000-8000-000000000001\ntags:\n  - attack.defense_evasion\n  - attack.t1562.008\n  - attack.t1999\nlogsource:\n  product: aws\n  service: cloudtrail\ndetection:\n  selection:\n    eventName: StopLogging\n  condition: selection\n";
+        let named = |set: &RuleSet| {
+            let rule = set.rules.iter().find(|r| r.name == "Trail stopped").unwrap();
+            rule.techniques()
+                .map(|t| (t.name.clone(), t.subtechnique.iter().map(|s| s.name.clone()).collect::<Vec<_>>()))
+                .collect::<Vec<_>>()
+        };
+        let mut with_builtin = RuleSet::builtin();
+        with_builtin.add(load_text("a.yml", sigma));
+        assert_eq!(
+            named(&with_builtin),
+            [("Impair Defenses".to_string(), vec!["Disable or Modify Cloud Logs".to_string()]), ("T1999".to_string(), vec![])]
+        );
+        // Loaded before the rules that name them: named all the same.
+        let mut first = RuleSet::default();
+        first.add(load_text("a.yml", sigma));
+        assert_eq!(named(&first)[0].0, "T1562");
+        for (name, text) in crate::rules::BUILTIN_FILES {
+            first.add(load_text(name, text));
+        }
+        assert_eq!(named(&first), named(&with_builtin));
+    }
 }

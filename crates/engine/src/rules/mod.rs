@@ -13,6 +13,7 @@ pub use inventory::{Inventory, ProblemGroup, format_of};
 pub use load::{Loaded, ProblemKind, RuleProblem, load_text};
 pub use model::{Example, Filter, Kind, Mitre, NewTerms, Rule, RuleSpec, RuleType, Severity, Technique, Threat, Threshold};
 pub use schedule::Schedule;
+use std::collections::HashMap;
 
 /// ATT&CK's enterprise tactics in kill-chain order (id, name).
 pub const TACTICS: &[(&str, &str)] = &[
@@ -105,6 +106,38 @@ impl RuleSet {
                 used: (used.source.clone(), used.version),
                 unused: (unused.source, unused.version),
             });
+        }
+        self.name_techniques();
+    }
+
+    /// Names the techniques a rule knows by id only (a Sigma tag says `attack.t1562`) as the
+    /// set's other rules name them (Elastic's rules carry ATT&CK's names); where rules name an id
+    /// differently, the first name in order is taken, so the outcome does not depend on load order.
+    fn name_techniques(&mut self) {
+        let unnamed = |id: &str, name: &str| id == name || name.is_empty();
+        let mut names: HashMap<String, String> = HashMap::new();
+        let mut learn = |id: &str, name: &str| {
+            if !unnamed(id, name) {
+                let known = names.entry(id.to_string()).or_insert_with(|| name.to_string());
+                if name < known.as_str() {
+                    *known = name.to_string();
+                }
+            }
+        };
+        for technique in self.rules.iter().flat_map(|r| &r.threat).flat_map(|t| &t.technique) {
+            learn(&technique.id, &technique.name);
+            technique.subtechnique.iter().for_each(|s| learn(&s.id, &s.name));
+        }
+        let fill = |id: &str, name: &mut String| {
+            if unnamed(id, name)
+                && let Some(known) = names.get(id)
+            {
+                name.clone_from(known);
+            }
+        };
+        for technique in self.rules.iter_mut().flat_map(|r| &mut r.threat).flat_map(|t| &mut t.technique) {
+            fill(&technique.id, &mut technique.name);
+            technique.subtechnique.iter_mut().for_each(|s| fill(&s.id, &mut s.name));
         }
     }
 
