@@ -23,6 +23,17 @@ test('a Sigma file loads its CloudTrail rules, lists the others, and alerts', as
   await expect(rules.locator('tr[data-rule-id="3c9d8e7f-6a5b-4c3d-2e1f-0a9b8c7d6e5f"]')).toContainText('informational');
   await expect(rules.getByTestId('rule-not-applicable')).toContainText('Interactive Logon on a Windows Host');
   await expect(rules.getByTestId('rule-problems')).toHaveCount(0);
+  // What was not loaded reads a line a kind and reason, each opening to the rules it holds.
+  const esql = (id) => JSON.stringify({ rule_id: id, name: `An ES|QL rule ${id}`, type: 'esql', language: 'esql', query: 'from x', severity: 'low', risk_score: 1 });
+  await page.getByTestId('rule-input').setInputFiles([{ name: 'esql.ndjson', mimeType: 'application/x-ndjson', buffer: Buffer.from(`${esql('e1')}\n${esql('e2')}\n`) }]);
+  const groups = rules.getByTestId('rule-problems').locator('details');
+  await expect(groups).toHaveCount(1);
+  await expect(groups.first().locator('summary')).toContainText(/^2 not supported yet: /);
+  await expect(groups.first().locator('li').first()).toBeHidden();
+  await groups.first().locator('summary').click();
+  await expect(groups.first().locator('li')).toHaveText([/esql\.ndjson.*An ES\|QL rule e1/, /esql\.ndjson.*An ES\|QL rule e2/]);
+  await groups.first().scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(SHOTS, '39-rules-not-loaded.png') });
 
   await page.getByRole('tab', { name: /Alerts/ }).click();
   await dropNamed(page, ['aws.defense-evasion.cloudtrail-stop.json', 'aws.defense-evasion.cloudtrail-delete.json'].map((n) => ({ name: n, path: join(STRATUS, n) })));

@@ -228,7 +228,7 @@ pub fn App() -> Html {
                 on_add={geoip.add.clone()} on_remove={geoip.remove.clone()} />
             <RulesPanel rules={state.rules.iter().map(RuleLine::of).collect::<Vec<_>>()}
                 files={state.rule_files.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>()}
-                problems={state.rule_problems.clone()} not_applicable={state.rules_not_applicable.clone()} replaced={state.rule_replacements.clone()} rules_changed={state.rules_changed}
+                problems={state.rule_problems.clone()} replaced={state.rule_replacements.clone()} rules_changed={state.rules_changed}
                 emulate_schedule={state.emulate_schedule} learn_first_history={state.learn_first_history}
                 on_toggle_emulate={dispatch.reform(|_| Action::ToggleEmulateSchedule)}
                 on_toggle_learn={dispatch.reform(|_| Action::ToggleLearnFirstHistory)}

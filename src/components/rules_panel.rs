@@ -3,7 +3,7 @@
 
 use crate::state::RuleEntry;
 use trailhound_engine::Rule;
-use trailhound_engine::rules::Kind;
+use trailhound_engine::rules::{Kind, ProblemGroup};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -13,9 +13,9 @@ pub struct Props {
     /// (rule_id, name, severity, risk, version, interval, from, tags, source, enabled, builtin)
     pub rules: Vec<RuleLine>,
     pub files: Vec<String>,
-    pub problems: Vec<String>,
-    /// Rules for other logs (listed muted: nothing is wrong with them).
-    pub not_applicable: Vec<String>,
+    /// What was not loaded, a group a kind and reason (rules for other logs are listed muted:
+    /// nothing is wrong with them).
+    pub problems: Vec<ProblemGroup>,
     /// Rules several files hold, and which copy is used.
     pub replaced: Vec<String>,
     pub rules_changed: bool,
@@ -180,18 +180,38 @@ pub fn RulesPanel(props: &Props) -> Html {
                     { for props.replaced.iter().map(|p| html! { <li>{ p.clone() }</li> }) }
                 </ul>
             }
-            if !props.not_applicable.is_empty() {
-                <h3>{ format!("{} for other logs than CloudTrail (not applicable)", super::plural(props.not_applicable.len(), "rule", "rules")) }</h3>
-                <ul class="rule-notes" data-testid="rule-not-applicable">
-                    { for props.not_applicable.iter().map(|p| html! { <li>{ p.clone() }</li> }) }
-                </ul>
-            }
-            if !props.problems.is_empty() {
-                <h3 class="text-error">{ format!("{} could not be loaded", super::plural(props.problems.len(), "rule", "rules")) }</h3>
-                <ul class="problems" data-testid="rule-problems">
-                    { for props.problems.iter().map(|p| html! { <li>{ p.clone() }</li> }) }
-                </ul>
-            }
+            { not_loaded(&props.problems) }
         </section>
+    }
+}
+
+/// What was not loaded, a line a kind and reason, each opening to the files and rules it holds:
+/// errors and rules not supported yet first, then rules for other logs.
+fn not_loaded(groups: &[ProblemGroup]) -> Html {
+    let (other_logs, problems): (Vec<&ProblemGroup>, Vec<&ProblemGroup>) = groups.iter().partition(|g| g.kind == "not applicable");
+    let total = |groups: &[&ProblemGroup]| groups.iter().map(|g| g.sources.len()).sum::<usize>();
+    let list = |groups: &[&ProblemGroup], class: &'static str| {
+        html! {
+            { for groups.iter().map(|g| html! {
+                <li>
+                    <details class={classes!("problem-group", class, (g.kind == "error").then_some("error"))}>
+                        <summary><span class="problem-count">{ g.sources.len() }</span>{ format!(" {}: {}", g.kind, g.reason) }</summary>
+                        <ul>{ for g.sources.iter().map(|s| html! { <li>{ s.clone() }</li> }) }</ul>
+                    </details>
+                </li>
+            }) }
+        }
+    };
+    html! {
+        <>
+        if !problems.is_empty() {
+            <h3 class="text-error">{ format!("{} could not be loaded", super::plural(total(&problems), "rule", "rules")) }</h3>
+            <ul class="problems" data-testid="rule-problems">{ list(&problems, "problem") }</ul>
+        }
+        if !other_logs.is_empty() {
+            <h3>{ format!("{} for other logs than CloudTrail (not applicable)", super::plural(total(&other_logs), "rule", "rules")) }</h3>
+            <ul class="rule-notes" data-testid="rule-not-applicable">{ list(&other_logs, "note") }</ul>
+        }
+        </>
     }
 }

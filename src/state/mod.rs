@@ -43,10 +43,9 @@ pub struct State {
     pub rules: Vec<RuleEntry>,
     /// Rule files the user added (name, text).
     pub rule_files: Vec<(String, String)>,
-    /// Why rules could not be loaded, one line each.
-    pub rule_problems: Vec<String>,
-    /// Rules for other logs than CloudTrail (Sigma rules for Windows, say): listed, not errors.
-    pub rules_not_applicable: Vec<String>,
+    /// What was not loaded, a group a kind and reason: errors, rules not supported yet, and rules
+    /// for other logs than CloudTrail (Sigma rules for Windows, say: listed, not errors).
+    pub rule_problems: Vec<trailhound_engine::rules::ProblemGroup>,
     /// Rules several files hold: which file's copy is used, in words.
     pub rule_replacements: Vec<String>,
     /// A message for the error banner.
@@ -472,6 +471,7 @@ impl State {
 
     fn reload_rules(&mut self, disabled: &[String]) {
         let set = load_rules(&self.rule_files);
+        self.rule_problems = set.inventory().not_loaded;
         // Built in: the copy in use is the shipped one (a user's file may hold a copy that replaced it).
         let builtin = RuleSet::builtin().rules.into_iter().map(|r| r.source).collect::<BTreeSet<_>>();
         self.rules = set
@@ -483,10 +483,6 @@ impl State {
                 rule,
             })
             .collect();
-        let (other_logs, problems): (Vec<_>, Vec<_>) =
-            set.problems.iter().partition(|p| matches!(p.kind, trailhound_engine::ProblemKind::NotApplicable(_)));
-        self.rule_problems = problems.iter().map(ToString::to_string).collect();
-        self.rules_not_applicable = other_logs.iter().map(ToString::to_string).collect();
         self.rule_replacements = set.replaced.iter().map(ToString::to_string).collect();
     }
 
