@@ -8,6 +8,7 @@ pub mod attack;
 pub mod exceptions;
 pub mod geoip;
 pub mod messages;
+pub mod rule_filter;
 pub mod state;
 pub mod stats;
 pub mod view;

@@ -32,6 +32,27 @@ test('a Sigma file loads its CloudTrail rules, lists the others, and alerts', as
   await expect(groups.first().locator('li').first()).toBeHidden();
   await groups.first().locator('summary').click();
   await expect(groups.first().locator('li')).toHaveText([/esql\.ndjson.*An ES\|QL rule e1/, /esql\.ndjson.*An ES\|QL rule e2/]);
+  // Search and filters list fewer rules; the bulk switch turns off exactly those listed.
+  const total = await rules.locator('tbody tr[data-rule-id]').count();
+  await page.getByTestId('rule-filter-type').selectOption('sigma');
+  await expect(rules.locator('tbody tr[data-rule-id]')).toHaveCount(2);
+  await page.getByTestId('rule-search').fill('trails listed');
+  await expect(rules.locator('tbody tr[data-rule-id]')).toHaveCount(1);
+  await expect(page.getByTestId('rules-listed')).toHaveText(`1 of ${total} rules`);
+  await page.getByTestId('rules-off').click();
+  await page.getByTestId('rules-clear-filter').click();
+  await expect(rules.locator('tbody tr[data-rule-id]')).toHaveCount(total);
+  await expect(rules.locator('tbody tr.disabled')).toHaveCount(1);
+  await expect(rules.locator('tr[data-rule-id="3c9d8e7f-6a5b-4c3d-2e1f-0a9b8c7d6e5f"]')).toHaveClass(/disabled/);
+  await page.getByTestId('rule-filter-on').selectOption('off');
+  await page.getByTestId('rules-on').click();
+  await expect(rules.locator('tbody tr[data-rule-id]')).toHaveCount(0);
+  await page.getByTestId('rule-filter-on').selectOption('');
+  await expect(rules.locator('tbody tr.disabled')).toHaveCount(0);
+  await page.getByTestId('rule-filter-source').selectOption('trail-and-other-logs.yml');
+  await expect(rules.locator('tbody tr[data-rule-id]')).toHaveCount(2);
+  await page.getByTestId('rule-filters').screenshot({ path: join(SHOTS, '40-rules-filters.png') });
+  await page.getByTestId('rules-clear-filter').click();
   await groups.first().scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(SHOTS, '39-rules-not-loaded.png') });
 

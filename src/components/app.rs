@@ -226,7 +226,9 @@ pub fn App() -> Html {
             <>
             <GeoIpPanel databases={state.geoip.clone()} needs={geoip_needs(state)}
                 on_add={geoip.add.clone()} on_remove={geoip.remove.clone()} />
-            <RulesPanel rules={state.rules.iter().map(RuleLine::of).collect::<Vec<_>>()}
+            <RulesPanel rules={state.rules.iter().filter(|e| state.rule_filter.matches(e)).map(RuleLine::of).collect::<Vec<_>>()}
+                total={state.rules.len()} filter={state.rule_filter.clone()} sources={rule_sources(state)}
+                on_filter={dispatch.reform(Action::FilterRules)} on_set_listed={dispatch.reform(Action::SetListedRules)}
                 files={state.rule_files.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>()}
                 problems={state.rule_problems.clone()} replaced={state.rule_replacements.clone()} rules_changed={state.rules_changed}
                 emulate_schedule={state.emulate_schedule} learn_first_history={state.learn_first_history}
@@ -268,4 +270,11 @@ pub fn App() -> Html {
             </footer>
         </div>
     }
+}
+
+/// Where the loaded rules came from, for the rules panel's source filter: built in first, then
+/// each file in name order.
+fn rule_sources(state: &State) -> Vec<String> {
+    let files: std::collections::BTreeSet<String> = state.rules.iter().filter(|e| !e.builtin).map(crate::rule_filter::source_of).collect();
+    state.rules.iter().any(|e| e.builtin).then(|| "built in".to_string()).into_iter().chain(files).collect()
 }

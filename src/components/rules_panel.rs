@@ -1,6 +1,7 @@
 //! The rules panel: loaded rules with their metadata and an on/off switch, rule files the user
 //! added (Elastic TOML, Kibana NDJSON export, Sigma YAML) and every rule that failed to load, with why.
 
+use crate::rule_filter::RuleFilter;
 use crate::state::RuleEntry;
 use trailhound_engine::Rule;
 use trailhound_engine::rules::{Kind, ProblemGroup};
@@ -31,6 +32,19 @@ pub struct Props {
     pub on_add_file: Callback<(String, String)>,
     pub on_remove_file: Callback<String>,
     pub on_rescan: Callback<()>,
+    /// How many rules are loaded (`rules` holds those the filter lists).
+    #[prop_or_default]
+    pub total: usize,
+    #[prop_or_default]
+    pub filter: RuleFilter,
+    /// Where the loaded rules came from (`built in`, then each file), for the source filter.
+    #[prop_or_default]
+    pub sources: Vec<String>,
+    #[prop_or_default]
+    pub on_filter: Callback<RuleFilter>,
+    /// Turn every listed rule on (`true`) or off.
+    #[prop_or_default]
+    pub on_set_listed: Callback<bool>,
 }
 
 /// One rule as the panel lists it.
@@ -138,6 +152,7 @@ pub fn RulesPanel(props: &Props) -> Html {
                     </select>
                 </label>
             </div>
+            { filters(props) }
             <table class="plain rules-table">
                 <thead><tr>
                     <th>{ "On" }</th><th>{ "Rule" }</th><th>{ "Type" }</th><th>{ "Severity" }</th><th class="num">{ "Risk" }</th>
@@ -213,5 +228,70 @@ fn not_loaded(groups: &[ProblemGroup]) -> Html {
             <ul class="rule-notes" data-testid="rule-not-applicable">{ list(&other_logs, "note") }</ul>
         }
         </>
+    }
+}
+
+/// The filter bar: a search, selects by type, severity, on or off and source, the count, and the
+/// bulk switches for what is listed.
+fn filters(props: &Props) -> Html {
+    let filter = &props.filter;
+    let set = |change: fn(&mut RuleFilter, String)| {
+        let (on_filter, filter) = (props.on_filter.clone(), filter.clone());
+        Callback::from(move |e: Event| {
+            let mut next = filter.clone();
+            change(&mut next, e.target_unchecked_into::<web_sys::HtmlSelectElement>().value());
+            on_filter.emit(next);
+        })
+    };
+    let on_text = {
+        let (on_filter, filter) = (props.on_filter.clone(), filter.clone());
+        Callback::from(move |e: InputEvent| {
+            let text = e.target_unchecked_into::<HtmlInputElement>().value();
+            on_filter.emit(RuleFilter { text, ..filter.clone() });
+        })
+    };
+    let select = |testid: &str, label: &str, current: &str, options: Vec<(String, String)>, onchange: Callback<Event>| {
+        html! {
+            <select data-testid={testid.to_string()} aria-label={label.to_string()} {onchange}>
+                { for options.into_iter().map(|(value, text)| { let selected = value == current; html! { <option {selected} {value}>{ text }</option> } }) }
+            </select>
+        }
+    };
+    let named = |any: &str, values: &[&str]| {
+        std::iter::once((String::new(), any.to_string())).chain(values.iter().map(|v| (v.to_string(), v.to_string()))).collect::<Vec<_>>()
+    };
+    let on_off = match filter.enabled {
+        Some(true) => "on",
+        Some(false) => "off",
+        None => "",
+    };
+    let sources =
+        std::iter::once((String::new(), "Any source".to_string())).chain(props.sources.iter().map(|s| (s.clone(), s.clone()))).collect();
+    let listed = props.rules.len();
+    html! {
+        <div class="panel-actions rule-filters" data-testid="rule-filters">
+            <input type="search" class="rule-search" data-testid="rule-search" placeholder="Search rules: name, id, tactic, file"
+                aria-label="Search rules" value={filter.text.clone()} oninput={on_text} />
+            { select("rule-filter-type", "Type", &filter.kind, named("Any type", &["query", "eql", "threshold", "new_terms", "sigma"]),
+                set(|f, v| f.kind = v)) }
+            { select("rule-filter-severity", "Severity", &filter.severity,
+                named("Any severity", &["informational", "low", "medium", "high", "critical"]), set(|f, v| f.severity = v)) }
+            { select("rule-filter-on", "On or off", on_off,
+                vec![(String::new(), "On or off".into()), ("on".into(), "On".into()), ("off".into(), "Off".into())],
+                set(|f, v| f.enabled = match v.as_str() { "on" => Some(true), "off" => Some(false), _ => None })) }
+            { select("rule-filter-source", "Source", &filter.source, sources, set(|f, v| f.source = v)) }
+            <span class="muted" data-testid="rules-listed" data-count={listed.to_string()}>
+                { if filter.is_empty() { super::plural(props.total, "rule", "rules") } else { format!("{listed} of {}", super::plural(props.total, "rule", "rules")) } }
+            </span>
+            <button class="button small" data-testid="rules-on" disabled={listed == 0} onclick={props.on_set_listed.reform(|_| true)}>
+                { if filter.is_empty() { "All on".to_string() } else { format!("Turn on these {listed}") } }
+            </button>
+            <button class="button small" data-testid="rules-off" disabled={listed == 0} onclick={props.on_set_listed.reform(|_| false)}>
+                { if filter.is_empty() { "All off".to_string() } else { format!("Turn off these {listed}") } }
+            </button>
+            if !filter.is_empty() {
+                <button class="button small ghost" data-testid="rules-clear-filter" onclick={props.on_filter.reform(|_| RuleFilter::default())}>{ "Clear" }</button>
+            }
+        </div>
     }
 }

@@ -48,6 +48,8 @@ pub struct State {
     pub rule_problems: Vec<trailhound_engine::rules::ProblemGroup>,
     /// Rules several files hold: which file's copy is used, in words.
     pub rule_replacements: Vec<String>,
+    /// Which rules the rules panel lists (and its bulk switches turn on or off).
+    pub rule_filter: crate::rule_filter::RuleFilter,
     /// A message for the error banner.
     pub error: Option<String>,
     /// Set when rules changed after alerts were produced: a rescan gives the new rules' alerts.
@@ -285,6 +287,18 @@ impl State {
                 let disabled = self.disabled_rules();
                 self.reload_rules(&disabled);
                 if self.running_rules() != before {
+                    self.mark_rules_changed();
+                }
+            }
+            Action::FilterRules(filter) => self.rule_filter = filter,
+            Action::SetListedRules(enabled) => {
+                let filter = self.rule_filter.clone();
+                let mut changed = false;
+                for entry in self.rules.iter_mut().filter(|e| filter.matches(e) && e.enabled != enabled) {
+                    entry.enabled = enabled;
+                    changed = true;
+                }
+                if changed {
                     self.mark_rules_changed();
                 }
             }

@@ -204,6 +204,10 @@ pub enum Action {
     },
     RemoveRuleFile(String),
     ToggleRule(String),
+    /// Lists the rules this filter lets through in the rules panel.
+    FilterRules(crate::rule_filter::RuleFilter),
+    /// Turns every rule the panel lists (those the filter lets through) on or off.
+    SetListedRules(bool),
     /// Restores the rule settings saved in the browser.
     LoadRuleConfig(RuleConfig),
 }

@@ -372,3 +372,23 @@ fn a_pivot_opens_the_events_tab_with_its_query_and_a_reset_forgets_the_mark() {
     assert_eq!(state.hunt.mark, None, "the marked event was the last scan's");
     assert_eq!(state.hunt.query, hunt.query, "the query stays for the next scan");
 }
+
+/// The rules panel's bulk switches turn on or off exactly the rules its filter lists, and the
+/// switches are kept as any other.
+#[test]
+fn bulk_switches_take_the_listed_rules_only() {
+    let state = State::new();
+    let total = state.rules.len();
+    let filter = crate::rule_filter::RuleFilter { kind: "threshold".into(), ..Default::default() };
+    let listed: Vec<String> = state.rules.iter().filter(|e| filter.matches(e)).map(|e| e.rule.rule_id.clone()).collect();
+    assert!(listed.len() > 1 && listed.len() < total);
+    let state = state.reduce(Action::FilterRules(filter)).reduce(Action::SetListedRules(false));
+    let mut off = state.rule_config().disabled;
+    off.sort();
+    let mut want = listed.clone();
+    want.sort();
+    assert_eq!(off, want);
+    let state = state.reduce(Action::SetListedRules(true));
+    assert!(state.rule_config().disabled.is_empty());
+    assert_eq!(state.rules.len(), total);
+}

@@ -1,0 +1,120 @@
+//! Which rules the rules panel lists: a text search (name, id, source, tactics) and filters by
+//! type, severity, on or off, and where the rule came from. Yew-free, so it is tested natively.
+
+use crate::state::RuleEntry;
+use trailhound_engine::Rule;
+
+/// A filter of the rules panel; the default lists every rule.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RuleFilter {
+    /// Words that must all appear (without case) in the name, id, source or tactics.
+    pub text: String,
+    /// [`kind_of`], or empty for any.
+    pub kind: String,
+    /// A severity (`low`, ...), or empty for any.
+    pub severity: String,
+    /// `Some(true)`: only rules that are on; `Some(false)`: only those that are off.
+    pub enabled: Option<bool>,
+    /// `built in`, a source file's name, or empty for any.
+    pub source: String,
+}
+
+/// The rule's type as the panel names it: `sigma`, or Elastic's `query`, `eql`, `threshold`,
+/// `new_terms`.
+pub fn kind_of(rule: &Rule) -> &'static str {
+    if rule.filter.reads_raw() { "sigma" } else { rule.rule_type().as_str() }
+}
+
+/// Where the rule came from, as the filter names it: `built in` or its file (without a line).
+pub fn source_of(entry: &RuleEntry) -> String {
+    if entry.builtin {
+        return "built in".to_string();
+    }
+    // An NDJSON export's rules are `file:line`.
+    let source = &entry.rule.source;
+    match source.rsplit_once(':') {
+        Some((file, line)) if !line.is_empty() && line.bytes().all(|b| b.is_ascii_digit()) => file.to_string(),
+        _ => source.clone(),
+    }
+}
+
+impl RuleFilter {
+    pub fn matches(&self, entry: &RuleEntry) -> bool {
+        let rule = &entry.rule;
+        (self.kind.is_empty() || kind_of(rule) == self.kind)
+            && (self.severity.is_empty() || rule.severity.to_string() == self.severity)
+            && self.enabled.is_none_or(|on| entry.enabled == on)
+            && (self.source.is_empty() || source_of(entry) == self.source)
+            && self.matches_text(rule)
+    }
+
+    fn matches_text(&self, rule: &Rule) -> bool {
+        let words: Vec<String> = self.text.split_whitespace().map(str::to_lowercase).collect();
+        if words.is_empty() {
+            return true;
+        }
+        let tactics: Vec<&str> = rule.tactics().map(|t| t.name.as_str()).collect();
+        let haystack = format!("{} {} {} {}", rule.name, rule.rule_id, rule.source, tactics.join(" ")).to_lowercase();
+        words.iter().all(|w| haystack.contains(w.as_str()))
+    }
+
+    /// Whether it lists every rule.
+    pub fn is_empty(&self) -> bool {
+        *self == RuleFilter::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entries() -> Vec<RuleEntry> {
+        let mut set = trailhound_engine::RuleSet::builtin();
+        let sigma = "title: Trail stopped\nid: 5b9a6c1e-0000-4000-8000-000000000001\nlevel: high\nlogsource:\n  product: aws\n  service: cloudtrail\ndetection:\n  selection:\n    eventName: StopLogging\n  condition: selection\n";
+        set.add(trailhound_engine::load_text("mine/trail.yml", sigma));
+        let builtin = trailhound_engine::RuleSet::builtin().rules.len();
+        set.rules.into_iter().enumerate().map(|(i, rule)| RuleEntry { rule, enabled: i % 2 == 0, builtin: i < builtin }).collect()
+    }
+
+    fn listed(filter: &RuleFilter, entries: &[RuleEntry]) -> Vec<String> {
+        entries.iter().filter(|e| filter.matches(e)).map(|e| e.rule.name.clone()).collect()
+    }
+
+    #[test]
+    fn every_filter_narrows_and_the_default_lists_all() {
+        let entries = entries();
+        assert_eq!(listed(&RuleFilter::default(), &entries).len(), entries.len());
+        let sigma = RuleFilter { kind: "sigma".into(), ..RuleFilter::default() };
+        assert_eq!(listed(&sigma, &entries), ["Trail stopped"]);
+        let mine = RuleFilter { source: "mine/trail.yml".into(), ..RuleFilter::default() };
+        assert_eq!(listed(&mine, &entries), ["Trail stopped"]);
+        let builtin = RuleFilter { source: "built in".into(), ..RuleFilter::default() };
+        assert_eq!(listed(&builtin, &entries).len(), entries.len() - 1);
+        // Words anywhere, in any case, all of them.
+        let text = RuleFilter { text: "  s3 BUCKET configuration ".into(), ..RuleFilter::default() };
+        assert_eq!(listed(&text, &entries), ["AWS S3 Bucket Configuration Deletion"]);
+        let tactic = RuleFilter { text: "defense evasion".into(), ..RuleFilter::default() };
+        let evasive = listed(&tactic, &entries);
+        assert!(evasive.len() > 3 && evasive.contains(&"AWS S3 Bucket Configuration Deletion".to_string()));
+        let on = RuleFilter { enabled: Some(true), ..RuleFilter::default() };
+        let off = RuleFilter { enabled: Some(false), ..RuleFilter::default() };
+        assert_eq!(listed(&on, &entries).len() + listed(&off, &entries).len(), entries.len());
+        let high = RuleFilter { severity: "high".into(), kind: "sigma".into(), ..RuleFilter::default() };
+        assert_eq!(listed(&high, &entries), ["Trail stopped"]);
+        let none = RuleFilter { severity: "low".into(), kind: "sigma".into(), ..RuleFilter::default() };
+        assert!(listed(&none, &entries).is_empty());
+        assert!(RuleFilter::default().is_empty() && !none.is_empty());
+    }
+
+    #[test]
+    fn an_export_rule_is_from_its_file() {
+        let entry = |source: &str| {
+            let mut rule = trailhound_engine::RuleSet::builtin().rules.remove(0);
+            rule.source = source.into();
+            RuleEntry { rule, enabled: true, builtin: false }
+        };
+        assert_eq!(source_of(&entry("export.ndjson:12")), "export.ndjson");
+        assert_eq!(source_of(&entry("C:rules.toml")), "C:rules.toml");
+        assert_eq!(source_of(&entry("plain.toml")), "plain.toml");
+    }
+}
