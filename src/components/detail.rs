@@ -208,7 +208,7 @@ fn pivots(alert: &TextAlert, on_pivot: &Callback<Hunt>) -> Html {
     let mark = Some((alert.origin.file.clone(), alert.origin.record));
     let button = |label: &str, key: &str, field: &str, value: Option<&String>| {
         let value = value?;
-        let hunt = Hunt { query: format!("{field}:{}", super::events_panel::quoted(value)), at, span: None, mark: mark.clone() };
+        let hunt = Hunt { query: super::events_panel::exact(field, value), at, span: None, mark: mark.clone() };
         let on_pivot = on_pivot.clone();
         Some(html! {
             <button class="button" data-testid={format!("pivot-{key}")} title={format!("Every event with {field} {value}")}

@@ -60,9 +60,9 @@ enum Found {
     NotIndexed(Vec<String>),
 }
 
-/// A KQL value as a quoted string, matched exactly.
-pub fn quoted(value: &str) -> String {
-    format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""))
+/// The KQL clause that `field` is exactly `value` (quoted, so nothing in it is a wildcard).
+pub fn exact(field: &str, value: &str) -> String {
+    format!("{field}:\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
 fn search(index: &EventIndex, hunt: &Hunt) -> Found {
@@ -151,7 +151,7 @@ pub fn EventsPanel(props: &Props) -> Html {
         Box::new(move |value: String| {
             let (on_hunt, hunt) = (on_hunt.clone(), hunt.clone());
             Callback::from(move |_: MouseEvent| {
-                let clause = format!("{field}:{}", quoted(&value));
+                let clause = exact(field, &value);
                 let query = if hunt.query.trim().is_empty() { clause } else { format!("({}) and {clause}", hunt.query) };
                 on_hunt.emit(Hunt { query, ..hunt.clone() });
             })
@@ -383,7 +383,7 @@ fn neighbours(
         }
     };
     let by = |column: Column, label: &str, key: &str| {
-        index.text(row, column).map(|value| pivot(label, key, format!("{}:{}", column.field(), quoted(value)), HOUR)).unwrap_or_default()
+        index.text(row, column).map(|value| pivot(label, key, exact(column.field(), value), HOUR)).unwrap_or_default()
     };
     html! {
         <div class="button-row" aria-label="Events around this one">

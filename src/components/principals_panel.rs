@@ -100,7 +100,7 @@ pub fn PrincipalsPanel(props: &Props) -> Html {
                 { for shown.into_iter().take(200).map(|p| {
                     let on_hunt = props.on_hunt.clone();
                     let query = match &p.key {
-                        Some(key) => format!("{}:{}", column.field(), super::events_panel::quoted(key)),
+                        Some(key) => super::events_panel::exact(column.field(), key),
                         None => format!("not {}:*", column.field()),
                     };
                     let sources = if column == Column::SourceAddress { list(&p.principals, 2) } else { list(&p.sources, 3) };

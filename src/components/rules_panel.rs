@@ -3,6 +3,7 @@
 
 use crate::rule_filter::RuleFilter;
 use crate::state::RuleEntry;
+use trailhound_engine::ProblemKind;
 use trailhound_engine::Rule;
 use trailhound_engine::rules::{Kind, ProblemGroup};
 use wasm_bindgen_futures::JsFuture;
@@ -74,7 +75,7 @@ impl RuleLine {
             severity: r.severity.to_string(),
             risk_score: r.risk_score,
             version: r.version,
-            rule_type: if r.filter.reads_raw() { "sigma".to_string() } else { r.rule_type().to_string() },
+            rule_type: crate::rule_filter::kind_of(r).to_string(),
             counts: counts(r),
             schedule: format!("every {} from {}", r.interval, r.from),
             tactics: r.tactics().map(|t| t.name.clone()).collect::<Vec<_>>().join(", "),
@@ -203,14 +204,15 @@ pub fn RulesPanel(props: &Props) -> Html {
 /// What was not loaded, a line a kind and reason, each opening to the files and rules it holds:
 /// errors and rules not supported yet first, then rules for other logs.
 fn not_loaded(groups: &[ProblemGroup]) -> Html {
-    let (other_logs, problems): (Vec<&ProblemGroup>, Vec<&ProblemGroup>) = groups.iter().partition(|g| g.kind == "not applicable");
+    let (other_logs, problems): (Vec<&ProblemGroup>, Vec<&ProblemGroup>) =
+        groups.iter().partition(|g| matches!(g.kind, ProblemKind::NotApplicable(_)));
     let total = |groups: &[&ProblemGroup]| groups.iter().map(|g| g.sources.len()).sum::<usize>();
     let list = |groups: &[&ProblemGroup], class: &'static str| {
         html! {
             { for groups.iter().map(|g| html! {
                 <li>
-                    <details class={classes!("problem-group", class, (g.kind == "error").then_some("error"))}>
-                        <summary><span class="problem-count">{ g.sources.len() }</span>{ format!(" {}: {}", g.kind, g.reason) }</summary>
+                    <details class={classes!("problem-group", class, matches!(g.kind, ProblemKind::Invalid(_)).then_some("error"))}>
+                        <summary><span class="problem-count">{ g.sources.len() }</span>{ format!(" {}: {}", g.kind.label(), g.kind.reason()) }</summary>
                         <ul>{ for g.sources.iter().map(|s| html! { <li>{ s.clone() }</li> }) }</ul>
                     </details>
                 </li>

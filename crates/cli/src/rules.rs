@@ -124,7 +124,7 @@ fn write_table(set: &RuleSet) -> io::Result<()> {
         writeln!(out, "  {format} {kind}: {n}")?;
     }
     for group in &inventory.not_loaded {
-        writeln!(out, "  {}: {} ({})", group.kind, group.reason, group.sources.len())?;
+        writeln!(out, "  {}: {} ({})", group.kind.label(), group.kind.reason(), group.sources.len())?;
     }
     out.flush()?;
     print_problems(set);
@@ -163,7 +163,7 @@ fn write_json(set: &RuleSet) -> io::Result<()> {
     let not_loaded: Vec<serde_json::Value> = inventory
         .not_loaded
         .iter()
-        .map(|g| json!({ "kind": g.kind, "reason": g.reason, "count": g.sources.len(), "sources": g.sources }))
+        .map(|g| json!({ "kind": g.kind.label(), "reason": g.kind.reason(), "count": g.sources.len(), "sources": g.sources }))
         .collect();
     let replaced: Vec<String> = set.replaced.iter().map(ToString::to_string).collect();
     let document = json!({

@@ -1,11 +1,11 @@
 //! What a rule set holds, counted: its rules by format and type, and what was not loaded grouped
 //! by kind and reason, so a folder of hundreds of rules reads in a few lines.
 
-use super::{Rule, RuleSet};
+use super::{ProblemKind, Rule, RuleSet};
 use std::collections::BTreeMap;
 
 /// A rule set in counts.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Inventory {
     /// (format, type, rules), by format then type.
     pub kinds: Vec<(&'static str, &'static str, usize)>,
@@ -14,11 +14,10 @@ pub struct Inventory {
 }
 
 /// The rules (or files) not loaded for one reason.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProblemGroup {
-    /// [`super::ProblemKind::label`].
-    pub kind: &'static str,
-    pub reason: String,
+    /// The kind, with the reason in words ([`ProblemKind::label`], [`ProblemKind::reason`]).
+    pub kind: ProblemKind,
     /// Where each came from (file, and the rule's name when it was read), in load order.
     pub sources: Vec<String>,
 }
@@ -46,7 +45,7 @@ impl RuleSet {
                 Some(&i) => groups[i].sources.push(source),
                 None => {
                     at.insert(key, groups.len());
-                    groups.push(ProblemGroup { kind: key.0, reason: key.1.to_string(), sources: vec![source] });
+                    groups.push(ProblemGroup { kind: problem.kind.clone(), sources: vec![source] });
                 }
             }
         }
@@ -79,9 +78,9 @@ mod tests {
         assert!(inventory.kinds.windows(2).all(|w| (w[0].0, w[0].1) < (w[1].0, w[1].1)), "{:?}", inventory.kinds);
         assert_eq!(inventory.not_loaded.iter().map(|g| g.sources.len()).sum::<usize>(), set.problems.len());
         let first = &inventory.not_loaded[0];
-        assert_eq!((first.kind, first.sources.len()), ("not applicable", 2), "{inventory:?}");
+        assert!(matches!(first.kind, ProblemKind::NotApplicable(_)) && first.sources.len() == 2, "{inventory:?}");
         assert!(first.sources[0].starts_with("w1.yml") && first.sources[1].starts_with("w2.yml"));
-        assert!(inventory.not_loaded.iter().any(|g| g.kind == "error" && g.sources == ["bad.toml"]));
+        assert!(inventory.not_loaded.iter().any(|g| matches!(g.kind, ProblemKind::Invalid(_)) && g.sources == ["bad.toml"]));
     }
 
     /// A Sigma rule's techniques, known by id from its tags, take the names the built-in rules

@@ -13,7 +13,14 @@ pub use inventory::{Inventory, ProblemGroup, format_of};
 pub use load::{Loaded, ProblemKind, RuleProblem, load_text};
 pub use model::{Example, Filter, Kind, Mitre, NewTerms, Rule, RuleSpec, RuleType, Severity, Technique, Threat, Threshold};
 pub use schedule::Schedule;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+
+/// Every technique and sub-technique the rules name: (id, name).
+fn techniques(rules: &[Rule]) -> impl Iterator<Item = (&str, &str)> {
+    rules.iter().flat_map(|r| &r.threat).flat_map(|t| &t.technique).flat_map(|t| {
+        std::iter::once((t.id.as_str(), t.name.as_str())).chain(t.subtechnique.iter().map(|s| (s.id.as_str(), s.name.as_str())))
+    })
+}
 
 /// ATT&CK's enterprise tactics in kill-chain order (id, name).
 pub const TACTICS: &[(&str, &str)] = &[
@@ -112,22 +119,24 @@ impl RuleSet {
 
     /// Names the techniques a rule knows by id only (a Sigma tag says `attack.t1562`) as the
     /// set's other rules name them (Elastic's rules carry ATT&CK's names); where rules name an id
-    /// differently, the first name in order is taken, so the outcome does not depend on load order.
+    /// differently, the least name (as text) is taken, so the outcome does not depend on load
+    /// order. Only the ids some rule lacks a name for are looked up and copied, so a set without
+    /// id-only techniques costs one pass and nothing more.
     fn name_techniques(&mut self) {
         let unnamed = |id: &str, name: &str| id == name || name.is_empty();
-        let mut names: HashMap<String, String> = HashMap::new();
-        let mut learn = |id: &str, name: &str| {
-            if !unnamed(id, name) {
-                let known = names.entry(id.to_string()).or_insert_with(|| name.to_string());
-                if name < known.as_str() {
-                    *known = name.to_string();
-                }
-            }
-        };
-        for technique in self.rules.iter().flat_map(|r| &r.threat).flat_map(|t| &t.technique) {
-            learn(&technique.id, &technique.name);
-            technique.subtechnique.iter().for_each(|s| learn(&s.id, &s.name));
+        let wanted: HashSet<String> =
+            techniques(&self.rules).filter(|(id, name)| unnamed(id, name)).map(|(id, _)| id.to_string()).collect();
+        if wanted.is_empty() {
+            return;
         }
+        let mut names: HashMap<&str, &str> = HashMap::new();
+        for (id, name) in techniques(&self.rules).filter(|(id, name)| !unnamed(id, name) && wanted.contains(*id)) {
+            let known = names.entry(id).or_insert(name);
+            if name < *known {
+                *known = name;
+            }
+        }
+        let names: HashMap<String, String> = names.into_iter().map(|(id, name)| (id.to_string(), name.to_string())).collect();
         let fill = |id: &str, name: &mut String| {
             if unnamed(id, name)
                 && let Some(known) = names.get(id)
