@@ -65,8 +65,11 @@ fn record(s: &Spec) -> String {
         "userAgent": if s.odd { json!(["aws-cli/2", "boto3"]) } else { json!("aws-cli/2.17.32") },
         "eventID": format!("e-{}", s.id),
         "recipientAccountId": "999999999999",
-        "readOnly": s.action != 1,
     });
+    // AssumeRole's records say nothing of being read-only here, the others do.
+    if s.action != 4 {
+        record["readOnly"] = json!(s.action != 1);
+    }
     if let Some(source) = SOURCES.get(s.source) {
         record["sourceIPAddress"] = json!(source);
     }
@@ -95,6 +98,9 @@ fn query() -> impl Strategy<Value = String> {
         Just("@timestamp < \"2024-08-18T13:00:05.000Z\"".to_string()),
         Just("user_agent.original:aws-cli*".to_string()),
         Just("event.provider:s3.amazonaws.com".to_string()),
+        Just("aws.cloudtrail.read_only:true".to_string()),
+        Just("aws.cloudtrail.read_only:false".to_string()),
+        Just("aws.cloudtrail.read_only:*".to_string()),
     ];
     leaf.prop_recursive(3, 12, 3, |inner| {
         prop_oneof![

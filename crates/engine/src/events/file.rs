@@ -2,7 +2,7 @@
 //! with the file's own numbered strings. Settling the file drops the rows of repeated events and
 //! hands the rest to the scan's [`super::EventIndex`].
 
-use super::row::{Column, HAS_ID, INEXACT, NO_TIME, NONE, Row, timestamp_millis};
+use super::row::{Column, HAS_ID, INEXACT, NO_TIME, NONE, READ_ONLY, READ_ONLY_FIELD, READ_ONLY_KNOWN, Row, timestamp_millis};
 use super::strings::Strings;
 use crate::doc::{Document, Scalar};
 use serde::{Deserialize, Serialize};
@@ -44,6 +44,16 @@ impl FileEvents {
                 false
             });
         }
+        let mut seen = 0;
+        doc.any_value(READ_ONLY_FIELD, &mut |value| {
+            match (seen, value) {
+                (0, Scalar::Bool(true)) => flags |= READ_ONLY_KNOWN | READ_ONLY,
+                (0, Scalar::Bool(false)) => flags |= READ_ONLY_KNOWN,
+                _ => flags |= INEXACT,
+            }
+            seen += 1;
+            false
+        });
         let time = match millis {
             Some(millis) => millis.unwrap_or(NO_TIME),
             None => FileEvents::time(doc, &mut flags),

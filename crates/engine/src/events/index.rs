@@ -3,14 +3,14 @@
 //! or address around a time, and a [`Document`] view of a row.
 
 use super::file::FileEvents;
-use super::row::{Column, NO_TIME, Row, timestamp_text};
+use super::row::{Column, NO_TIME, READ_ONLY_FIELD, Row, timestamp_text};
 use super::strings::Strings;
 use crate::doc::{Document, Scalar};
 use crate::kql::Query;
 
-/// The fields a row answers as the event's document does: its columns, `@timestamp`, and
-/// `source.ip` (the address, when it is one).
-const EXTRA_FIELDS: &[&str] = &["@timestamp", "source.ip"];
+/// The fields a row answers as the event's document does: its columns, `@timestamp`,
+/// `source.ip` (the address, when it is one) and whether the event is read-only.
+const EXTRA_FIELDS: &[&str] = &["@timestamp", "source.ip", READ_ONLY_FIELD];
 
 /// Every event of a scan's settled files.
 #[derive(Debug, Default, Clone)]
@@ -199,6 +199,7 @@ impl Document for RowView<'_> {
         match field {
             "@timestamp" => self.timestamp().is_some_and(|t| visit(Scalar::Str(&t))),
             "source.ip" => self.ip().is_some_and(|ip| visit(Scalar::Str(ip))),
+            READ_ONLY_FIELD => self.row.read_only().is_some_and(|b| visit(Scalar::Bool(b))),
             _ => Column::of_field(field).and_then(|c| self.text(c)).is_some_and(|s| visit(Scalar::Str(s))),
         }
     }
@@ -214,6 +215,9 @@ impl Document for RowView<'_> {
             if column == Column::SourceAddress && self.ip().is_some() {
                 visit("source.ip");
             }
+        }
+        if self.row.read_only().is_some() {
+            visit(READ_ONLY_FIELD);
         }
     }
 

@@ -2,7 +2,8 @@
 //! searchable once the scan is over, for hunting, pivots and per-principal summaries.
 //!
 //! A row ([`Row`], 64 bytes) keeps the fields an analyst pivots on (time, account, region,
-//! principal, access key, source address, user agent, service, action, outcome, error code) and
+//! principal, access key, source address, user agent, service, action, outcome, error code,
+//! read-only) and
 //! where the record is (its file and place among the file's records); never the document, which is
 //! read again from the file when it is shown ([`crate::Scanner::fetch`]). Strings are numbered
 //! once per file as it is scanned ([`FileEvents`]) and once per scan when its files are settled
@@ -23,6 +24,6 @@ mod summary;
 
 pub use file::FileEvents;
 pub use index::{EventIndex, RowView, Span, is_indexed};
-pub use row::{Column, NO_TIME, ROW_BYTES, Row, timestamp_millis, timestamp_text};
+pub use row::{Column, NO_TIME, READ_ONLY_FIELD, ROW_BYTES, Row, timestamp_millis, timestamp_text};
 pub use strings::Strings;
 pub use summary::{Count, Profile, summarize};

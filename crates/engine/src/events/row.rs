@@ -15,6 +15,13 @@ pub(crate) const NONE: u32 = u32::MAX;
 pub(crate) const INEXACT: u8 = 1;
 /// The record has an `eventID` (so it takes part in settling duplicates).
 pub(crate) const HAS_ID: u8 = 2;
+/// The event says whether it is read-only (`aws.cloudtrail.read_only`), and what: [`READ_ONLY`].
+pub(crate) const READ_ONLY_KNOWN: u8 = 4;
+/// The event is read-only (meaningful with [`READ_ONLY_KNOWN`]).
+pub(crate) const READ_ONLY: u8 = 8;
+
+/// The ECS field of CloudTrail's `readOnly`, kept in a row's flags.
+pub const READ_ONLY_FIELD: &str = "aws.cloudtrail.read_only";
 
 /// One event: 64 bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,6 +47,11 @@ impl Row {
     /// Whether the row holds the whole of the event's indexed fields (see [`INEXACT`]).
     pub fn is_exact(&self) -> bool {
         self.flags & INEXACT == 0
+    }
+
+    /// Whether the event is read-only, if it says.
+    pub fn read_only(&self) -> Option<bool> {
+        (self.flags & READ_ONLY_KNOWN != 0).then_some(self.flags & READ_ONLY != 0)
     }
 }
 

@@ -3,14 +3,14 @@
 //! document, or an index row's view, which answers the same at these fields.
 
 use crate::doc::Document;
-use crate::events::Column;
+use crate::events::{Column, READ_ONLY_FIELD};
 use std::io::{self, Write};
 
-/// The CSV header: `@timestamp`, every indexed column's field, and where the record is.
+/// The CSV header: `@timestamp`, every indexed column's field, read-only, and where the record is.
 pub fn header() -> Vec<&'static str> {
     let mut header = vec!["@timestamp"];
     header.extend(Column::ALL.iter().map(|c| c.field()));
-    header.extend(["file", "record"]);
+    header.extend([READ_ONLY_FIELD, "file", "record"]);
     header
 }
 
@@ -19,7 +19,7 @@ pub fn cells(doc: &dyn Document, file: &str, record: usize) -> Vec<String> {
     let value = |field: &str| crate::alert::first(doc, field).unwrap_or_default();
     let mut cells = vec![value("@timestamp")];
     cells.extend(Column::ALL.iter().map(|c| value(c.field())));
-    cells.extend([file.to_string(), record.to_string()]);
+    cells.extend([value(READ_ONLY_FIELD), file.to_string(), record.to_string()]);
     cells
 }
 
