@@ -5,6 +5,7 @@
 //! browser (components, hooks, the worker, the bridge to it) needs the `web` feature.
 
 pub mod attack;
+pub mod event_table;
 pub mod exceptions;
 pub mod geoip;
 pub mod messages;

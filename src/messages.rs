@@ -6,11 +6,11 @@
 
 use crate::geoip::GeoIpInfo;
 use serde::{Deserialize, Serialize};
-use trailhound_engine::TextAlert;
 use trailhound_engine::events::{ROW_BYTES, Strings};
 use trailhound_engine::printable;
 use trailhound_engine::{AlertKey, Candidate, FileReport, IdKey, Rule, StageOptions};
 use trailhound_engine::{FileError, FileStatus, Location, Row, Shape};
+use trailhound_engine::{JsonText, TextAlert};
 
 /// The rules a worker scans with: the built-in set, plus rule files the user added, minus the rules
 /// switched off.
@@ -87,6 +87,29 @@ pub enum ToWorker {
     /// Search the attached file (scanned as `id`) for the events a KQL query matches, with the
     /// query as the only rule (for a query the event index cannot answer).
     Hunt { id: usize, name: String, query: String, run: u64 },
+    /// Read again the attached file's records numbered `records` (in increasing order), for
+    /// showing or exporting their documents (read `run` of the page's).
+    Fetch { id: usize, name: String, records: Vec<usize>, run: u64 },
+}
+
+/// A record read again ([`ToWorker::Fetch`]): its ECS document as the scan maps it, and the raw
+/// CloudTrail record when that is what the file holds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FetchedRecord {
+    pub record: usize,
+    pub document: JsonText,
+    pub original: Option<JsonText>,
+}
+
+impl FetchedRecord {
+    /// The text form of a record the engine read again.
+    pub fn of(fetched: &trailhound_engine::Fetched) -> FetchedRecord {
+        FetchedRecord {
+            record: fetched.record,
+            document: JsonText::of(&fetched.document),
+            original: fetched.original.as_ref().map(JsonText::of),
+        }
+    }
 }
 
 /// Worker → page. Adjacently tagged, the tag first: the page reads a message in one pass (an
@@ -136,6 +159,8 @@ pub enum FromWorker {
     /// A file searched ([`ToWorker::Hunt`]): the places of the records the query matches, in order,
     /// or why it could not be searched.
     Hunted { id: usize, run: u64, records: Vec<usize>, error: Option<String> },
+    /// Records read again ([`ToWorker::Fetch`]), in record order, or why the file could not be read.
+    Fetched { id: usize, run: u64, records: Vec<FetchedRecord>, error: Option<String> },
     /// The worker's Wasm memory after a file, in bytes. Wasm memory only grows, so this is the most
     /// the worker has held so far.
     Memory { bytes: u64 },

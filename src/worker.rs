@@ -8,7 +8,7 @@
 //!
 //! Runs in a dedicated worker (no DOM). Depends on the engine and the message types only.
 
-use super::messages::{FromWorker, ToWorker, unreadable};
+use super::messages::{FetchedRecord, FromWorker, ToWorker, unreadable};
 use super::state::load_rules;
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -36,10 +36,35 @@ struct Job {
     id: usize,
     name: String,
     file: web_sys::File,
-    /// A search with this query (and the page's number for the search) rather than a scan.
-    hunt: Option<(String, u64)>,
+    task: Task,
     /// The whole file's bytes on their way, for a file of up to a [`CHUNK`].
     early: Option<wasm_bindgen_futures::JsFuture>,
+}
+
+/// What a job does with its file.
+enum Task {
+    Scan,
+    /// Search it with this query (`run`: the page's number for the search).
+    Hunt {
+        query: String,
+        run: u64,
+    },
+    /// Read these records again (`run`: the page's number for the read).
+    Fetch {
+        records: Vec<usize>,
+        run: u64,
+    },
+}
+
+impl Task {
+    /// The answer when the file cannot be read: `why`.
+    fn unreadable(&self, id: usize, name: &str, size: u64, why: String) -> FromWorker {
+        match self {
+            Task::Scan => FromWorker::report_only(id, unreadable(name, size, why)),
+            Task::Hunt { run, .. } => FromWorker::Hunted { id, run: *run, records: vec![], error: Some(why) },
+            Task::Fetch { run, .. } => FromWorker::Fetched { id, run: *run, records: vec![], error: Some(why) },
+        }
+    }
 }
 
 impl Job {
@@ -121,25 +146,22 @@ fn receive(data: JsValue) {
                 (w.scanner, w.limits, w.geoip) = (Some(scanner), rules.limits(), geoip);
             });
         }
-        ToWorker::Scan { id, name } => queue(&data, id, name, None),
-        ToWorker::Hunt { id, name, query, run } => queue(&data, id, name, Some((query, run))),
+        ToWorker::Scan { id, name } => queue(&data, id, name, Task::Scan),
+        ToWorker::Hunt { id, name, query, run } => queue(&data, id, name, Task::Hunt { query, run }),
+        ToWorker::Fetch { id, name, records, run } => queue(&data, id, name, Task::Fetch { records, run }),
     }
 }
 
-/// Queues a scan (or, with a query, a search) of the file attached to `data`.
-fn queue(data: &JsValue, id: usize, name: String, hunt: Option<(String, u64)>) {
+/// Queues a scan, search or read of the file attached to `data`.
+fn queue(data: &JsValue, id: usize, name: String, task: Task) {
     let file = js_sys::Reflect::get(data, &"file".into()).ok().and_then(|f| f.dyn_into::<web_sys::File>().ok());
     let Some(file) = file else {
-        if let Some((_, run)) = hunt {
-            post(&FromWorker::Hunted { id, run, records: vec![], error: Some("the browser gave no file".into()) });
-            return;
-        }
-        post(&FromWorker::report_only(id, unreadable(&name, 0, "the browser gave no file".into())));
+        post(&task.unreadable(id, &name, 0, "the browser gave no file".into()));
         return;
     };
     let start = WORKER.with(|w| {
         let mut w = w.borrow_mut();
-        w.queue.push_back(Job { id, name, file, hunt, early: None });
+        w.queue.push_back(Job { id, name, file, task, early: None });
         !std::mem::replace(&mut w.running, true)
     });
     if start {
@@ -172,10 +194,11 @@ async fn run() {
             Some(early) => Some(early.await.map(|buffer| js_sys::Uint8Array::new(&buffer).to_vec())),
             None => None,
         };
-        match &job.hunt {
-            Some((query, run)) => post(&hunt(&job, whole, query, *run)),
-            None => post(&scan(&job, whole)),
-        }
+        post(&match &job.task {
+            Task::Scan => scan(&job, whole),
+            Task::Hunt { query, run } => hunt(&job, whole, query, *run),
+            Task::Fetch { records, run } => fetch(&job, whole, records, *run),
+        });
         post(&FromWorker::Memory { bytes: memory() });
     }
     WORKER.with(|w| w.borrow_mut().running = false);
@@ -195,7 +218,7 @@ fn scan(job: &Job, whole: Option<Result<Vec<u8>, JsValue>>) -> FromWorker {
     let size = job.file.size() as u64;
     let mut read = match Read::of(job, whole) {
         Ok(read) => read,
-        Err(why) => return FromWorker::report_only(job.id, unreadable(&job.name, size, why)),
+        Err(why) => return job.task.unreadable(job.id, &job.name, size, why),
     };
     WORKER.with(|w| {
         let mut w = w.borrow_mut();
@@ -244,6 +267,30 @@ fn hunt(job: &Job, whole: Option<Result<Vec<u8>, JsValue>>, query: &str, run: u6
         let mut found = Found(Vec::new());
         scanner.scan(&job.name, source, &mut found);
         FromWorker::Hunted { id: job.id, run, records: found.0, error: None }
+    })
+}
+
+/// Reads again the records numbered `records` of one file, with the scan's scanner (so its
+/// documents are mapped and enriched as the scan's alerts are).
+fn fetch(job: &Job, whole: Option<Result<Vec<u8>, JsValue>>, records: &[usize], run: u64) -> FromWorker {
+    let size = job.file.size() as u64;
+    let mut read = match Read::of(job, whole) {
+        Ok(read) => read,
+        Err(why) => return job.task.unreadable(job.id, &job.name, size, why),
+    };
+    WORKER.with(|w| {
+        let mut w = w.borrow_mut();
+        let w = &mut *w;
+        let scanner = w.scanner.get_or_insert_with(|| Scanner::new(load_rules(&[]).rules).with_id_key(IdKey::random()).with_events(true));
+        let source = match &mut read {
+            Read::Whole(bytes) => Source::bytes(bytes),
+            Read::Streamed(reader) => Source::reader(reader, Some(size)).buffer(&mut w.buffer),
+        };
+        let fetched = scanner.fetch(source, records);
+        let missing = records.len() - fetched.len();
+        let error = (missing > 0)
+            .then(|| format!("{missing} of its records could not be read again (the file changed, or its records are unreadable)"));
+        FromWorker::Fetched { id: job.id, run, records: fetched.iter().map(FetchedRecord::of).collect(), error }
     })
 }
 

@@ -211,6 +211,24 @@ async fn the_events_panel_searches_the_index_and_marks_the_pivoted_event() {
     let mut index = EventIndex::new();
     index.add(0, "a.ndjson", scan.events);
     let events = Events(Rc::new(std::cell::RefCell::new(index)));
+    // Reading records again answers at once, from the same text, as a worker reads the file.
+    let asked = Rc::new(std::cell::RefCell::new(Vec::new()));
+    let read = {
+        let (text, asked) = (text.clone(), asked.clone());
+        Callback::from(move |request: trailhound_app::hooks::ReadRequest| {
+            asked.borrow_mut().extend(request.places.iter().copied());
+            let records: Vec<usize> = request.places.iter().map(|&(_, record)| record).collect();
+            let fetched = Scanner::new([]).fetch(Source::bytes(text.as_bytes()), &records);
+            let records = fetched.iter().map(|f| ((0, f.record), trailhound_app::messages::FetchedRecord::of(f))).collect();
+            request.on_progress.emit(trailhound_app::hooks::ReadProgress {
+                done: 1,
+                total: 1,
+                records: Some(Rc::new(records)),
+                errors: vec![],
+            });
+            Some(7)
+        })
+    };
     let hunt = Hunt {
         query: "aws.cloudtrail.user_identity.access_key_id:\"AKIAONE\"".into(),
         mark: Some(("a.ndjson".into(), 0)),
@@ -227,6 +245,10 @@ async fn the_events_panel_searches_the_index_and_marks_the_pivoted_event() {
         on_cancel_search: Callback::noop(),
         on_save_rule: Callback::noop(),
         on_save_exception: Callback::noop(),
+        on_read: read.clone(),
+        on_cancel_read: Callback::noop(),
+        layout: Default::default(),
+        on_layout: Callback::noop(),
         children: yew::Html::default(),
     };
     let div = root();
@@ -246,6 +268,18 @@ async fn the_events_panel_searches_the_index_and_marks_the_pivoted_event() {
     assert!(cells[1].0.contains("10:03:00") && cells[1].1 == "true", "record 0 (10:03) is the marked one: {cells:?}");
     assert!(div.query_selector("img").unwrap().is_none());
     assert!(div.query_selector("[data-testid=histogram]").unwrap().is_some());
+
+    // An opened row reads its record again: the whole ECS document, planted markup as text.
+    let first: web_sys::HtmlElement = rows.item(0).unwrap().dyn_into().unwrap();
+    first.click();
+    settle().await;
+    assert_eq!(*asked.borrow(), vec![(0, 1)], "the row at 10:01 is record 1 of file 0");
+    let document = div.query_selector("[data-testid=event-ecs-document]").unwrap().expect("the event's ECS document");
+    let document = document.text_content().unwrap_or_default();
+    assert!(document.contains("\"<img src=x>\"") && document.contains("\"e1\""), "{document}");
+    let original = div.query_selector("[data-testid=event-original-record]").unwrap().expect("the CloudTrail record");
+    assert!(original.text_content().unwrap_or_default().contains("\"eventName\": \"<img src=x>\""));
+    assert!(div.query_selector("img").unwrap().is_none());
 
     let div = root();
     let hunt = Hunt { query: "aws.cloudtrail.event_type:AwsApiCall".into(), ..Hunt::default() };

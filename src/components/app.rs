@@ -215,6 +215,8 @@ pub fn App() -> Html {
             <EventsPanel events={scanner.events.clone()} count={events} hunt={state.hunt.clone()} on_hunt={dispatch.reform(Action::Hunt)}
                 search={state.file_search.clone()} scanning={state.phase == Phase::Scanning}
                 on_search={scanner.search.clone()} on_cancel_search={scanner.cancel_search.clone()}
+                on_read={scanner.read.clone()} on_cancel_read={scanner.cancel_read.clone()}
+                layout={state.events_layout.clone()} on_layout={dispatch.reform(Action::EventsLayout)}
                 on_save_rule={on_save_rule} on_save_exception={on_save_exception}>
                 <PrincipalsPanel events={scanner.events.clone()} count={events} alerted={alerted.clone()} watched={watched.clone()}
                     on_hunt={dispatch.reform(Action::Hunt)} />

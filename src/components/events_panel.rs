@@ -1,12 +1,16 @@
 //! The events tab: a KQL search over every event the scan read, answered from the event index
 //! with the rules' parser and semantics; pivots from an alert (its access key, principal or
 //! address, within a window around it, its event marked); a histogram over time; the busiest
-//! actions, principals and addresses (a click narrows the search); the events in time order; and
-//! CSV export. `/` focuses the search; in the table, arrows move, Enter opens a row, Escape closes.
+//! actions, principals and addresses (a click narrows the search); the events in time order, an
+//! opened one with its whole document read again from its file; and export, as CSV from the index
+//! or as NDJSON of the ECS documents read again. `/` focuses the search; in the table, arrows
+//! move, Enter opens a row, Escape closes.
 
-use crate::hooks::Events;
+use super::event_record::EventRecord;
+use crate::event_table::{Field, Layout};
+use crate::hooks::{Events, ReadProgress, ReadRequest};
 use crate::state::{FileSearch, Hunt};
-use trailhound_engine::events::{Column, EventIndex, NO_TIME, Span, is_indexed, timestamp_text};
+use trailhound_engine::events::{Column, EventIndex, NO_TIME, Span, is_indexed};
 use trailhound_engine::output::events as render;
 use trailhound_engine::{Document, Query};
 use wasm_bindgen::JsCast;
@@ -20,6 +24,10 @@ const HOUR: i64 = 60 * MINUTE;
 
 /// The most bars in the histogram.
 const BARS: usize = 60;
+
+/// The most events an NDJSON export takes: their documents are read again and held in the page
+/// until they are saved (about 2 KB each). The CLI's `trailhound hunt --format ndjson` has no limit.
+pub const NDJSON_MOST: usize = 100_000;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -44,9 +52,30 @@ pub struct Props {
     /// Save the query as an exception for every rule.
     #[prop_or_default]
     pub on_save_exception: Callback<String>,
+    /// The table's columns and sort, and a change to them.
+    #[prop_or_default]
+    pub layout: Layout,
+    #[prop_or_default]
+    pub on_layout: Callback<Layout>,
+    /// Reads records again from their files (the scanner's `read`), for an opened event's document
+    /// and the NDJSON export.
+    #[prop_or(Callback::from(|_| None))]
+    pub on_read: Callback<ReadRequest, Option<u64>>,
+    #[prop_or_default]
+    pub on_cancel_read: Callback<u64>,
     /// Shown in place of the list of events when there is no query (who did what).
     #[prop_or_default]
     pub children: Html,
+}
+
+/// The panel's own state: the row selected and whether it is open, and the NDJSON export under
+/// way (its progress, and its read's number for Cancel) or its errors.
+#[derive(Clone)]
+struct Ui {
+    selected: UseStateHandle<Option<usize>>,
+    open: UseStateHandle<bool>,
+    export: UseStateHandle<Option<ReadProgress>>,
+    export_run: std::rc::Rc<std::cell::Cell<Option<u64>>>,
 }
 
 /// A search's outcome.
@@ -91,8 +120,13 @@ pub fn EventsPanel(props: &Props) -> Html {
         use_effect_with(props.hunt.query.clone(), move |query| text.set(query.clone()));
     }
     let input = use_node_ref();
-    let selected = use_state(|| None::<usize>);
-    let open = use_state(|| false);
+    let ui = Ui {
+        selected: use_state(|| None::<usize>),
+        open: use_state(|| false),
+        export: use_state(|| None::<ReadProgress>),
+        export_run: use_mut_ref_cell(),
+    };
+    let selected = ui.selected.clone();
     let found = {
         let events = props.events.clone();
         use_memo((props.count, props.hunt.clone()), move |(_, hunt)| {
@@ -164,7 +198,7 @@ pub fn EventsPanel(props: &Props) -> Html {
             Some(FileSearch { places: Some(places), errors, .. }) => html! {
                 <>
                 { for errors.iter().map(|e| html! { <p class="text-error">{ format!("Not searched: {e}") }</p> }) }
-                { results(props, &index, places, "by searching every file", &selected, &open, &narrow) }
+                { results(props, &index, places, "by searching every file", &ui, &narrow) }
                 </>
             },
             Some(search) => html! {
@@ -199,7 +233,7 @@ pub fn EventsPanel(props: &Props) -> Html {
             { props.children.clone() }
             </>
         },
-        Found::Rows(rows) => results(props, &index, rows, &format!("from the event index in {:.0} ms", found.1), &selected, &open, &narrow),
+        Found::Rows(rows) => results(props, &index, rows, &format!("from the event index in {:.0} ms", found.1), &ui, &narrow),
     };
     drop(index);
 
@@ -234,13 +268,14 @@ fn results(
     index: &EventIndex,
     rows: &[usize],
     how: &str,
-    selected: &UseStateHandle<Option<usize>>,
-    open: &UseStateHandle<bool>,
+    ui: &Ui,
     narrow: &dyn Fn(&'static str) -> Box<dyn Fn(String) -> Callback<MouseEvent>>,
 ) -> Html {
+    let (selected, open) = (&ui.selected, &ui.open);
     let hunt = &props.hunt;
     let span = hunt.span.map_or(Span::All, Span::Around);
-    let rows: Vec<usize> = rows.iter().copied().filter(|&place| span.holds(hunt.at, index.rows()[place].time)).collect();
+    let mut rows: Vec<usize> = rows.iter().copied().filter(|&place| span.holds(hunt.at, index.rows()[place].time)).collect();
+    props.layout.sort(index, &mut rows);
     let rows = &rows;
     let marked = hunt.mark.as_ref();
     let is_marked = |place: usize| {
@@ -261,6 +296,46 @@ fn results(
             let _ = crate::download::save(&format!("trailhound-events-{day}.csv"), "text/csv", &String::from_utf8_lossy(&out));
         })
     };
+    let on_export_ndjson = {
+        let (on_read, ui) = (props.on_read.clone(), ui.clone());
+        let places: Vec<(usize, usize)> =
+            rows.iter().map(|&place| (index.rows()[place].file as usize, index.rows()[place].record as usize)).collect();
+        Callback::from(move |_: MouseEvent| {
+            let export = ui.export.clone();
+            let on_progress = Callback::from(move |progress: ReadProgress| match &progress.records {
+                Some(records) => {
+                    let mut text = String::with_capacity(records.len() * 2048);
+                    for (_, record) in records.iter() {
+                        text.push_str(record.document.text());
+                        text.push('\n');
+                    }
+                    let day = crate::download::now_rfc3339().get(..19).unwrap_or("").replace(':', "");
+                    let mut errors = progress.errors.clone();
+                    if let Err(why) = crate::download::save(&format!("trailhound-events-{day}.ndjson"), "application/x-ndjson", &text) {
+                        errors.push(format!("the file could not be saved: {why}"));
+                    }
+                    export.set((!errors.is_empty()).then(|| ReadProgress {
+                        errors,
+                        records: Some(Default::default()),
+                        ..ReadProgress::default()
+                    }));
+                }
+                None => export.set(Some(progress)),
+            });
+            ui.export.set(Some(ReadProgress { total: 1, ..ReadProgress::default() }));
+            ui.export_run.set(on_read.emit(ReadRequest { places: places.clone(), on_progress }));
+        })
+    };
+    let on_cancel_export = {
+        let (on_cancel, ui) = (props.on_cancel_read.clone(), ui.clone());
+        Callback::from(move |_: MouseEvent| {
+            if let Some(run) = ui.export_run.take() {
+                on_cancel.emit(run);
+            }
+            ui.export.set(None);
+        })
+    };
+    let exporting = ui.export.as_ref().is_some_and(|p| p.records.is_none());
     let on_save_rule = {
         let (on_save, query) = (props.on_save_rule.clone(), hunt.query.clone());
         Callback::from(move |_: MouseEvent| on_save.emit(saved_rule(&query)))
@@ -295,6 +370,8 @@ fn results(
                     { for fields.into_iter().map(|(k, v)| html! { <><dt>{ k }</dt><dd>{ v }</dd></> }) }
                     <dt>{ "record" }</dt><dd>{ format!("{}, record {}", index.file_name(view.row()), view.row().record + 1) }</dd>
                 </dl>
+                <EventRecord place={(view.row().file as usize, view.row().record as usize)}
+                    on_read={props.on_read.clone()} on_cancel_read={props.on_cancel_read.clone()} />
             </section>
         }
     });
@@ -310,39 +387,51 @@ fn results(
             <button class="button" data-testid="save-hunt-exception" onclick={on_save_exception}
                 title="An exception for every rule: alerts on events this query matches are suppressed">{ "Save as exception" }</button>
             <button class="button" data-testid="export-events-csv" onclick={on_export} disabled={rows.is_empty()}>{ "Export CSV" }</button>
+            <button class="button" data-testid="export-events-ndjson" onclick={on_export_ndjson}
+                disabled={rows.is_empty() || rows.len() > NDJSON_MOST || exporting}
+                title={if rows.len() > NDJSON_MOST {
+                    format!("At most {} events export as NDJSON here: narrow the search, or use trailhound hunt --format ndjson", super::count(NDJSON_MOST))
+                } else {
+                    "Each event's ECS document, read again from its file, one a line".to_string()
+                }}>{ "Export NDJSON" }</button>
         </div>
+        { export_status(ui.export.as_ref(), on_cancel_export) }
         { histogram(index, rows) }
         <div class="hunt-counts">
             { counts(index, rows, Column::Action, "Actions", narrow(Column::Action.field())) }
             { counts(index, rows, Column::Principal, "Principals", narrow(Column::Principal.field())) }
             { counts(index, rows, Column::SourceAddress, "Source addresses", narrow(Column::SourceAddress.field())) }
         </div>
+        { columns_menu(&props.layout, &props.on_layout) }
         <div class="hunt-scroll">
         <table class="events-table" data-testid="events-table" tabindex="0" onkeydown={on_key}>
             <thead><tr>
-                <th>{ "Time" }</th><th>{ "Principal" }</th><th>{ "Action" }</th><th>{ "Source" }</th>
-                <th>{ "Outcome" }</th><th>{ "Region" }</th><th>{ "Account" }</th>
+            { for props.layout.columns.iter().map(|&field| {
+                let sorted = props.layout.sort.filter(|(f, _)| *f == field).map(|(_, down)| down);
+                let (on_layout, layout) = (props.on_layout.clone(), props.layout.clone());
+                let aria = match sorted { Some(true) => "descending", Some(false) => "ascending", None => "none" };
+                html! {
+                    <th aria-sort={aria} data-testid={format!("events-sort-{}", field.key())}>
+                        <button class="th-sort" title={format!("Sort by {}", field.label().to_lowercase())}
+                            onclick={Callback::from(move |_| on_layout.emit(layout.sorted_by(field)))}>
+                            { field.label() }
+                            <span class="sort-mark" aria-hidden="true">{ match sorted { Some(true) => " ▼", Some(false) => " ▲", None => "" } }</span>
+                        </button>
+                    </th>
+                }
+            }) }
             </tr></thead>
             <tbody>
             { for rows.iter().take(SHOWN).enumerate().map(|(i, &place)| {
                 let row = &index.rows()[place];
-                let cell = |c: Column| index.text(row, c).unwrap_or("-").to_string();
-                let outcome = match index.text(row, Column::ErrorCode) {
-                    Some(code) => format!("{} ({code})", cell(Column::Outcome)),
-                    None => cell(Column::Outcome),
-                };
                 let (selected, open) = (selected.clone(), open.clone());
                 html! {
                     <tr class={classes!(is_marked(place).then_some("marked"), (*selected == Some(i)).then_some("selected"))}
                         data-testid="event-row" data-marked={is_marked(place).to_string()}
                         onclick={Callback::from(move |_| { selected.set(Some(i)); open.set(true); })}>
-                        <td class="mono">{ timestamp_text(row.time).unwrap_or_else(|| "-".into()) }</td>
-                        <td class="mono">{ cell(Column::Principal) }</td>
-                        <td>{ cell(Column::Action) }</td>
-                        <td class="mono">{ cell(Column::SourceAddress) }</td>
-                        <td>{ outcome }</td>
-                        <td>{ cell(Column::Region) }</td>
-                        <td class="mono">{ cell(Column::Account) }</td>
+                        { for props.layout.columns.iter().map(|&field| html! {
+                            <td class={classes!(field.is_code().then_some("mono"))} data-column={field.key()}>{ field.cell(index, row) }</td>
+                        }) }
                     </tr>
                 }
             }) }
@@ -355,6 +444,55 @@ fn results(
         { selected_row.unwrap_or_default() }
         </>
     }
+}
+
+/// The choice of the table's columns: a checkbox a column.
+fn columns_menu(layout: &Layout, on_layout: &Callback<Layout>) -> Html {
+    html! {
+        <details class="columns-menu" data-testid="events-columns">
+            <summary>{ "Columns" }</summary>
+            <div class="columns-list">
+            { for Field::all().into_iter().map(|field| {
+                let (on_layout, layout) = (on_layout.clone(), layout.clone());
+                let shown = layout.columns.contains(&field);
+                html! {
+                    <label>
+                        <input type="checkbox" checked={shown} data-testid={format!("events-column-{}", field.key())}
+                            disabled={shown && layout.columns.len() == 1}
+                            onchange={Callback::from(move |_| on_layout.emit(layout.toggle(field)))} />
+                        { format!(" {}", field.label()) }
+                    </label>
+                }
+            }) }
+            </div>
+        </details>
+    }
+}
+
+/// The NDJSON export's progress (with Cancel), or why some of it could not be read or saved.
+fn export_status(export: Option<&ReadProgress>, on_cancel: Callback<MouseEvent>) -> Html {
+    match export {
+        Some(ReadProgress { records: None, done, total, .. }) => html! {
+            <div class="banner banner-info search-progress" data-testid="export-progress">
+                <span>{ format!("Reading the events' documents from their files: {done} of {total} files") }</span>
+                <progress max={(*total).max(1).to_string()} value={done.to_string()} />
+                <button class="button" data-testid="cancel-export" onclick={on_cancel}>{ "Cancel" }</button>
+            </div>
+        },
+        Some(ReadProgress { errors, .. }) if !errors.is_empty() => html! {
+            <div class="banner banner-error" data-testid="export-errors">
+                <p>{ "The NDJSON export is missing events:" }</p>
+                <ul>{ for errors.iter().map(|e| html! { <li>{ e.clone() }</li> }) }</ul>
+            </div>
+        },
+        _ => Html::default(),
+    }
+}
+
+/// A cell for a read's number, kept across renders.
+#[hook]
+fn use_mut_ref_cell() -> std::rc::Rc<std::cell::Cell<Option<u64>>> {
+    (*use_memo((), |_| std::rc::Rc::new(std::cell::Cell::new(None)))).clone()
 }
 
 /// The pivots from an event: everything within five minutes of it, and what its principal, access

@@ -10,4 +10,4 @@ mod use_scanner;
 pub use use_geoip::{GeoIpHandle, use_geoip};
 pub use use_keydown::use_keydown;
 pub use use_persistence::use_persistence;
-pub use use_scanner::{Events, ScannerHandle, use_scanner};
+pub use use_scanner::{Events, Place, ReadProgress, ReadRequest, ScannerHandle, use_scanner};

@@ -4,9 +4,13 @@
 //! the whole scan), so the outcome does not depend on which worker took which file. Cancel
 //! terminates the workers; a dead worker is reported and the workers are replaced on the next scan.
 //! The page keeps the `File` handles so a rules change can rescan the same files, and a query the
-//! event index cannot answer can search them ([`search`]).
+//! event index cannot answer can search them ([`search`]), and an event's record can be read
+//! again from its file ([`reads`]).
 
+mod reads;
 mod search;
+
+pub use reads::{Place, ReadProgress, ReadRequest};
 
 use crate::bridge::WorkerHandle;
 use crate::messages::{FromWorker, RuleConfig, ToWorker};
@@ -57,6 +61,10 @@ pub struct ScannerHandle {
     pub search: Callback<String>,
     /// Stop following a search (its results are dropped as they come).
     pub cancel_search: Callback<()>,
+    /// Read records again from their files; gives the read's number, for `cancel_read`.
+    pub read: Callback<ReadRequest, Option<u64>>,
+    /// Stop a read (its caller hears nothing more).
+    pub cancel_read: Callback<u64>,
 }
 
 #[derive(Default)]
@@ -96,6 +104,16 @@ struct Inner {
     /// The search of the files under way, and the number of the last one started.
     search: Option<search::Search>,
     searches: u64,
+    /// Reads of records under way, by number, and the number of the last one started.
+    reads: std::collections::BTreeMap<u64, reads::Reading>,
+    reads_started: u64,
+}
+
+impl Inner {
+    /// Ends every read under way, telling each caller why (the workers that were reading are gone).
+    fn abandon_reads(&mut self) -> Vec<(Callback<ReadProgress>, ReadProgress)> {
+        std::mem::take(&mut self.reads).into_values().map(reads::Reading::abandoned).collect()
+    }
 }
 
 fn now() -> f64 {
@@ -129,16 +147,17 @@ fn ensure_workers(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>) -> bo
             return true;
         }
     }
-    let generation = {
+    let (generation, abandoned) = {
         let mut state = inner.borrow_mut();
         state.workers.clear(); // the old ones, if any, are terminated here
         state.generation += 1;
         state.dead = false;
-        // Files handed to the old workers and never done are settled as lost.
+        // Files handed to the old workers and never done are settled as lost, their reads ended.
         let next = state.files.len();
         state.settle.abandon(next);
-        state.generation
+        (state.generation, state.abandon_reads())
     };
+    tell(abandoned);
     let key = *inner.borrow_mut().key.get_or_insert_with(random_key);
     let rules = inner.borrow().rules.clone();
     let (names, files): (Vec<String>, Vec<web_sys::File>) = {
@@ -262,6 +281,7 @@ fn spawn(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>, generation: u6
                     settle_ready(&inner, &dispatch);
                 }
                 FromWorker::Hunted { id, run, records, error } => search::searched(&inner, &dispatch, index, id, run, records, error),
+                FromWorker::Fetched { id, run, records, error } => reads::fetched(&inner, &dispatch, index, (id, run), records, error),
                 FromWorker::Memory { bytes } => post(&inner, &dispatch, vec![Action::ScannerMemory { bytes }]),
                 FromWorker::Panic { message } => fail(&inner, &dispatch, message),
             }
@@ -438,11 +458,13 @@ pub fn use_scanner(dispatch: Callback<Action>, rules: RuleConfig, databases: Vec
         use_callback((), move |_: (), _| {
             // Terminating is the only way to stop a scan in the middle of a file. Files already
             // scanned but waiting for an earlier one are settled first.
-            {
+            let abandoned = {
                 let mut state = inner.borrow_mut();
                 state.dead = true;
                 state.workers.clear();
-            }
+                state.abandon_reads()
+            };
+            tell(abandoned);
             settle_now(&inner, &dispatch);
             dispatch.emit(Action::Cancel { now_ms: now() });
         })
@@ -460,14 +482,16 @@ pub fn use_scanner(dispatch: Callback<Action>, rules: RuleConfig, databases: Vec
             state.undecided = false;
             *state.events.0.borrow_mut() = EventIndex::new();
             state.search = None;
+            let abandoned = state.abandon_reads();
             drop(state);
+            tell(abandoned);
             dispatch.emit(Action::Reset);
         })
     };
     let rescan = {
         let (inner, dispatch) = (inner.clone(), dispatch.clone());
         use_callback((), move |_: (), _| {
-            let files = {
+            let (files, abandoned) = {
                 let mut state = inner.borrow_mut();
                 state.dead = true;
                 state.settle = Merge::new();
@@ -477,8 +501,9 @@ pub fn use_scanner(dispatch: Callback<Action>, rules: RuleConfig, databases: Vec
                 state.undecided = false;
                 *state.events.0.borrow_mut() = EventIndex::new();
                 state.search = None;
-                std::mem::take(&mut state.files)
+                (std::mem::take(&mut state.files), state.abandon_reads())
             };
+            tell(abandoned);
             dispatch.emit(Action::Reset);
             add_files(&inner, &dispatch, files);
         })
@@ -494,6 +519,21 @@ pub fn use_scanner(dispatch: Callback<Action>, rules: RuleConfig, databases: Vec
             dispatch.emit(Action::FileSearch(None));
         })
     };
+    let read = {
+        let (inner, dispatch) = (inner.clone(), dispatch.clone());
+        use_callback((), move |request: ReadRequest, _| reads::start(&inner, &dispatch, request))
+    };
+    let cancel_read = {
+        let inner = inner.clone();
+        use_callback((), move |run: u64, _| reads::cancel(&inner, run))
+    };
     let events = inner.borrow().events.clone();
-    ScannerHandle { events, add, cancel, reset, rescan, search, cancel_search }
+    ScannerHandle { events, add, cancel, reset, rescan, search, cancel_search, read, cancel_read }
+}
+
+/// Tells the callers of abandoned reads (outside any borrow of the scanner's state).
+fn tell(abandoned: Vec<(Callback<ReadProgress>, ReadProgress)>) {
+    for (callback, progress) in abandoned {
+        callback.emit(progress);
+    }
 }

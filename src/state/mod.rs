@@ -40,6 +40,8 @@ pub struct State {
     /// The events tab's query, and the search of the files for one the index cannot answer.
     pub hunt: Hunt,
     pub file_search: Option<FileSearch>,
+    /// The events table's columns and sort.
+    pub events_layout: crate::event_table::Layout,
     pub rules: Vec<RuleEntry>,
     /// Rule files the user added (name, text).
     pub rule_files: Vec<(String, String)>,
@@ -237,6 +239,7 @@ impl State {
                 self.tab = Tab::Events;
             }
             Action::FileSearch(search) => self.file_search = search,
+            Action::EventsLayout(layout) => self.events_layout = layout,
             Action::AddException { rule_id, rule_name, matcher, comment } => {
                 let id = self.exceptions.iter().map(|e| e.exception.id + 1).max().unwrap_or(1);
                 self.exceptions.push(Compiled::new(Exception { id, rule_id, rule_name, matcher, comment }));

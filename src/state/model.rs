@@ -189,6 +189,8 @@ pub enum Action {
     Hunt(Hunt),
     /// A search of the files went on, or ended (`None`: cancelled).
     FileSearch(Option<FileSearch>),
+    /// The events table's columns or sort changed.
+    EventsLayout(crate::event_table::Layout),
     AddException {
         rule_id: Option<String>,
         rule_name: Option<String>,
