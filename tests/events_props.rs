@@ -221,6 +221,87 @@ proptest! {
     }
 }
 
+/// Counts the bytes read through it.
+struct Counting<'a> {
+    bytes: &'a [u8],
+    read: usize,
+}
+
+impl std::io::Read for Counting<'_> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let n = out.len().min(self.bytes.len() - self.read);
+        out[..n].copy_from_slice(&self.bytes[self.read..self.read + n]);
+        self.read += n;
+        Ok(n)
+    }
+}
+
+fn gzip(text: &str) -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    encoder.write_all(text.as_bytes()).expect("in memory");
+    encoder.finish().expect("in memory")
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Records read again from a stream, plain or gzip, in any slices, are those read from the
+    /// whole file; the stream is read no further than the last of them needs.
+    #[test]
+    fn records_read_again_from_a_stream_are_those_of_the_whole_file(
+        specs in prop::collection::vec(spec(), 1..40),
+        wanted in prop::collection::btree_set(0usize..40, 0..6),
+        slice in 16usize..400,
+        gzipped: bool,
+    ) {
+        let text = records(&specs).join("\n");
+        let wanted: Vec<usize> = wanted.into_iter().filter(|&r| r < specs.len()).collect();
+        let bytes = if gzipped { gzip(&text) } else { text.clone().into_bytes() };
+        let scanner = Scanner::new([]);
+        let whole = scanner.fetch(Source::bytes(&bytes), &wanted);
+        prop_assert_eq!(whole.len(), wanted.len());
+        let mut reader = Counting { bytes: &bytes, read: 0 };
+        let streamed = scanner.fetch(Source::reader(&mut reader, Some(bytes.len() as u64)).slice(slice), &wanted);
+        prop_assert_eq!(&streamed, &whole);
+        prop_assert!(reader.read <= bytes.len());
+    }
+}
+
+/// Reading again an early record of a big file stops soon after it, plain or gzip (a gzip file
+/// past what is held whole natively: each record carries 64 random bytes, as hex).
+#[test]
+fn reading_again_an_early_record_reads_little_of_the_file() {
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    let mut noise = || {
+        (0..8)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                format!("{state:016x}")
+            })
+            .collect::<String>()
+    };
+    let lines: Vec<String> = (0..80_000)
+        .map(|id| {
+            let spec = Spec { id, principal: id % 3, key: id % 3, source: id % 5, action: id % 5, error: 3, region: id % 3, odd: false };
+            let mut record: Value = serde_json::from_str(&record(&spec)).expect("JSON");
+            record["requestID"] = json!(noise());
+            record.to_string()
+        })
+        .collect();
+    let text = lines.join("\n");
+    let gzipped = gzip(&text);
+    assert!(gzipped.len() > 2 * trailhound_engine::input::SLICE, "{} bytes of gzip", gzipped.len());
+    for bytes in [text.into_bytes(), gzipped] {
+        let mut reader = Counting { bytes: &bytes, read: 0 };
+        let fetched = Scanner::new([]).fetch(Source::reader(&mut reader, Some(bytes.len() as u64)), &[2, 5]);
+        assert_eq!(fetched.iter().map(|f| f.record).collect::<Vec<_>>(), [2, 5]);
+        assert!(reader.read < bytes.len() / 2, "read {} of {} bytes", reader.read, bytes.len());
+    }
+}
+
 /// A row's view answers each indexed field as the event's document does.
 #[test]
 fn a_row_reads_as_its_document() {

@@ -1,14 +1,35 @@
 // Hunting in the page: the Stratus detonations dropped, an alert opened and pivoted to its access
 // key shows every event of that key in time order (checked against the fixture files read here),
 // the alert's own event marked; a query on an indexed field gives the fixture's count; a query on
-// another field is answered by searching every file; the result exports as CSV; the keyboard works.
+// another field is answered by searching every file; the result exports as CSV, and as NDJSON
+// equal to `trailhound hunt --format ndjson` on the same files; an opened event shows its whole
+// document, read again from its file; the table's columns are chosen and sorted; the keyboard works.
 import { test, expect } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SHOTS, dropNamed, scanDone } from './helpers.mjs';
 
-const STRATUS = join(import.meta.dirname, '..', '..', 'tests', 'fixtures', 'stratus');
+const ROOT = join(import.meta.dirname, '..', '..');
+const STRATUS = join(ROOT, 'tests', 'fixtures', 'stratus');
 const NAMES = readdirSync(STRATUS).filter((n) => n.endsWith('.json')).sort();
+const CLI = join(process.env.CARGO_TARGET_DIR || join(ROOT, 'target'), 'debug', 'trailhound');
+
+// The CLI the page's NDJSON export is checked against (built already when scripts/test runs).
+test.beforeAll(() => {
+  test.setTimeout(600_000);
+  execFileSync('cargo', ['build', '--locked', '-q', '-p', 'trailhound-cli'], { cwd: ROOT, stdio: 'inherit' });
+});
+
+/** What `trailhound hunt QUERY --format ndjson` prints for the fixtures: one line an event. */
+function cliHunt(query) {
+  const out = execFileSync(CLI, ['hunt', query, '--format', 'ndjson', ...NAMES.map((n) => join(STRATUS, n))], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+    maxBuffer: 64 << 20,
+  });
+  return out.split('\n').filter((line) => line !== '');
+}
 
 /** Every event of the fixtures once (the first delivery kept), in time order as the page orders them. */
 function events() {
@@ -55,6 +76,15 @@ test('an alert pivots to every event of its access key; hunts and exports', asyn
   expect(marked).toBe(target.time);
   await expect(page.getByTestId('histogram')).toBeVisible();
   await page.screenshot({ path: join(SHOTS, '34-events-pivot.png'), fullPage: true });
+  // Opened, the marked event shows its whole ECS document and record, read again from its file.
+  await panel.locator('tr[data-marked="true"]').click();
+  const document = page.getByTestId('event-ecs-document');
+  await expect(document).toContainText(`"id": "${target.record.eventID}"`);
+  await expect(document).toContainText(`"action": "${target.record.eventName}"`);
+  await expect(page.getByTestId('event-original-record')).toContainText(`"eventID": "${target.record.eventID}"`, { useInnerText: false });
+  await page.getByTestId('event-ecs-document').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(SHOTS, '41-events-record.png'), fullPage: true });
+  await page.keyboard.press('Escape');
   // A window around the alert holds no more than all time.
   await page.getByTestId('span-hour').click();
   const hour = Number(await page.getByTestId('hunt-count').getAttribute('data-count'));
@@ -78,6 +108,30 @@ test('an alert pivots to every event of its access key; hunts and exports', asyn
   expect(csv[0].startsWith('@timestamp,cloud.account.id,')).toBe(true);
   expect(csv.length).toBe(failures.length + 1);
   await page.screenshot({ path: join(SHOTS, '35-events-hunt.png'), fullPage: true });
+  // As NDJSON: each event's ECS document, read again from its file, as the CLI prints them.
+  const [ndjson] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-events-ndjson').click()]);
+  const lines = readFileSync(await ndjson.path(), 'utf8').split('\n').filter((line) => line !== '');
+  expect(lines.map((l) => JSON.parse(l).event.id)).toEqual(failures.map((e) => e.record.eventID));
+  expect(lines).toEqual(cliHunt('event.outcome:failure and not source.ip:10.0.0.0/8'));
+
+  // The table's columns: the access key and read-only added, sorted by action, then descending.
+  await page.getByTestId('events-columns').locator('summary').click();
+  await page.getByTestId('events-column-access-key').check();
+  await page.getByTestId('events-column-read-only').check();
+  const table = panel.getByTestId('events-table');
+  await expect(table.locator('th')).toHaveText(['Time', 'Principal', 'Action', 'Source', 'Outcome', 'Region', 'Account', 'Access key', 'Read-only']);
+  await page.getByTestId('events-sort-action').locator('button').click();
+  await expect(page.getByTestId('events-sort-action')).toHaveAttribute('aria-sort', 'ascending');
+  const column = (key) => panel.locator(`td[data-column="${key}"]`).evaluateAll((tds) => tds.map((td) => td.textContent));
+  const byAction = [...failures].sort((a, b) => (a.record.eventName < b.record.eventName ? -1 : a.record.eventName > b.record.eventName ? 1 : 0));
+  expect(await column('action')).toEqual(byAction.map((e) => e.record.eventName));
+  expect(await column('read-only')).toEqual(byAction.map((e) => (e.record.readOnly === undefined ? '-' : String(e.record.readOnly))));
+  await page.getByTestId('events-sort-action').locator('button').click();
+  await expect(page.getByTestId('events-sort-action')).toHaveAttribute('aria-sort', 'descending');
+  expect((await column('action'))[0]).toBe(byAction[byAction.length - 1].record.eventName);
+  await page.screenshot({ path: join(SHOTS, '42-events-columns.png'), fullPage: true });
+  await page.getByTestId('events-sort-action').locator('button').click();
+  await expect(page.getByTestId('events-sort-action')).toHaveAttribute('aria-sort', 'none');
   // Saved as a rule: an Elastic query rule file with the query, downloaded and added to the rules.
   const [ruleFile] = await Promise.all([page.waitForEvent('download'), page.getByTestId('save-hunt-rule').click()]);
   const toml = readFileSync(await ruleFile.path(), 'utf8');

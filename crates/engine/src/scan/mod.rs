@@ -166,15 +166,26 @@ impl Scanner {
 
     /// Reads again the records numbered `records` (in increasing order) of the file from `source`:
     /// their ECS documents as the scan maps them, with the raw records, in record order. For
-    /// showing the events an index row points at ([`crate::events`]).
+    /// showing the events an index row points at ([`crate::events`]). A reader is read no further
+    /// than the last record asked for.
     pub fn fetch(&self, source: Source<'_>, records: &[usize]) -> Vec<Fetched> {
         let mut out = Vec::new();
-        source.read(&self.limits, &mut |item| {
-            if let Ok(record) = item
+        let last = records.last().copied();
+        let stop = std::cell::Cell::new(last.is_none());
+        source.read_until(&self.limits, &stop, &mut |item| {
+            if let Ok(record) = &item
+                && !stop.get()
                 && records.binary_search(&record.index).is_ok()
             {
-                let (document, original) = Seen::of(&record, &self.map).into_parts();
+                let (document, original) = Seen::of(record, &self.map).into_parts();
                 out.push(Fetched { record: record.index, document, original });
+            }
+            let index = match &item {
+                Ok(record) => record.index,
+                Err(error) => error.index,
+            };
+            if Some(index) >= last {
+                stop.set(true);
             }
         });
         out

@@ -81,6 +81,39 @@ impl<'a> Source<'a> {
     }
 }
 
+impl Source<'_> {
+    /// [`Source::read`], but a reader is read no further once `stop` is set (it reads as if it had
+    /// ended there): for reading again a few records near a big file's start. The records after
+    /// the stop are what the window already held, then the error of a file cut short.
+    pub(crate) fn read_until(self, limits: &Limits, stop: &std::cell::Cell<bool>, sink: &mut RecordSink<'_>) -> (FileRead, u64) {
+        let Source { from, slice, buffer } = self;
+        let mut own = Vec::new();
+        let buffer = buffer.unwrap_or(&mut own);
+        let mut until = |reader: &mut dyn Read, size: u64| {
+            let mut reader = Until { reader, stop };
+            (input::read_stream(&mut reader, limits, slice, &mut *buffer, &mut *sink), size)
+        };
+        match from {
+            From::Bytes(bytes) => (input::read_file_with(bytes, limits, sink), bytes.len() as u64),
+            From::Reader { reader, size } => until(reader, size.unwrap_or(0)),
+            #[cfg(not(target_arch = "wasm32"))]
+            From::Ahead { reader, size } => until(reader, size),
+        }
+    }
+}
+
+/// A reader that ends once `stop` is set.
+struct Until<'a> {
+    reader: &'a mut dyn Read,
+    stop: &'a std::cell::Cell<bool>,
+}
+
+impl Read for Until<'_> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        if self.stop.get() { Ok(0) } else { self.reader.read(out) }
+    }
+}
+
 /// A reader that counts the bytes it gives.
 struct Counted<'a> {
     reader: &'a mut dyn Read,
