@@ -429,8 +429,9 @@ fn results(
                     <tr class={classes!(is_marked(place).then_some("marked"), (*selected == Some(i)).then_some("selected"))}
                         data-testid="event-row" data-marked={is_marked(place).to_string()}
                         onclick={Callback::from(move |_| { selected.set(Some(i)); open.set(true); })}>
-                        { for props.layout.columns.iter().map(|&field| html! {
-                            <td class={classes!(field.is_code().then_some("mono"))} data-column={field.key()}>{ field.cell(index, row) }</td>
+                        { for props.layout.columns.iter().map(|&field| {
+                            let cell = field.cell(index, row);
+                            html! { <td class={classes!(field.is_code().then_some("mono"))} data-column={field.key()} title={cell.clone()}>{ cell }</td> }
                         }) }
                     </tr>
                 }
