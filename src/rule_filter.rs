@@ -1,5 +1,6 @@
 //! Which rules the rules panel lists: a text search (name, id, source, tactics) and filters by
-//! type, severity, on or off, and where the rule came from. Yew-free, so it is tested natively.
+//! type, severity, ATT&CK tactic, on or off, and where the rule came from. Yew-free, so it is
+//! tested natively.
 
 use crate::state::RuleEntry;
 use trailhound_engine::Rule;
@@ -17,12 +18,18 @@ pub struct RuleFilter {
     pub enabled: Option<bool>,
     /// `built in`, a source file's name, or empty for any.
     pub source: String,
+    /// An ATT&CK tactic's name (`Defense Evasion`), or empty for any.
+    pub tactic: String,
 }
 
-/// The rule's type as the panel names it: `sigma`, or Elastic's `query`, `eql`, `threshold`,
-/// `new_terms`.
+/// The rule's type as the panel names it: `sigma` (a Sigma detection), `correlation` (a Sigma
+/// correlation), or Elastic's `query`, `eql`, `threshold`, `new_terms`.
 pub fn kind_of(rule: &Rule) -> &'static str {
-    if rule.filter.reads_raw() { "sigma" } else { rule.rule_type().as_str() }
+    match rule.rule_type() {
+        trailhound_engine::rules::RuleType::Correlation => "correlation",
+        _ if rule.filter.reads_raw() => "sigma",
+        other => other.as_str(),
+    }
 }
 
 /// Where the rule came from, as the filter names it: `built in` or its file (without a line).
@@ -38,6 +45,59 @@ pub fn source_of(entry: &RuleEntry) -> String {
     }
 }
 
+/// A column the rules panel sorts by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleColumn {
+    Name,
+    Type,
+    Severity,
+    Risk,
+    Source,
+}
+
+impl RuleColumn {
+    /// Its short name, for test ids.
+    pub fn key(self) -> &'static str {
+        match self {
+            RuleColumn::Name => "name",
+            RuleColumn::Type => "type",
+            RuleColumn::Severity => "severity",
+            RuleColumn::Risk => "risk",
+            RuleColumn::Source => "source",
+        }
+    }
+}
+
+/// The rules panel's order: by a column, ascending or not; `None`: the order the rules loaded in.
+pub type RuleSort = Option<(RuleColumn, bool)>;
+
+/// The order after a click on `column`'s header: ascending, descending, then the load order.
+pub fn next_sort(sort: RuleSort, column: RuleColumn) -> RuleSort {
+    match sort {
+        Some((c, false)) if c == column => Some((column, true)),
+        Some((c, true)) if c == column => None,
+        _ => Some((column, false)),
+    }
+}
+
+/// Puts `entries` in `sort`'s order; rules that tie keep their load order (the name breaks ties
+/// of the other columns).
+pub fn sort(entries: &mut [&RuleEntry], sort: RuleSort) {
+    let Some((column, descending)) = sort else { return };
+    entries.sort_by(|a, b| {
+        let (x, y) = (&a.rule, &b.rule);
+        let order = match column {
+            RuleColumn::Name => x.name.to_lowercase().cmp(&y.name.to_lowercase()),
+            RuleColumn::Type => kind_of(x).cmp(kind_of(y)),
+            RuleColumn::Severity => x.severity.cmp(&y.severity),
+            RuleColumn::Risk => x.risk_score.cmp(&y.risk_score),
+            RuleColumn::Source => source_of(a).cmp(&source_of(b)),
+        };
+        let order = if descending { order.reverse() } else { order };
+        order.then_with(|| x.name.to_lowercase().cmp(&y.name.to_lowercase()))
+    });
+}
+
 impl RuleFilter {
     pub fn matches(&self, entry: &RuleEntry) -> bool {
         let rule = &entry.rule;
@@ -45,6 +105,7 @@ impl RuleFilter {
             && (self.severity.is_empty() || rule.severity.to_string() == self.severity)
             && self.enabled.is_none_or(|on| entry.enabled == on)
             && (self.source.is_empty() || source_of(entry) == self.source)
+            && (self.tactic.is_empty() || rule.tactics().any(|t| t.name == self.tactic))
             && self.matches_text(rule)
     }
 
@@ -99,11 +160,36 @@ mod tests {
         let on = RuleFilter { enabled: Some(true), ..RuleFilter::default() };
         let off = RuleFilter { enabled: Some(false), ..RuleFilter::default() };
         assert_eq!(listed(&on, &entries).len() + listed(&off, &entries).len(), entries.len());
+        let impact = RuleFilter { tactic: "Impact".into(), ..RuleFilter::default() };
+        let impacts = listed(&impact, &entries);
+        assert!(!impacts.is_empty() && impacts.len() < entries.len());
+        assert!(entries.iter().filter(|e| impact.matches(e)).all(|e| e.rule.tactics().any(|t| t.name == "Impact")));
         let high = RuleFilter { severity: "high".into(), kind: "sigma".into(), ..RuleFilter::default() };
         assert_eq!(listed(&high, &entries), ["Trail stopped"]);
         let none = RuleFilter { severity: "low".into(), kind: "sigma".into(), ..RuleFilter::default() };
         assert!(listed(&none, &entries).is_empty());
         assert!(RuleFilter::default().is_empty() && !none.is_empty());
+    }
+
+    #[test]
+    fn a_header_sorts_up_then_down_then_back_to_the_load_order() {
+        let entries = entries();
+        let names = |sorted: RuleSort| {
+            let mut listed: Vec<&RuleEntry> = entries.iter().collect();
+            sort(&mut listed, sorted);
+            listed.iter().map(|e| (e.rule.severity, e.rule.name.to_lowercase())).collect::<Vec<_>>()
+        };
+        let up = next_sort(None, RuleColumn::Severity);
+        let by_severity = names(up);
+        assert!(by_severity.windows(2).all(|w| w[0] <= w[1]), "severity, then name");
+        let down = next_sort(up, RuleColumn::Severity);
+        assert_eq!(down, Some((RuleColumn::Severity, true)));
+        assert!(names(down).windows(2).all(|w| w[0].0 >= w[1].0));
+        assert_eq!(next_sort(down, RuleColumn::Severity), None);
+        let loaded: Vec<_> = entries.iter().map(|e| (e.rule.severity, e.rule.name.to_lowercase())).collect();
+        assert_eq!(names(None), loaded);
+        let by_name = names(Some((RuleColumn::Name, false)));
+        assert!(by_name.windows(2).all(|w| w[0].1 <= w[1].1));
     }
 
     #[test]

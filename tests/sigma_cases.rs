@@ -86,7 +86,8 @@ fn rules_for_other_logs_are_not_applicable_and_broken_ones_say_where() {
     let yaml = "title: Y\nlogsource: [\ndetection:\n";
     assert!(problems(yaml)[0].1.contains("YAML error at line"), "{:?}", problems(yaml));
     let correlation = "title: C\ncorrelation:\n  type: event_count\n  rules: [a]\n  timespan: 5m\n";
-    assert_eq!(problems(correlation)[0].0, "unsupported");
+    let (kind, text) = &problems(correlation)[0];
+    assert!(kind == "invalid" && text.contains("line 2: the correlation has no `condition`"), "{text}");
 }
 
 #[test]

@@ -1,7 +1,8 @@
 //! The second stage's alerts never depend on how the work is split: the same records cut into files
 //! at any places and settled in any order of arrival, or dealt out among files in any order, give
 //! the alerts of one file holding every record, for threshold, new_terms, EQL sequence and event
-//! rules, with and without the schedule emulated, events of the same second included.
+//! rules and Sigma correlations, with and without the schedule emulated, events of the same second
+//! included.
 
 use proptest::prelude::*;
 use serde_json::json;
@@ -26,8 +27,58 @@ const RULES: &[(&str, &str)] = &[
     ("event", "type = \"eql\"\nlanguage = \"eql\"\nmax_signals = 2\nquery = 'any where event.action == \"AttachUserPolicy\"'"),
 ];
 
+/// Sigma correlations over raw fields: two secrets read by one user within twenty minutes (the
+/// base rule silenced, as Sigma's default says), and an access key created then a policy attached
+/// by one user within twenty minutes (its rules alert on their own too).
+const SIGMA: &str = r#"
+title: Secret read
+id: sigma-secret
+name: secret_read
+logsource: { product: aws, service: cloudtrail }
+detection:
+  selection: { eventName: GetSecretValue }
+  condition: selection
+---
+title: Secrets read in a burst
+id: sigma-burst
+correlation:
+  type: event_count
+  rules: [secret_read]
+  group-by: [userIdentity.userName]
+  timespan: 20m
+  condition: { gte: 2 }
+---
+title: Key created
+id: sigma-key
+name: key_created
+logsource: { product: aws, service: cloudtrail }
+detection:
+  selection: { eventName: CreateAccessKey }
+  condition: selection
+---
+title: Policy attached
+id: sigma-policy
+logsource: { product: aws, service: cloudtrail }
+detection:
+  selection: { eventName: AttachUserPolicy }
+  condition: selection
+---
+title: Key then policy
+id: sigma-key-then-policy
+generate: true
+correlation:
+  type: temporal_ordered
+  rules: [key_created, sigma-policy]
+  group-by: [userIdentity.userName]
+  timespan: 20m
+"#;
+
+/// The rule ids that raise alerts in [`such_events_raise_alerts_of_every_rule`].
+const SIGMA_ALERTING: &[&str] = &["sigma-burst", "sigma-key", "sigma-policy", "sigma-key-then-policy"];
+
 fn rules() -> RuleSet {
     let mut set = RuleSet::default();
+    set.add(load_text("correlations.yml", SIGMA));
     for (id, body) in RULES {
         set.add(load_text(
             &format!("{id}.toml"),
@@ -70,7 +121,7 @@ fn line(alert: &Alert) -> String {
 /// stage: the alerts as lines, sorted (those raised while scanning come in file order), and how
 /// many were dropped.
 fn scan(files: &[String], arrival: &[usize], emulate: bool) -> (Vec<String>, usize) {
-    let scanner = Scanner::new(rules().rules).with_id_key(IdKey(1, 2)).with_emulated_schedule(emulate);
+    let scanner = Scanner::new(rules().enabled().cloned()).with_id_key(IdKey(1, 2)).with_emulated_schedule(emulate);
     let mut merge: Merge<Alert> = Merge::new();
     for &file in arrival {
         let mut raised = Vec::new();
@@ -126,9 +177,10 @@ fn such_events_raise_alerts_of_every_rule() {
     let lines: Vec<String> = (0..16).map(|id| record(id, specs[id])).collect();
     for emulate in [false, true] {
         let (alerts, dropped) = scan(&[lines.join("\n")], &[0], emulate);
-        for (rule, _) in RULES {
+        for rule in RULES.iter().map(|(rule, _)| *rule).chain(SIGMA_ALERTING.iter().copied()) {
             assert!(alerts.iter().any(|a| a.starts_with(&format!("{rule} "))), "{rule} raised nothing: {alerts:#?}");
         }
+        assert!(!alerts.iter().any(|a| a.starts_with("sigma-secret ")), "the correlated rule alone is silent");
         assert_eq!(dropped > 0, emulate, "five AttachUserPolicy in a run are over max_signals only when emulated");
     }
 }
@@ -137,7 +189,7 @@ fn such_events_raise_alerts_of_every_rule() {
 /// seen a hundred times in a file keeps one (memory follows new values, not matches).
 #[test]
 fn repeated_values_in_a_file_keep_one_alert_document() {
-    let scanner = Scanner::new(rules().rules).with_id_key(IdKey(1, 2));
+    let scanner = Scanner::new(rules().enabled().cloned()).with_id_key(IdKey(1, 2));
     let lines: Vec<String> = (0..100).map(|i| record(i, (0, 0, 10 * i as u32))).collect();
     let scan = scanner.scan("a.ndjson", Source::bytes(lines.join("\n").as_bytes()), &mut Vec::new());
     let new_terms = scanner.rules().iter().position(|r| r.rule_id == "new_terms").unwrap();

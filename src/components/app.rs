@@ -228,7 +228,7 @@ pub fn App() -> Html {
             <>
             <GeoIpPanel databases={state.geoip.clone()} needs={geoip_needs(state)}
                 on_add={geoip.add.clone()} on_remove={geoip.remove.clone()} />
-            <RulesPanel rules={state.rules.iter().filter(|e| state.rule_filter.matches(e)).map(RuleLine::of).collect::<Vec<_>>()}
+            <RulesPanel rules={listed_rules(state)} sort={state.rule_sort} on_sort={dispatch.reform(Action::SortRules)}
                 total={state.rules.len()} filter={state.rule_filter.clone()} sources={rule_sources(state)}
                 on_filter={dispatch.reform(Action::FilterRules)} on_set_listed={dispatch.reform(Action::SetListedRules)}
                 files={state.rule_files.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>()}
@@ -276,6 +276,13 @@ pub fn App() -> Html {
 
 /// Where the loaded rules came from, for the rules panel's source filter: built in first, then
 /// each file in name order.
+/// The rules the panel lists, filtered and in its order.
+fn listed_rules(state: &State) -> Vec<RuleLine> {
+    let mut listed: Vec<&crate::state::RuleEntry> = state.rules.iter().filter(|e| state.rule_filter.matches(e)).collect();
+    crate::rule_filter::sort(&mut listed, state.rule_sort);
+    listed.into_iter().map(RuleLine::of).collect()
+}
+
 fn rule_sources(state: &State) -> Vec<String> {
     let files: std::collections::BTreeSet<String> = state.rules.iter().filter(|e| !e.builtin).map(crate::rule_filter::source_of).collect();
     state.rules.iter().any(|e| e.builtin).then(|| "built in".to_string()).into_iter().chain(files).collect()

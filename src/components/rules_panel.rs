@@ -1,7 +1,7 @@
 //! The rules panel: loaded rules with their metadata and an on/off switch, rule files the user
 //! added (Elastic TOML, Kibana NDJSON export, Sigma YAML) and every rule that failed to load, with why.
 
-use crate::rule_filter::RuleFilter;
+use crate::rule_filter::{RuleColumn, RuleFilter};
 use crate::state::RuleEntry;
 use trailhound_engine::ProblemKind;
 use trailhound_engine::Rule;
@@ -14,6 +14,11 @@ use yew::prelude::*;
 pub struct Props {
     /// (rule_id, name, severity, risk, version, interval, from, tags, source, enabled, builtin)
     pub rules: Vec<RuleLine>,
+    /// Their order, and a click on a sortable header.
+    #[prop_or_default]
+    pub sort: crate::rule_filter::RuleSort,
+    #[prop_or_default]
+    pub on_sort: Callback<crate::rule_filter::RuleColumn>,
     pub files: Vec<String>,
     /// What was not loaded, a group a kind and reason (rules for other logs are listed muted:
     /// nothing is wrong with them).
@@ -95,6 +100,7 @@ fn counts(rule: &Rule) -> String {
             format!("{}+ matches a run{by}{distinct}", t.value)
         }
         Kind::NewTerms(n) => format!("new {} since {}", n.fields.join(" + "), n.history_window_start),
+        Kind::Correlation(c) => c.describe(),
         Kind::Eql if rule.filter.sequence().is_some() => "sequence".to_string(),
         _ => String::new(),
     }
@@ -102,6 +108,27 @@ fn counts(rule: &Rule) -> String {
 
 #[component]
 pub fn RulesPanel(props: &Props) -> Html {
+    let header = |column: RuleColumn, label: &str| {
+        let sorted = props.sort.filter(|(c, _)| *c == column).map(|(_, down)| down);
+        let aria = match sorted {
+            Some(true) => "descending",
+            Some(false) => "ascending",
+            None => "none",
+        };
+        let mark = match sorted {
+            Some(true) => " ▼",
+            Some(false) => " ▲",
+            None => "",
+        };
+        let class = classes!((column == RuleColumn::Risk).then_some("num"));
+        html! {
+            <th {class} aria-sort={aria} data-testid={format!("rules-sort-{}", column.key())}>
+                <button class="th-sort" title={format!("Sort by {}", label.to_lowercase())} onclick={props.on_sort.reform(move |_| column)}>
+                    { label.to_string() }<span aria-hidden="true">{ mark }</span>
+                </button>
+            </th>
+        }
+    };
     let onchange = {
         let on_add = props.on_add_file.clone();
         Callback::from(move |e: Event| {
@@ -156,8 +183,9 @@ pub fn RulesPanel(props: &Props) -> Html {
             { filters(props) }
             <table class="plain rules-table">
                 <thead><tr>
-                    <th>{ "On" }</th><th>{ "Rule" }</th><th>{ "Type" }</th><th>{ "Severity" }</th><th class="num">{ "Risk" }</th>
-                    <th>{ "Version" }</th><th>{ "Schedule (in Elastic)" }</th><th>{ "Tactics" }</th><th>{ "Source" }</th>
+                    <th>{ "On" }</th>{ header(RuleColumn::Name, "Rule") }{ header(RuleColumn::Type, "Type") }
+                    { header(RuleColumn::Severity, "Severity") }{ header(RuleColumn::Risk, "Risk") }
+                    <th>{ "Version" }</th><th>{ "Schedule (in Elastic)" }</th><th>{ "Tactics" }</th>{ header(RuleColumn::Source, "Source") }
                 </tr></thead>
                 <tbody>
                     { for props.rules.iter().map(|r| {
@@ -274,10 +302,13 @@ fn filters(props: &Props) -> Html {
         <div class="panel-actions rule-filters" data-testid="rule-filters">
             <input type="search" class="rule-search" data-testid="rule-search" placeholder="Search rules: name, id, tactic, file"
                 aria-label="Search rules" value={filter.text.clone()} oninput={on_text} />
-            { select("rule-filter-type", "Type", &filter.kind, named("Any type", &["query", "eql", "threshold", "new_terms", "sigma"]),
+            { select("rule-filter-type", "Type", &filter.kind, named("Any type", &["query", "eql", "threshold", "new_terms", "sigma", "correlation"]),
                 set(|f, v| f.kind = v)) }
             { select("rule-filter-severity", "Severity", &filter.severity,
                 named("Any severity", &["informational", "low", "medium", "high", "critical"]), set(|f, v| f.severity = v)) }
+            { select("rule-filter-tactic", "Tactic", &filter.tactic,
+                named("Any tactic", &trailhound_engine::rules::TACTICS.iter().map(|(_, name)| *name).collect::<Vec<_>>()),
+                set(|f, v| f.tactic = v)) }
             { select("rule-filter-on", "On or off", on_off,
                 vec![(String::new(), "On or off".into()), ("on".into(), "On".into()), ("off".into(), "Off".into())],
                 set(|f, v| f.enabled = match v.as_str() { "on" => Some(true), "off" => Some(false), _ => None })) }

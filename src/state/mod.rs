@@ -52,6 +52,8 @@ pub struct State {
     pub rule_replacements: Vec<String>,
     /// Which rules the rules panel lists (and its bulk switches turn on or off).
     pub rule_filter: crate::rule_filter::RuleFilter,
+    /// The rules panel's order.
+    pub rule_sort: crate::rule_filter::RuleSort,
     /// A message for the error banner.
     pub error: Option<String>,
     /// Set when rules changed after alerts were produced: a rescan gives the new rules' alerts.
@@ -294,6 +296,7 @@ impl State {
                 }
             }
             Action::FilterRules(filter) => self.rule_filter = filter,
+            Action::SortRules(column) => self.rule_sort = crate::rule_filter::next_sort(self.rule_sort, column),
             Action::SetListedRules(enabled) => {
                 let filter = self.rule_filter.clone();
                 let mut changed = false;

@@ -206,6 +206,8 @@ pub enum Action {
     },
     RemoveRuleFile(String),
     ToggleRule(String),
+    /// A click on the rules panel's `column` header.
+    SortRules(crate::rule_filter::RuleColumn),
     /// Lists the rules this filter lets through in the rules panel.
     FilterRules(crate::rule_filter::RuleFilter),
     /// Turns every rule the panel lists (those the filter lets through) on or off.

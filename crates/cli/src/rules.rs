@@ -73,6 +73,7 @@ fn kind(rule: &Rule) -> String {
             format!("threshold rule ({} matches{of}{distinct} in a run)", t.value)
         }
         Kind::NewTerms(n) => format!("new_terms rule (a {} not seen since {})", n.fields.join(" and "), n.history_window_start),
+        Kind::Correlation(c) => format!("sigma correlation ({})", c.describe()),
     }
 }
 

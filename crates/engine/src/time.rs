@@ -360,6 +360,16 @@ mod tests {
     }
 }
 
+/// A span of milliseconds in its largest whole unit: `15m`, `2h`, `1d`, `90s`, `1500ms`.
+pub fn format_span(ms: i64) -> String {
+    for (unit, size) in [("d", 86_400_000), ("h", 3_600_000), ("m", 60_000), ("s", 1_000)] {
+        if ms != 0 && ms % size == 0 {
+            return format!("{}{unit}", ms / size);
+        }
+    }
+    format!("{ms}ms")
+}
+
 /// Milliseconds since the epoch as Elasticsearch prints a date: `2024-05-01T10:00:00.000Z`.
 pub fn format_millis(ms: i64) -> String {
     let (days, in_day) = (ms.div_euclid(86_400_000), ms.rem_euclid(86_400_000));

@@ -69,6 +69,11 @@ impl fmt::Display for RuleProblem {
 pub struct Loaded {
     pub rules: Vec<Rule>,
     pub problems: Vec<RuleProblem>,
+    /// Sigma rules' `name`s and their rule ids: what correlations may call them by.
+    pub names: Vec<(String, String)>,
+    /// The ids and names of Sigma rules for other logs than CloudTrail (a correlation of them is
+    /// not applicable either).
+    pub elsewhere: Vec<String>,
 }
 
 /// Loads every rule in `text`, the content of the file called `source`.

@@ -2,6 +2,7 @@
 //!
 //! Depends on [`crate::kql`] and [`crate::eql`] to compile queries; never on the scan loop or output.
 
+mod correlate;
 mod hunt;
 mod inventory;
 mod load;
@@ -11,7 +12,10 @@ pub mod schedule;
 pub use hunt::hunt_rule_file;
 pub use inventory::{Inventory, ProblemGroup, format_of};
 pub use load::{Loaded, ProblemKind, RuleProblem, load_text};
-pub use model::{Example, Filter, Kind, Mitre, NewTerms, Rule, RuleSpec, RuleType, Severity, Technique, Threat, Threshold};
+pub use model::{
+    Bounds, Correlation, CorrelationKind, Example, Filter, Kind, Mitre, NewTerms, Rule, RuleSpec, RuleType, Severity, Technique, Threat,
+    Threshold,
+};
 pub use schedule::Schedule;
 use std::collections::{HashMap, HashSet};
 
@@ -50,6 +54,8 @@ pub struct RuleSet {
     pub rules: Vec<Rule>,
     pub problems: Vec<RuleProblem>,
     pub replaced: Vec<Replaced>,
+    /// Sigma correlations as loaded, and what finding their rules needs (see `correlate`).
+    correlations: correlate::Correlations,
 }
 
 /// Two rule files held the same `rule_id`: which copy is used, and which was set aside.
@@ -95,8 +101,15 @@ impl RuleSet {
     /// file wins over the built-in copy; no version counts as older than any); else it is set
     /// aside. Either way [`RuleSet::replaced`] says which copy is used.
     pub fn add(&mut self, loaded: Loaded) {
+        self.unresolve_correlations();
         self.problems.extend(loaded.problems);
+        self.correlations.names.extend(loaded.names);
+        self.correlations.elsewhere.extend(loaded.elsewhere);
         for rule in loaded.rules {
+            if matches!(rule.kind, Kind::Correlation(_)) {
+                self.correlations.add(rule, &mut self.replaced);
+                continue;
+            }
             let Some(loaded) = self.rules.iter_mut().find(|r| r.rule_id == rule.rule_id) else {
                 self.rules.push(rule);
                 continue;
@@ -114,6 +127,7 @@ impl RuleSet {
                 unused: (unused.source, unused.version),
             });
         }
+        self.resolve_correlations();
         self.name_techniques();
     }
 

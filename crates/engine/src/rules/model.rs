@@ -183,6 +183,8 @@ pub enum RuleType {
     Eql,
     Threshold,
     NewTerms,
+    /// A Sigma correlation rule (no Kibana type holds it).
+    Correlation,
 }
 
 impl RuleType {
@@ -193,6 +195,7 @@ impl RuleType {
             RuleType::Eql => "eql",
             RuleType::Threshold => "threshold",
             RuleType::NewTerms => "new_terms",
+            RuleType::Correlation => "correlation",
         }
     }
 
@@ -203,6 +206,7 @@ impl RuleType {
             RuleType::Eql => "siem.eqlRule",
             RuleType::Threshold => "siem.thresholdRule",
             RuleType::NewTerms => "siem.newTermsRule",
+            RuleType::Correlation => "sigma.correlationRule",
         }
     }
 
@@ -213,6 +217,7 @@ impl RuleType {
             RuleType::Eql => "Event Correlation Rule",
             RuleType::Threshold => "Threshold Rule",
             RuleType::NewTerms => "New Terms Rule",
+            RuleType::Correlation => "Sigma Correlation Rule",
         }
     }
 }
@@ -234,6 +239,94 @@ pub enum Kind {
     Threshold(Threshold),
     /// An alert per event whose value (or combination of values) is new.
     NewTerms(NewTerms),
+    /// A Sigma correlation: an alert per group of other rules' matches within a timespan.
+    Correlation(Box<Correlation>),
+}
+
+/// A Sigma correlation rule: what it counts over the events its rules match, per group of the
+/// group-by fields' values (raw CloudTrail fields), within `timespan_ms`, and when that alerts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Correlation {
+    pub kind: CorrelationKind,
+    /// The rules correlated, as written (an `id` or a `name`), in order.
+    pub rules: Vec<String>,
+    pub group_by: Vec<String>,
+    pub timespan_ms: i64,
+    pub condition: Bounds,
+    /// Whether the correlated rules also alert on their own (Sigma's `generate`).
+    pub generate: bool,
+    /// The correlated rules' ids, in `rules` order, once they are found in the rule set.
+    pub resolved: Vec<String>,
+}
+
+impl Correlation {
+    /// What it counts and when it alerts, in a few words (`event_count >= 10 within 15m by
+    /// userIdentity.arn`).
+    pub fn describe(&self) -> String {
+        let what = match &self.kind {
+            CorrelationKind::ValueCount(field) => format!("value_count of {field}"),
+            other => other.as_str().to_string(),
+        };
+        let by = if self.group_by.is_empty() { String::new() } else { format!(" by {}", self.group_by.join(", ")) };
+        let span = crate::time::format_span(self.timespan_ms);
+        format!("{what} {} within {span}{by}, of {}", self.condition, self.rules.join(", "))
+    }
+}
+
+/// What a correlation counts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CorrelationKind {
+    /// Events.
+    EventCount,
+    /// Distinct values of a field.
+    ValueCount(String),
+    /// Distinct correlated rules matched.
+    Temporal,
+    /// Correlated rules matched in their order.
+    TemporalOrdered,
+}
+
+impl CorrelationKind {
+    /// The name Sigma gives it.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            CorrelationKind::EventCount => "event_count",
+            CorrelationKind::ValueCount(_) => "value_count",
+            CorrelationKind::Temporal => "temporal",
+            CorrelationKind::TemporalOrdered => "temporal_ordered",
+        }
+    }
+}
+
+/// A count's bounds (Sigma's `gt`, `gte`, `lt`, `lte`, `eq`), all of which must hold.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Bounds {
+    pub gt: Option<u64>,
+    pub gte: Option<u64>,
+    pub lt: Option<u64>,
+    pub lte: Option<u64>,
+    pub eq: Option<u64>,
+}
+
+impl Bounds {
+    /// Whether `count` is within every bound.
+    pub fn holds(&self, count: u64) -> bool {
+        self.gt.is_none_or(|b| count > b)
+            && self.gte.is_none_or(|b| count >= b)
+            && self.lt.is_none_or(|b| count < b)
+            && self.lte.is_none_or(|b| count <= b)
+            && self.eq.is_none_or(|b| count == b)
+    }
+}
+
+impl fmt::Display for Bounds {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let parts: Vec<String> = [("> ", self.gt), (">= ", self.gte), ("< ", self.lt), ("<= ", self.lte), ("= ", self.eq)]
+            .iter()
+            .filter_map(|(op, b)| b.map(|b| format!("{op}{b}")))
+            .collect();
+        f.write_str(&parts.join(" and "))
+    }
 }
 
 /// A threshold rule's grouping: the group-by fields (none: one group), the count that alerts, and
@@ -390,6 +483,7 @@ impl Rule {
             Kind::Eql => RuleType::Eql,
             Kind::Threshold(_) => RuleType::Threshold,
             Kind::NewTerms(_) => RuleType::NewTerms,
+            Kind::Correlation(_) => RuleType::Correlation,
         }
     }
 
@@ -408,7 +502,7 @@ impl Rule {
     /// Whether its alerts are decided in the second stage, over every file in time order (threshold,
     /// new_terms, EQL sequences), rather than one per matching event as it is scanned.
     pub fn is_stateful(&self) -> bool {
-        matches!(self.kind, Kind::Threshold(_) | Kind::NewTerms(_)) || self.filter.sequence().is_some()
+        matches!(self.kind, Kind::Threshold(_) | Kind::NewTerms(_) | Kind::Correlation(_)) || self.filter.sequence().is_some()
     }
 
     /// The field the rule reads an event's time from: `timestamp_override`, else `@timestamp` (see
@@ -441,6 +535,12 @@ impl Rule {
         match &self.kind {
             Kind::Threshold(t) => out.extend(t.fields.iter().chain(t.cardinality.iter().map(|(f, _)| f)).cloned()),
             Kind::NewTerms(n) => out.extend(n.fields.iter().cloned()),
+            Kind::Correlation(c) => {
+                out.extend(c.group_by.iter().cloned());
+                if let CorrelationKind::ValueCount(field) = &c.kind {
+                    out.push(field.clone());
+                }
+            }
             Kind::Query | Kind::Eql => {}
         }
         let mut seen = std::collections::HashSet::new();

@@ -32,7 +32,7 @@ use crate::ecs::mapping::Indexed;
 use crate::ecs::{EcsView, MapOptions, RawView};
 use crate::events::FileEvents;
 use crate::input::{Body, FileStatus, Limits, Record, RecordKind};
-use crate::rules::{Kind, Rule};
+use crate::rules::{CorrelationKind, Filter, Kind, Rule};
 use crate::stage::new_terms::{self, Sightings};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -257,14 +257,25 @@ impl Scanner {
                     t.fields.iter().chain(t.cardinality.as_ref().map(|(f, _)| f)).map(|f| candidate::values(doc, f)).collect()
                 }
                 Kind::NewTerms(n) => n.fields.iter().map(|f| candidate::values(doc, f)).collect(),
+                // Read from the raw record, as its rules are; then which of them matched.
+                Kind::Correlation(c) => {
+                    let mut values: Vec<Vec<String>> = c.group_by.iter().map(|f| candidate::values(target, f)).collect();
+                    if let CorrelationKind::ValueCount(field) = &c.kind {
+                        values.push(candidate::values(target, field));
+                    }
+                    if let Filter::Sigma(matcher) = &rule.filter {
+                        values.push(matcher.which(target).into_iter().map(|part| part.to_string()).collect());
+                    }
+                    values
+                }
                 Kind::Query | Kind::Eql => Vec::new(),
             };
             let time = candidate::event_time(doc, rule.time_field(), rule.timestamp_fallback);
             // Listed in a threshold group's or a sequence's alert; other candidates need only their
             // place (reading the rest could map the whole record).
-            let listed = matches!(rule.kind, Kind::Threshold(_)) || hits.is_some();
+            let listed = matches!(rule.kind, Kind::Threshold(_) | Kind::Correlation(_)) || hits.is_some();
             wants_alert.push(match (&rule.kind, sequence.zip(hits.as_ref())) {
-                (Kind::Threshold(_), _) => false,
+                (Kind::Threshold(_) | Kind::Correlation(_), _) => false,
                 (Kind::NewTerms(new_terms), _) => !recent.repeats(rule_index, rule, new_terms, time, &values),
                 // A sequence's alert is its last event's: only a match of the last step needs one.
                 (_, Some((sequence, hits))) => hits.steps.iter().any(|(step, _)| step + 1 == sequence.steps().len()),

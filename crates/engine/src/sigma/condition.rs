@@ -26,6 +26,16 @@ impl Condition {
         }
     }
 
+    /// The same condition over searches numbered `offset` further on.
+    pub fn shifted(&self, offset: usize) -> Condition {
+        match self {
+            Condition::Search(i) => Condition::Search(i + offset),
+            Condition::And(items) => Condition::And(items.iter().map(|c| c.shifted(offset)).collect()),
+            Condition::Or(items) => Condition::Or(items.iter().map(|c| c.shifted(offset)).collect()),
+            Condition::Not(inner) => Condition::Not(Box::new(inner.shifted(offset))),
+        }
+    }
+
     /// The searches every match requires (those under `and`s only, outside any `not` or `or`),
     /// for the rule index.
     pub fn required(&self, out: &mut Vec<usize>) {

@@ -16,6 +16,9 @@ use detection::Search;
 pub struct Matcher {
     searches: Vec<Search>,
     condition: Condition,
+    /// For a correlation's matcher ([`Matcher::any`]): each correlated rule's condition, over
+    /// `searches`; the condition is their `or`.
+    parts: Vec<Condition>,
 }
 
 /// The raw field the rule index reads Sigma rules by.
@@ -23,7 +26,34 @@ pub const ACTION_FIELD: &str = "eventName";
 
 impl Matcher {
     pub fn new(searches: Vec<Search>, condition: Condition) -> Matcher {
-        Matcher { searches, condition }
+        Matcher { searches, condition, parts: Vec::new() }
+    }
+
+    /// A matcher that matches nothing (a correlation's, until its rules are found).
+    pub fn nothing() -> Matcher {
+        Matcher::new(Vec::new(), Condition::Or(Vec::new()))
+    }
+
+    /// The matcher of a correlation over `matchers`: an event matches when one of them does, and
+    /// [`Matcher::which`] says which.
+    pub fn any(matchers: &[&Matcher]) -> Matcher {
+        let mut searches = Vec::new();
+        let mut parts = Vec::new();
+        for matcher in matchers {
+            let offset = searches.len();
+            searches.extend(matcher.searches.iter().cloned());
+            parts.push(matcher.condition.shifted(offset));
+        }
+        Matcher { searches, condition: Condition::Or(parts.clone()), parts }
+    }
+
+    /// For a correlation's matcher, the places (in [`Matcher::any`]'s order) of the matchers `doc`
+    /// meets; empty for any other.
+    pub fn which(&self, doc: &dyn Document) -> Vec<usize> {
+        let mut known: Vec<Option<bool>> = vec![None; self.searches.len()];
+        (0..self.parts.len())
+            .filter(|&p| self.parts[p].eval(&mut |i| *known[i].get_or_insert_with(|| self.searches[i].matches(doc))))
+            .collect()
     }
 
     /// Whether the raw record `doc` meets the detection (each search evaluated at most once).

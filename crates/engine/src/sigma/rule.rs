@@ -8,7 +8,10 @@
 use super::Matcher;
 use super::condition;
 use super::detection::{self, Problem, Search};
-use crate::rules::{Filter, Kind, Loaded, Mitre, ProblemKind, Rule, RuleProblem, Schedule, Severity, TACTICS, Technique, Threat};
+use crate::rules::{
+    Bounds, Correlation, CorrelationKind, Filter, Kind, Loaded, Mitre, ProblemKind, Rule, RuleProblem, Schedule, Severity, TACTICS,
+    Technique, Threat,
+};
 use yaml_rust2::{Yaml, YamlEmitter, YamlLoader};
 
 /// Whether `text` reads as Sigma YAML (a top-level `detection:` or `correlation:`), not TOML or JSON.
@@ -35,9 +38,21 @@ pub fn load(source: &str, text: &str, loaded: &mut Loaded) {
             Yaml::String(t) => Some(t.clone()),
             _ => None,
         };
-        match rule(source, text, first, doc) {
-            Ok(rule) => loaded.rules.push(rule),
-            Err(kind) => loaded.problems.push(RuleProblem { source: source.to_string(), rule: name, kind }),
+        let result = if doc["correlation"].is_badvalue() { rule(source, text, first, doc) } else { correlation(source, text, first, doc) };
+        match result {
+            Ok(rule) => {
+                // A correlation names the rules it correlates by `id` or by `name`.
+                if let Some(name) = string(doc, "name") {
+                    loaded.names.push((name, rule.rule_id.clone()));
+                }
+                loaded.rules.push(rule)
+            }
+            Err(kind) => {
+                if matches!(kind, ProblemKind::NotApplicable(_)) {
+                    loaded.elsewhere.extend(["id", "name"].iter().filter_map(|k| string(doc, k)));
+                }
+                loaded.problems.push(RuleProblem { source: source.to_string(), rule: name, kind })
+            }
         }
     }
 }
@@ -92,9 +107,6 @@ fn rule(source: &str, text: &str, first: usize, doc: &Yaml) -> Result<Rule, Prob
     let at = |line: usize, why: String| ProblemKind::Invalid(format!("line {line}: {why}"));
     if !matches!(doc, Yaml::Hash(_)) {
         return Err(at(first, "a Sigma document is a map".into()));
-    }
-    if !doc["correlation"].is_badvalue() {
-        return Err(ProblemKind::Unsupported("Sigma correlation rules do not run yet".into()));
     }
     if !doc["action"].is_badvalue() {
         return Err(ProblemKind::Unsupported("multi-document Sigma (`action: global` / `repeat`) is not supported".into()));
@@ -154,6 +166,20 @@ fn rule(source: &str, text: &str, first: usize, doc: &Yaml) -> Result<Rule, Prob
     }
     let condition = if conditions.len() == 1 { conditions.remove(0) } else { condition::Condition::Or(conditions) };
     let matcher = Matcher::new(searches, condition);
+    let mut emitted = String::new();
+    let mut emitter = YamlEmitter::new(&mut emitted);
+    let _ = emitter.dump(detection);
+    let mut rule = metadata(source, doc, title, first, text)?;
+    rule.filter = Filter::Sigma(Box::new(matcher));
+    rule.query_text = emitted.trim_start_matches("---").trim_start().to_string();
+    Ok(rule)
+}
+
+/// A Sigma rule's own words and settings, shared by detections and correlations: its id, level,
+/// tags, ATT&CK, description, references and status; a query rule that matches nothing until its
+/// filter is set.
+fn metadata(source: &str, doc: &Yaml, title: String, first: usize, text: &str) -> Result<Rule, ProblemKind> {
+    let at = |line: usize, why: String| ProblemKind::Invalid(format!("line {line}: {why}"));
     let level = string(doc, "level").unwrap_or_else(|| "medium".into()).to_ascii_lowercase();
     let (severity, risk_score) = match level.as_str() {
         "informational" => (Severity::Informational, 0),
@@ -164,9 +190,6 @@ fn rule(source: &str, text: &str, first: usize, doc: &Yaml) -> Result<Rule, Prob
         other => return Err(at(line_of(text, first, "level"), format!("unknown level `{other}`"))),
     };
     let tags = strings(doc, "tags");
-    let mut emitted = String::new();
-    let mut emitter = YamlEmitter::new(&mut emitted);
-    let _ = emitter.dump(detection);
     let schedule = Schedule::read("5m", "now-6m").map_err(|e| at(first, e.to_string()))?;
     Ok(Rule {
         rule_id: string(doc, "id").unwrap_or_else(|| format!("sigma:{title}")),
@@ -175,8 +198,8 @@ fn rule(source: &str, text: &str, first: usize, doc: &Yaml) -> Result<Rule, Prob
         severity,
         risk_score,
         kind: Kind::Query,
-        filter: Filter::Sigma(Box::new(matcher)),
-        query_text: emitted.trim_start_matches("---").trim_start().to_string(),
+        filter: Filter::Sigma(Box::new(Matcher::nothing())),
+        query_text: String::new(),
         language: "sigma".into(),
         index: Vec::new(),
         interval: "5m".into(),
@@ -198,6 +221,92 @@ fn rule(source: &str, text: &str, first: usize, doc: &Yaml) -> Result<Rule, Prob
         examples: Vec::new(),
         source: source.to_string(),
     })
+}
+
+/// A correlation rule: its rules are found in the rule set once every file is loaded
+/// ([`crate::rules::RuleSet`]); until then it matches nothing.
+fn correlation(source: &str, text: &str, first: usize, doc: &Yaml) -> Result<Rule, ProblemKind> {
+    let at = |key: &str, why: String| ProblemKind::Invalid(format!("line {}: {why}", line_of(text, first, key)));
+    let title = string(doc, "title").ok_or_else(|| at("correlation", "no `title`".into()))?;
+    let section = &doc["correlation"];
+    if !matches!(section, Yaml::Hash(_)) {
+        return Err(at("correlation", "`correlation` must be a map".into()));
+    }
+    if !section["aliases"].is_badvalue() {
+        return Err(ProblemKind::Unsupported("correlation field aliases (`aliases`) are not supported yet".into()));
+    }
+    let kind = match section["type"].as_str() {
+        Some("event_count") => CorrelationKind::EventCount,
+        Some("value_count") => {
+            let field = section["condition"]["field"]
+                .as_str()
+                .ok_or_else(|| at("condition", "a value_count correlation names its `field` in `condition`".into()))?;
+            CorrelationKind::ValueCount(field.to_string())
+        }
+        Some("temporal") => CorrelationKind::Temporal,
+        Some("temporal_ordered") => CorrelationKind::TemporalOrdered,
+        Some(other) => return Err(at("type", format!("unknown correlation type `{other}`"))),
+        None => return Err(at("correlation", "the correlation has no `type`".into())),
+    };
+    let rules = strings(section, "rules");
+    if rules.is_empty() {
+        return Err(at("correlation", "the correlation names no `rules`".into()));
+    }
+    let timespan = string(section, "timespan").ok_or_else(|| at("correlation", "the correlation has no `timespan`".into()))?;
+    let timespan_ms =
+        timespan_ms(&timespan).ok_or_else(|| at("timespan", format!("`{timespan}` is not a timespan (a number and s, m, h or d)")))?;
+    let mut condition = Bounds::default();
+    if let Yaml::Hash(map) = &section["condition"] {
+        for (key, value) in map {
+            let key = key.as_str().unwrap_or_default();
+            if key == "field" {
+                continue;
+            }
+            let bound = value.as_i64().and_then(|n| u64::try_from(n).ok());
+            let bound = bound.ok_or_else(|| at("condition", format!("`{key}` takes a count (a whole number)")))?;
+            let slot = match key {
+                "gt" => &mut condition.gt,
+                "gte" => &mut condition.gte,
+                "lt" => &mut condition.lt,
+                "lte" => &mut condition.lte,
+                "eq" => &mut condition.eq,
+                other => return Err(at("condition", format!("unknown condition `{other}` (gt, gte, lt, lte or eq)"))),
+            };
+            *slot = Some(bound);
+        }
+    }
+    if condition == Bounds::default() {
+        match kind {
+            // Every correlated rule, unless told.
+            CorrelationKind::Temporal | CorrelationKind::TemporalOrdered => condition.gte = Some(rules.len() as u64),
+            _ => return Err(at("correlation", "the correlation has no `condition`".into())),
+        }
+    }
+    // Sigma 2.0.2 says `generate` beside `correlation`; earlier drafts, inside it.
+    let generate = doc["generate"].as_bool().or(section["generate"].as_bool()).unwrap_or(false);
+    let correlation =
+        Correlation { kind, rules, group_by: strings(section, "group-by"), timespan_ms, condition, generate, resolved: Vec::new() };
+    let mut emitted = String::new();
+    let _ = YamlEmitter::new(&mut emitted).dump(section);
+    let mut rule = metadata(source, doc, title, first, text)?;
+    rule.kind = Kind::Correlation(Box::new(correlation));
+    rule.query_text = emitted.trim_start_matches("---").trim_start().to_string();
+    Ok(rule)
+}
+
+/// A timespan in milliseconds: a whole number and `s`, `m`, `h` or `d`.
+fn timespan_ms(text: &str) -> Option<i64> {
+    let text = text.trim();
+    let (number, unit) = text.split_at(text.len().checked_sub(1)?);
+    let n: i64 = number.parse().ok().filter(|n| *n > 0)?;
+    let unit = match unit {
+        "s" => 1_000,
+        "m" => 60_000,
+        "h" => 3_600_000,
+        "d" => 86_400_000,
+        _ => return None,
+    };
+    n.checked_mul(unit)
 }
 
 /// ATT&CK from `attack.*` tags: tactics by name (`attack.defense_evasion`), techniques by id

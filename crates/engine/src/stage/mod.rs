@@ -5,11 +5,12 @@
 //! candidate once). Here they are sorted by (time, `eventID` hash, file, record), so ties never
 //! depend on the files that hold them, and replayed per rule through emulated executions of the rule (see
 //! [`schedule`]): threshold groups ([`threshold`]), new terms ([`new_terms`]), EQL sequences
-//! ([`sequence`]), and, when the schedule is emulated, `max_signals` for query and EQL event rules
+//! ([`sequence`]), Sigma correlations ([`correlation`]), and, when the schedule is emulated, `max_signals` for query and EQL event rules
 //! ([`events`]).
 //!
 //! Depends on rules, alerts and the candidates' shape; never on input or output.
 
+pub mod correlation;
 pub mod events;
 pub mod new_terms;
 pub mod schedule;
@@ -112,6 +113,7 @@ impl Decider {
             let decided = match &rule.kind {
                 Kind::Threshold(threshold) => threshold::decide(rule, threshold, &placed, &mut report),
                 Kind::NewTerms(new_terms) => new_terms::decide(rule, new_terms, placed, &options, &mut report),
+                Kind::Correlation(correlation) => correlation::decide(rule, correlation, &placed, &mut report),
                 _ if rule.filter.sequence().is_some() => sequence::decide(rule, placed, &options, &mut report),
                 // Only with the schedule emulated do event rules send their matches here.
                 _ if options.emulate_schedule => events::decide(rule, placed, &mut report),

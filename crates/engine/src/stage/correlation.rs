@@ -1,0 +1,111 @@
+//! Sigma correlation rules: the matches of the correlated rules, grouped by the group-by fields'
+//! values (every combination of a multi-valued field's; an event without one is in no group),
+//! each group's matches in time order. A window opens at the group's first match not yet in an
+//! alert and holds every match up to `timespan` after it; what the correlation counts over the
+//! window (matches, distinct values of a field, distinct correlated rules, or correlated rules
+//! matched in order) is checked against the condition. A window that meets it alerts, and its
+//! matches are in no later window; else the window opens at the next match. So a burst alerts
+//! once, wherever the files cut it, and no fixed time grid splits it.
+//!
+//! The alert is a group's, as a threshold rule's: the group-by values at its latest match, with
+//! the count, the distinct count (`value_count`: of the field; `temporal`: of the rules) and the
+//! first matches.
+
+use super::{Placed, StageReport};
+use crate::alert::{Alert, Detail, EventSummary, MEMBERS_KEPT, RuleRef, TextAlert};
+use crate::rules::{Correlation, CorrelationKind, Rule};
+use crate::time::format_millis;
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The alerts of one correlation's matches (sorted by time), with their times.
+pub fn decide(rule: &Rule, correlation: &Correlation, placed: &[Placed], _report: &mut StageReport) -> Vec<(i64, TextAlert)> {
+    let fields = correlation.group_by.len();
+    // The candidate's values: the group-by fields', then the counted field's (value_count), then
+    // the correlated rules it matched (their places in `rules`).
+    let counted = matches!(correlation.kind, CorrelationKind::ValueCount(_)).then_some(fields);
+    let parts = fields + usize::from(counted.is_some());
+    let mut groups: BTreeMap<Vec<String>, Vec<&Placed>> = BTreeMap::new();
+    for p in placed {
+        let Some(values) = p.candidate.values.get(..fields) else { continue };
+        for terms in super::combinations(values) {
+            groups.entry(terms).or_default().push(p);
+        }
+    }
+    let mut out = Vec::new();
+    for (terms, members) in groups {
+        let mut start = 0;
+        while start < members.len() {
+            let end_time = members[start].time.saturating_add(correlation.timespan_ms);
+            let end = start + members[start..].partition_point(|p| p.time <= end_time);
+            let window = &members[start..end];
+            let values = |at: usize| window.iter().filter_map(move |p| p.candidate.values.get(at)).flatten().map(String::as_str);
+            let distinct = counted.map(|at| values(at).collect::<BTreeSet<_>>().len() as u64);
+            let rules: Vec<Vec<usize>> = window
+                .iter()
+                .map(|p| p.candidate.values.get(parts).into_iter().flatten().filter_map(|r| r.parse().ok()).collect())
+                .collect();
+            let count = match &correlation.kind {
+                CorrelationKind::EventCount => window.len() as u64,
+                CorrelationKind::ValueCount(_) => distinct.unwrap_or(0),
+                CorrelationKind::Temporal => rules.iter().flatten().collect::<BTreeSet<_>>().len() as u64,
+                CorrelationKind::TemporalOrdered => in_order(&rules, correlation.rules.len()) as u64,
+            };
+            if correlation.condition.holds(count) {
+                let matched = rules.iter().flatten().collect::<BTreeSet<_>>().len() as u64;
+                out.push(alert(rule, correlation, &terms, window, distinct, matched));
+                start = end;
+            } else {
+                start += 1;
+            }
+        }
+    }
+    out.sort_by_key(|(time, _)| *time);
+    out
+}
+
+/// How many of the correlated rules (numbered `0..wanted`) the window's matches meet in their
+/// order: the first rule's earliest match, then the second's after it, and so on.
+fn in_order(rules: &[Vec<usize>], wanted: usize) -> usize {
+    let mut next = 0;
+    for matched in rules {
+        if next < wanted && matched.contains(&next) {
+            next += 1;
+        }
+    }
+    next
+}
+
+/// The window's alert: a document of the group-by values at its latest match, with the counts and
+/// the first matches.
+fn alert(
+    rule: &Rule,
+    correlation: &Correlation,
+    terms: &[String],
+    window: &[&Placed],
+    distinct: Option<u64>,
+    rules: u64,
+) -> (i64, TextAlert) {
+    let (earliest, latest) = (window.first().map_or(0, |p| p.time), window.last().map_or(0, |p| p.time));
+    let mut doc = Map::new();
+    doc.insert("@timestamp".into(), Value::String(format_millis(latest)));
+    for (field, value) in correlation.group_by.iter().zip(terms) {
+        super::set_field(&mut doc, field, Value::String(value.clone()));
+    }
+    let document = Value::Object(doc);
+    let event = EventSummary::from_ecs(&document, None);
+    let origin = window.first().map(|p| p.candidate.member.origin.clone()).unwrap_or_default();
+    let cardinality = match &correlation.kind {
+        CorrelationKind::ValueCount(field) => Some((field.clone(), distinct.unwrap_or(0))),
+        CorrelationKind::Temporal | CorrelationKind::TemporalOrdered => Some(("correlated rules".to_string(), rules)),
+        CorrelationKind::EventCount => None,
+    };
+    let detail = Detail::Threshold {
+        terms: correlation.group_by.iter().cloned().zip(terms.iter().cloned()).collect(),
+        count: window.len() as u64,
+        cardinality,
+        from: format_millis(earliest),
+        members: window.iter().take(MEMBERS_KEPT).map(|p| p.candidate.member.clone()).collect(),
+    };
+    (latest, Alert { rule: RuleRef::of(rule), event, origin, document, original: None, detail: Some(detail) }.into_text())
+}

@@ -1,0 +1,212 @@
+//! Sigma correlation rules, case by case: what each type counts, its group-by and timespan, its
+//! condition's bounds, `generate`, references by id or name across files (in any order), and the
+//! problems a correlation that cannot run is listed with.
+
+use serde_json::json;
+use trailhound_engine::alert::{Alert, Detail};
+use trailhound_engine::rules::{ProblemKind, RuleSet, load_text};
+use trailhound_engine::scan::Scanner;
+
+/// A CloudTrail record: `second` seconds after 10:00, by `user`, doing `action`, from `ip`.
+fn record(n: usize, second: u32, user: &str, action: &str, ip: &str) -> String {
+    let at = format!("2024-05-01T{:02}:{:02}:{:02}Z", 10 + second / 3600, second / 60 % 60, second % 60);
+    json!({
+        "eventVersion": "1.08", "eventTime": at, "eventName": action, "eventSource": "iam.amazonaws.com",
+        "awsRegion": "us-east-1", "sourceIPAddress": ip, "eventID": format!("e{n}"),
+        "userIdentity": {"type": "IAMUser", "userName": user, "arn": format!("arn:aws:iam::1:user/{user}"), "accountId": "111122223333"}
+    })
+    .to_string()
+}
+
+/// A base detection of `action`, called `name`.
+fn base(name: &str, action: &str) -> String {
+    format!(
+        "title: {name}\nid: id-{name}\nname: {name}\nlogsource: {{ product: aws, service: cloudtrail }}\n\
+         detection:\n  selection: {{ eventName: {action} }}\n  condition: selection\n"
+    )
+}
+
+fn set(files: &[(&str, String)]) -> RuleSet {
+    let mut set = RuleSet::default();
+    for (name, text) in files {
+        set.add(load_text(name, text));
+    }
+    set
+}
+
+/// The alerts of `records` (one file) under the enabled rules of `set`.
+fn alerts(set: &RuleSet, records: &[String]) -> Vec<Alert> {
+    let scanner = Scanner::new(set.enabled().cloned().collect::<Vec<_>>());
+    trailhound_testkit::alerts_of(scanner, [("a.ndjson".to_string(), records.join("\n").into_bytes())])
+}
+
+/// Each alert of rule `id`: its group's values, how many events and the distinct count (sorted).
+fn groups(alerts: &[Alert], id: &str) -> Vec<(Vec<String>, u64, Option<u64>)> {
+    let mut groups: Vec<_> = alerts
+        .iter()
+        .filter(|a| a.rule.rule_id == id)
+        .map(|a| match &a.detail {
+            Some(Detail::Threshold { terms, count, cardinality, .. }) => {
+                (terms.iter().map(|(_, v)| v.clone()).collect(), *count, cardinality.as_ref().map(|(_, n)| *n))
+            }
+            other => panic!("a group's alert, not {other:?}"),
+        })
+        .collect();
+    groups.sort();
+    groups
+}
+
+#[test]
+fn event_count_alerts_once_a_burst_per_group_and_silences_its_rule() {
+    let correlation = "title: Burst\nid: burst\ncorrelation:\n  type: event_count\n  rules: [denied]\n  \
+                       group-by: [userIdentity.userName]\n  timespan: 10m\n  condition: { gte: 3 }\n";
+    let set = set(&[("base.yml", base("denied", "GetSecretValue")), ("burst.yml", correlation.to_string())]);
+    assert!(set.problems.is_empty(), "{:?}", set.problems);
+    let records = [
+        // alice: three within ten minutes, then two more (not three) an hour later.
+        record(1, 0, "alice", "GetSecretValue", "198.51.100.1"),
+        record(2, 200, "alice", "GetSecretValue", "198.51.100.1"),
+        record(3, 590, "alice", "GetSecretValue", "198.51.100.1"),
+        record(4, 3600, "alice", "GetSecretValue", "198.51.100.1"),
+        record(5, 3700, "alice", "GetSecretValue", "198.51.100.1"),
+        // bob: three, but spread over more than ten minutes.
+        record(6, 0, "bob", "GetSecretValue", "198.51.100.2"),
+        record(7, 400, "bob", "GetSecretValue", "198.51.100.2"),
+        record(8, 1100, "bob", "GetSecretValue", "198.51.100.2"),
+        // Not the correlated rule's.
+        record(9, 10, "bob", "ListUsers", "198.51.100.2"),
+    ];
+    let alerts = alerts(&set, &records);
+    assert_eq!(groups(&alerts, "burst"), [(vec!["alice".to_string()], 3, None)]);
+    assert!(!alerts.iter().any(|a| a.rule.rule_id == "id-denied"), "the correlated rule does not alert alone");
+    let alert = alerts.iter().find(|a| a.rule.rule_id == "burst").expect("the burst");
+    assert_eq!(alert.document["@timestamp"], "2024-05-01T10:09:50.000Z", "at the burst's latest event");
+    assert_eq!(alert.document["userIdentity"]["userName"], "alice");
+    assert_eq!(alert.rule.rule_type.as_str(), "correlation");
+}
+
+#[test]
+fn a_range_counts_the_whole_window_and_generate_keeps_the_rules_alerts() {
+    let correlation = "title: Few\nid: few\ngenerate: true\ncorrelation:\n  type: event_count\n  rules: [id-denied]\n  \
+                       group-by: [userIdentity.userName]\n  timespan: 10m\n  condition: { gt: 1, lte: 2 }\n";
+    let set = set(&[("few.yml", correlation.to_string()), ("base.yml", base("denied", "GetSecretValue"))]);
+    let records = [
+        record(1, 0, "alice", "GetSecretValue", "198.51.100.1"),
+        record(2, 60, "alice", "GetSecretValue", "198.51.100.1"),
+        record(3, 120, "alice", "GetSecretValue", "198.51.100.1"),
+        record(4, 0, "bob", "GetSecretValue", "198.51.100.2"),
+        record(5, 60, "bob", "GetSecretValue", "198.51.100.2"),
+    ];
+    let alerts = alerts(&set, &records);
+    // alice's window holds three (over the bound); from her second event on, two.
+    assert_eq!(groups(&alerts, "few"), [(vec!["alice".to_string()], 2, None), (vec!["bob".to_string()], 2, None)]);
+    assert_eq!(alerts.iter().filter(|a| a.rule.rule_id == "id-denied").count(), 5, "generate: the rule alerts alone too");
+}
+
+#[test]
+fn value_count_counts_distinct_values_of_its_field() {
+    let correlation = "title: Many actions\nid: many\ncorrelation:\n  type: value_count\n  rules: [any_iam]\n  \
+                       group-by: [sourceIPAddress]\n  timespan: 1h\n  condition: { field: eventName, gte: 3 }\n";
+    let any = "title: any_iam\nid: id-any\nname: any_iam\nlogsource: { product: aws, service: cloudtrail }\n\
+               detection:\n  selection: { eventSource: iam.amazonaws.com }\n  condition: selection\n";
+    let set = set(&[("any.yml", any.to_string()), ("many.yml", correlation.to_string())]);
+    let records = [
+        record(1, 0, "alice", "ListUsers", "203.0.113.9"),
+        record(2, 10, "alice", "ListUsers", "203.0.113.9"),
+        record(3, 20, "alice", "ListRoles", "203.0.113.9"),
+        record(4, 30, "carol", "GetUser", "203.0.113.9"),
+        record(5, 0, "bob", "ListUsers", "198.51.100.2"),
+        record(6, 10, "bob", "ListRoles", "198.51.100.2"),
+        record(7, 20, "bob", "ListRoles", "198.51.100.2"),
+    ];
+    let alerts = alerts(&set, &records);
+    assert_eq!(groups(&alerts, "many"), [(vec!["203.0.113.9".to_string()], 4, Some(3))]);
+}
+
+#[test]
+fn temporal_needs_every_rule_and_temporal_ordered_their_order() {
+    let rules = [("key.yml", base("key", "CreateAccessKey")), ("policy.yml", base("policy", "AttachUserPolicy"))];
+    let temporal = |kind: &str| {
+        format!(
+            "title: {kind}\nid: {kind}\ncorrelation:\n  type: {kind}\n  rules: [key, policy]\n  \
+             group-by: [userIdentity.arn]\n  timespan: 5m\n"
+        )
+    };
+    let records = [
+        // alice: key, then policy, within five minutes.
+        record(1, 0, "alice", "CreateAccessKey", "198.51.100.1"),
+        record(2, 120, "alice", "AttachUserPolicy", "198.51.100.1"),
+        // bob: policy, then key.
+        record(3, 0, "bob", "AttachUserPolicy", "198.51.100.2"),
+        record(4, 60, "bob", "CreateAccessKey", "198.51.100.2"),
+        // carol: key, then policy ten minutes later.
+        record(5, 0, "carol", "CreateAccessKey", "198.51.100.3"),
+        record(6, 600, "carol", "AttachUserPolicy", "198.51.100.3"),
+    ];
+    let arn = |user: &str| vec![format!("arn:aws:iam::1:user/{user}")];
+    let mut files = rules.to_vec();
+    files.push(("t.yml", temporal("temporal")));
+    let unordered = alerts(&set(&files), &records);
+    assert_eq!(groups(&unordered, "temporal"), [(arn("alice"), 2, Some(2)), (arn("bob"), 2, Some(2))]);
+    let mut files = rules.to_vec();
+    files.push(("t.yml", temporal("temporal_ordered")));
+    let ordered = alerts(&set(&files), &records);
+    assert_eq!(groups(&ordered, "temporal_ordered"), [(arn("alice"), 2, Some(2))]);
+}
+
+#[test]
+fn references_are_found_whatever_order_the_files_come_in() {
+    let correlation = (
+        "c.yml",
+        "title: C\nid: c\ncorrelation:\n  type: event_count\n  rules: [denied]\n  timespan: 1m\n  condition: { gte: 2 }\n".to_string(),
+    );
+    let rule = ("b.yml", base("denied", "GetSecretValue"));
+    let records = [record(1, 0, "alice", "GetSecretValue", "198.51.100.1"), record(2, 30, "bob", "GetSecretValue", "198.51.100.2")];
+    for files in [[correlation.clone(), rule.clone()], [rule.clone(), correlation.clone()]] {
+        let set = set(&files);
+        assert!(set.problems.is_empty(), "{:?}", set.problems);
+        // No group-by: one group of every match.
+        assert_eq!(groups(&alerts(&set, &records), "c"), [(vec![], 2, None)]);
+    }
+}
+
+#[test]
+fn a_correlation_that_cannot_run_says_why() {
+    let windows = "title: logon\nid: id-logon\nname: logon\nlogsource: { product: windows, service: security }\n\
+                   detection:\n  selection: { EventID: 4625 }\n  condition: selection\n";
+    let correlation = |rules: &str, extra: &str| {
+        format!(
+            "title: X {rules}\nid: x-{rules}\ncorrelation:\n  type: event_count\n  rules: [{rules}]\n  timespan: 5m\n  condition: {{ gte: 2 }}\n{extra}"
+        )
+    };
+    let set = set(&[
+        ("windows.yml", windows.to_string()),
+        ("base.yml", base("denied", "GetSecretValue")),
+        ("missing.yml", correlation("nowhere", "")),
+        ("elsewhere.yml", correlation("logon", "")),
+        ("chained.yml", correlation("x-denied", "")),
+        ("ok.yml", correlation("denied", "")),
+        ("aliases.yml", correlation("denied", "  aliases: { ip: { denied: sourceIPAddress } }\n")),
+        (
+            "bad.yml",
+            "title: Bad\ncorrelation:\n  type: event_count\n  rules: [denied]\n  timespan: 5 minutes\n  condition: { gte: 2 }\n".into(),
+        ),
+    ]);
+    let kind = |source: &str| set.problems.iter().find(|p| p.source == source).map(|p| p.kind.clone());
+    assert!(matches!(kind("missing.yml"), Some(ProblemKind::Invalid(why)) if why.contains("`nowhere`")), "{:?}", set.problems);
+    assert!(matches!(kind("elsewhere.yml"), Some(ProblemKind::NotApplicable(_))), "{:?}", set.problems);
+    assert!(matches!(kind("chained.yml"), Some(ProblemKind::Unsupported(why)) if why.contains("chained")), "{:?}", set.problems);
+    assert!(matches!(kind("aliases.yml"), Some(ProblemKind::Unsupported(why)) if why.contains("aliases")), "{:?}", set.problems);
+    assert!(
+        matches!(kind("bad.yml"), Some(ProblemKind::Invalid(why)) if why.contains("line 5") && why.contains("5 minutes")),
+        "{:?}",
+        set.problems
+    );
+    assert!(set.rules.iter().any(|r| r.rule_id == "x-denied"), "the correlation whose rule is found runs");
+    assert_eq!(set.problems.len(), 6, "the Windows rule, then one a correlation: {:?}", set.problems);
+    // Adding the missing rule later finds it, and the problem goes.
+    let mut set = set;
+    set.add(load_text("nowhere.yml", &base("nowhere", "ListUsers")));
+    assert!(set.rules.iter().any(|r| r.rule_id == "x-nowhere"));
+    assert!(!set.problems.iter().any(|p| p.source == "missing.yml"), "{:?}", set.problems);
+}
