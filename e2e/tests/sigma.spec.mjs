@@ -69,3 +69,49 @@ test('a Sigma file loads its CloudTrail rules, lists the others, and alerts', as
   await page.screenshot({ path: join(SHOTS, '33-sigma-alert.png') });
   expect(errors).toEqual([]);
 });
+
+test('Sigma correlations load by name, silence their rules, and alert on a burst and a sequence', async ({ page }) => {
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto('/');
+  await page.getByRole('tab', { name: /Rules/ }).click();
+  const name = 'ssm-correlations.yml';
+  await page.getByTestId('rule-input').setInputFiles([{ name, mimeType: 'text/yaml', buffer: readFileSync(join(RULES, name)) }]);
+  const rules = page.getByTestId('rules');
+  const burst = rules.locator('tr[data-rule-id="4d7b9f1e-3a5c-4e8b-b2d6-7f9a1c3e5b80"]');
+  await expect(burst.getByTestId('rule-type')).toContainText('correlation');
+  await expect(burst.getByTestId('rule-type')).toContainText('event_count >= 10 within 5m by userIdentity.arn');
+  await expect(rules.getByTestId('rule-problems')).toHaveCount(0);
+  // The correlated detections are off: they alert only through the correlations.
+  await expect(rules.locator('tr[data-rule-id="2f6e1a0c-7d3b-4e59-9a14-5c8b0d2e7f31"]')).toHaveClass(/disabled/);
+  await expect(rules.locator('tr[data-rule-id="8a4c2e6f-1b3d-4f57-8e9a-0c2d4f6a8b1c"]')).toHaveClass(/disabled/);
+  // Filters by type and tactic, and a sort by severity (down: high first).
+  await page.getByTestId('rule-filter-type').selectOption('correlation');
+  await expect(rules.locator('tbody tr[data-rule-id]')).toHaveCount(2);
+  await page.getByTestId('rule-filter-tactic').selectOption('Execution');
+  await expect(rules.locator('tbody tr[data-rule-id]')).toHaveCount(1);
+  await page.getByTestId('rule-filter-tactic').selectOption('');
+  await page.getByTestId('rules-sort-severity').locator('button').click();
+  await page.getByTestId('rules-sort-severity').locator('button').click();
+  await expect(page.getByTestId('rules-sort-severity')).toHaveAttribute('aria-sort', 'descending');
+  await expect(rules.locator('tbody tr[data-rule-id]').first()).toHaveAttribute('data-rule-id', '9c1e3a5b-7d9f-4b2c-8e4a-6f8b0d2c4e61');
+  await page.screenshot({ path: join(SHOTS, '43-rules-correlations.png') });
+  await page.getByTestId('rules-clear-filter').click();
+
+  await page.getByRole('tab', { name: /Alerts/ }).click();
+  const stratus = 'aws.execution.ssm-send-command.json';
+  await dropNamed(page, [{ name: stratus, path: join(STRATUS, stratus) }]);
+  await scanDone(page);
+  const table = page.getByTestId('alerts');
+  const listings = JSON.parse(readFileSync(join(STRATUS, stratus), 'utf8')).filter((r) => r.eventName === 'DescribeInstanceInformation');
+  await expect(table.locator('tr[data-event-id]').filter({ hasText: 'Burst of SSM Instance Listings' })).toHaveCount(1);
+  await expect(table.locator('tr[data-event-id]').filter({ hasText: 'SSM Instances Listed Then a Command Sent' })).toHaveCount(1);
+  await expect(table.locator('tr[data-event-id]').filter({ hasText: 'SSM Managed Instances Listed' })).toHaveCount(0);
+  await expect(table.locator('tr[data-event-id]').filter({ hasText: 'SSM Command Sent' })).toHaveCount(0);
+  await table.locator('tr[data-event-id]').filter({ hasText: 'Burst of SSM Instance Listings' }).click();
+  const detail = page.getByTestId('detail');
+  await expect(detail).toContainText(String(listings.length));
+  await expect(detail).toContainText(listings[0].userIdentity.arn);
+  await page.screenshot({ path: join(SHOTS, '44-sigma-correlation-alert.png') });
+  expect(errors).toEqual([]);
+});

@@ -4,8 +4,9 @@
 use trailhound_engine::{Detail, Member};
 use yew::prelude::*;
 
-/// The section for an alert's [`Detail`], or nothing for an alert on one event.
-pub fn section(detail: Option<&Detail>) -> Html {
+/// The section for an alert's [`Detail`], or nothing for an alert on one event; a Sigma
+/// correlation's group (`correlation`) reads as such rather than as a threshold's.
+pub fn section(detail: Option<&Detail>, correlation: bool) -> Html {
     let Some(detail) = detail else { return html! {} };
     match detail {
         Detail::Threshold { terms, count, cardinality, from, members } => {
@@ -18,12 +19,16 @@ pub fn section(detail: Option<&Detail>) -> Html {
                 if members.len() < *count as usize { format!("The first {} of them:", members.len()) } else { "They are:".to_string() };
             html! {
                 <section class="detail-section decided" data-testid="decided">
-                    <h3>{ "Threshold reached" }</h3>
+                    <h3>{ if correlation { "Correlation met" } else { "Threshold reached" } }</h3>
                     <dl class="kv compact">
                         <dt>{ "Group" }</dt><dd>{ group }</dd>
                         <dt>{ "Matches" }</dt><dd data-testid="threshold-count">{ count.to_string() }</dd>
                         if let Some((field, distinct)) = cardinality {
-                            <dt>{ "Distinct" }</dt><dd>{ format!("{distinct} values of {field}") }</dd>
+                            <dt>{ "Distinct" }</dt><dd>{ if correlation && field == trailhound_engine::stage::correlation::RULES_MATCHED {
+                                format!("{distinct} of the correlated rules matched")
+                            } else {
+                                format!("{distinct} values of {field}")
+                            } }</dd>
                         }
                         <dt>{ "Earliest match" }</dt><dd>{ from.clone() }</dd>
                     </dl>

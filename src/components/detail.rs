@@ -168,7 +168,7 @@ pub fn Detail(props: &Props) -> Html {
             <dl class="kv">
                 { for summary.into_iter().filter_map(|(k, v)| v.map(|v| html! { <><dt>{ k }</dt><dd>{ v }</dd></> })) }
             </dl>
-            { super::decided::section(alert.detail.as_ref()) }
+            { super::decided::section(alert.detail.as_ref(), alert.rule.rule_type == trailhound_engine::rules::RuleType::Correlation) }
             { pivots(alert, &props.on_pivot) }
 
             <section class="detail-section exceptions-box">

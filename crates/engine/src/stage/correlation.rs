@@ -18,6 +18,9 @@ use crate::time::format_millis;
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
+/// What a temporal correlation's distinct count counts (the alert's cardinality field).
+pub const RULES_MATCHED: &str = "correlated rules";
+
 /// The alerts of one correlation's matches (sorted by time), with their times.
 pub fn decide(rule: &Rule, correlation: &Correlation, placed: &[Placed], _report: &mut StageReport) -> Vec<(i64, TextAlert)> {
     let fields = correlation.group_by.len();
@@ -97,7 +100,7 @@ fn alert(
     let origin = window.first().map(|p| p.candidate.member.origin.clone()).unwrap_or_default();
     let cardinality = match &correlation.kind {
         CorrelationKind::ValueCount(field) => Some((field.clone(), distinct.unwrap_or(0))),
-        CorrelationKind::Temporal | CorrelationKind::TemporalOrdered => Some(("correlated rules".to_string(), rules)),
+        CorrelationKind::Temporal | CorrelationKind::TemporalOrdered => Some((RULES_MATCHED.to_string(), rules)),
         CorrelationKind::EventCount => None,
     };
     let detail = Detail::Threshold {
