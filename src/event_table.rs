@@ -107,6 +107,10 @@ impl Layout {
         if layout.columns.contains(&field) {
             if layout.columns.len() > 1 {
                 layout.columns.retain(|&f| f != field);
+                // No header is left to sort by it, or back.
+                if layout.sort.is_some_and(|(f, _)| f == field) {
+                    layout.sort = None;
+                }
             }
         } else {
             layout.columns.push(field);
@@ -224,6 +228,9 @@ mod tests {
         let layout = Layout::default().toggle(Field::ReadOnly).toggle(Field::Indexed(Column::AccessKey));
         let keys: Vec<&str> = layout.columns.iter().map(|f| f.key()).collect();
         assert_eq!(keys, ["time", "principal", "action", "source", "outcome", "region", "account", "access-key", "read-only"]);
+        let sorted = Layout::default().sorted_by(Field::Indexed(Column::Region));
+        assert_eq!(sorted.toggle(Field::Indexed(Column::Region)).sort, None, "a hidden column sorts no more");
+        assert!(sorted.toggle(Field::ReadOnly).sort.is_some());
         let mut only = Layout { columns: vec![Field::Time], sort: None };
         only = only.toggle(Field::Time);
         assert_eq!(only.columns, [Field::Time]);

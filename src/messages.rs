@@ -20,6 +20,10 @@ pub struct RuleConfig {
     pub files: Vec<(String, String)>,
     /// `rule_id`s switched off.
     pub disabled: Vec<String>,
+    /// `rule_id`s of rules off as loaded (a Sigma `deprecated` status, a rule a correlation
+    /// covers) switched on.
+    #[serde(default)]
+    pub enabled: Vec<String>,
     /// Apply `max_signals` to every rule's emulated runs (see `trailhound scan --emulate-schedule`).
     #[serde(default)]
     pub emulate_schedule: bool,
@@ -39,6 +43,7 @@ impl Default for RuleConfig {
         RuleConfig {
             files: Vec::new(),
             disabled: Vec::new(),
+            enabled: Vec::new(),
             emulate_schedule: false,
             learn_first_history: false,
             max_record_mib: default_record_mib(),
@@ -60,7 +65,12 @@ impl RuleConfig {
     /// The rules a scan runs, in the order every worker and the page's second stage share
     /// (candidates name rules by place).
     pub fn enabled_rules(&self) -> Vec<Rule> {
-        crate::state::load_rules(&self.files).rules.into_iter().filter(|r| r.enabled && !self.disabled.contains(&r.rule_id)).collect()
+        crate::state::load_rules(&self.files).rules.into_iter().filter(|r| self.runs(r)).collect()
+    }
+
+    /// Whether `rule` runs: on as loaded or switched on, and not switched off.
+    pub fn runs(&self, rule: &Rule) -> bool {
+        (rule.enabled || self.enabled.contains(&rule.rule_id)) && !self.disabled.contains(&rule.rule_id)
     }
 
     /// How reading a file is bounded.

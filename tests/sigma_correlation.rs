@@ -204,9 +204,35 @@ fn a_correlation_that_cannot_run_says_why() {
     );
     assert!(set.rules.iter().any(|r| r.rule_id == "x-denied"), "the correlation whose rule is found runs");
     assert_eq!(set.problems.len(), 6, "the Windows rule, then one a correlation: {:?}", set.problems);
-    // Adding the missing rule later finds it, and the problem goes.
+    // A rule that does not run here (a deprecated aggregation) makes its correlation not run either.
+    let unsupported = "title: agg\nid: id-agg\nname: agg\nlogsource: { product: aws, service: cloudtrail }\n\
+                       detection:\n  selection: { eventName: A }\n  timeframe: 5m\n  condition: selection\n";
+    let of_unsupported = self::set(&[("agg.yml", unsupported.to_string()), ("c.yml", correlation("agg", ""))]);
+    assert!(
+        of_unsupported
+            .problems
+            .iter()
+            .any(|p| p.source == "c.yml" && matches!(&p.kind, ProblemKind::Unsupported(why) if why.contains("`agg`"))),
+        "{:?}",
+        of_unsupported.problems
+    );
+    // A timespan in any characters is read, not a panic.
+    let odd = self::set(&[(
+        "odd.yml",
+        "title: O\ncorrelation:\n  type: event_count\n  rules: [a]\n  timespan: 5µ\n  condition: { gte: 2 }\n".into(),
+    )]);
+    assert!(matches!(&odd.problems[0].kind, ProblemKind::Invalid(why) if why.contains("5µ")), "{:?}", odd.problems);
+    // Adding the missing rule later finds it, and the problem goes; a problem added by someone
+    // else between files (the CLI's unreadable file) stays.
     let mut set = set;
+    set.problems.push(trailhound_engine::rules::RuleProblem {
+        source: "unreadable.yml".into(),
+        rule: None,
+        kind: ProblemKind::Invalid("not UTF-8".into()),
+    });
     set.add(load_text("nowhere.yml", &base("nowhere", "ListUsers")));
     assert!(set.rules.iter().any(|r| r.rule_id == "x-nowhere"));
     assert!(!set.problems.iter().any(|p| p.source == "missing.yml"), "{:?}", set.problems);
+    assert!(set.problems.iter().any(|p| p.source == "unreadable.yml"), "{:?}", set.problems);
+    assert_eq!(set.problems.len(), 6, "{:?}", set.problems);
 }

@@ -225,6 +225,7 @@ async fn the_events_panel_searches_the_index_and_marks_the_pivoted_event() {
                 total: 1,
                 records: Some(Rc::new(records)),
                 errors: vec![],
+                abandoned: false,
             });
             Some(7)
         })

@@ -39,6 +39,7 @@ pub fn EventRecord(props: &Props) -> Html {
                 Callback::from(move |progress: ReadProgress| {
                     let Some(records) = progress.records else { return };
                     record.set(match records.first() {
+                        _ if progress.abandoned => Record::Failed(progress.errors.join("; ")),
                         Some((_, read)) => Record::Read { document: pretty(&read.document), original: read.original.as_ref().map(pretty) },
                         None if progress.errors.is_empty() => Record::Failed("the record was not found in its file".into()),
                         None => Record::Failed(progress.errors.join("; ")),

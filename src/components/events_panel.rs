@@ -126,6 +126,14 @@ pub fn EventsPanel(props: &Props) -> Html {
         export: use_state(|| None::<ReadProgress>),
         export_run: use_mut_ref_cell(),
     };
+    {
+        // Rows are numbered in the listed order: a new sort would open another event.
+        let (selected, open) = (ui.selected.clone(), ui.open.clone());
+        use_effect_with(props.layout.sort, move |_| {
+            selected.set(None);
+            open.set(false);
+        });
+    }
     let selected = ui.selected.clone();
     let found = {
         let events = props.events.clone();
@@ -303,6 +311,8 @@ fn results(
         Callback::from(move |_: MouseEvent| {
             let export = ui.export.clone();
             let on_progress = Callback::from(move |progress: ReadProgress| match &progress.records {
+                // Stopped before every file answered: nothing is saved, and the banner says why.
+                Some(_) if progress.abandoned => export.set(Some(ReadProgress { records: Some(Default::default()), ..progress })),
                 Some(records) => {
                     let mut text = String::with_capacity(records.len() * 2048);
                     for (_, record) in records.iter() {
@@ -323,7 +333,12 @@ fn results(
                 None => export.set(Some(progress)),
             });
             ui.export.set(Some(ReadProgress { total: 1, ..ReadProgress::default() }));
-            ui.export_run.set(on_read.emit(ReadRequest { places: places.clone(), on_progress }));
+            let run = on_read.emit(ReadRequest { places: places.clone(), on_progress });
+            if run.is_none() {
+                let errors = vec!["the scanner could not be started".to_string()];
+                ui.export.set(Some(ReadProgress { errors, records: Some(Default::default()), ..ReadProgress::default() }));
+            }
+            ui.export_run.set(run);
         })
     };
     let on_cancel_export = {

@@ -354,10 +354,12 @@ fn flush(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>) {
 /// failure is reported; the workers are replaced on the next scan.
 fn fail(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>, message: String) {
     inner.borrow_mut().dead = true;
-    // A search waiting on the dead worker's files would never end.
+    // A search or a read waiting on the dead worker's files would never end.
     if inner.borrow_mut().search.take().is_some() {
         dispatch.emit(Action::FileSearch(None));
     }
+    let abandoned = inner.borrow_mut().abandon_reads();
+    tell(abandoned);
     settle_now(inner, dispatch);
     dispatch.emit(Action::WorkerFailed { message, now_ms: now() });
 }

@@ -79,7 +79,7 @@ impl State {
     /// A fresh state with the built-in rules.
     pub fn new() -> State {
         let mut state = State::default();
-        state.reload_rules(&[]);
+        state.reload_rules(&RuleConfig::default());
         state
     }
 
@@ -280,8 +280,8 @@ impl State {
                 let before = self.running_rules();
                 self.rule_files.retain(|(n, _)| *n != name);
                 self.rule_files.push((name, text));
-                let disabled = self.disabled_rules();
-                self.reload_rules(&disabled);
+                let switches = self.switches();
+                self.reload_rules(&switches);
                 if self.running_rules() != before {
                     self.mark_rules_changed();
                 }
@@ -289,8 +289,8 @@ impl State {
             Action::RemoveRuleFile(name) => {
                 let before = self.running_rules();
                 self.rule_files.retain(|(n, _)| *n != name);
-                let disabled = self.disabled_rules();
-                self.reload_rules(&disabled);
+                let switches = self.switches();
+                self.reload_rules(&switches);
                 if self.running_rules() != before {
                     self.mark_rules_changed();
                 }
@@ -320,7 +320,7 @@ impl State {
                 self.learn_first_history = config.learn_first_history;
                 self.max_record_mib = Some(config.max_record_mib.clamp(1, 64));
                 self.geoip = config.geoip;
-                self.reload_rules(&config.disabled);
+                self.reload_rules(&RuleConfig { disabled: config.disabled, enabled: config.enabled, ..RuleConfig::default() });
             }
         }
         self
@@ -331,6 +331,7 @@ impl State {
         RuleConfig {
             files: self.rule_files.clone(),
             disabled: self.disabled_rules(),
+            enabled: self.enabled_rules(),
             emulate_schedule: self.emulate_schedule,
             learn_first_history: self.learn_first_history,
             max_record_mib: self.record_mib(),
@@ -485,11 +486,22 @@ impl State {
         self.refresh_rows();
     }
 
+    /// The rules on as loaded that the user switched off.
     fn disabled_rules(&self) -> Vec<String> {
-        self.rules.iter().filter(|r| !r.enabled).map(|r| r.rule.rule_id.clone()).collect()
+        self.rules.iter().filter(|r| !r.enabled && r.rule.enabled).map(|r| r.rule.rule_id.clone()).collect()
     }
 
-    fn reload_rules(&mut self, disabled: &[String]) {
+    /// The rules off as loaded that the user switched on.
+    fn enabled_rules(&self) -> Vec<String> {
+        self.rules.iter().filter(|r| r.enabled && !r.rule.enabled).map(|r| r.rule.rule_id.clone()).collect()
+    }
+
+    /// The switches as the user left them (see [`RuleConfig::runs`]).
+    fn switches(&self) -> RuleConfig {
+        RuleConfig { disabled: self.disabled_rules(), enabled: self.enabled_rules(), ..RuleConfig::default() }
+    }
+
+    fn reload_rules(&mut self, switches: &RuleConfig) {
         let set = load_rules(&self.rule_files);
         self.rule_problems = set.inventory().not_loaded;
         // Built in: the copy in use is the shipped one (a user's file may hold a copy that replaced it).
@@ -497,11 +509,7 @@ impl State {
         self.rules = set
             .rules
             .into_iter()
-            .map(|rule| RuleEntry {
-                enabled: rule.enabled && !disabled.contains(&rule.rule_id),
-                builtin: builtin.contains(&rule.source),
-                rule,
-            })
+            .map(|rule| RuleEntry { enabled: switches.runs(&rule), builtin: builtin.contains(&rule.source), rule })
             .collect();
         self.rule_replacements = set.replaced.iter().map(ToString::to_string).collect();
     }

@@ -393,3 +393,26 @@ fn bulk_switches_take_the_listed_rules_only() {
     assert!(state.rule_config().disabled.is_empty());
     assert_eq!(state.rules.len(), total);
 }
+
+/// A rule a correlation switches off reads as off; switched on by hand it runs (its switch is
+/// kept), and without the correlation's file it is on again as loaded.
+#[test]
+fn a_rule_off_as_loaded_runs_when_switched_on() {
+    let rules = "title: listed\nid: id-listed\nname: listed\nlogsource: { product: aws, service: cloudtrail }\n\
+                 detection:\n  selection: { eventName: ListUsers }\n  condition: selection\n";
+    let correlation =
+        "title: burst\nid: id-burst\ncorrelation:\n  type: event_count\n  rules: [listed]\n  timespan: 5m\n  condition: { gte: 3 }\n";
+    let on = |state: &State, id: &str| state.rules.iter().find(|e| e.rule.rule_id == id).map(|e| e.enabled);
+    let runs = |state: &State, id: &str| state.rule_config().enabled_rules().iter().any(|r| r.rule_id == id);
+    let state = State::new()
+        .reduce(Action::AddRuleFile { name: "listed.yml".into(), text: rules.into() })
+        .reduce(Action::AddRuleFile { name: "burst.yml".into(), text: correlation.into() });
+    assert_eq!((on(&state, "id-listed"), on(&state, "id-burst")), (Some(false), Some(true)));
+    assert!(!runs(&state, "id-listed") && runs(&state, "id-burst"));
+    let state = state.reduce(Action::ToggleRule("id-listed".into()));
+    assert_eq!(state.rule_config().enabled, ["id-listed"]);
+    assert!(runs(&state, "id-listed"), "switched on, it runs");
+    let state = state.reduce(Action::ToggleRule("id-listed".into())).reduce(Action::RemoveRuleFile("burst.yml".into()));
+    assert_eq!(on(&state, "id-listed"), Some(true), "without the correlation it is on as loaded");
+    assert!(state.rule_config().disabled.is_empty() && state.rule_config().enabled.is_empty());
+}

@@ -108,16 +108,15 @@ fn write_table(set: &RuleSet) -> io::Result<()> {
     for rule in &set.rules {
         let version = rule.version.map(|v| format!(" v{v}")).unwrap_or_default();
         let tactics: Vec<String> = rule.tactics().map(|t| format!("{} {}", t.id, t.name)).collect();
-        writeln!(out, "{}  {}{}  [{} / {}]  {}", rule.rule_id, rule.name, version, rule.severity, rule.risk_score, rule.source)?;
-        writeln!(
-            out,
-            "    {}, every {} over {}, at most {} alerts a run; {}",
-            kind(rule),
-            rule.interval,
-            rule.from,
-            rule.max_signals,
-            tactics.join(", ")
-        )?;
+        let off = if rule.enabled { "" } else { "  (off as loaded)" };
+        writeln!(out, "{}  {}{}  [{} / {}]  {}{off}", rule.rule_id, rule.name, version, rule.severity, rule.risk_score, rule.source)?;
+        // A correlation has no schedule: it looks at every match in time order.
+        let runs = if matches!(rule.kind, Kind::Correlation(_)) {
+            String::new()
+        } else {
+            format!(", every {} over {}, at most {} alerts a run", rule.interval, rule.from, rule.max_signals)
+        };
+        writeln!(out, "    {}{runs}; {}", kind(rule), tactics.join(", "))?;
     }
     let inventory = set.inventory();
     writeln!(out, "{} rules loaded, {} not loaded", set.rules.len(), set.problems.len())?;

@@ -439,7 +439,10 @@ fn a_sigma_folder_loads_and_alerts() {
     let out = String::from_utf8_lossy(&listed.stdout);
     assert_eq!(listed.status.code(), Some(0), "{}", stderr(&listed));
     assert!(out.contains("Trail Logging Stopped or Trail Deleted") && out.contains("sigma rule"), "{out}");
-    assert!(out.contains("2 rules loaded, 1 not loaded"), "{out}");
+    assert!(out.contains("6 rules loaded, 1 not loaded"), "{out}");
+    // The correlations have no schedule; the detections they correlate are off on their own.
+    assert!(out.contains("sigma correlation (event_count >= 10 within 5m by userIdentity.arn, of ssm_instances_listed); "), "{out}");
+    assert!(out.contains("SSM Command Sent  [low / 21]") && out.contains("ssm-correlations.yml  (off as loaded)"), "{out}");
     assert!(
         stderr(&listed).contains("rule not applicable:") && stderr(&listed).contains("Interactive Logon on a Windows Host"),
         "{}",

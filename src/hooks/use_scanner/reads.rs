@@ -23,6 +23,8 @@ pub struct ReadProgress {
     pub total: usize,
     pub records: Option<Rc<Vec<(Place, FetchedRecord)>>>,
     pub errors: Vec<String>,
+    /// The read was stopped before every file answered (its records are not all there).
+    pub abandoned: bool,
 }
 
 /// What to read, and whom to tell.
@@ -38,8 +40,8 @@ pub(super) struct Reading {
     asked: Vec<Place>,
     /// Files not yet handed to a worker, each with its records in increasing order.
     waiting: VecDeque<(usize, Vec<usize>)>,
-    /// Files handed over and not answered, with their size.
-    pending: BTreeMap<usize, u64>,
+    /// Files handed over and not answered.
+    pending: std::collections::BTreeSet<usize>,
     total: usize,
     got: BTreeMap<Place, FetchedRecord>,
     errors: Vec<String>,
@@ -51,7 +53,10 @@ impl Reading {
     pub(super) fn abandoned(self) -> (Callback<ReadProgress>, ReadProgress) {
         let mut errors = self.errors;
         errors.push("the read was stopped: the scanner was stopped or restarted".into());
-        (self.on_progress, ReadProgress { done: self.total, total: self.total, records: Some(Rc::new(Vec::new())), errors })
+        (
+            self.on_progress,
+            ReadProgress { done: self.total, total: self.total, records: Some(Rc::new(Vec::new())), errors, abandoned: true },
+        )
     }
 }
 
@@ -78,7 +83,7 @@ pub(super) fn start(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>, req
             Reading {
                 asked: request.places,
                 waiting: by_file.into_iter().collect(),
-                pending: BTreeMap::new(),
+                pending: Default::default(),
                 total,
                 got: BTreeMap::new(),
                 errors: Vec::new(),
@@ -89,6 +94,7 @@ pub(super) fn start(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>, req
     };
     for worker in 0..workers {
         if !hand_next(inner, dispatch, worker, run) {
+            cancel(inner, run);
             return None;
         }
     }
@@ -107,14 +113,18 @@ fn hand_next(inner: &Rc<RefCell<Inner>>, dispatch: &Callback<Action>, worker: us
     let sent = {
         let state = &mut *inner.borrow_mut();
         let Some(reading) = state.reads.get_mut(&run) else { return true };
-        let Some((id, records)) = reading.waiting.pop_front() else { return true };
-        let (Some((name, file)), Some(handle)) = (state.files.get(id), state.workers.get(worker)) else {
-            reading.errors.push(format!("file {} is no longer at hand", id + 1));
-            return true;
+        let Some(handle) = state.workers.get(worker) else { return true };
+        // The next file still at hand (one that is not is an error of the read).
+        let next = loop {
+            let Some((id, records)) = reading.waiting.pop_front() else { return true };
+            match state.files.get(id) {
+                Some((name, file)) => break (id, records, name, file),
+                None => reading.errors.push(format!("file {} is no longer at hand", id + 1)),
+            }
         };
-        let size = file.size() as u64;
-        reading.pending.insert(id, size);
-        state.load[worker] += size;
+        let (id, records, name, file) = next;
+        reading.pending.insert(id);
+        state.load[worker] += file.size() as u64;
         handle.send(&ToWorker::Fetch { id, name: name.clone(), records, run }, Some(file))
     };
     match sent {
@@ -140,16 +150,21 @@ pub(super) fn fetched(
     let progress = {
         let state = &mut *inner.borrow_mut();
         let name = state.files.get(id).map(|(n, _)| n.clone()).unwrap_or_default();
-        let Some(reading) = state.reads.get_mut(&run) else { return };
-        let Some(size) = reading.pending.remove(&id) else { return };
+        // The worker is done with the file whether or not the read is still wanted.
+        let size = state.files.get(id).map_or(0, |(_, f)| f.size() as u64);
         if let Some(load) = state.load.get_mut(worker) {
             *load = load.saturating_sub(size);
+        }
+        let Some(reading) = state.reads.get_mut(&run) else { return };
+        if !reading.pending.remove(&id) {
+            return;
         }
         reading.got.extend(records.into_iter().map(|r| ((id, r.record), r)));
         reading.errors.extend(error.map(|why| format!("{name}: {why}")));
         let done = reading.total - reading.waiting.len() - reading.pending.len();
         (done < reading.total).then(|| {
-            (reading.on_progress.clone(), ReadProgress { done, total: reading.total, records: None, errors: reading.errors.clone() })
+            let progress = ReadProgress { done, total: reading.total, records: None, errors: reading.errors.clone(), abandoned: false };
+            (reading.on_progress.clone(), progress)
         })
     };
     if let Some((on_progress, progress)) = progress {
@@ -173,6 +188,12 @@ fn finish_if_done(inner: &Rc<RefCell<Inner>>, run: u64) {
     let Some(mut reading) = done else { return };
     let records: Vec<(Place, FetchedRecord)> =
         reading.asked.iter().filter_map(|place| reading.got.remove(place).map(|record| (*place, record))).collect();
-    let progress = ReadProgress { done: reading.total, total: reading.total, records: Some(Rc::new(records)), errors: reading.errors };
+    let progress = ReadProgress {
+        done: reading.total,
+        total: reading.total,
+        records: Some(Rc::new(records)),
+        errors: reading.errors,
+        abandoned: false,
+    };
     reading.on_progress.emit(progress);
 }

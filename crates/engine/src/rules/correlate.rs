@@ -16,12 +16,12 @@ pub(super) struct Correlations {
     rules: Vec<Rule>,
     /// Sigma rules' `name`s and their rule ids.
     pub(super) names: HashMap<String, String>,
-    /// The ids and names of Sigma rules for other logs.
-    pub(super) elsewhere: std::collections::HashSet<String>,
+    /// The ids and names of Sigma rules that could not be loaded, with why.
+    pub(super) set_aside: HashMap<String, ProblemKind>,
     /// The rules switched off because a correlation correlates them.
     silenced: Vec<String>,
-    /// How many of the set's problems (its last ones) are correlations that could not run.
-    problems: usize,
+    /// The problems of correlations that could not run, as they were added to the set's.
+    problems: Vec<RuleProblem>,
 }
 
 impl Correlations {
@@ -48,9 +48,17 @@ impl RuleSet {
     /// switched off switched on again.
     pub(super) fn unresolve_correlations(&mut self) {
         self.rules.retain(|r| !matches!(r.kind, Kind::Correlation(_)));
-        let kept = self.problems.len().saturating_sub(self.correlations.problems);
-        self.problems.truncate(kept);
-        self.correlations.problems = 0;
+        // Others may add problems between files (the CLI adds a file it cannot read): only the
+        // correlations' own are taken out.
+        let mine = std::mem::take(&mut self.correlations.problems);
+        let mut taken = vec![false; mine.len()];
+        self.problems.retain(|p| match mine.iter().enumerate().position(|(i, m)| !taken[i] && m == p) {
+            Some(i) => {
+                taken[i] = true;
+                false
+            }
+            None => true,
+        });
         for id in std::mem::take(&mut self.correlations.silenced) {
             if let Some(rule) = self.rules.iter_mut().find(|r| r.rule_id == id) {
                 rule.enabled = true;
@@ -82,7 +90,7 @@ impl RuleSet {
             }
         }
         self.rules.extend(found);
-        self.correlations.problems = problems.len();
+        self.correlations.problems.clone_from(&problems);
         self.problems.extend(problems);
     }
 
@@ -102,8 +110,17 @@ impl RuleSet {
                     "it correlates `{reference}`, another correlation: chained correlations do not run yet"
                 )));
             }
-            if self.correlations.elsewhere.contains(reference) {
-                return Err(ProblemKind::NotApplicable(format!("it correlates `{reference}`, a rule for other logs than CloudTrail")));
+            match self.correlations.set_aside.get(reference) {
+                Some(ProblemKind::NotApplicable(_)) => {
+                    return Err(ProblemKind::NotApplicable(format!("it correlates `{reference}`, a rule for other logs than CloudTrail")));
+                }
+                Some(ProblemKind::Unsupported(why)) => {
+                    return Err(ProblemKind::Unsupported(format!("it correlates `{reference}`, which does not run here ({why})")));
+                }
+                Some(ProblemKind::Invalid(_)) => {
+                    return Err(ProblemKind::Invalid(format!("it correlates `{reference}`, a rule that is not valid")));
+                }
+                None => {}
             }
             let Some(base) = self.rules.iter().find(|r| r.rule_id == id) else {
                 return Err(ProblemKind::Invalid(format!("it correlates `{reference}`, which no loaded rule is (by id or name)")));

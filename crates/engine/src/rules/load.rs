@@ -71,9 +71,9 @@ pub struct Loaded {
     pub problems: Vec<RuleProblem>,
     /// Sigma rules' `name`s and their rule ids: what correlations may call them by.
     pub names: Vec<(String, String)>,
-    /// The ids and names of Sigma rules for other logs than CloudTrail (a correlation of them is
-    /// not applicable either).
-    pub elsewhere: Vec<String>,
+    /// The ids and names of Sigma rules that could not be loaded, with why (a correlation of
+    /// them cannot run either, for the same kind of reason).
+    pub set_aside: Vec<(String, ProblemKind)>,
 }
 
 /// Loads every rule in `text`, the content of the file called `source`.

@@ -104,7 +104,7 @@ impl RuleSet {
         self.unresolve_correlations();
         self.problems.extend(loaded.problems);
         self.correlations.names.extend(loaded.names);
-        self.correlations.elsewhere.extend(loaded.elsewhere);
+        self.correlations.set_aside.extend(loaded.set_aside);
         for rule in loaded.rules {
             if matches!(rule.kind, Kind::Correlation(_)) {
                 self.correlations.add(rule, &mut self.replaced);

@@ -48,9 +48,7 @@ pub fn load(source: &str, text: &str, loaded: &mut Loaded) {
                 loaded.rules.push(rule)
             }
             Err(kind) => {
-                if matches!(kind, ProblemKind::NotApplicable(_)) {
-                    loaded.elsewhere.extend(["id", "name"].iter().filter_map(|k| string(doc, k)));
-                }
+                loaded.set_aside.extend(["id", "name"].iter().filter_map(|k| string(doc, k)).map(|key| (key, kind.clone())));
                 loaded.problems.push(RuleProblem { source: source.to_string(), rule: name, kind })
             }
         }
@@ -297,7 +295,8 @@ fn correlation(source: &str, text: &str, first: usize, doc: &Yaml) -> Result<Rul
 /// A timespan in milliseconds: a whole number and `s`, `m`, `h` or `d`.
 fn timespan_ms(text: &str) -> Option<i64> {
     let text = text.trim();
-    let (number, unit) = text.split_at(text.len().checked_sub(1)?);
+    let (at, _) = text.char_indices().last()?;
+    let (number, unit) = text.split_at(at);
     let n: i64 = number.parse().ok().filter(|n| *n > 0)?;
     let unit = match unit {
         "s" => 1_000,
