@@ -17,6 +17,7 @@ const KEYS: &[&str] = &[
     "eventID",
     "errorCode",
     "userAgent",
+    "readOnly",
     "userIdentity",
     "type",
     "arn",
@@ -32,7 +33,7 @@ const KEYS: &[&str] = &[
 ];
 
 const SCALARS: &[&str] =
-    &["\"s3.amazonaws.com\"", "\"\"", "\"-\"", "\"caf\\u00e9\"", "\"\\ud800\"", "1", "-2.5", "1e999", "true", "null", "\"Root\""];
+    &["\"s3.amazonaws.com\"", "\"\"", "\"-\"", "\"caf\\u00e9\"", "\"\\ud800\"", "1", "-2.5", "1e999", "true", "false", "null", "\"Root\""];
 
 fn json_value() -> impl Strategy<Value = String> {
     let leaf = prop::sample::select(SCALARS).prop_map(str::to_string);
@@ -52,6 +53,7 @@ fn lite(value: Option<&Value>) -> Lite<'static> {
         Some(Value::Null) => Lite::Null,
         Some(Value::String(s)) => Lite::Str(s.clone().into()),
         Some(Value::Object(_)) => Lite::Object,
+        Some(Value::Bool(b)) => Lite::Bool(*b),
         Some(_) => Lite::Other,
     }
 }

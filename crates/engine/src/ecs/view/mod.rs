@@ -1,6 +1,7 @@
 //! Lazy ECS [`Document`]s over a raw record: [`EcsView`] over a parsed record, [`RawView`] over a
 //! record still in text ([`RawRecord`]). The fields rules filter on first are answered from the
-//! raw record's top-level fields; anything else builds the full document once and reads it.
+//! raw record's top-level fields (and `aws.cloudtrail.read_only`, CloudTrail's `readOnly` kept as
+//! it is, for the event index); anything else builds the full document once and reads it.
 //!
 //! Depends on [`crate::doc`], the input's [`RawRecord`] and the ECS mapping.
 
@@ -8,7 +9,8 @@ mod source;
 
 use crate::doc::{Document, Scalar};
 use crate::ecs::{MapOptions, to_ecs};
-use crate::input::RawRecord;
+use crate::events::READ_ONLY_FIELD;
+use crate::input::{Field, Lite, RawRecord};
 use serde_json::Value;
 use source::{Fast, Source, fast_field, fast_millis};
 use std::borrow::Cow;
@@ -90,6 +92,13 @@ impl<'a> EcsView<'a> {
 
 impl Document for EcsView<'_> {
     fn any_value(&self, field: &str, visit: &mut dyn FnMut(Scalar<'_>) -> bool) -> bool {
+        if field == READ_ONLY_FIELD && self.simple {
+            match self.raw.get("readOnly") {
+                Some(Value::Bool(b)) => return visit(Scalar::Bool(*b)),
+                None | Some(Value::Null) => return false,
+                Some(_) => {}
+            }
+        }
         match fast_field(field, self.opts, self.simple, self.raw) {
             Fast::Value(value) => value.is_some_and(|s| visit(Scalar::Str(&s))),
             Fast::Document => self.document().any_value(field, visit),
@@ -160,6 +169,13 @@ impl<'a> RawView<'a> {
 
 impl Document for RawView<'_> {
     fn any_value(&self, field: &str, visit: &mut dyn FnMut(Scalar<'_>) -> bool) -> bool {
+        if field == READ_ONLY_FIELD && self.simple {
+            match self.raw.top[Field::ReadOnly] {
+                Lite::Bool(b) => return visit(Scalar::Bool(b)),
+                Lite::Absent | Lite::Null => return false,
+                _ => {}
+            }
+        }
         match fast_field(field, self.opts, self.simple, &*self.raw.top) {
             Fast::Value(value) => value.is_some_and(|s| visit(Scalar::Str(&s))),
             Fast::Document => self.document().any_value(field, visit),

@@ -128,6 +128,14 @@ impl<'t> Reader<'t> {
                 self.literal("null")?;
                 Lite::Null
             }
+            b't' => {
+                self.literal("true")?;
+                Lite::Bool(true)
+            }
+            b'f' => {
+                self.literal("false")?;
+                Lite::Bool(false)
+            }
             b'{' => {
                 self.skip(depth)?;
                 Lite::Object

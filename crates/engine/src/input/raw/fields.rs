@@ -90,6 +90,8 @@ fields! {
     ErrorMessage = ["errorMessage"], Any;
     SourceIpAddress = ["sourceIPAddress"], Str;
     UserAgent = ["userAgent"], Str;
+    // `aws.cloudtrail.read_only` for the event index, when it is a boolean.
+    ReadOnly = ["readOnly"], Any;
     // The three places `cloud.account.id` may come from, in the pipeline's order.
     RecipientAccountId = ["recipientAccountId"], Str;
     AwsAccountId = ["awsAccountId"], Str;

@@ -33,7 +33,8 @@ pub enum Lite<'t> {
     Null,
     Str(Cow<'t, str>),
     Object,
-    /// A number, a boolean or an array.
+    Bool(bool),
+    /// A number or an array.
     Other,
 }
 
@@ -298,8 +299,8 @@ impl<'de> Visitor<'de> for ObjectVisitor<'_, 'de> {
         Ok(Lite::Null)
     }
 
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Lite<'de>, E> {
-        Ok(Lite::Other)
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Lite<'de>, E> {
+        Ok(Lite::Bool(v))
     }
 
     fn visit_i64<E: de::Error>(self, _: i64) -> Result<Lite<'de>, E> {
