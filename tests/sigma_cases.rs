@@ -88,6 +88,10 @@ fn rules_for_other_logs_are_not_applicable_and_broken_ones_say_where() {
     let correlation = "title: C\ncorrelation:\n  type: event_count\n  rules: [a]\n  timespan: 5m\n";
     let (kind, text) = &problems(correlation)[0];
     assert!(kind == "invalid" && text.contains("line 2: the correlation has no `condition`"), "{text}");
+    // Sigma 1's aggregation is a rule of an older Sigma: not supported, never an error.
+    let aggregation = "title: A\nlogsource:\n  product: aws\n  service: cloudtrail\ndetection:\n  sel:\n    eventName: A\n  condition: sel | count() by userIdentity.arn > 10\n";
+    let (kind, text) = &problems(aggregation)[0];
+    assert!(kind == "unsupported" && text.contains("use a correlation rule"), "{text}");
 }
 
 #[test]
@@ -99,5 +103,11 @@ fn a_sigma_rule_keeps_its_metadata() {
     assert_eq!((rule.language.as_str(), rule.references.len(), rule.false_positives.len()), ("sigma", 1, 1));
     let threat = &rule.threat[0];
     assert_eq!((threat.tactic.id.as_str(), threat.technique[0].id.as_str()), ("TA0005", "T1562"));
+    // Tactics are written with `-` as often as with `_`.
+    let hyphens = text.replace("attack.defense_evasion", "attack.defense-evasion\n  - attack.privilege-escalation");
+    let rule = load_text("r.yml", &hyphens).rules.remove(0);
+    let tactics: Vec<&str> = rule.tactics().map(|t| t.id.as_str()).collect();
+    assert_eq!(tactics, ["TA0005", "TA0004"]);
+    assert!(rule.threat.iter().all(|t| t.technique[0].id == "T1562" && t.technique[0].subtechnique[0].id == "T1562.008"));
     assert_eq!(threat.technique[0].subtechnique[0].id, "T1562.008");
 }

@@ -194,6 +194,14 @@ fn a_correlation_that_cannot_run_says_why() {
     ]);
     let kind = |source: &str| set.problems.iter().find(|p| p.source == source).map(|p| p.kind.clone());
     assert!(matches!(kind("missing.yml"), Some(ProblemKind::Invalid(why)) if why.contains("`nowhere`")), "{:?}", set.problems);
+    // Named by its title, a rule is not found, and the problem says how to name it.
+    let by_title = self::set(&[("base.yml", base("denied", "GetSecretValue")), ("t.yml", correlation("Secrets read", ""))]);
+    let titled = self::set(&[
+        ("base.yml", base("denied", "GetSecretValue").replace("title: denied", "title: Secrets read")),
+        ("t.yml", correlation("Secrets read", "")),
+    ]);
+    assert!(!by_title.problems[0].to_string().contains("has that title"));
+    assert!(titled.problems[0].to_string().contains("a rule has that title: name it by its id `id-denied`"), "{:?}", titled.problems);
     assert!(matches!(kind("elsewhere.yml"), Some(ProblemKind::NotApplicable(_))), "{:?}", set.problems);
     assert!(matches!(kind("chained.yml"), Some(ProblemKind::Unsupported(why)) if why.contains("chained")), "{:?}", set.problems);
     assert!(matches!(kind("aliases.yml"), Some(ProblemKind::Unsupported(why)) if why.contains("aliases")), "{:?}", set.problems);

@@ -123,7 +123,13 @@ impl RuleSet {
                 None => {}
             }
             let Some(base) = self.rules.iter().find(|r| r.rule_id == id) else {
-                return Err(ProblemKind::Invalid(format!("it correlates `{reference}`, which no loaded rule is (by id or name)")));
+                // Sigma names a correlated rule by its `id` or `name`, never by its title.
+                let titled = self.rules.iter().find(|r| &r.name == reference);
+                let hint = titled.map(|r| format!("; a rule has that title: name it by its id `{}`, or give it a `name`", r.rule_id));
+                return Err(ProblemKind::Invalid(format!(
+                    "it correlates `{reference}`, which no loaded rule is (by id or name){}",
+                    hint.unwrap_or_default()
+                )));
             };
             let Filter::Sigma(matcher) = &base.filter else {
                 return Err(ProblemKind::Invalid(format!("it correlates `{reference}`, which is not a Sigma detection rule")));

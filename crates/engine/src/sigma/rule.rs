@@ -158,6 +158,11 @@ fn rule(source: &str, text: &str, first: usize, doc: &Yaml) -> Result<Rule, Prob
     if condition_text.is_empty() {
         return Err(at(line_of(text, first, "detection"), "the detection has no `condition`".into()));
     }
+    // Sigma 1's aggregations (`selection | count() by x > 5`) became correlation rules: a valid
+    // rule of an older Sigma, not an error.
+    if condition_text.iter().any(|c| c.contains('|')) {
+        return Err(ProblemKind::Unsupported("aggregations after `|` (deprecated Sigma) are not supported; use a correlation rule".into()));
+    }
     let mut conditions = Vec::new();
     for c in &condition_text {
         conditions.push(condition::parse(c, &names).map_err(|e| at(line_of(text, first, "condition"), e.0))?);
@@ -337,7 +342,8 @@ fn threats(tags: &[String]) -> Vec<Threat> {
             }
             continue;
         }
-        let wanted = lower.replace('_', " ");
+        // SigmaHQ writes tactics with `_` or `-` (`attack.defense_evasion`, `attack.defense-evasion`).
+        let wanted = lower.replace(['_', '-'], " ");
         if let Some((id, tactic)) = TACTICS.iter().find(|(_, t)| t.to_ascii_lowercase() == wanted)
             && !tactics.iter().any(|t| t.id == *id)
         {
