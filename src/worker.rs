@@ -212,9 +212,10 @@ fn memory() -> u64 {
     0
 }
 
-/// Scans one file on its own (from its bytes when they were read whole, else streamed); the page
-/// settles duplicates across files (and workers).
-fn scan(job: &Job, whole: Option<Result<Vec<u8>, JsValue>>) -> FromWorker {
+/// Runs `work` on the job's file as the engine reads it (its bytes when they were read whole, else
+/// streamed through the worker's read window), with the worker's state; or answers that the file
+/// could not be read.
+fn with_file(job: &Job, whole: Option<Result<Vec<u8>, JsValue>>, work: impl FnOnce(&mut Worker, Source<'_>) -> FromWorker) -> FromWorker {
     let size = job.file.size() as u64;
     let mut read = match Read::of(job, whole) {
         Ok(read) => read,
@@ -222,14 +223,30 @@ fn scan(job: &Job, whole: Option<Result<Vec<u8>, JsValue>>) -> FromWorker {
     };
     WORKER.with(|w| {
         let mut w = w.borrow_mut();
-        let w = &mut *w;
-        let scanner = w.scanner.get_or_insert_with(|| Scanner::new(load_rules(&[]).rules).with_id_key(IdKey::random()).with_events(true));
-        let mut sink = Parts { id: job.id, alerts: Vec::new(), keys: Vec::new() };
+        // The window is lent to the source and kept for the next file.
+        let mut buffer = std::mem::take(&mut w.buffer);
         let source = match &mut read {
             Read::Whole(bytes) => Source::bytes(bytes),
-            Read::Streamed(reader) => Source::reader(reader, Some(size)).buffer(&mut w.buffer),
+            Read::Streamed(reader) => Source::reader(reader, Some(size)).buffer(&mut buffer),
         };
-        let scanned = scanner.scan(&job.name, source, &mut sink);
+        let answer = work(&mut w, source);
+        w.buffer = buffer;
+        answer
+    })
+}
+
+impl Worker {
+    /// The scan's scanner, as configured (the built-in rules until a `Configure` arrives).
+    fn scanner(&mut self) -> &Scanner {
+        self.scanner.get_or_insert_with(|| Scanner::new(load_rules(&[]).rules).with_id_key(IdKey::random()).with_events(true))
+    }
+}
+
+/// Scans one file on its own; the page settles duplicates across files (and workers).
+fn scan(job: &Job, whole: Option<Result<Vec<u8>, JsValue>>) -> FromWorker {
+    with_file(job, whole, |w, source| {
+        let mut sink = Parts { id: job.id, alerts: Vec::new(), keys: Vec::new() };
+        let scanned = w.scanner().scan(&job.name, source, &mut sink);
         let (report, mut ids, candidates, events, Parts { alerts, keys, .. }) =
             (scanned.report, scanned.ids, scanned.candidates, scanned.events, sink);
         if ids.len() > IDS_A_MESSAGE {
@@ -246,24 +263,12 @@ fn scan(job: &Job, whole: Option<Result<Vec<u8>, JsValue>>) -> FromWorker {
 /// Searches one file for the events `query` matches: scanned with the query as its only rule, read
 /// as a scan reads it.
 fn hunt(job: &Job, whole: Option<Result<Vec<u8>, JsValue>>, query: &str, run: u64) -> FromWorker {
-    let failed = |error: String| FromWorker::Hunted { id: job.id, run, records: vec![], error: Some(error) };
     let query = match trailhound_engine::Query::parse(query) {
         Ok(query) => query,
-        Err(error) => return failed(error.render()),
+        Err(error) => return job.task.unreadable(job.id, &job.name, 0, error.render()),
     };
-    let size = job.file.size() as u64;
-    let mut read = match Read::of(job, whole) {
-        Ok(read) => read,
-        Err(why) => return failed(why),
-    };
-    WORKER.with(|w| {
-        let mut w = w.borrow_mut();
-        let w = &mut *w;
+    with_file(job, whole, |w, source| {
         let scanner = Scanner::new([trailhound_engine::Rule::hunt(query)]).with_limits(w.limits).with_geoip(w.geoip.clone());
-        let source = match &mut read {
-            Read::Whole(bytes) => Source::bytes(bytes),
-            Read::Streamed(reader) => Source::reader(reader, Some(size)).buffer(&mut w.buffer),
-        };
         let mut found = Found(Vec::new());
         scanner.scan(&job.name, source, &mut found);
         FromWorker::Hunted { id: job.id, run, records: found.0, error: None }
@@ -273,20 +278,8 @@ fn hunt(job: &Job, whole: Option<Result<Vec<u8>, JsValue>>, query: &str, run: u6
 /// Reads again the records numbered `records` of one file, with the scan's scanner (so its
 /// documents are mapped and enriched as the scan's alerts are).
 fn fetch(job: &Job, whole: Option<Result<Vec<u8>, JsValue>>, records: &[usize], run: u64) -> FromWorker {
-    let size = job.file.size() as u64;
-    let mut read = match Read::of(job, whole) {
-        Ok(read) => read,
-        Err(why) => return job.task.unreadable(job.id, &job.name, size, why),
-    };
-    WORKER.with(|w| {
-        let mut w = w.borrow_mut();
-        let w = &mut *w;
-        let scanner = w.scanner.get_or_insert_with(|| Scanner::new(load_rules(&[]).rules).with_id_key(IdKey::random()).with_events(true));
-        let source = match &mut read {
-            Read::Whole(bytes) => Source::bytes(bytes),
-            Read::Streamed(reader) => Source::reader(reader, Some(size)).buffer(&mut w.buffer),
-        };
-        let fetched = scanner.fetch(source, records);
+    with_file(job, whole, |w, source| {
+        let fetched = w.scanner().fetch(source, records);
         let missing = records.len() - fetched.len();
         let error = (missing > 0)
             .then(|| format!("{missing} of its records could not be read again (the file changed, or its records are unreadable)"));
