@@ -238,7 +238,7 @@ pub fn App() -> Html {
                 on_toggle_learn={dispatch.reform(|_| Action::ToggleLearnFirstHistory)}
                 max_record_mib={state.record_mib()} on_set_record_mib={dispatch.reform(Action::SetMaxRecordMib)}
                 on_toggle={dispatch.reform(Action::ToggleRule)}
-                on_add_file={dispatch.reform(|(name, text)| Action::AddRuleFile { name, text })}
+                on_add_files={dispatch.reform(Action::AddRuleFiles)}
                 on_remove_file={dispatch.reform(Action::RemoveRuleFile)}
                 on_rescan={scanner.rescan.clone()} />
             </>

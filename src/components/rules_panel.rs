@@ -35,7 +35,8 @@ pub struct Props {
     pub max_record_mib: u32,
     pub on_set_record_mib: Callback<u32>,
     pub on_toggle: Callback<String>,
-    pub on_add_file: Callback<(String, String)>,
+    /// Rule files chosen (name, text), all at once.
+    pub on_add_files: Callback<Vec<(String, String)>>,
     pub on_remove_file: Callback<String>,
     pub on_rescan: Callback<()>,
     /// How many rules are loaded (`rules` holds those the filter lists).
@@ -130,18 +131,21 @@ pub fn RulesPanel(props: &Props) -> Html {
         }
     };
     let onchange = {
-        let on_add = props.on_add_file.clone();
+        let on_add = props.on_add_files.clone();
         Callback::from(move |e: Event| {
             let input: HtmlInputElement = e.target_unchecked_into();
             let Some(list) = input.files() else { return };
-            for i in 0..list.length() {
-                let Some(file) = list.get(i) else { continue };
-                let on_add = on_add.clone();
-                wasm_bindgen_futures::spawn_local(async move {
+            let files: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
+            let on_add = on_add.clone();
+            // Read every file, then add them at once: the rules load once, not once a file.
+            wasm_bindgen_futures::spawn_local(async move {
+                let mut read = Vec::with_capacity(files.len());
+                for file in files {
                     let text = JsFuture::from(file.text()).await.ok().and_then(|t| t.as_string());
-                    on_add.emit((file.name(), text.unwrap_or_default()));
-                });
-            }
+                    read.push((file.name(), text.unwrap_or_default()));
+                }
+                on_add.emit(read);
+            });
             input.set_value("");
         })
     };

@@ -276,10 +276,13 @@ impl State {
                 self.show_suppressed = !self.show_suppressed;
                 self.refresh_rows();
             }
-            Action::AddRuleFile { name, text } => {
+            Action::AddRuleFile { name, text } => return self.reduce(Action::AddRuleFiles(vec![(name, text)])),
+            Action::AddRuleFiles(files) => {
                 let before = self.running_rules();
-                self.rule_files.retain(|(n, _)| *n != name);
-                self.rule_files.push((name, text));
+                for (name, text) in files {
+                    self.rule_files.retain(|(n, _)| *n != name);
+                    self.rule_files.push((name, text));
+                }
                 let switches = self.switches();
                 self.reload_rules(&switches);
                 if self.running_rules() != before {
@@ -505,7 +508,7 @@ impl State {
         let set = load_rules(&self.rule_files);
         self.rule_problems = set.inventory().not_loaded;
         // Built in: the copy in use is the shipped one (a user's file may hold a copy that replaced it).
-        let builtin = RuleSet::builtin().rules.into_iter().map(|r| r.source).collect::<BTreeSet<_>>();
+        let builtin = trailhound_engine::rules::BUILTIN_FILES.iter().map(|(name, _)| format!("rules/{name}")).collect::<BTreeSet<_>>();
         self.rules = set
             .rules
             .into_iter()

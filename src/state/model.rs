@@ -200,6 +200,8 @@ pub enum Action {
     RemoveException(u64),
     LoadExceptions(Vec<Exception>),
     ToggleShowSuppressed,
+    /// Rule files added at once (name, text): the rules load once for all of them.
+    AddRuleFiles(Vec<(String, String)>),
     AddRuleFile {
         name: String,
         text: String,
