@@ -82,6 +82,7 @@ fn event_count_alerts_once_a_burst_per_group_and_silences_its_rule() {
     let alert = alerts.iter().find(|a| a.rule.rule_id == "burst").expect("the burst");
     assert_eq!(alert.document["@timestamp"], "2024-05-01T10:09:50.000Z", "at the burst's latest event");
     assert_eq!(alert.document["userIdentity"]["userName"], "alice");
+    assert_eq!(alert.event.identity_arn, None, "userName has no ECS field of the summary's");
     assert_eq!(alert.rule.rule_type.as_str(), "correlation");
 }
 
@@ -152,6 +153,9 @@ fn temporal_needs_every_rule_and_temporal_ordered_their_order() {
     files.push(("t.yml", temporal("temporal_ordered")));
     let ordered = alerts(&set(&files), &records);
     assert_eq!(groups(&ordered, "temporal_ordered"), [(arn("alice"), 2, Some(2))]);
+    // The alerts table's actor is the group's principal.
+    let alert = ordered.iter().find(|a| a.rule.rule_id == "temporal_ordered").expect("alice's");
+    assert_eq!(alert.event.actor(), Some("arn:aws:iam::1:user/alice"));
 }
 
 #[test]

@@ -18,6 +18,21 @@ use crate::time::format_millis;
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
+/// The raw CloudTrail fields a group-by may name, with the ECS field the alert's summary (its
+/// actor, source, account in the alerts table) reads the same value from.
+const SUMMARY_FIELDS: &[(&str, &str)] = &[
+    ("userIdentity.arn", "aws.cloudtrail.user_identity.arn"),
+    ("userIdentity.type", "aws.cloudtrail.user_identity.type"),
+    ("userIdentity.accessKeyId", "aws.cloudtrail.user_identity.access_key_id"),
+    ("userIdentity.accountId", "cloud.account.id"),
+    ("recipientAccountId", "cloud.account.id"),
+    ("sourceIPAddress", "source.address"),
+    ("userAgent", "user_agent.original"),
+    ("awsRegion", "cloud.region"),
+    ("eventSource", "event.provider"),
+    ("eventName", "event.action"),
+];
+
 /// What a temporal correlation's distinct count counts (the alert's cardinality field).
 pub const RULES_MATCHED: &str = "correlated rules";
 
@@ -95,8 +110,15 @@ fn alert(
     for (field, value) in correlation.group_by.iter().zip(terms) {
         super::set_field(&mut doc, field, Value::String(value.clone()));
     }
+    // The summary reads ECS fields: the raw group-by values it knows are given under those too.
+    let mut summary = doc.clone();
+    for (field, value) in correlation.group_by.iter().zip(terms) {
+        for (_, ecs) in SUMMARY_FIELDS.iter().filter(|(raw, _)| raw == field) {
+            super::set_field(&mut summary, ecs, Value::String(value.clone()));
+        }
+    }
     let document = Value::Object(doc);
-    let event = EventSummary::from_ecs(&document, None);
+    let event = EventSummary::from_ecs(&Value::Object(summary), None);
     let origin = window.first().map(|p| p.candidate.member.origin.clone()).unwrap_or_default();
     let cardinality = match &correlation.kind {
         CorrelationKind::ValueCount(field) => Some((field.clone(), distinct.unwrap_or(0))),
