@@ -16,7 +16,7 @@ use crate::alert::{Alert, Detail, EventSummary, MEMBERS_KEPT, RuleRef, TextAlert
 use crate::rules::{Correlation, CorrelationKind, Rule};
 use crate::time::format_millis;
 use serde_json::{Map, Value};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The raw CloudTrail fields a group-by may name, with the ECS field the alert's summary (its
 /// actor, source, account in the alerts table) reads the same value from.
@@ -51,29 +51,37 @@ pub fn decide(rule: &Rule, correlation: &Correlation, placed: &[Placed], _report
         }
     }
     let mut out = Vec::new();
+    // With no upper bound, a count that fails the condition fails it for anything smaller.
+    let bounds = correlation.condition;
+    let only_lower = bounds.lt.is_none() && bounds.lte.is_none() && bounds.eq.is_none();
     for (terms, members) in groups {
-        let mut start = 0;
+        // The window is `members[start..end]`; its distinct values and rules are kept as matches
+        // enter and leave it, so each match is counted in and out once.
+        let (mut start, mut end) = (0, 0);
+        let mut tally = Tally::default();
         while start < members.len() {
             let end_time = members[start].time.saturating_add(correlation.timespan_ms);
-            let end = start + members[start..].partition_point(|p| p.time <= end_time);
+            while end < members.len() && members[end].time <= end_time {
+                tally.change(members[end], counted, parts, true);
+                end += 1;
+            }
             let window = &members[start..end];
-            let values = |at: usize| window.iter().filter_map(move |p| p.candidate.values.get(at)).flatten().map(String::as_str);
-            let distinct = counted.map(|at| values(at).collect::<BTreeSet<_>>().len() as u64);
-            let rules: Vec<Vec<usize>> = window
-                .iter()
-                .map(|p| p.candidate.values.get(parts).into_iter().flatten().filter_map(|r| r.parse().ok()).collect())
-                .collect();
             let count = match &correlation.kind {
                 CorrelationKind::EventCount => window.len() as u64,
-                CorrelationKind::ValueCount(_) => distinct.unwrap_or(0),
-                CorrelationKind::Temporal => rules.iter().flatten().collect::<BTreeSet<_>>().len() as u64,
-                CorrelationKind::TemporalOrdered => in_order(&rules, correlation.rules.len()) as u64,
+                CorrelationKind::ValueCount(_) => tally.values.len() as u64,
+                CorrelationKind::Temporal => tally.rules.len() as u64,
+                // At most the distinct rules matched: read the order only when that could do.
+                CorrelationKind::TemporalOrdered if only_lower && !bounds.holds(tally.rules.len() as u64) => 0,
+                CorrelationKind::TemporalOrdered => in_order(window, parts, correlation.rules.len()) as u64,
             };
-            if correlation.condition.holds(count) {
-                let matched = rules.iter().flatten().collect::<BTreeSet<_>>().len() as u64;
-                out.push(alert(rule, correlation, &terms, window, distinct, matched));
+            if bounds.holds(count) {
+                let distinct = counted.map(|_| tally.values.len() as u64);
+                out.push(alert(rule, correlation, &terms, window, distinct, tally.rules.len() as u64));
+                // Its matches start no later window.
+                tally = Tally::default();
                 start = end;
             } else {
+                tally.change(members[start], counted, parts, false);
                 start += 1;
             }
         }
@@ -82,12 +90,50 @@ pub fn decide(rule: &Rule, correlation: &Correlation, placed: &[Placed], _report
     out
 }
 
+/// The distinct values of the counted field, and the correlated rules, among a window's matches:
+/// how many matches hold each.
+#[derive(Default)]
+struct Tally<'a> {
+    values: HashMap<&'a str, usize>,
+    rules: HashMap<usize, usize>,
+}
+
+impl<'a> Tally<'a> {
+    /// Counts `p` in (`enter`) or out of the window.
+    fn change(&mut self, p: &'a Placed, counted: Option<usize>, parts: usize, enter: bool) {
+        fn bump<K: std::hash::Hash + Eq>(map: &mut HashMap<K, usize>, key: K, enter: bool) {
+            if enter {
+                *map.entry(key).or_default() += 1;
+            } else if let Some(n) = map.get_mut(&key) {
+                *n -= 1;
+                if *n == 0 {
+                    map.remove(&key);
+                }
+            }
+        }
+        if let Some(values) = counted.and_then(|at| p.candidate.values.get(at)) {
+            // A value a match holds twice counts once for it.
+            for value in values.iter().map(String::as_str).collect::<BTreeSet<_>>() {
+                bump(&mut self.values, value, enter);
+            }
+        }
+        for part in rules_of(p, parts).collect::<BTreeSet<_>>() {
+            bump(&mut self.rules, part, enter);
+        }
+    }
+}
+
+/// The correlated rules (by place) a match met.
+fn rules_of(p: &Placed, parts: usize) -> impl Iterator<Item = usize> + '_ {
+    p.candidate.values.get(parts).into_iter().flatten().filter_map(|r| r.parse().ok())
+}
+
 /// How many of the correlated rules (numbered `0..wanted`) the window's matches meet in their
 /// order: the first rule's earliest match, then the second's after it, and so on.
-fn in_order(rules: &[Vec<usize>], wanted: usize) -> usize {
+fn in_order(window: &[&Placed], parts: usize, wanted: usize) -> usize {
     let mut next = 0;
-    for matched in rules {
-        if next < wanted && matched.contains(&next) {
+    for p in window {
+        if next < wanted && rules_of(p, parts).any(|r| r == next) {
             next += 1;
         }
     }
