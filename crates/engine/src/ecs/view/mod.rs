@@ -10,9 +10,9 @@ mod source;
 use crate::doc::{Document, Scalar};
 use crate::ecs::{MapOptions, to_ecs};
 use crate::events::READ_ONLY_FIELD;
-use crate::input::{Field, Lite, RawRecord};
+use crate::input::RawRecord;
 use serde_json::Value;
-use source::{Fast, Source, fast_field, fast_millis};
+use source::{Fast, Source, fast_field, fast_millis, fast_read_only};
 use std::borrow::Cow;
 use std::cell::OnceCell;
 
@@ -92,12 +92,10 @@ impl<'a> EcsView<'a> {
 
 impl Document for EcsView<'_> {
     fn any_value(&self, field: &str, visit: &mut dyn FnMut(Scalar<'_>) -> bool) -> bool {
-        if field == READ_ONLY_FIELD && self.simple {
-            match self.raw.get("readOnly") {
-                Some(Value::Bool(b)) => return visit(Scalar::Bool(*b)),
-                None | Some(Value::Null) => return false,
-                Some(_) => {}
-            }
+        if field == READ_ONLY_FIELD
+            && let Some(read_only) = fast_read_only(self.simple, self.raw)
+        {
+            return read_only.is_some_and(|b| visit(Scalar::Bool(b)));
         }
         match fast_field(field, self.opts, self.simple, self.raw) {
             Fast::Value(value) => value.is_some_and(|s| visit(Scalar::Str(&s))),
@@ -169,12 +167,10 @@ impl<'a> RawView<'a> {
 
 impl Document for RawView<'_> {
     fn any_value(&self, field: &str, visit: &mut dyn FnMut(Scalar<'_>) -> bool) -> bool {
-        if field == READ_ONLY_FIELD && self.simple {
-            match self.raw.top[Field::ReadOnly] {
-                Lite::Bool(b) => return visit(Scalar::Bool(b)),
-                Lite::Absent | Lite::Null => return false,
-                _ => {}
-            }
+        if field == READ_ONLY_FIELD
+            && let Some(read_only) = fast_read_only(self.simple, &*self.raw.top)
+        {
+            return read_only.is_some_and(|b| visit(Scalar::Bool(b)));
         }
         match fast_field(field, self.opts, self.simple, &*self.raw.top) {
             Fast::Value(value) => value.is_some_and(|s| visit(Scalar::Str(&s))),

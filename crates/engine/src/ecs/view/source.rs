@@ -21,6 +21,9 @@ pub(super) trait Source {
     fn well_formed(&self) -> bool;
     /// The string at a field of the record, when it is one.
     fn text(&self, field: Field) -> Option<&str>;
+    /// The boolean at a field of the record: `Some(None)` when it is absent or null, `None` when
+    /// it is something else.
+    fn boolean(&self, field: Field) -> Option<Option<bool>>;
     /// `event.outcome` (for a well-formed record).
     fn outcome(&self) -> Cow<'_, str>;
 }
@@ -31,6 +34,12 @@ pub(super) enum Fast<'s> {
     Value(Option<Cow<'s, str>>),
     /// Only the full document can answer.
     Document,
+}
+
+/// `aws.cloudtrail.read_only` (CloudTrail's `readOnly`, kept as it is) when the raw record tells
+/// it: `Some(None)` when the document has none, `None` when only the document can tell.
+pub(super) fn fast_read_only(simple: bool, src: &dyn Source) -> Option<Option<bool>> {
+    simple.then(|| src.boolean(Field::ReadOnly)).flatten()
 }
 
 /// What the ECS document holds at `field`, when it can be told from the raw record.
@@ -175,6 +184,14 @@ impl Source for Value {
         field.path().iter().try_fold(self, |value, name| value.get(name)).and_then(Value::as_str)
     }
 
+    fn boolean(&self, field: Field) -> Option<Option<bool>> {
+        match field.path().iter().try_fold(self, |value, name| value.get(name)) {
+            Some(Value::Bool(b)) => Some(Some(*b)),
+            None | Some(Value::Null) => Some(None),
+            Some(_) => None,
+        }
+    }
+
     fn outcome(&self) -> Cow<'_, str> {
         let outcome = self.as_object().and_then(crate::ecs::category::outcome);
         Cow::Owned(outcome.unwrap_or_default())
@@ -198,6 +215,14 @@ impl Source for Top<'_> {
 
     fn text(&self, field: Field) -> Option<&str> {
         self[field].as_str()
+    }
+
+    fn boolean(&self, field: Field) -> Option<Option<bool>> {
+        match self[field] {
+            Lite::Bool(b) => Some(Some(b)),
+            Lite::Absent | Lite::Null => Some(None),
+            _ => None,
+        }
     }
 
     fn outcome(&self) -> Cow<'_, str> {
