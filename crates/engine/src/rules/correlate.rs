@@ -31,12 +31,7 @@ impl Correlations {
         match self.rules.iter_mut().find(|r| r.rule_id == rule.rule_id) {
             Some(loaded) => {
                 let unused = std::mem::replace(loaded, rule);
-                replaced.push(Replaced {
-                    rule_id: loaded.rule_id.clone(),
-                    name: loaded.name.clone(),
-                    used: (loaded.source.clone(), loaded.version),
-                    unused: (unused.source, unused.version),
-                });
+                replaced.push(Replaced::of(loaded, unused));
             }
             None => self.rules.push(rule),
         }

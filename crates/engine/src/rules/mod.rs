@@ -70,6 +70,18 @@ pub struct Replaced {
     pub unused: (String, Option<u32>),
 }
 
+impl Replaced {
+    /// `used` is the copy kept, `unused` the one set aside.
+    fn of(used: &Rule, unused: Rule) -> Replaced {
+        Replaced {
+            rule_id: used.rule_id.clone(),
+            name: used.name.clone(),
+            used: (used.source.clone(), used.version),
+            unused: (unused.source, unused.version),
+        }
+    }
+}
+
 impl std::fmt::Display for Replaced {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let version = |v: Option<u32>| v.map_or_else(|| "no version".to_string(), |v| format!("version {v}"));
@@ -120,12 +132,7 @@ impl RuleSet {
             } else {
                 (&*loaded, rule)
             };
-            self.replaced.push(Replaced {
-                rule_id: used.rule_id.clone(),
-                name: used.name.clone(),
-                used: (used.source.clone(), used.version),
-                unused: (unused.source, unused.version),
-            });
+            self.replaced.push(Replaced::of(used, unused));
         }
         self.resolve_correlations();
         self.name_techniques();
