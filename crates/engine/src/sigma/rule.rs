@@ -169,12 +169,9 @@ fn rule(source: &str, text: &str, first: usize, doc: &Yaml) -> Result<Rule, Prob
     }
     let condition = if conditions.len() == 1 { conditions.remove(0) } else { condition::Condition::Or(conditions) };
     let matcher = Matcher::new(searches, condition);
-    let mut emitted = String::new();
-    let mut emitter = YamlEmitter::new(&mut emitted);
-    let _ = emitter.dump(detection);
     let mut rule = metadata(source, doc, title, first, text)?;
     rule.filter = Filter::Sigma(Box::new(matcher));
-    rule.query_text = emitted.trim_start_matches("---").trim_start().to_string();
+    rule.query_text = yaml_text(detection);
     Ok(rule)
 }
 
@@ -289,12 +286,17 @@ fn correlation(source: &str, text: &str, first: usize, doc: &Yaml) -> Result<Rul
     let generate = doc["generate"].as_bool().or(section["generate"].as_bool()).unwrap_or(false);
     let correlation =
         Correlation { kind, rules, group_by: strings(section, "group-by"), timespan_ms, condition, generate, resolved: Vec::new() };
-    let mut emitted = String::new();
-    let _ = YamlEmitter::new(&mut emitted).dump(section);
     let mut rule = metadata(source, doc, title, first, text)?;
     rule.kind = Kind::Correlation(Box::new(correlation));
-    rule.query_text = emitted.trim_start_matches("---").trim_start().to_string();
+    rule.query_text = yaml_text(section);
     Ok(rule)
+}
+
+/// `yaml` as YAML text, without the document marker: what a rule shows as its query.
+fn yaml_text(yaml: &Yaml) -> String {
+    let mut emitted = String::new();
+    let _ = YamlEmitter::new(&mut emitted).dump(yaml);
+    emitted.trim_start_matches("---").trim_start().to_string()
 }
 
 /// A timespan in milliseconds: a whole number and `s`, `m`, `h` or `d`.
