@@ -83,7 +83,8 @@ impl RuleLine {
             version: r.version,
             rule_type: crate::rule_filter::kind_of(r).to_string(),
             counts: counts(r),
-            schedule: format!("every {} from {}", r.interval, r.from),
+            // A correlation has no schedule: it looks at every match in time order.
+            schedule: if matches!(r.kind, Kind::Correlation(_)) { String::new() } else { format!("every {} from {}", r.interval, r.from) },
             tactics: r.tactics().map(|t| t.name.clone()).collect::<Vec<_>>().join(", "),
             source: r.source.clone(),
             enabled: entry.enabled,
