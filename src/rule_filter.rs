@@ -1,9 +1,11 @@
 //! Which rules the rules panel lists: a text search (name, id, source, tactics) and filters by
-//! type, severity, ATT&CK tactic, on or off, and where the rule came from. Yew-free, so it is
+//! format, type, severity, ATT&CK tactic, on or off, loaded or not, and where the rule came from;
+//! the rules that were not loaded are searched by the same words and source. Yew-free, so it is
 //! tested natively.
 
 use crate::state::RuleEntry;
 use trailhound_engine::Rule;
+use trailhound_engine::rules::{ProblemGroup, format_of};
 
 /// A filter of the rules panel; the default lists every rule.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -20,6 +22,11 @@ pub struct RuleFilter {
     pub source: String,
     /// An ATT&CK tactic's name (`Defense Evasion`), or empty for any.
     pub tactic: String,
+    /// [`format_of`] (`elastic`, `sigma`), or empty for any.
+    pub format: String,
+    /// `Some(true)`: only the rules that run here; `Some(false)`: only those not loaded (not
+    /// supported yet, for other logs, or not valid).
+    pub loaded: Option<bool>,
 }
 
 /// The rule's type as the panel names it: `sigma` (a Sigma detection), `correlation` (a Sigma
@@ -38,11 +45,7 @@ pub fn source_of(entry: &RuleEntry) -> String {
         return "built in".to_string();
     }
     // An NDJSON export's rules are `file:line`.
-    let source = &entry.rule.source;
-    match source.rsplit_once(':') {
-        Some((file, line)) if !line.is_empty() && line.bytes().all(|b| b.is_ascii_digit()) => file.to_string(),
-        _ => source.clone(),
-    }
+    file_of(&entry.rule.source).to_string()
 }
 
 /// A column the rules panel sorts by.
@@ -101,7 +104,9 @@ pub fn sort(entries: &mut [&RuleEntry], sort: RuleSort) {
 impl RuleFilter {
     pub fn matches(&self, entry: &RuleEntry) -> bool {
         let rule = &entry.rule;
-        (self.kind.is_empty() || kind_of(rule) == self.kind)
+        self.loaded != Some(false)
+            && (self.format.is_empty() || format_of(rule) == self.format)
+            && (self.kind.is_empty() || kind_of(rule) == self.kind)
             && (self.severity.is_empty() || rule.severity.to_string() == self.severity)
             && self.enabled.is_none_or(|on| entry.enabled == on)
             && (self.source.is_empty() || source_of(entry) == self.source)
@@ -123,6 +128,56 @@ impl RuleFilter {
     pub fn is_empty(&self) -> bool {
         *self == RuleFilter::default()
     }
+
+    /// Of the rules not loaded, those the filter lists: none when it asks for loaded rules or for
+    /// what only a loaded rule has (a type, severity, tactic, or on or off); else those whose file
+    /// is the source asked for, whose format is the one asked for (told by the file's extension),
+    /// and whose file, name or reason holds every word of the search.
+    pub fn problems(&self, groups: &[ProblemGroup]) -> Vec<ProblemGroup> {
+        let only_loaded = self.loaded == Some(true)
+            || !self.kind.is_empty()
+            || !self.severity.is_empty()
+            || !self.tactic.is_empty()
+            || self.enabled.is_some()
+            || self.source == "built in";
+        if only_loaded {
+            return Vec::new();
+        }
+        let words: Vec<String> = self.text.split_whitespace().map(str::to_lowercase).collect();
+        let mut out = Vec::new();
+        for group in groups {
+            let reason = format!("{} {}", group.kind.label(), group.kind.reason()).to_lowercase();
+            let mut kept = ProblemGroup { kind: group.kind.clone(), sources: Vec::new(), files: Vec::new() };
+            for (source, file) in group.sources.iter().zip(&group.files) {
+                let haystack = format!("{} {reason}", source.to_lowercase());
+                let listed = (self.source.is_empty() || file_of(file) == self.source)
+                    && (self.format.is_empty() || format_of_file(file) == self.format)
+                    && words.iter().all(|w| haystack.contains(w.as_str()));
+                if listed {
+                    kept.sources.push(source.clone());
+                    kept.files.push(file.clone());
+                }
+            }
+            if !kept.sources.is_empty() {
+                out.push(kept);
+            }
+        }
+        out
+    }
+}
+
+/// A rule file's name without an export's line (`export.ndjson:12`).
+pub fn file_of(source: &str) -> &str {
+    match source.rsplit_once(':') {
+        Some((file, line)) if !line.is_empty() && line.bytes().all(|b| b.is_ascii_digit()) => file,
+        _ => source,
+    }
+}
+
+/// The format a rule file holds, told by its extension: `sigma` for YAML, else `elastic`.
+fn format_of_file(file: &str) -> &'static str {
+    let lower = file.to_ascii_lowercase();
+    if lower.ends_with(".yml") || lower.ends_with(".yaml") { "sigma" } else { "elastic" }
 }
 
 #[cfg(test)]
@@ -169,6 +224,34 @@ mod tests {
         let none = RuleFilter { severity: "low".into(), kind: "sigma".into(), ..RuleFilter::default() };
         assert!(listed(&none, &entries).is_empty());
         assert!(RuleFilter::default().is_empty() && !none.is_empty());
+    }
+
+    #[test]
+    fn format_and_loaded_filter_the_rules_and_the_search_reaches_what_was_not_loaded() {
+        let entries = entries();
+        let sigma = RuleFilter { format: "sigma".into(), ..RuleFilter::default() };
+        assert_eq!(listed(&sigma, &entries), ["Trail stopped"]);
+        let elastic = RuleFilter { format: "elastic".into(), ..RuleFilter::default() };
+        assert_eq!(listed(&elastic, &entries).len(), entries.len() - 1);
+        let not_loaded = RuleFilter { loaded: Some(false), ..RuleFilter::default() };
+        assert!(listed(&not_loaded, &entries).is_empty(), "a rule in the table runs");
+        let mut set = trailhound_engine::RuleSet::default();
+        let windows = "title: Logon failed\nlogsource: { product: windows }\ndetection:\n  sel: { EventID: 4625 }\n  condition: sel\n";
+        set.add(trailhound_engine::load_text("win/logon.yml", windows));
+        set.add(trailhound_engine::load_text("esql.toml", "[rule]\nrule_id = \"e\"\nname = \"Piped\"\ntype = \"esql\"\nquery = \"from x\"\nseverity = \"low\"\nrisk_score = 1\ndescription = \"\"\nlanguage = \"esql\"\n"));
+        set.add(trailhound_engine::load_text("bad.toml", "[rule\n"));
+        let groups = set.inventory().not_loaded;
+        let count = |filter: &RuleFilter| filter.problems(&groups).iter().map(|g| g.sources.len()).sum::<usize>();
+        assert_eq!(count(&RuleFilter::default()), 3, "{groups:?}");
+        assert_eq!(count(&not_loaded), 3);
+        assert_eq!(count(&RuleFilter { loaded: Some(true), ..RuleFilter::default() }), 0);
+        assert_eq!(count(&sigma), 1, "by the file's extension");
+        assert_eq!(count(&elastic), 2);
+        let by_name = RuleFilter { text: "LOGON".into(), ..RuleFilter::default() };
+        assert_eq!(by_name.problems(&groups)[0].sources, ["win/logon.yml: Logon failed"]);
+        assert_eq!(count(&RuleFilter { text: "product windows".into(), ..RuleFilter::default() }), 1, "the reason is searched");
+        assert_eq!(count(&RuleFilter { source: "bad.toml".into(), ..RuleFilter::default() }), 1);
+        assert_eq!(count(&RuleFilter { severity: "low".into(), ..RuleFilter::default() }), 0, "only a loaded rule has a severity");
     }
 
     #[test]

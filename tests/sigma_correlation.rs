@@ -188,9 +188,12 @@ fn a_correlation_that_cannot_run_says_why() {
         ("base.yml", base("denied", "GetSecretValue")),
         ("missing.yml", correlation("nowhere", "")),
         ("elsewhere.yml", correlation("logon", "")),
-        ("chained.yml", correlation("x-denied", "")),
+        (
+            "loop.yml",
+            "title: Loop\nid: loop\ncorrelation:\n  type: event_count\n  rules: [loop]\n  timespan: 5m\n  condition: { gte: 2 }\n".into(),
+        ),
         ("ok.yml", correlation("denied", "")),
-        ("aliases.yml", correlation("denied", "  aliases: { ip: { denied: sourceIPAddress } }\n")),
+        ("aliases.yml", correlation("denied", "  aliases: { ip: { other: sourceIPAddress } }\n").replace("id: x-denied", "id: x-aliased")),
         (
             "bad.yml",
             "title: Bad\ncorrelation:\n  type: event_count\n  rules: [denied]\n  timespan: 5 minutes\n  condition: { gte: 2 }\n".into(),
@@ -207,8 +210,12 @@ fn a_correlation_that_cannot_run_says_why() {
     assert!(!by_title.problems[0].to_string().contains("has that title"));
     assert!(titled.problems[0].to_string().contains("a rule has that title: name it by its id `id-denied`"), "{:?}", titled.problems);
     assert!(matches!(kind("elsewhere.yml"), Some(ProblemKind::NotApplicable(_))), "{:?}", set.problems);
-    assert!(matches!(kind("chained.yml"), Some(ProblemKind::Unsupported(why)) if why.contains("chained")), "{:?}", set.problems);
-    assert!(matches!(kind("aliases.yml"), Some(ProblemKind::Unsupported(why)) if why.contains("aliases")), "{:?}", set.problems);
+    assert!(matches!(kind("loop.yml"), Some(ProblemKind::Invalid(why)) if why.contains("cannot loop")), "{:?}", set.problems);
+    assert!(
+        matches!(kind("aliases.yml"), Some(ProblemKind::Invalid(why)) if why.contains("alias `ip` names `other`")),
+        "{:?}",
+        set.problems
+    );
     assert!(
         matches!(kind("bad.yml"), Some(ProblemKind::Invalid(why)) if why.contains("line 5") && why.contains("5 minutes")),
         "{:?}",
@@ -247,4 +254,89 @@ fn a_correlation_that_cannot_run_says_why() {
     assert!(!set.problems.iter().any(|p| p.source == "missing.yml"), "{:?}", set.problems);
     assert!(set.problems.iter().any(|p| p.source == "unreadable.yml"), "{:?}", set.problems);
     assert_eq!(set.problems.len(), 6, "{:?}", set.problems);
+}
+
+#[test]
+fn a_chained_correlation_reads_the_windows_of_the_one_it_correlates() {
+    // As the specification's example: many denied calls by one principal, then an access key made
+    // by the same principal.
+    let many = "title: Many denied\nid: id-many\nname: many_denied\ncorrelation:\n  type: event_count\n  rules: [denied]\n  \
+                group-by: [userIdentity.arn]\n  timespan: 10m\n  condition: { gte: 3 }\n";
+    let then_key = |generate: bool| {
+        format!(
+            "title: Denied then key\nid: then-key\ngenerate: {generate}\ncorrelation:\n  type: temporal_ordered\n  \
+             rules: [many_denied, key]\n  group-by: [userIdentity.arn]\n  timespan: 30m\n"
+        )
+    };
+    let files = |generate| {
+        vec![
+            ("outer.yml", then_key(generate)),
+            ("many.yml", many.to_string()),
+            ("denied.yml", base("denied", "GetSecretValue")),
+            ("key.yml", base("key", "CreateAccessKey")),
+        ]
+    };
+    let records = [
+        // alice: three denied within ten minutes, then a key.
+        record(1, 0, "alice", "GetSecretValue", "198.51.100.1"),
+        record(2, 60, "alice", "GetSecretValue", "198.51.100.1"),
+        record(3, 120, "alice", "GetSecretValue", "198.51.100.1"),
+        record(4, 900, "alice", "CreateAccessKey", "198.51.100.1"),
+        // bob: a key, then three denied (the wrong order).
+        record(5, 0, "bob", "CreateAccessKey", "198.51.100.2"),
+        record(6, 60, "bob", "GetSecretValue", "198.51.100.2"),
+        record(7, 70, "bob", "GetSecretValue", "198.51.100.2"),
+        record(8, 80, "bob", "GetSecretValue", "198.51.100.2"),
+        // carol: three denied, no key.
+        record(9, 0, "carol", "GetSecretValue", "198.51.100.3"),
+        record(10, 10, "carol", "GetSecretValue", "198.51.100.3"),
+        record(11, 20, "carol", "GetSecretValue", "198.51.100.3"),
+    ];
+    let arn = |user: &str| vec![format!("arn:aws:iam::1:user/{user}")];
+    let set = set(&files(false));
+    assert!(set.problems.is_empty(), "{:?}", set.problems);
+    let alerts = alerts(&set, &records);
+    assert_eq!(groups(&alerts, "then-key"), [(arn("alice"), 2, Some(2))]);
+    let ids: Vec<&str> = alerts.iter().map(|a| a.rule.rule_id.as_str()).collect();
+    assert_eq!(ids, ["then-key"], "the inner correlation and the rules alert only through the outer one");
+    let alert = &alerts[0];
+    assert_eq!(alert.document["@timestamp"], "2024-05-01T10:15:00.000Z", "at the key, the ordered window's end");
+    assert_eq!(alert.origin.record, 2, "it points at its first event: the denied call that met the inner window");
+    // With `generate`, the inner correlation raises its windows too: alice's, bob's and carol's.
+    let generated = self::alerts(&self::set(&files(true)), &records);
+    assert_eq!(groups(&generated, "id-many"), [(arn("alice"), 3, None), (arn("bob"), 3, None), (arn("carol"), 3, None)]);
+    assert_eq!(groups(&generated, "then-key"), [(arn("alice"), 2, Some(2))]);
+    assert!(!generated.iter().any(|a| a.rule.rule_id == "id-denied"), "the inner one's rule stays quiet: it says no `generate`");
+}
+
+#[test]
+fn aliases_group_the_events_of_each_rule_by_its_own_field() {
+    // A user created, then acting within the hour: the creator's event names the new user in
+    // `requestParameters.userName`, the new user's own events in `userIdentity.userName`.
+    let created = "title: created\nid: id-created\nname: created\nlogsource: { product: aws, service: cloudtrail }\n\
+                   detection:\n  selection: { eventName: CreateUser }\n  condition: selection\n";
+    let acting = "title: acting\nid: id-acting\nname: acting\nlogsource: { product: aws, service: cloudtrail }\n\
+                  detection:\n  selection: { eventName: CreateAccessKey }\n  condition: selection\n";
+    let correlation = "title: New user acts\nid: new-acts\ncorrelation:\n  type: temporal_ordered\n  rules: [created, acting]\n  \
+                       group-by: [user]\n  timespan: 1h\n  aliases:\n    user:\n      created: requestParameters.userName\n      \
+                       acting: userIdentity.userName\n";
+    let set = set(&[("c.yml", created.to_string()), ("a.yml", acting.to_string()), ("n.yml", correlation.to_string())]);
+    assert!(set.problems.is_empty(), "{:?}", set.problems);
+    let create = |n: usize, second: u32, name: &str| {
+        let mut r: serde_json::Value = serde_json::from_str(&record(n, second, "admin", "CreateUser", "198.51.100.1")).unwrap();
+        r["requestParameters"] = json!({ "userName": name });
+        r.to_string()
+    };
+    let records = [
+        create(1, 0, "mallory"),
+        record(2, 600, "mallory", "CreateAccessKey", "203.0.113.7"),
+        create(3, 0, "trent"),
+        // trent acts, but two hours later; admin's own key is no new user's.
+        record(4, 7200, "trent", "CreateAccessKey", "198.51.100.4"),
+        record(5, 60, "admin", "CreateAccessKey", "198.51.100.1"),
+    ];
+    let alerts = alerts(&set, &records);
+    assert_eq!(groups(&alerts, "new-acts"), [(vec!["mallory".to_string()], 2, Some(2))]);
+    let alert = alerts.iter().find(|a| a.rule.rule_id == "new-acts").expect("mallory's");
+    assert_eq!(alert.document["user"], "mallory", "the alert names the group by its alias");
 }

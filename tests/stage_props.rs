@@ -29,7 +29,8 @@ const RULES: &[(&str, &str)] = &[
 
 /// Sigma correlations over raw fields: two secrets read by one user within twenty minutes (the
 /// base rule silenced, as Sigma's default says), and an access key created then a policy attached
-/// by one user within twenty minutes (its rules alert on their own too).
+/// by one user within twenty minutes (its rules alert on their own too), and a burst and a key by
+/// one user within half an hour (a chained correlation, grouped through an alias).
 const SIGMA: &str = r#"
 title: Secret read
 id: sigma-secret
@@ -41,6 +42,7 @@ detection:
 ---
 title: Secrets read in a burst
 id: sigma-burst
+name: burst
 correlation:
   type: event_count
   rules: [secret_read]
@@ -71,10 +73,21 @@ correlation:
   rules: [key_created, sigma-policy]
   group-by: [userIdentity.userName]
   timespan: 20m
+---
+title: A burst and a key
+id: sigma-burst-and-key
+generate: true
+correlation:
+  type: temporal
+  rules: [burst, key_created]
+  group-by: [who]
+  timespan: 30m
+  aliases:
+    who: { burst: userIdentity.userName, key_created: userIdentity.userName }
 "#;
 
 /// The rule ids that raise alerts in [`such_events_raise_alerts_of_every_rule`].
-const SIGMA_ALERTING: &[&str] = &["sigma-burst", "sigma-key", "sigma-policy", "sigma-key-then-policy"];
+const SIGMA_ALERTING: &[&str] = &["sigma-burst", "sigma-key", "sigma-policy", "sigma-key-then-policy", "sigma-burst-and-key"];
 
 fn rules() -> RuleSet {
     let mut set = RuleSet::default();

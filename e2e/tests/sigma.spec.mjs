@@ -53,6 +53,23 @@ test('a Sigma file loads its CloudTrail rules, lists the others, and alerts', as
   await expect(rules.locator('tbody tr[data-rule-id]')).toHaveCount(2);
   await page.getByTestId('rule-filters').screenshot({ path: join(SHOTS, '40-rules-filters.png') });
   await page.getByTestId('rules-clear-filter').click();
+  // Loaded or not: the rules not loaded alone, searched by the same words; the format by file.
+  await page.getByTestId('rule-filter-loaded').selectOption('no');
+  await expect(rules.locator('tbody tr[data-rule-id]')).toHaveCount(0);
+  await expect(groups).toHaveCount(1);
+  await expect(rules.getByTestId('rule-not-applicable')).toBeVisible();
+  await page.getByTestId('rule-search').fill('e2');
+  await expect(groups.first().locator('summary')).toContainText(/^1 not supported yet: /);
+  await expect(rules.getByTestId('rule-not-applicable')).toHaveCount(0);
+  await page.getByTestId('rule-search').fill('');
+  await page.getByTestId('rule-filter-format').selectOption('sigma');
+  await expect(rules.getByTestId('rule-problems')).toHaveCount(0);
+  await expect(rules.getByTestId('rule-not-applicable')).toContainText('Interactive Logon on a Windows Host');
+  await page.getByTestId('rule-filter-loaded').selectOption('yes');
+  await expect(rules.getByTestId('rule-not-applicable')).toHaveCount(0);
+  await expect(rules.locator('tbody tr[data-rule-id]')).toHaveCount(2);
+  await page.getByTestId('rules-clear-filter').click();
+  await expect(groups).toHaveCount(1);
   await groups.first().scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(SHOTS, '39-rules-not-loaded.png') });
 

@@ -232,7 +232,7 @@ pub fn App() -> Html {
                 total={state.rules.len()} filter={state.rule_filter.clone()} sources={rule_sources(state)}
                 on_filter={dispatch.reform(Action::FilterRules)} on_set_listed={dispatch.reform(Action::SetListedRules)}
                 files={state.rule_files.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>()}
-                problems={state.rule_problems.clone()} replaced={state.rule_replacements.clone()} rules_changed={state.rules_changed}
+                problems={state.rule_filter.problems(&state.rule_problems)} replaced={state.rule_replacements.clone()} rules_changed={state.rules_changed}
                 emulate_schedule={state.emulate_schedule} learn_first_history={state.learn_first_history}
                 on_toggle_emulate={dispatch.reform(|_| Action::ToggleEmulateSchedule)}
                 on_toggle_learn={dispatch.reform(|_| Action::ToggleLearnFirstHistory)}
@@ -283,7 +283,11 @@ fn listed_rules(state: &State) -> Vec<RuleLine> {
     listed.into_iter().map(RuleLine::of).collect()
 }
 
+/// The sources the rules filter offers: built in, then every rule file, loaded or not.
 fn rule_sources(state: &State) -> Vec<String> {
-    let files: std::collections::BTreeSet<String> = state.rules.iter().filter(|e| !e.builtin).map(crate::rule_filter::source_of).collect();
+    let mut files: std::collections::BTreeSet<String> =
+        state.rules.iter().filter(|e| !e.builtin).map(crate::rule_filter::source_of).collect();
+    let not_loaded = state.rule_problems.iter().flat_map(|g| &g.files);
+    files.extend(not_loaded.map(|f| crate::rule_filter::file_of(f).to_string()));
     state.rules.iter().any(|e| e.builtin).then(|| "built in".to_string()).into_iter().chain(files).collect()
 }

@@ -266,8 +266,8 @@ fn not_loaded(groups: &[ProblemGroup]) -> Html {
     }
 }
 
-/// The filter bar: a search, selects by type, severity, on or off and source, the count, and the
-/// bulk switches for what is listed.
+/// The filter bar: a search, selects by format, type, severity, tactic, on or off, loaded or not
+/// and source, the count, and the bulk switches for what is listed.
 fn filters(props: &Props) -> Html {
     let filter = &props.filter;
     let set = |change: fn(&mut RuleFilter, String)| {
@@ -300,6 +300,11 @@ fn filters(props: &Props) -> Html {
         Some(false) => "off",
         None => "",
     };
+    let loaded = match filter.loaded {
+        Some(true) => "yes",
+        Some(false) => "no",
+        None => "",
+    };
     let sources =
         std::iter::once((String::new(), "Any source".to_string())).chain(props.sources.iter().map(|s| (s.clone(), s.clone()))).collect();
     let listed = props.rules.len();
@@ -307,6 +312,7 @@ fn filters(props: &Props) -> Html {
         <div class="panel-actions rule-filters" data-testid="rule-filters">
             <input type="search" class="rule-search" data-testid="rule-search" placeholder="Search rules: name, id, tactic, file"
                 aria-label="Search rules" value={filter.text.clone()} oninput={on_text} />
+            { select("rule-filter-format", "Format", &filter.format, named("Any format", &["elastic", "sigma"]), set(|f, v| f.format = v)) }
             { select("rule-filter-type", "Type", &filter.kind, named("Any type", &["query", "eql", "threshold", "new_terms", "sigma", "correlation"]),
                 set(|f, v| f.kind = v)) }
             { select("rule-filter-severity", "Severity", &filter.severity,
@@ -317,6 +323,9 @@ fn filters(props: &Props) -> Html {
             { select("rule-filter-on", "On or off", on_off,
                 vec![(String::new(), "On or off".into()), ("on".into(), "On".into()), ("off".into(), "Off".into())],
                 set(|f, v| f.enabled = match v.as_str() { "on" => Some(true), "off" => Some(false), _ => None })) }
+            { select("rule-filter-loaded", "Loaded or not", loaded,
+                vec![(String::new(), "Loaded or not".into()), ("yes".into(), "Runs here".into()), ("no".into(), "Not loaded".into())],
+                set(|f, v| f.loaded = match v.as_str() { "yes" => Some(true), "no" => Some(false), _ => None })) }
             { select("rule-filter-source", "Source", &filter.source, sources, set(|f, v| f.source = v)) }
             <span class="muted" data-testid="rules-listed" data-count={listed.to_string()}>
                 { if filter.is_empty() { super::plural(props.total, "rule", "rules") } else { format!("{listed} of {}", super::plural(props.total, "rule", "rules")) } }

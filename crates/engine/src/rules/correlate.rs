@@ -2,10 +2,12 @@
 //! each time a file is added, the correlations are set aside and found again over the whole set,
 //! so the outcome does not depend on the order the files come in. A correlation whose rules are
 //! found runs on their detections together ([`crate::sigma::Matcher::any`]) and, unless it says
-//! `generate: true`, the rules it correlates no longer alert on their own, as Sigma says; one whose
-//! rules are missing, are not Sigma detections or are correlations themselves is a problem.
+//! `generate: true`, the rules it correlates no longer alert on their own, as Sigma says. A
+//! correlation may correlate correlations (chaining): their alerts are its events. Aliases say which
+//! field a group-by name reads in each rule's events. One whose rules are missing or are not Sigma
+//! detections, or whose correlations loop, is a problem.
 
-use super::{Filter, Kind, ProblemKind, Replaced, Rule, RuleProblem, RuleSet};
+use super::{Correlation, Filter, Kind, ProblemKind, Replaced, Rule, RuleProblem, RuleSet};
 use crate::sigma::Matcher;
 use std::collections::HashMap;
 
@@ -67,21 +69,30 @@ impl RuleSet {
         let mut found = Vec::new();
         let mut problems = Vec::new();
         for correlation in &self.correlations.rules {
-            match self.resolve(correlation) {
+            match self.resolve(correlation, &mut Vec::new()) {
                 Ok(rule) => found.push(rule),
                 Err(kind) => problems.push(RuleProblem { source: correlation.source.clone(), rule: Some(correlation.name.clone()), kind }),
             }
         }
+        // What a correlation correlates alerts no more on its own, unless it says `generate`.
+        let mut quiet: Vec<String> = Vec::new();
         for rule in &found {
             let Kind::Correlation(correlation) = &rule.kind else { continue };
             if correlation.generate || !rule.enabled {
                 continue;
             }
-            for id in &correlation.resolved {
-                if let Some(base) = self.rules.iter_mut().find(|r| &r.rule_id == id && r.enabled) {
+            for (part, id) in correlation.resolved.iter().enumerate() {
+                if correlation.chained.contains(&part) {
+                    quiet.push(id.clone());
+                } else if let Some(base) = self.rules.iter_mut().find(|r| &r.rule_id == id && r.enabled) {
                     base.enabled = false;
                     self.correlations.silenced.push(id.clone());
                 }
+            }
+        }
+        for rule in &mut found {
+            if let Kind::Correlation(correlation) = &mut rule.kind {
+                correlation.silent = quiet.contains(&rule.rule_id);
             }
         }
         self.rules.extend(found);
@@ -89,21 +100,32 @@ impl RuleSet {
         self.problems.extend(problems);
     }
 
-    /// The correlation with its rules found, or why they cannot be.
-    fn resolve(&self, correlation: &Rule) -> Result<Rule, ProblemKind> {
+    /// The correlation with its rules found, or why they cannot be; `within` holds the
+    /// correlations that correlate it (a loop is a problem).
+    fn resolve(&self, correlation: &Rule, within: &mut Vec<String>) -> Result<Rule, ProblemKind> {
         let Kind::Correlation(spec) = &correlation.kind else { return Ok(correlation.clone()) };
+        let nothing = Matcher::nothing();
         let mut matchers: Vec<&Matcher> = Vec::new();
         let mut resolved = Vec::new();
-        for reference in &spec.rules {
-            let is_correlation = |id: &str| self.correlations.rules.iter().any(|c| c.rule_id == id);
+        let mut chained = Vec::new();
+        within.push(correlation.rule_id.clone());
+        for (part, reference) in spec.rules.iter().enumerate() {
             let id = match self.correlations.names.get(reference) {
                 Some(id) if !self.rules.iter().any(|r| &r.rule_id == reference) => id.as_str(),
                 _ => reference.as_str(),
             };
-            if is_correlation(id) {
-                return Err(ProblemKind::Unsupported(format!(
-                    "it correlates `{reference}`, another correlation: chained correlations do not run yet"
-                )));
+            if let Some(inner) = self.correlations.rules.iter().find(|c| c.rule_id == id) {
+                if within.iter().any(|w| w == id) {
+                    return Err(ProblemKind::Invalid(format!(
+                        "it correlates `{reference}`, which correlates it in turn: correlations cannot loop"
+                    )));
+                }
+                self.resolve(inner, within).map_err(|why| chained_problem(reference, why))?;
+                // Its alerts are this correlation's events: no detection matches for it.
+                matchers.push(&nothing);
+                resolved.push(inner.rule_id.clone());
+                chained.push(part);
+                continue;
             }
             match self.correlations.set_aside.get(reference) {
                 Some(ProblemKind::NotApplicable(_)) => {
@@ -132,11 +154,54 @@ impl RuleSet {
             matchers.push(matcher);
             resolved.push(base.rule_id.clone());
         }
+        within.pop();
+        let reads = self.reads(spec, &resolved)?;
         let mut rule = correlation.clone();
         rule.filter = Filter::Sigma(Box::new(Matcher::any(&matchers)));
         if let Kind::Correlation(spec) = &mut rule.kind {
             spec.resolved = resolved;
+            spec.reads = reads;
+            spec.chained = chained;
         }
         Ok(rule)
+    }
+
+    /// Per correlated rule (found as `resolved`), the field each column of `spec` reads in its
+    /// events: an alias names a rule by its `name` or `id` (or as `rules` writes it), and a rule
+    /// an alias does not name reads the alias's own name.
+    fn reads(&self, spec: &Correlation, resolved: &[String]) -> Result<Vec<Vec<String>>, ProblemKind> {
+        let names_part = |key: &str| {
+            let id = self.correlations.names.get(key).map_or(key, String::as_str);
+            (0..resolved.len()).find(|&p| spec.rules[p] == key || resolved[p] == id)
+        };
+        for alias in &spec.aliases {
+            if let Some((rule, _)) = alias.fields.iter().find(|(rule, _)| names_part(rule).is_none()) {
+                return Err(ProblemKind::Invalid(format!(
+                    "alias `{}` names `{rule}`, a rule the correlation does not correlate",
+                    alias.name
+                )));
+            }
+        }
+        let reads = (0..resolved.len())
+            .map(|part| {
+                let field_of = |column: &String| {
+                    let alias = spec.aliases.iter().find(|a| &a.name == column);
+                    let own = alias.and_then(|a| a.fields.iter().find(|(rule, _)| names_part(rule) == Some(part)));
+                    own.map_or_else(|| column.clone(), |(_, field)| field.clone())
+                };
+                spec.columns().map(field_of).collect()
+            })
+            .collect();
+        Ok(reads)
+    }
+}
+
+/// Why a correlation cannot run when a correlation it correlates cannot: that one's problem.
+fn chained_problem(reference: &str, why: ProblemKind) -> ProblemKind {
+    let say = |why: &str| format!("it correlates `{reference}`, a correlation that cannot run ({why})");
+    match why {
+        ProblemKind::NotApplicable(w) => ProblemKind::NotApplicable(say(&w)),
+        ProblemKind::Unsupported(w) => ProblemKind::Unsupported(say(&w)),
+        ProblemKind::Invalid(w) => ProblemKind::Invalid(say(&w)),
     }
 }

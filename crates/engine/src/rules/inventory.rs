@@ -20,6 +20,8 @@ pub struct ProblemGroup {
     pub kind: ProblemKind,
     /// Where each came from (file, and the rule's name when it was read), in load order.
     pub sources: Vec<String>,
+    /// The file of each of `sources`.
+    pub files: Vec<String>,
 }
 
 /// The format a rule was written in: `sigma` or `elastic`.
@@ -41,13 +43,12 @@ impl RuleSet {
                 Some(rule) => format!("{}: {rule}", problem.source),
                 None => problem.source.clone(),
             };
-            match at.get(&key) {
-                Some(&i) => groups[i].sources.push(source),
-                None => {
-                    at.insert(key, groups.len());
-                    groups.push(ProblemGroup { kind: problem.kind.clone(), sources: vec![source] });
-                }
-            }
+            let i = *at.entry(key).or_insert_with(|| {
+                groups.push(ProblemGroup { kind: problem.kind.clone(), sources: Vec::new(), files: Vec::new() });
+                groups.len() - 1
+            });
+            groups[i].sources.push(source);
+            groups[i].files.push(problem.source.clone());
         }
         // Largest first; ties in the order first met.
         groups.sort_by_key(|g| std::cmp::Reverse(g.sources.len()));

@@ -13,8 +13,8 @@ pub use hunt::hunt_rule_file;
 pub use inventory::{Inventory, ProblemGroup, format_of};
 pub use load::{Loaded, ProblemKind, RuleProblem, load_text};
 pub use model::{
-    Bounds, Correlation, CorrelationKind, Example, Filter, Kind, Mitre, NewTerms, Rule, RuleSpec, RuleType, Severity, Technique, Threat,
-    Threshold,
+    Alias, Bounds, Correlation, CorrelationKind, Example, Filter, Kind, Mitre, NewTerms, Rule, RuleSpec, RuleType, Severity, Technique,
+    Threat, Threshold,
 };
 pub use schedule::Schedule;
 use std::collections::{HashMap, HashSet};

@@ -255,8 +255,28 @@ pub struct Correlation {
     pub condition: Bounds,
     /// Whether the correlated rules also alert on their own (Sigma's `generate`).
     pub generate: bool,
+    /// Field name aliases: a name the group-by (or the counted field) may use, and the field it
+    /// reads in the events of each correlated rule it maps.
+    pub aliases: Vec<Alias>,
     /// The correlated rules' ids, in `rules` order, once they are found in the rule set.
     pub resolved: Vec<String>,
+    /// Once found, per correlated rule (in `rules` order): the field each group-by field, then the
+    /// counted field (`value_count`), reads in that rule's events (its alias, else itself).
+    pub reads: Vec<Vec<String>>,
+    /// Once found, the correlated rules (places in `rules`) that are correlations themselves:
+    /// their alerts are this correlation's events, their group-by values its fields.
+    pub chained: Vec<usize>,
+    /// Once found: another correlation correlates this one without `generate`, so its alerts are
+    /// that one's events and are not raised on their own.
+    pub silent: bool,
+}
+
+/// A field name alias of a correlation (Sigma's `aliases`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alias {
+    pub name: String,
+    /// Per correlated rule, as the alias names it (its `name` or `id`), the field it reads.
+    pub fields: Vec<(String, String)>,
 }
 
 impl Correlation {
@@ -269,7 +289,26 @@ impl Correlation {
         };
         let by = if self.group_by.is_empty() { String::new() } else { format!(" by {}", self.group_by.join(", ")) };
         let span = crate::time::format_span(self.timespan_ms);
-        format!("{what} {} within {span}{by}, of {}", self.condition, self.rules.join(", "))
+        let quiet = if self.silent { "; raised only through the correlation that correlates it" } else { "" };
+        format!("{what} {} within {span}{by}, of {}{quiet}", self.condition, self.rules.join(", "))
+    }
+
+    /// The columns each event's values fill: the group-by fields, then the counted field.
+    pub fn columns(&self) -> impl Iterator<Item = &String> {
+        let counted = match &self.kind {
+            CorrelationKind::ValueCount(field) => Some(field),
+            _ => None,
+        };
+        self.group_by.iter().chain(counted)
+    }
+
+    /// The field `column` (of [`Correlation::columns`]) reads in the events of correlated rule
+    /// `part`: its alias's, else the column's own name.
+    pub fn read(&self, part: usize, column: usize) -> Option<&str> {
+        match self.reads.get(part) {
+            Some(reads) => reads.get(column).map(String::as_str),
+            None => self.columns().nth(column).map(String::as_str),
+        }
     }
 }
 

@@ -7,6 +7,7 @@
 use crate::alert::{Member, TextAlert};
 use crate::doc::{Document, Scalar};
 use crate::eql::Hits;
+use crate::rules::Correlation;
 use crate::time;
 use serde::{Deserialize, Serialize};
 
@@ -41,6 +42,23 @@ pub struct Candidate {
     pub member: Member,
     /// The alert the event raises if it is decided on (new_terms, sequences, a schedule emulated).
     pub alert: Option<TextAlert>,
+}
+
+/// A correlation's values of an event that meets its correlated rules `parts`: per column (the
+/// group-by fields, then the counted field) the values of the field it reads in those rules'
+/// events (an alias may read another field per rule: the event has the values of each), then the
+/// parts themselves.
+pub fn correlated(correlation: &Correlation, parts: &[usize], doc: &dyn Document) -> Vec<Vec<String>> {
+    let columns = correlation.columns().count();
+    let mut out: Vec<Vec<String>> = Vec::with_capacity(columns + 1);
+    for column in 0..columns {
+        let mut fields: Vec<&str> = parts.iter().filter_map(|&part| correlation.read(part, column)).collect();
+        fields.sort_unstable();
+        fields.dedup();
+        out.push(fields.into_iter().flat_map(|field| values(doc, field)).collect());
+    }
+    out.push(parts.iter().map(|part| part.to_string()).collect());
+    out
 }
 
 /// Every value of `field` as keyword text (a number as written, a boolean as `true`/`false`).

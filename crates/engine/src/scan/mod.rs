@@ -32,7 +32,7 @@ use crate::ecs::mapping::Indexed;
 use crate::ecs::{EcsView, MapOptions, RawView};
 use crate::events::FileEvents;
 use crate::input::{Body, FileStatus, Limits, Record, RecordKind};
-use crate::rules::{CorrelationKind, Filter, Kind, Rule};
+use crate::rules::{Filter, Kind, Rule};
 use crate::stage::new_terms::{self, Sightings};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -258,16 +258,10 @@ impl Scanner {
                 }
                 Kind::NewTerms(n) => n.fields.iter().map(|f| candidate::values(doc, f)).collect(),
                 // Read from the raw record, as its rules are; then which of them matched.
-                Kind::Correlation(c) => {
-                    let mut values: Vec<Vec<String>> = c.group_by.iter().map(|f| candidate::values(target, f)).collect();
-                    if let CorrelationKind::ValueCount(field) = &c.kind {
-                        values.push(candidate::values(target, field));
-                    }
-                    if let Filter::Sigma(matcher) = &rule.filter {
-                        values.push(matcher.which(target).into_iter().map(|part| part.to_string()).collect());
-                    }
-                    values
-                }
+                Kind::Correlation(c) => match &rule.filter {
+                    Filter::Sigma(matcher) => candidate::correlated(c, &matcher.which(target), target),
+                    _ => Vec::new(),
+                },
                 Kind::Query | Kind::Eql => Vec::new(),
             };
             let time = candidate::event_time(doc, rule.time_field(), rule.timestamp_fallback);

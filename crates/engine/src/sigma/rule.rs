@@ -9,7 +9,7 @@ use super::Matcher;
 use super::condition;
 use super::detection::{self, Problem, Search};
 use crate::rules::{
-    Bounds, Correlation, CorrelationKind, Filter, Kind, Loaded, Mitre, ProblemKind, Rule, RuleProblem, Schedule, Severity, TACTICS,
+    Alias, Bounds, Correlation, CorrelationKind, Filter, Kind, Loaded, Mitre, ProblemKind, Rule, RuleProblem, Schedule, Severity, TACTICS,
     Technique, Threat,
 };
 use yaml_rust2::{Yaml, YamlEmitter, YamlLoader};
@@ -232,9 +232,7 @@ fn correlation(source: &str, text: &str, first: usize, doc: &Yaml) -> Result<Rul
     if !matches!(section, Yaml::Hash(_)) {
         return Err(at("correlation", "`correlation` must be a map".into()));
     }
-    if !section["aliases"].is_badvalue() {
-        return Err(ProblemKind::Unsupported("correlation field aliases (`aliases`) are not supported yet".into()));
-    }
+    let aliases = aliases(&section["aliases"]).map_err(|why| at("aliases", why))?;
     let kind = match section["type"].as_str() {
         Some("event_count") => CorrelationKind::EventCount,
         Some("value_count") => {
@@ -284,12 +282,59 @@ fn correlation(source: &str, text: &str, first: usize, doc: &Yaml) -> Result<Rul
     }
     // Sigma 2.0.2 says `generate` beside `correlation`; earlier drafts, inside it.
     let generate = doc["generate"].as_bool().or(section["generate"].as_bool()).unwrap_or(false);
-    let correlation =
-        Correlation { kind, rules, group_by: strings(section, "group-by"), timespan_ms, condition, generate, resolved: Vec::new() };
+    let group_by = strings(section, "group-by");
+    let correlation = Correlation {
+        kind,
+        rules,
+        group_by,
+        timespan_ms,
+        condition,
+        generate,
+        aliases,
+        resolved: Vec::new(),
+        reads: Vec::new(),
+        chained: Vec::new(),
+        silent: false,
+    };
     let mut rule = metadata(source, doc, title, first, text)?;
     rule.kind = Kind::Correlation(Box::new(correlation));
     rule.query_text = yaml_text(section);
     Ok(rule)
+}
+
+/// A correlation's `aliases`: a map of alias names to maps of rule names to fields.
+fn aliases(yaml: &Yaml) -> Result<Vec<Alias>, String> {
+    let map = match yaml {
+        Yaml::BadValue | Yaml::Null => return Ok(Vec::new()),
+        Yaml::Hash(map) => map,
+        _ => return Err("`aliases` must map each alias to its field per rule".into()),
+    };
+    let mut out = Vec::new();
+    for (name, fields) in map {
+        let name = scalar(name).ok_or("an alias's name must be a string")?;
+        let Yaml::Hash(fields) = fields else {
+            return Err(format!("alias `{name}` must map rule names to fields"));
+        };
+        let mut per_rule = Vec::new();
+        for (rule, field) in fields {
+            match (scalar(rule), field.as_str()) {
+                (Some(rule), Some(field)) => per_rule.push((rule, field.to_string())),
+                _ => return Err(format!("alias `{name}` maps a rule name to a field name, each a string")),
+            }
+        }
+        out.push(Alias { name, fields: per_rule });
+    }
+    Ok(out)
+}
+
+/// A YAML key as text: a string, or a number as written (`- 1234` names a rule too).
+fn scalar(yaml: &Yaml) -> Option<String> {
+    match yaml {
+        Yaml::String(s) => Some(s.clone()),
+        Yaml::Integer(n) => Some(n.to_string()),
+        Yaml::Real(r) => Some(r.clone()),
+        _ => None,
+    }
 }
 
 /// `yaml` as YAML text, without the document marker: what a rule shows as its query.

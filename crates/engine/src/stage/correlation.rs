@@ -36,8 +36,39 @@ const SUMMARY_FIELDS: &[(&str, &str)] = &[
 /// What a temporal correlation's distinct count counts (the alert's cardinality field).
 pub const RULES_MATCHED: &str = "correlated rules";
 
-/// The alerts of one correlation's matches (sorted by time), with their times.
-pub fn decide(rule: &Rule, correlation: &Correlation, placed: &[Placed], _report: &mut StageReport) -> Vec<(i64, TextAlert)> {
+/// A window that met a correlation's condition: its alert, and what a correlation that correlates
+/// this one reads of it as an event.
+#[derive(Debug, Clone)]
+pub struct Met {
+    pub time: i64,
+    pub alert: TextAlert,
+    /// The group-by fields and the group's values.
+    pub fields: Vec<(String, String)>,
+    /// The window's latest match: where the event that met it is.
+    pub last: Placed,
+}
+
+/// The event a window `met` of correlated rule `part` is to the correlation `outer` (rule
+/// `rule_index`): at the window's time and place, with the group-by values `outer` reads of it (a
+/// field `outer` reads that the window was not grouped by has no value).
+pub fn fed(rule_index: usize, outer: &Correlation, part: usize, met: &Met) -> Placed {
+    let value_of = |column: usize| {
+        let field = outer.read(part, column);
+        met.fields.iter().filter(|(name, _)| Some(name.as_str()) == field).map(|(_, value)| value.clone()).collect::<Vec<_>>()
+    };
+    let mut values: Vec<Vec<String>> = (0..outer.columns().count()).map(value_of).collect();
+    values.push(vec![part.to_string()]);
+    let mut candidate = met.last.candidate.clone();
+    candidate.rule = rule_index;
+    candidate.values = values;
+    candidate.key = None;
+    candidate.hits = None;
+    candidate.alert = None;
+    Placed { time: met.time, file: met.last.file, candidate }
+}
+
+/// The windows of one correlation's matches that meet its condition, in time order.
+pub fn decide(rule: &Rule, correlation: &Correlation, placed: &[Placed], _report: &mut StageReport) -> Vec<Met> {
     let fields = correlation.group_by.len();
     // The candidate's values: the group-by fields', then the counted field's (value_count), then
     // the correlated rules it matched (their places in `rules`).
@@ -76,7 +107,9 @@ pub fn decide(rule: &Rule, correlation: &Correlation, placed: &[Placed], _report
             };
             if bounds.holds(count) {
                 let distinct = counted.map(|_| tally.values.len() as u64);
-                out.push(alert(rule, correlation, &terms, window, distinct, tally.rules.len() as u64));
+                let (time, alert) = alert(rule, correlation, &terms, window, distinct, tally.rules.len() as u64);
+                let fields = correlation.group_by.iter().cloned().zip(terms.iter().cloned()).collect();
+                out.push(Met { time, alert, fields, last: window[window.len() - 1].clone() });
                 // Its matches start no later window.
                 tally = Tally::default();
                 start = end;
@@ -86,7 +119,7 @@ pub fn decide(rule: &Rule, correlation: &Correlation, placed: &[Placed], _report
             }
         }
     }
-    out.sort_by_key(|(time, _)| *time);
+    out.sort_by_key(|met| met.time);
     out
 }
 

@@ -5,8 +5,9 @@
 //! candidate once). Here they are sorted by (time, `eventID` hash, file, record), so ties never
 //! depend on the files that hold them, and replayed per rule through emulated executions of the rule (see
 //! [`schedule`]): threshold groups ([`threshold`]), new terms ([`new_terms`]), EQL sequences
-//! ([`sequence`]), Sigma correlations ([`correlation`]), and, when the schedule is emulated, `max_signals` for query and EQL event rules
-//! ([`events`]).
+//! ([`sequence`]), Sigma correlations ([`correlation`]; one that correlates correlations is
+//! decided after them, on their alerts), and, when the schedule is emulated, `max_signals` for
+//! query and EQL event rules ([`events`]).
 //!
 //! Depends on rules, alerts and the candidates' shape; never on input or output.
 
@@ -20,7 +21,7 @@ pub mod threshold;
 use crate::alert::TextAlert;
 use crate::rules::{Kind, Rule};
 use crate::scan::Candidate;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 /// How the second stage decides.
@@ -102,18 +103,35 @@ impl Decider {
 
     /// Decides every rule: the alerts in time order (ties by rule), and what was done.
     pub fn finish(self) -> (Vec<TextAlert>, StageReport) {
-        let Decider { rules, options, by_rule, mut report } = self;
+        let Decider { rules, options, mut by_rule, mut report } = self;
         let mut alerts: Vec<(i64, usize, TextAlert)> = Vec::new();
-        for (rule_index, mut placed) in by_rule.into_iter().enumerate() {
+        // The windows of correlations another correlates, by rule id, for that one to read.
+        let read: HashSet<&str> = rules.iter().flat_map(chained).collect();
+        let mut met: HashMap<&str, Vec<correlation::Met>> = HashMap::new();
+        for rule_index in order(&rules) {
+            let rule = &rules[rule_index];
+            let mut placed = std::mem::take(&mut by_rule[rule_index]);
+            if let Kind::Correlation(outer) = &rule.kind {
+                for &part in &outer.chained {
+                    let windows = outer.resolved.get(part).and_then(|id| met.get(id.as_str())).into_iter().flatten();
+                    placed.extend(windows.map(|m| correlation::fed(rule_index, outer, part, m)));
+                }
+            }
             if placed.is_empty() {
                 continue;
             }
             placed.sort_by_key(Placed::order);
-            let rule = &rules[rule_index];
             let decided = match &rule.kind {
                 Kind::Threshold(threshold) => threshold::decide(rule, threshold, &placed, &mut report),
                 Kind::NewTerms(new_terms) => new_terms::decide(rule, new_terms, placed, &options, &mut report),
-                Kind::Correlation(correlation) => correlation::decide(rule, correlation, &placed, &mut report),
+                Kind::Correlation(correlation) => {
+                    let windows = correlation::decide(rule, correlation, &placed, &mut report);
+                    let raised = if correlation.silent { Vec::new() } else { windows.iter().map(|m| (m.time, m.alert.clone())).collect() };
+                    if read.contains(rule.rule_id.as_str()) {
+                        met.insert(rule.rule_id.as_str(), windows);
+                    }
+                    raised
+                }
                 _ if rule.filter.sequence().is_some() => sequence::decide(rule, placed, &options, &mut report),
                 // Only with the schedule emulated do event rules send their matches here.
                 _ if options.emulate_schedule => events::decide(rule, placed, &mut report),
@@ -125,6 +143,39 @@ impl Decider {
         report.alerts = alerts.len();
         (alerts.into_iter().map(|(_, _, alert)| alert).collect(), report)
     }
+}
+
+/// The ids of the correlations `rule` correlates (chaining), if it is a correlation.
+fn chained(rule: &Rule) -> impl Iterator<Item = &str> {
+    let parts = match &rule.kind {
+        Kind::Correlation(c) => c.chained.iter().filter_map(|&part| c.resolved.get(part)).collect(),
+        _ => Vec::new(),
+    };
+    parts.into_iter().map(String::as_str)
+}
+
+/// The order rules are decided in: each after the correlations it correlates (the rule set lets
+/// none loop; a loop would be decided last, in place order), else in place order.
+fn order(rules: &[Rule]) -> Vec<usize> {
+    let present: HashSet<&str> = rules.iter().map(|r| r.rule_id.as_str()).collect();
+    let mut done: HashSet<&str> = HashSet::new();
+    let mut out = Vec::with_capacity(rules.len());
+    let mut left: Vec<usize> = (0..rules.len()).collect();
+    while !left.is_empty() {
+        let before = left.len();
+        left.retain(|&i| {
+            let ready = chained(&rules[i]).all(|id| done.contains(id) || !present.contains(id));
+            if ready {
+                out.push(i);
+                done.insert(rules[i].rule_id.as_str());
+            }
+            !ready
+        });
+        if left.len() == before {
+            out.append(&mut left);
+        }
+    }
+    out
 }
 
 /// Sets the dotted `path` in `doc` to `value`, making the objects on the way.
