@@ -340,3 +340,21 @@ fn aliases_group_the_events_of_each_rule_by_its_own_field() {
     let alert = alerts.iter().find(|a| a.rule.rule_id == "new-acts").expect("mallory's");
     assert_eq!(alert.document["user"], "mallory", "the alert names the group by its alias");
 }
+
+#[test]
+fn a_name_two_rules_share_names_neither_in_any_file_order() {
+    let correlation = "title: C\nid: c\ncorrelation:\n  type: event_count\n  rules: [denied]\n  timespan: 1m\n  condition: { gte: 2 }\n";
+    let first = ("a.yml", base("denied", "GetSecretValue"));
+    let second = ("b.yml", base("denied", "ListUsers").replace("id: id-denied", "id: id-other"));
+    for files in [[first.clone(), second.clone()], [second.clone(), first.clone()]] {
+        let mut files = files.to_vec();
+        files.push(("c.yml", correlation.to_string()));
+        let set = set(&files);
+        let problem = set.problems.iter().find(|p| p.source == "c.yml").expect("the correlation cannot run");
+        assert!(
+            matches!(&problem.kind, ProblemKind::Invalid(why) if why.contains("more than one rule has (ids id-denied, id-other)")),
+            "{problem:?}"
+        );
+        assert!(set.rules.iter().filter(|r| r.rule_id.starts_with("id-")).all(|r| r.enabled), "neither rule is silenced");
+    }
+}

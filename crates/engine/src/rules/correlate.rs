@@ -9,15 +9,15 @@
 
 use super::{Correlation, Filter, Kind, ProblemKind, Replaced, Rule, RuleProblem, RuleSet};
 use crate::sigma::Matcher;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 /// The correlations loaded, and what finding their rules needs.
 #[derive(Debug, Default)]
 pub(super) struct Correlations {
     /// As loaded, in load order (a later copy of the same `rule_id` replaces an earlier one).
     rules: Vec<Rule>,
-    /// Sigma rules' `name`s and their rule ids.
-    pub(super) names: HashMap<String, String>,
+    /// Sigma rules' `name`s and the rule ids that have each (one, unless two rules share it).
+    pub(super) names: HashMap<String, BTreeSet<String>>,
     /// The ids and names of Sigma rules that could not be loaded, with why.
     pub(super) set_aside: HashMap<String, ProblemKind>,
     /// The rules switched off because a correlation correlates them.
@@ -110,8 +110,8 @@ impl RuleSet {
         let mut chained = Vec::new();
         within.push(correlation.rule_id.clone());
         for (part, reference) in spec.rules.iter().enumerate() {
-            let id = match self.correlations.names.get(reference) {
-                Some(id) if !self.rules.iter().any(|r| &r.rule_id == reference) => id.as_str(),
+            let id = match self.named(reference) {
+                Some(id) if !self.rules.iter().any(|r| &r.rule_id == reference) => id?,
                 _ => reference.as_str(),
             };
             if let Some(inner) = self.correlations.rules.iter().find(|c| c.rule_id == id) {
@@ -166,12 +166,29 @@ impl RuleSet {
         Ok(rule)
     }
 
+    /// The id of the rule called `name`, if one is; a name that more than one rule has names none
+    /// of them (Sigma says a name is unique), whichever file came first.
+    fn named<'s>(&'s self, name: &str) -> Option<Result<&'s str, ProblemKind>> {
+        let ids = self.correlations.names.get(name)?;
+        let mut each = ids.iter();
+        Some(match (each.next(), each.next()) {
+            (Some(id), None) => Ok(id.as_str()),
+            _ => Err(ProblemKind::Invalid(format!(
+                "it correlates `{name}`, a name that more than one rule has (ids {}): name the rule by its id",
+                ids.iter().map(String::as_str).collect::<Vec<_>>().join(", ")
+            ))),
+        })
+    }
+
     /// Per correlated rule (found as `resolved`), the field each column of `spec` reads in its
     /// events: an alias names a rule by its `name` or `id` (or as `rules` writes it), and a rule
     /// an alias does not name reads the alias's own name.
     fn reads(&self, spec: &Correlation, resolved: &[String]) -> Result<Vec<Vec<String>>, ProblemKind> {
         let names_part = |key: &str| {
-            let id = self.correlations.names.get(key).map_or(key, String::as_str);
+            let id = match self.named(key) {
+                Some(Ok(id)) => id,
+                _ => key,
+            };
             (0..resolved.len()).find(|&p| spec.rules[p] == key || resolved[p] == id)
         };
         for alias in &spec.aliases {

@@ -115,7 +115,9 @@ impl RuleSet {
     pub fn add(&mut self, loaded: Loaded) {
         self.unresolve_correlations();
         self.problems.extend(loaded.problems);
-        self.correlations.names.extend(loaded.names);
+        for (name, id) in loaded.names {
+            self.correlations.names.entry(name).or_default().insert(id);
+        }
         self.correlations.set_aside.extend(loaded.set_aside);
         for rule in loaded.rules {
             if matches!(rule.kind, Kind::Correlation(_)) {
