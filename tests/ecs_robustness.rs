@@ -59,6 +59,25 @@ fn check(raw: &Value, opts: &MapOptions, origin: &str) {
         });
         assert_eq!(got, want, "{origin}: fast field {field} of the text {text}");
     }
+    // Flattened request parameters, each member's (junk included) and two others.
+    let text = raw.to_string();
+    let record = RawRecord::new(&text).expect("serialized JSON reads back");
+    let members = raw.get("requestParameters").and_then(Value::as_object).into_iter().flat_map(|m| m.keys());
+    for key in members.map(String::as_str).chain(["bucketName", "noSuchParameter"]) {
+        let field = format!("aws.cloudtrail.flattened.request_parameters.{key}");
+        let mut got = Vec::new();
+        RawView::new(&record, opts).any_value(&field, &mut |s| {
+            got.push(format!("{s:?}"));
+            false
+        });
+        let mut want = Vec::new();
+        doc.any_value(&field, &mut |s| {
+            want.push(format!("{s:?}"));
+            false
+        });
+        assert_eq!(got, want, "{origin}: {field} of the text {text}");
+        assert_eq!(RawView::new(&record, opts).exists(&field), doc.exists(&field), "{origin}: {field}:* of {text}");
+    }
 }
 
 fn mangled(raw: &Value) -> Vec<(String, Value)> {

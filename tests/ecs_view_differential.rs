@@ -52,6 +52,11 @@ pub fn check(raw: &Value, opts: &MapOptions, origin: &str) -> usize {
             assert_eq!(values(&shared_raw, field), want, "{origin}: raw field {field} of {raw}");
         }
     }
+    for field in request_parameter_fields(raw) {
+        let fresh = RawView::new(&record, opts);
+        assert_eq!(values(&fresh, &field), values(&full, &field), "{origin}: raw field {field} of {raw}");
+        assert_eq!(RawView::new(&record, opts).exists(&field), full.exists(&field), "{origin}: {field}:* of {raw}");
+    }
     let view = EcsView::new(raw, opts);
     let mut names = Vec::new();
     view.for_each_field(&mut |f| names.push(f.to_string()));
@@ -59,6 +64,14 @@ pub fn check(raw: &Value, opts: &MapOptions, origin: &str) -> usize {
     full.for_each_field(&mut |f| want.push(f.to_string()));
     assert_eq!(names, want, "{origin}: field names");
     fields.len()
+}
+
+/// `aws.cloudtrail.flattened.request_parameters.*` for each member of the record's
+/// `requestParameters`, one rules test, and one no record has.
+pub fn request_parameter_fields(raw: &Value) -> Vec<String> {
+    let members = raw.get("requestParameters").and_then(Value::as_object).into_iter().flat_map(|m| m.keys());
+    let keys = members.map(String::as_str).chain(["bucketName", "noSuchParameter"]);
+    keys.map(|k| format!("aws.cloudtrail.flattened.request_parameters.{k}")).collect()
 }
 
 #[test]
@@ -92,4 +105,27 @@ fn fast_fields_do_not_build_the_document() {
         }
         assert!(!view.is_parsed(), "{origin}: a fast field parsed the record in text");
     }
+}
+
+/// A flattened request parameter that is a string, of a plain record, is read from
+/// `requestParameters` alone: the record is not parsed, its document not built.
+#[test]
+fn plain_request_parameters_do_not_parse_the_record() {
+    let opts = MapOptions::default();
+    let mut answered = 0;
+    for (origin, raw) in ecs_common::all_records() {
+        let Some(members) = raw.get("requestParameters").and_then(Value::as_object) else { continue };
+        if members.keys().any(|k| k.contains('.')) || !members.values().all(Value::is_string) {
+            continue;
+        }
+        let text = raw.to_string();
+        let record = RawRecord::new(&text).expect("serialized JSON reads back");
+        let view = RawView::new(&record, &opts);
+        for field in request_parameter_fields(&raw) {
+            view.exists(&field);
+            answered += 1;
+        }
+        assert!(!view.is_parsed(), "{origin}: a request parameter parsed the record in text");
+    }
+    assert!(answered > 100, "the fixtures have plain request parameters: {answered}");
 }

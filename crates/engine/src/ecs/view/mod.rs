@@ -1,10 +1,13 @@
 //! Lazy ECS [`Document`]s over a raw record: [`EcsView`] over a parsed record, [`RawView`] over a
 //! record still in text ([`RawRecord`]). The fields rules filter on first are answered from the
 //! raw record's top-level fields (and `aws.cloudtrail.read_only`, CloudTrail's `readOnly` kept as
-//! it is, for the event index); anything else builds the full document once and reads it.
+//! it is, for the event index), and a record in text answers its flattened request parameters
+//! from `requestParameters` alone ([`flattened`]); anything else builds the full document once and
+//! reads it.
 //!
 //! Depends on [`crate::doc`], the input's [`RawRecord`] and the ECS mapping.
 
+mod flattened;
 mod source;
 
 use crate::doc::{Document, Scalar};
@@ -119,12 +122,15 @@ pub struct RawView<'a> {
     opts: &'a MapOptions,
     parsed: OnceCell<Value>,
     full: OnceCell<Value>,
+    /// `requestParameters` alone, for the flattened request parameters rules test.
+    members: flattened::Members,
     simple: bool,
 }
 
 impl<'a> RawView<'a> {
     pub fn new(raw: &'a RawRecord<'a>, opts: &'a MapOptions) -> Self {
-        RawView { raw, opts, parsed: OnceCell::new(), full: OnceCell::new(), simple: raw.top.well_formed() }
+        let simple = raw.top.well_formed();
+        RawView { raw, opts, parsed: OnceCell::new(), full: OnceCell::new(), members: OnceCell::new(), simple }
     }
 
     /// The raw record, parsed (on first use).
@@ -155,6 +161,12 @@ impl<'a> RawView<'a> {
         fast_millis(self.simple, &*self.raw.top)
     }
 
+    /// A flattened request parameter's string (`None` inside: the document has none), when it can
+    /// be told from `requestParameters` alone.
+    fn request_parameter(&self, field: &str) -> Option<Option<&str>> {
+        flattened::request_parameter(field, self.opts, self.simple, self.raw, &self.members)
+    }
+
     /// The one value of a fast field (`None` inside: the document has none), when it can be told
     /// without the document.
     pub fn fast_value(&self, field: &str) -> Option<Option<Cow<'_, str>>> {
@@ -172,6 +184,9 @@ impl Document for RawView<'_> {
         {
             return read_only.is_some_and(|b| visit(Scalar::Bool(b)));
         }
+        if let Some(member) = self.request_parameter(field) {
+            return member.is_some_and(|s| visit(Scalar::Str(s)));
+        }
         match fast_field(field, self.opts, self.simple, &*self.raw.top) {
             Fast::Value(value) => value.is_some_and(|s| visit(Scalar::Str(&s))),
             Fast::Document => self.document().any_value(field, visit),
@@ -183,8 +198,9 @@ impl Document for RawView<'_> {
     }
 
     /// A fast field of a well-formed record is a leaf of its document (a string the pipeline
-    /// copies or derives), so `field:*` needs no walk over the whole document.
+    /// copies or derives), as is a flattened request parameter told without it, so `field:*`
+    /// needs no walk over the whole document.
     fn may_have_subfields(&self, field: &str) -> bool {
-        !(self.simple && FAST_FIELDS.contains(&field))
+        !(self.simple && FAST_FIELDS.contains(&field)) && self.request_parameter(field).is_none()
     }
 }

@@ -78,7 +78,14 @@ impl<'t> Reader<'t> {
                 // Keys are matched decoded: an escaped one is left to the serde pass.
                 Some(_) if escaped => return None,
                 Some(top) => match slot(level, key) {
-                    Slot::Scalar(field) => top[field] = self.lite(depth)?,
+                    Slot::Scalar(field) => {
+                        let start = self.at;
+                        top[field] = self.lite(depth)?;
+                        if field == Field::RequestParameters {
+                            // A later copy of the key replaces an earlier one, as in `Value`.
+                            top.request_parameters = (top[field] == Lite::Object).then(|| &self.text[start..self.at]);
+                        }
+                    }
                     Slot::Flag(flag) => {
                         *top.flag(flag) = true;
                         self.skip(depth)?;

@@ -64,7 +64,7 @@ impl Lite<'_> {
 
 /// The fields captured from a record object: those of the [`Field`] table, read with
 /// `top[field]`, and a few flags.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Top<'t> {
     /// Whether the value was an object at all.
     pub is_object: bool,
@@ -76,11 +76,33 @@ pub struct Top<'t> {
     pub cloudtrail_event: bool,
     /// `Records`, `Events` or `hits`: the object may be a container of records.
     pub container_key: bool,
+    /// The text of `requestParameters` when it is an object the fast path read (the serde pass
+    /// leaves it `None`), so that one of its members can be read without parsing the record.
+    pub request_parameters: Option<&'t str>,
 }
 
 impl Default for Top<'_> {
     fn default() -> Self {
-        Top { is_object: false, fields: Field::array(|_| Lite::Absent), hit_source: false, cloudtrail_event: false, container_key: false }
+        Top {
+            is_object: false,
+            fields: Field::array(|_| Lite::Absent),
+            hit_source: false,
+            cloudtrail_event: false,
+            container_key: false,
+            request_parameters: None,
+        }
+    }
+}
+
+/// Equal when the same fields and flags were captured, whichever pass read them (only the fast
+/// path keeps `request_parameters`'s text, a shortcut that says nothing the fields do not).
+impl PartialEq for Top<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.is_object == other.is_object
+            && self.fields == other.fields
+            && self.hit_source == other.hit_source
+            && self.cloudtrail_event == other.cloudtrail_event
+            && self.container_key == other.container_key
     }
 }
 
@@ -136,6 +158,12 @@ impl<'t> RawRecord<'t> {
     /// Reads one JSON value from `text` in the borrowed pass (for views and tests; files are read
     /// through [`super::read_file`]).
     pub fn new(text: &'t str) -> Result<RawRecord<'t>, serde_json::Error> {
+        // As a file's records are read: the fast path, else the serde pass.
+        if let Some((Boxed(top), len)) = Boxed::read_fast(text)
+            && text[len..].bytes().all(|b| matches!(b, b' ' | b'\n' | b'\t' | b'\r'))
+        {
+            return Ok(RawRecord { text, top });
+        }
         Ok(RawRecord { text, top: serde_json::from_str::<Boxed<'t>>(text)?.0 })
     }
 
