@@ -358,3 +358,108 @@ fn a_name_two_rules_share_names_neither_in_any_file_order() {
         assert!(set.rules.iter().filter(|r| r.rule_id.starts_with("id-")).all(|r| r.enabled), "neither rule is silenced");
     }
 }
+
+/// The inner correlation and its rule of [`a_chained_correlation_reads_the_windows_of_the_one_it_correlates`]:
+/// three denied calls by one principal within ten minutes.
+const MANY_DENIED: &str = "title: Many denied\nid: id-many\nname: many_denied\ncorrelation:\n  type: event_count\n  rules: [denied]\n  \
+                           group-by: [userIdentity.arn]\n  timespan: 10m\n  condition: { gte: 3 }\n";
+
+fn three_denied(user: &str, first: usize) -> Vec<String> {
+    (0..3).map(|i| record(first + i, 60 * i as u32, user, "GetSecretValue", "198.51.100.1")).collect()
+}
+
+#[test]
+fn an_inner_correlation_alerts_alone_when_what_correlates_it_is_not_scanned_and_one_off_as_loaded_is_a_problem() {
+    let outer = "title: Twice\nid: twice\ncorrelation:\n  type: event_count\n  rules: [many_denied]\n  \
+                 group-by: [userIdentity.arn]\n  timespan: 1h\n  condition: { gte: 2 }\n";
+    let set = set(&[("o.yml", outer.to_string()), ("m.yml", MANY_DENIED.to_string()), ("d.yml", base("denied", "GetSecretValue"))]);
+    assert!(set.problems.is_empty(), "{:?}", set.problems);
+    // The page's switches: the outer one off, so the scan has the inner one alone.
+    let without_outer: Vec<_> = set.enabled().filter(|r| r.rule_id != "twice").cloned().collect();
+    let raised = trailhound_testkit::alerts_of(
+        Scanner::new(without_outer),
+        [("a.ndjson".to_string(), three_denied("alice", 1).join("\n").into_bytes())],
+    );
+    assert_eq!(groups(&raised, "id-many"), [(vec!["arn:aws:iam::1:user/alice".to_string()], 3, None)]);
+    // Off as loaded (deprecated), it cannot feed the outer one: a problem, not a silent nothing.
+    let off = self::set(&[
+        ("o.yml", outer.to_string()),
+        ("m.yml", MANY_DENIED.replace("title: Many denied", "title: Many denied\nstatus: deprecated")),
+        ("d.yml", base("denied", "GetSecretValue")),
+    ]);
+    assert!(
+        off.problems
+            .iter()
+            .any(|p| p.source == "o.yml" && matches!(&p.kind, ProblemKind::Unsupported(why) if why.contains("off as loaded"))),
+        "{:?}",
+        off.problems
+    );
+}
+
+#[test]
+fn a_correlation_listed_twice_is_one_event_a_window() {
+    let outer = "title: Twice\nid: twice\ncorrelation:\n  type: event_count\n  rules: [many_denied, id-many]\n  \
+                 group-by: [userIdentity.arn]\n  timespan: 1h\n  condition: { gte: 2 }\n";
+    let set = set(&[("o.yml", outer.to_string()), ("m.yml", MANY_DENIED.to_string()), ("d.yml", base("denied", "GetSecretValue"))]);
+    assert!(set.problems.is_empty(), "{:?}", set.problems);
+    let one_window = alerts(&set, &three_denied("alice", 1));
+    assert!(groups(&one_window, "twice").is_empty(), "one window is one event, though listed twice: {one_window:?}");
+    let mut two = three_denied("alice", 1);
+    two.extend((0..3).map(|i| record(10 + i, 1200 + 60 * i as u32, "alice", "GetSecretValue", "198.51.100.1")));
+    assert_eq!(groups(&alerts(&set, &two), "twice"), [(vec!["arn:aws:iam::1:user/alice".to_string()], 2, None)]);
+}
+
+#[test]
+fn a_chained_correlation_reading_a_field_its_inner_one_does_not_group_by_is_a_problem() {
+    let outer = "title: By address\nid: by-ip\ncorrelation:\n  type: event_count\n  rules: [many_denied]\n  \
+                 group-by: [sourceIPAddress]\n  timespan: 1h\n  condition: { gte: 1 }\n";
+    let set = set(&[("o.yml", outer.to_string()), ("m.yml", MANY_DENIED.to_string()), ("d.yml", base("denied", "GetSecretValue"))]);
+    let problem = set.problems.iter().find(|p| p.source == "o.yml").expect("a problem");
+    assert!(
+        matches!(&problem.kind, ProblemKind::Invalid(why) if why.contains("`sourceIPAddress`") && why.contains("(userIdentity.arn)")),
+        "{problem:?}"
+    );
+}
+
+#[test]
+fn one_event_of_two_aliased_rules_is_grouped_by_each_rule_s_own_field() {
+    // `acting` is any IAM call: admin's CreateUser for mallory meets both rules, but as `created`
+    // it is mallory's and as `acting` admin's; mallory never acts, so no alert.
+    let created = "title: created\nid: id-created\nname: created\nlogsource: { product: aws, service: cloudtrail }\n\
+                   detection:\n  selection: { eventName: CreateUser }\n  condition: selection\n";
+    let acting = "title: acting\nid: id-acting\nname: acting\nlogsource: { product: aws, service: cloudtrail }\n\
+                  detection:\n  selection: { eventSource: iam.amazonaws.com }\n  condition: selection\n";
+    let correlation = "title: New user acts\nid: new-acts\ncorrelation:\n  type: temporal\n  rules: [created, acting]\n  \
+                       group-by: [user]\n  timespan: 1h\n  aliases:\n    user:\n      created: requestParameters.userName\n      \
+                       acting: userIdentity.userName\n";
+    let set = set(&[("c.yml", created.to_string()), ("a.yml", acting.to_string()), ("n.yml", correlation.to_string())]);
+    let mut create: serde_json::Value = serde_json::from_str(&record(1, 0, "admin", "CreateUser", "198.51.100.1")).unwrap();
+    create["requestParameters"] = json!({ "userName": "mallory" });
+    let alone = alerts(&set, &[create.to_string()]);
+    assert!(groups(&alone, "new-acts").is_empty(), "{:?}", groups(&alone, "new-acts"));
+    let acts = alerts(&set, &[create.to_string(), record(2, 60, "mallory", "ListUsers", "203.0.113.7")]);
+    assert_eq!(groups(&acts, "new-acts"), [(vec!["mallory".to_string()], 2, Some(2))]);
+}
+
+#[test]
+fn a_deep_branching_chain_loads() {
+    // Each correlation lists the one before twice: a walk of every path would take 2^40 steps.
+    let mut files = vec![("d.yml".to_string(), base("denied", "GetSecretValue"))];
+    let mut before = "denied".to_string();
+    for level in 0..40 {
+        let rules = if level == 0 { before.clone() } else { format!("{before}, {before}") };
+        files.push((
+            format!("c{level}.yml"),
+            format!(
+                "title: C{level}\nid: c{level}\ncorrelation:\n  type: event_count\n  rules: [{rules}]\n  \
+                 group-by: [userIdentity.arn]\n  timespan: 1h\n  condition: {{ gte: 1 }}\n"
+            ),
+        ));
+        before = format!("c{level}");
+    }
+    let files: Vec<(&str, String)> = files.iter().map(|(n, t)| (n.as_str(), t.clone())).collect();
+    let set = set(&files);
+    assert!(set.problems.is_empty(), "{:?}", set.problems);
+    let raised = alerts(&set, &three_denied("alice", 1));
+    assert_eq!(raised.iter().map(|a| a.rule.rule_id.as_str()).collect::<Vec<_>>(), ["c39"], "only the outermost alerts");
+}

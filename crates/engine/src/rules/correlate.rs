@@ -68,8 +68,10 @@ impl RuleSet {
     pub(super) fn resolve_correlations(&mut self) {
         let mut found = Vec::new();
         let mut problems = Vec::new();
+        // Whether each correlation could run, once found (a chain reaches one by many paths).
+        let mut known = HashMap::new();
         for correlation in &self.correlations.rules {
-            match self.resolve(correlation, &mut Vec::new()) {
+            match self.resolve(correlation, &mut Vec::new(), &mut known) {
                 Ok(rule) => found.push(rule),
                 Err(kind) => problems.push(RuleProblem { source: correlation.source.clone(), rule: Some(correlation.name.clone()), kind }),
             }
@@ -101,8 +103,14 @@ impl RuleSet {
     }
 
     /// The correlation with its rules found, or why they cannot be; `within` holds the
-    /// correlations that correlate it (a loop is a problem).
-    fn resolve(&self, correlation: &Rule, within: &mut Vec<String>) -> Result<Rule, ProblemKind> {
+    /// correlations that correlate it (a loop is a problem), `known` whether those already found
+    /// could run.
+    fn resolve(
+        &self,
+        correlation: &Rule,
+        within: &mut Vec<String>,
+        known: &mut HashMap<String, Result<(), ProblemKind>>,
+    ) -> Result<Rule, ProblemKind> {
         let Kind::Correlation(spec) = &correlation.kind else { return Ok(correlation.clone()) };
         let nothing = Matcher::nothing();
         let mut matchers: Vec<&Matcher> = Vec::new();
@@ -120,7 +128,20 @@ impl RuleSet {
                         "it correlates `{reference}`, which correlates it in turn: correlations cannot loop"
                     )));
                 }
-                self.resolve(inner, within).map_err(|why| chained_problem(reference, why))?;
+                if !inner.enabled {
+                    return Err(ProblemKind::Unsupported(format!(
+                        "it correlates `{reference}`, a correlation that is off as loaded (its status)"
+                    )));
+                }
+                let fine = match known.get(id) {
+                    Some(fine) => fine.clone(),
+                    None => {
+                        let fine = self.resolve(inner, within, known).map(drop);
+                        known.insert(id.to_string(), fine.clone());
+                        fine
+                    }
+                };
+                fine.map_err(|why| chained_problem(reference, why))?;
                 // Its alerts are this correlation's events: no detection matches for it.
                 matchers.push(&nothing);
                 resolved.push(inner.rule_id.clone());
@@ -156,6 +177,7 @@ impl RuleSet {
         }
         within.pop();
         let reads = self.reads(spec, &resolved)?;
+        self.check_chained(spec, &chained, &resolved, &reads)?;
         let mut rule = correlation.clone();
         rule.filter = Filter::Sigma(Box::new(Matcher::any(&matchers)));
         if let Kind::Correlation(spec) = &mut rule.kind {
@@ -184,15 +206,16 @@ impl RuleSet {
     /// events: an alias names a rule by its `name` or `id` (or as `rules` writes it), and a rule
     /// an alias does not name reads the alias's own name.
     fn reads(&self, spec: &Correlation, resolved: &[String]) -> Result<Vec<Vec<String>>, ProblemKind> {
-        let names_part = |key: &str| {
+        // Whether an alias's key names the rule at `part` (a rule listed twice is named at both).
+        let names = |key: &str, part: usize| {
             let id = match self.named(key) {
                 Some(Ok(id)) => id,
                 _ => key,
             };
-            (0..resolved.len()).find(|&p| spec.rules[p] == key || resolved[p] == id)
+            spec.rules[part] == key || resolved[part] == id
         };
         for alias in &spec.aliases {
-            if let Some((rule, _)) = alias.fields.iter().find(|(rule, _)| names_part(rule).is_none()) {
+            if let Some((rule, _)) = alias.fields.iter().find(|(rule, _)| !(0..resolved.len()).any(|p| names(rule, p))) {
                 return Err(ProblemKind::Invalid(format!(
                     "alias `{}` names `{rule}`, a rule the correlation does not correlate",
                     alias.name
@@ -203,13 +226,32 @@ impl RuleSet {
             .map(|part| {
                 let field_of = |column: &String| {
                     let alias = spec.aliases.iter().find(|a| &a.name == column);
-                    let own = alias.and_then(|a| a.fields.iter().find(|(rule, _)| names_part(rule) == Some(part)));
+                    let own = alias.and_then(|a| a.fields.iter().find(|(rule, _)| names(rule, part)));
                     own.map_or_else(|| column.clone(), |(_, field)| field.clone())
                 };
                 spec.columns().map(field_of).collect()
             })
             .collect();
         Ok(reads)
+    }
+}
+
+impl RuleSet {
+    /// A chained correlation's events carry only its group-by values: every field the correlation
+    /// reads of it must be one of them, or the correlation could never alert.
+    fn check_chained(&self, spec: &Correlation, chained: &[usize], resolved: &[String], reads: &[Vec<String>]) -> Result<(), ProblemKind> {
+        for &part in chained {
+            let inner = self.correlations.rules.iter().find(|c| c.rule_id == resolved[part]);
+            let Some(Kind::Correlation(inner)) = inner.map(|c| &c.kind) else { continue };
+            if let Some(field) = reads[part].iter().find(|f| !inner.group_by.contains(f)) {
+                return Err(ProblemKind::Invalid(format!(
+                    "it reads `{field}` of `{}`, a correlation whose alerts hold only its group-by fields ({})",
+                    spec.rules[part],
+                    if inner.group_by.is_empty() { "none".to_string() } else { inner.group_by.join(", ") }
+                )));
+            }
+        }
+        Ok(())
     }
 }
 

@@ -44,20 +44,18 @@ pub struct Candidate {
     pub alert: Option<TextAlert>,
 }
 
-/// A correlation's values of an event that meets its correlated rules `parts`: per column (the
-/// group-by fields, then the counted field) the values of the field it reads in those rules'
-/// events (an alias may read another field per rule: the event has the values of each), then the
-/// parts themselves.
+/// A correlation's values of an event that meets its correlated rules `parts`: the parts, then
+/// for each part the values of every column (the group-by fields, then the counted field) as that
+/// rule reads them (an alias may read another field per rule).
 pub fn correlated(correlation: &Correlation, parts: &[usize], doc: &dyn Document) -> Vec<Vec<String>> {
     let columns = correlation.columns().count();
-    let mut out: Vec<Vec<String>> = Vec::with_capacity(columns + 1);
-    for column in 0..columns {
-        let mut fields: Vec<&str> = parts.iter().filter_map(|&part| correlation.read(part, column)).collect();
-        fields.sort_unstable();
-        fields.dedup();
-        out.push(fields.into_iter().flat_map(|field| values(doc, field)).collect());
+    let mut out: Vec<Vec<String>> = Vec::with_capacity(1 + parts.len() * columns);
+    out.push(parts.iter().map(usize::to_string).collect());
+    for &part in parts {
+        for column in 0..columns {
+            out.push(correlation.read(part, column).map(|field| values(doc, field)).unwrap_or_default());
+        }
     }
-    out.push(parts.iter().map(|part| part.to_string()).collect());
     out
 }
 

@@ -48,16 +48,18 @@ pub struct Met {
     pub last: Placed,
 }
 
-/// The event a window `met` of correlated rule `part` is to the correlation `outer` (rule
-/// `rule_index`): at the window's time and place, with the group-by values `outer` reads of it (a
-/// field `outer` reads that the window was not grouped by has no value).
-pub fn fed(rule_index: usize, outer: &Correlation, part: usize, met: &Met) -> Placed {
-    let value_of = |column: usize| {
-        let field = outer.read(part, column);
-        met.fields.iter().filter(|(name, _)| Some(name.as_str()) == field).map(|(_, value)| value.clone()).collect::<Vec<_>>()
-    };
-    let mut values: Vec<Vec<String>> = (0..outer.columns().count()).map(value_of).collect();
-    values.push(vec![part.to_string()]);
+/// The event a window `met` of a correlation is to the correlation `outer` (rule `rule_index`),
+/// which lists it at `parts` (once, unless it is listed twice): at the window's time and place,
+/// with the values `outer` reads of it, per part (a field `outer` reads that the window was not
+/// grouped by has no value; the rule set lets no such correlation load).
+pub fn fed(rule_index: usize, outer: &Correlation, parts: &[usize], met: &Met) -> Placed {
+    let mut values: Vec<Vec<String>> = vec![parts.iter().map(usize::to_string).collect()];
+    for &part in parts {
+        for column in 0..outer.columns().count() {
+            let field = outer.read(part, column);
+            values.push(met.fields.iter().filter(|(name, _)| Some(name.as_str()) == field).map(|(_, value)| value.clone()).collect());
+        }
+    }
     let mut candidate = met.last.candidate.clone();
     candidate.rule = rule_index;
     candidate.values = values;
@@ -67,33 +69,58 @@ pub fn fed(rule_index: usize, outer: &Correlation, part: usize, met: &Met) -> Pl
     Placed { time: met.time, file: met.last.file, candidate }
 }
 
-/// The windows of one correlation's matches that meet its condition, in time order.
-pub fn decide(rule: &Rule, correlation: &Correlation, placed: &[Placed], _report: &mut StageReport) -> Vec<Met> {
+/// One match in one group: the correlated rules (places in `rules`) whose fields put it there,
+/// and the counted field's values they read.
+struct Entry<'a> {
+    placed: &'a Placed,
+    parts: Vec<usize>,
+    counted: Vec<&'a str>,
+}
+
+/// Each group's matches, in time order. A candidate's values are the correlated rules it met,
+/// then per rule the fields of each column as that rule reads them (an alias may read another
+/// field per rule): the match is in a group for a rule only when that rule's own values put it
+/// there, so one event never mixes two rules' fields.
+fn groups<'a>(correlation: &Correlation, placed: &'a [Placed]) -> BTreeMap<Vec<String>, Vec<Entry<'a>>> {
     let fields = correlation.group_by.len();
-    // The candidate's values: the group-by fields', then the counted field's (value_count), then
-    // the correlated rules it matched (their places in `rules`).
-    let counted = matches!(correlation.kind, CorrelationKind::ValueCount(_)).then_some(fields);
-    let parts = fields + usize::from(counted.is_some());
-    let mut groups: BTreeMap<Vec<String>, Vec<&Placed>> = BTreeMap::new();
+    let columns = correlation.columns().count();
+    let mut groups: BTreeMap<Vec<String>, Vec<Entry<'a>>> = BTreeMap::new();
     for p in placed {
-        let Some(values) = p.candidate.values.get(..fields) else { continue };
-        for terms in super::combinations(values) {
-            groups.entry(terms).or_default().push(p);
+        let Some(parts) = p.candidate.values.first() else { continue };
+        for (i, part) in parts.iter().filter_map(|part| part.parse::<usize>().ok()).enumerate() {
+            let Some(own) = p.candidate.values.get(1 + i * columns..1 + (i + 1) * columns) else { continue };
+            let counted: Vec<&str> = own.get(fields).into_iter().flatten().map(String::as_str).collect();
+            for terms in super::combinations(&own[..fields]) {
+                let members = groups.entry(terms).or_default();
+                match members.last_mut() {
+                    // The same match, through another of its rules.
+                    Some(entry) if std::ptr::eq(entry.placed, p) => {
+                        entry.parts.push(part);
+                        entry.counted.extend(counted.iter().copied());
+                    }
+                    _ => members.push(Entry { placed: p, parts: vec![part], counted: counted.clone() }),
+                }
+            }
         }
     }
+    groups
+}
+
+/// The windows of one correlation's matches that meet its condition, in time order.
+pub fn decide(rule: &Rule, correlation: &Correlation, placed: &[Placed], _report: &mut StageReport) -> Vec<Met> {
     let mut out = Vec::new();
     // With no upper bound, a count that fails the condition fails it for anything smaller.
     let bounds = correlation.condition;
     let only_lower = bounds.lt.is_none() && bounds.lte.is_none() && bounds.eq.is_none();
-    for (terms, members) in groups {
+    for (terms, members) in groups(correlation, placed) {
         // The window is `members[start..end]`; its distinct values and rules are kept as matches
         // enter and leave it, so each match is counted in and out once.
         let (mut start, mut end) = (0, 0);
         let mut tally = Tally::default();
         while start < members.len() {
-            let end_time = members[start].time.saturating_add(correlation.timespan_ms);
-            while end < members.len() && members[end].time <= end_time {
-                tally.change(members[end], counted, parts, true);
+            let end_time = members[start].placed.time.saturating_add(correlation.timespan_ms);
+            while end < members.len() && members[end].placed.time <= end_time {
+                tally.change(&members[end], true);
                 end += 1;
             }
             let window = &members[start..end];
@@ -103,18 +130,18 @@ pub fn decide(rule: &Rule, correlation: &Correlation, placed: &[Placed], _report
                 CorrelationKind::Temporal => tally.rules.len() as u64,
                 // At most the distinct rules matched: read the order only when that could do.
                 CorrelationKind::TemporalOrdered if only_lower && !bounds.holds(tally.rules.len() as u64) => 0,
-                CorrelationKind::TemporalOrdered => in_order(window, parts, correlation.rules.len()) as u64,
+                CorrelationKind::TemporalOrdered => in_order(window, correlation.rules.len()) as u64,
             };
             if bounds.holds(count) {
-                let distinct = counted.map(|_| tally.values.len() as u64);
+                let distinct = matches!(correlation.kind, CorrelationKind::ValueCount(_)).then_some(tally.values.len() as u64);
                 let (time, alert) = alert(rule, correlation, &terms, window, distinct, tally.rules.len() as u64);
                 let fields = correlation.group_by.iter().cloned().zip(terms.iter().cloned()).collect();
-                out.push(Met { time, alert, fields, last: window[window.len() - 1].clone() });
+                out.push(Met { time, alert, fields, last: window[window.len() - 1].placed.clone() });
                 // Its matches start no later window.
                 tally = Tally::default();
                 start = end;
             } else {
-                tally.change(members[start], counted, parts, false);
+                tally.change(&members[start], false);
                 start += 1;
             }
         }
@@ -132,8 +159,8 @@ struct Tally<'a> {
 }
 
 impl<'a> Tally<'a> {
-    /// Counts `p` in (`enter`) or out of the window.
-    fn change(&mut self, p: &'a Placed, counted: Option<usize>, parts: usize, enter: bool) {
+    /// Counts `entry` in (`enter`) or out of the window.
+    fn change(&mut self, entry: &Entry<'a>, enter: bool) {
         fn bump<K: std::hash::Hash + Eq>(map: &mut HashMap<K, usize>, key: K, enter: bool) {
             if enter {
                 *map.entry(key).or_default() += 1;
@@ -144,29 +171,22 @@ impl<'a> Tally<'a> {
                 }
             }
         }
-        if let Some(values) = counted.and_then(|at| p.candidate.values.get(at)) {
-            // A value a match holds twice counts once for it.
-            for value in values.iter().map(String::as_str).collect::<BTreeSet<_>>() {
-                bump(&mut self.values, value, enter);
-            }
+        // A value a match holds twice counts once for it.
+        for value in entry.counted.iter().copied().collect::<BTreeSet<_>>() {
+            bump(&mut self.values, value, enter);
         }
-        for part in rules_of(p, parts).collect::<BTreeSet<_>>() {
+        for part in entry.parts.iter().copied().collect::<BTreeSet<_>>() {
             bump(&mut self.rules, part, enter);
         }
     }
 }
 
-/// The correlated rules (by place) a match met.
-fn rules_of(p: &Placed, parts: usize) -> impl Iterator<Item = usize> + '_ {
-    p.candidate.values.get(parts).into_iter().flatten().filter_map(|r| r.parse().ok())
-}
-
 /// How many of the correlated rules (numbered `0..wanted`) the window's matches meet in their
 /// order: the first rule's earliest match, then the second's after it, and so on.
-fn in_order(window: &[&Placed], parts: usize, wanted: usize) -> usize {
+fn in_order(window: &[Entry<'_>], wanted: usize) -> usize {
     let mut next = 0;
-    for p in window {
-        if next < wanted && rules_of(p, parts).any(|r| r == next) {
+    for entry in window {
+        if next < wanted && entry.parts.contains(&next) {
             next += 1;
         }
     }
@@ -179,11 +199,11 @@ fn alert(
     rule: &Rule,
     correlation: &Correlation,
     terms: &[String],
-    window: &[&Placed],
+    window: &[Entry<'_>],
     distinct: Option<u64>,
     rules: u64,
 ) -> (i64, TextAlert) {
-    let (earliest, latest) = (window.first().map_or(0, |p| p.time), window.last().map_or(0, |p| p.time));
+    let (earliest, latest) = (window.first().map_or(0, |e| e.placed.time), window.last().map_or(0, |e| e.placed.time));
     let mut doc = Map::new();
     doc.insert("@timestamp".into(), Value::String(format_millis(latest)));
     for (field, value) in correlation.group_by.iter().zip(terms) {
@@ -198,7 +218,7 @@ fn alert(
     }
     let document = Value::Object(doc);
     let event = EventSummary::from_ecs(&Value::Object(summary), None);
-    let origin = window.first().map(|p| p.candidate.member.origin.clone()).unwrap_or_default();
+    let origin = window.first().map(|e| e.placed.candidate.member.origin.clone()).unwrap_or_default();
     let cardinality = match &correlation.kind {
         CorrelationKind::ValueCount(field) => Some((field.clone(), distinct.unwrap_or(0))),
         CorrelationKind::Temporal | CorrelationKind::TemporalOrdered => Some((RULES_MATCHED.to_string(), rules)),
@@ -209,7 +229,7 @@ fn alert(
         count: window.len() as u64,
         cardinality,
         from: format_millis(earliest),
-        members: window.iter().take(MEMBERS_KEPT).map(|p| p.candidate.member.clone()).collect(),
+        members: window.iter().take(MEMBERS_KEPT).map(|e| e.placed.candidate.member.clone()).collect(),
     };
     (latest, Alert { rule: RuleRef::of(rule), event, origin, document, original: None, detail: Some(detail) }.into_text())
 }

@@ -105,16 +105,28 @@ impl Decider {
     pub fn finish(self) -> (Vec<TextAlert>, StageReport) {
         let Decider { rules, options, mut by_rule, mut report } = self;
         let mut alerts: Vec<(i64, usize, TextAlert)> = Vec::new();
-        // The windows of correlations another correlates, by rule id, for that one to read.
+        // The windows of correlations another correlates, by rule id, for that one to read; those
+        // a correlation scanned here correlates without `generate` raise no alerts of their own.
         let read: HashSet<&str> = rules.iter().flat_map(chained).collect();
+        let quiet: HashSet<&str> =
+            rules.iter().filter(|r| matches!(&r.kind, Kind::Correlation(c) if !c.generate)).flat_map(chained).collect();
         let mut met: HashMap<&str, Vec<correlation::Met>> = HashMap::new();
         for rule_index in order(&rules) {
             let rule = &rules[rule_index];
             let mut placed = std::mem::take(&mut by_rule[rule_index]);
             if let Kind::Correlation(outer) = &rule.kind {
+                // A correlation listed twice is one event a window, meeting both places.
+                let mut inner: Vec<(&str, Vec<usize>)> = Vec::new();
                 for &part in &outer.chained {
-                    let windows = outer.resolved.get(part).and_then(|id| met.get(id.as_str())).into_iter().flatten();
-                    placed.extend(windows.map(|m| correlation::fed(rule_index, outer, part, m)));
+                    let Some(id) = outer.resolved.get(part) else { continue };
+                    match inner.iter_mut().find(|(known, _)| known == id) {
+                        Some((_, parts)) => parts.push(part),
+                        None => inner.push((id.as_str(), vec![part])),
+                    }
+                }
+                for (id, parts) in inner {
+                    let windows = met.get(id).into_iter().flatten();
+                    placed.extend(windows.map(|m| correlation::fed(rule_index, outer, &parts, m)));
                 }
             }
             if placed.is_empty() {
@@ -126,7 +138,8 @@ impl Decider {
                 Kind::NewTerms(new_terms) => new_terms::decide(rule, new_terms, placed, &options, &mut report),
                 Kind::Correlation(correlation) => {
                     let windows = correlation::decide(rule, correlation, &placed, &mut report);
-                    let raised = if correlation.silent { Vec::new() } else { windows.iter().map(|m| (m.time, m.alert.clone())).collect() };
+                    let silent = quiet.contains(rule.rule_id.as_str());
+                    let raised = if silent { Vec::new() } else { windows.iter().map(|m| (m.time, m.alert.clone())).collect() };
                     if read.contains(rule.rule_id.as_str()) {
                         met.insert(rule.rule_id.as_str(), windows);
                     }
