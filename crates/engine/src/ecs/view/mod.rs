@@ -40,6 +40,7 @@ pub const FAST_FIELDS: &[&str] = &[
     "aws.cloudtrail.user_identity.invoked_by",
     "aws.cloudtrail.user_identity.access_key_id",
     "aws.cloudtrail.error_code",
+    "aws.cloudtrail.user_identity.session_context.ec2_role_delivery",
     "@timestamp",
     "event.ingested",
     "user.name",
@@ -111,7 +112,7 @@ impl Document for EcsView<'_> {
     }
 
     fn may_have_subfields(&self, field: &str) -> bool {
-        !(self.simple && FAST_FIELDS.contains(&field))
+        !(self.simple && FAST_FIELDS.contains(&field) && matches!(fast_field(field, self.opts, self.simple, self.raw), Fast::Value(_)))
     }
 }
 
@@ -201,6 +202,7 @@ impl Document for RawView<'_> {
     /// copies or derives), as is a flattened request parameter told without it, so `field:*`
     /// needs no walk over the whole document.
     fn may_have_subfields(&self, field: &str) -> bool {
-        !(self.simple && FAST_FIELDS.contains(&field)) && self.request_parameter(field).is_none()
+        let fast = || matches!(fast_field(field, self.opts, self.simple, &*self.raw.top), Fast::Value(_));
+        !(self.simple && FAST_FIELDS.contains(&field) && fast()) && self.request_parameter(field).is_none()
     }
 }

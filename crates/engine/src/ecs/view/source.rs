@@ -68,6 +68,12 @@ pub(super) fn fast_field<'s>(field: &str, opts: &MapOptions, simple: bool, src: 
         "aws.cloudtrail.user_identity.arn" => text(Field::IdentityArn),
         "aws.cloudtrail.user_identity.invoked_by" => text(Field::IdentityInvokedBy),
         "aws.cloudtrail.error_code" => text(Field::ErrorCode),
+        // Renamed as it is: a string, or nothing when absent or null; anything else the document's.
+        "aws.cloudtrail.user_identity.session_context.ec2_role_delivery" => match src.boolean(Field::Ec2RoleDelivery) {
+            Some(None) => None,
+            _ if src.text(Field::Ec2RoleDelivery).is_some() => text(Field::Ec2RoleDelivery),
+            _ => return Fast::Document,
+        },
         // The date processor's; a time it cannot read leaves the shipper's, which only the
         // document knows.
         "@timestamp" => match src.text(Field::EventTime).and_then(|t| crate::ecs::date::to_timestamp(t, false)) {

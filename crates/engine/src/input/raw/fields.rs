@@ -112,6 +112,8 @@ fields! {
     SessionIssuer = ["userIdentity", "sessionContext", "sessionIssuer"], Object;
     IssuerArn = ["userIdentity", "sessionContext", "sessionIssuer", "arn"], Str;
     IssuerUserName = ["userIdentity", "sessionContext", "sessionIssuer", "userName"], Str;
+    // Rules ask whether a call used an EC2 instance's role credentials.
+    Ec2RoleDelivery = ["userIdentity", "sessionContext", "ec2RoleDelivery"], Any;
 }
 
 /// A set of fields, a bit each (at their index).
@@ -276,10 +278,10 @@ mod tests {
     fn nested_fields_are_inside_objects() {
         let under = |f: Field| f.descendants().collect::<Vec<_>>();
         use Field::*;
-        assert_eq!(under(SessionContext), [SessionIssuer, IssuerArn, IssuerUserName]);
+        assert_eq!(under(SessionContext), [SessionIssuer, IssuerArn, IssuerUserName, Ec2RoleDelivery]);
         assert_eq!(under(ResponseElements), [ConsoleLogin]);
         assert_eq!(under(EventName), []);
-        assert_eq!(under(UserIdentity).len(), 10);
+        assert_eq!(under(UserIdentity).len(), 11);
         for &field in Field::ALL {
             assert_eq!(field.has_fields(), field.descendants().next().is_some());
             assert!(!field.has_fields() || field.kind() == Kind::Object);
