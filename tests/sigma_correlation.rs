@@ -260,8 +260,6 @@ fn a_correlation_that_cannot_run_says_why() {
 fn a_chained_correlation_reads_the_windows_of_the_one_it_correlates() {
     // As the specification's example: many denied calls by one principal, then an access key made
     // by the same principal.
-    let many = "title: Many denied\nid: id-many\nname: many_denied\ncorrelation:\n  type: event_count\n  rules: [denied]\n  \
-                group-by: [userIdentity.arn]\n  timespan: 10m\n  condition: { gte: 3 }\n";
     let then_key = |generate: bool| {
         format!(
             "title: Denied then key\nid: then-key\ngenerate: {generate}\ncorrelation:\n  type: temporal_ordered\n  \
@@ -271,7 +269,7 @@ fn a_chained_correlation_reads_the_windows_of_the_one_it_correlates() {
     let files = |generate| {
         vec![
             ("outer.yml", then_key(generate)),
-            ("many.yml", many.to_string()),
+            ("many.yml", MANY_DENIED.to_string()),
             ("denied.yml", base("denied", "GetSecretValue")),
             ("key.yml", base("key", "CreateAccessKey")),
         ]
