@@ -5,10 +5,11 @@
 //!
 //! The pipeline copies `requestParameters` as it is, after its first null-removal pass, when the
 //! payload is kept whole (`_conf.retain` `all` or `flattened`) and its text is under the keyword
-//! limit. Only a plain member is answered here: a string (or its absence) under a key without a
-//! dot, of a well-formed record small enough that the limit cannot be reached, whose
-//! `requestParameters` has no dotted key (a path to Elasticsearch) and nothing the pipeline reads
-//! deeper into (where a value of the wrong shape fails it). Anything else is the document's.
+//! limit; no step before that copy can fail on a well-formed record (the entity script only
+//! records its errors). Only a plain member is answered here: a string (or its absence) under a
+//! key without a dot, of a well-formed record small enough that the limit cannot be reached, whose
+//! `requestParameters` has no dotted key (a path to Elasticsearch). Anything else is the
+//! document's.
 //!
 //! Depends on the input's captured fields and the ECS null-removal rules.
 
@@ -21,12 +22,11 @@ use std::cell::OnceCell;
 /// The fields answered here: this, then a member's key.
 const PREFIX: &str = "aws.cloudtrail.flattened.request_parameters.";
 
-/// The longest record answered: the payload's Java text, at most twice its JSON (`1e9` prints as
-/// `1.0E9`, `[1,2]` as `[1, 2]`), then stays under the 32,766 characters of a keyword.
+/// The longest record answered: the payload's Java text is then under the 32,766 characters of a
+/// keyword. The text is at most twice the JSON (`-0` prints as `-0.0`, `[1,2]` as `[1, 2]`)
+/// because the fast reader, which alone keeps `requestParameters`'s text, never reads a number
+/// with an exponent (`1e6` prints as `1000000.0`): should it ever, this bound must change.
 const MAX_RECORD: usize = 16 * 1024;
-
-/// Members the pipeline reads below, through a path that fails on a value that is not an object.
-const READ_DEEPER: &[&str] = &["ReplicationConfiguration"];
 
 /// `requestParameters` parsed on first use: `None` when it is not answered here.
 pub(super) type Members = OnceCell<Option<Map<String, Value>>>;
@@ -53,8 +53,7 @@ pub(super) fn request_parameter<'m>(
     let members = members
         .get_or_init(|| {
             let map: Map<String, Value> = serde_json::from_str(raw.top.request_parameters?).ok()?;
-            let plain = !map.keys().any(|k| k.contains('.') || READ_DEEPER.contains(&k.as_str()));
-            plain.then_some(map)
+            (!map.keys().any(|k| k.contains('.'))).then_some(map)
         })
         .as_ref()?;
     match members.get(key) {
