@@ -302,6 +302,22 @@ impl Correlation {
         self.group_by.iter().chain(counted)
     }
 
+    /// A candidate's values for an event that meets the correlated rules `parts` (whether found
+    /// by the first stage or a correlation's window fed to this one), each field's values told by
+    /// `values_of`: the parts, then for each part the values of every column as that rule reads
+    /// them ([`Correlation::read`]). The second stage reads them back in this layout.
+    pub fn candidate_values(&self, parts: &[usize], mut values_of: impl FnMut(&str) -> Vec<String>) -> Vec<Vec<String>> {
+        let columns = self.columns().count();
+        let mut out: Vec<Vec<String>> = Vec::with_capacity(1 + parts.len() * columns);
+        out.push(parts.iter().map(usize::to_string).collect());
+        for &part in parts {
+            for column in 0..columns {
+                out.push(self.read(part, column).map(&mut values_of).unwrap_or_default());
+            }
+        }
+        out
+    }
+
     /// The field `column` (of [`Correlation::columns`]) reads in the events of correlated rule
     /// `part`: its alias's, else the column's own name.
     pub fn read(&self, part: usize, column: usize) -> Option<&str> {

@@ -7,7 +7,6 @@
 use crate::alert::{Member, TextAlert};
 use crate::doc::{Document, Scalar};
 use crate::eql::Hits;
-use crate::rules::Correlation;
 use crate::time;
 use serde::{Deserialize, Serialize};
 
@@ -42,21 +41,6 @@ pub struct Candidate {
     pub member: Member,
     /// The alert the event raises if it is decided on (new_terms, sequences, a schedule emulated).
     pub alert: Option<TextAlert>,
-}
-
-/// A correlation's values of an event that meets its correlated rules `parts`: the parts, then
-/// for each part the values of every column (the group-by fields, then the counted field) as that
-/// rule reads them (an alias may read another field per rule).
-pub fn correlated(correlation: &Correlation, parts: &[usize], doc: &dyn Document) -> Vec<Vec<String>> {
-    let columns = correlation.columns().count();
-    let mut out: Vec<Vec<String>> = Vec::with_capacity(1 + parts.len() * columns);
-    out.push(parts.iter().map(usize::to_string).collect());
-    for &part in parts {
-        for column in 0..columns {
-            out.push(correlation.read(part, column).map(|field| values(doc, field)).unwrap_or_default());
-        }
-    }
-    out
 }
 
 /// Every value of `field` as keyword text (a number as written, a boolean as `true`/`false`).

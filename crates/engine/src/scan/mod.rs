@@ -259,7 +259,7 @@ impl Scanner {
                 Kind::NewTerms(n) => n.fields.iter().map(|f| candidate::values(doc, f)).collect(),
                 // Read from the raw record, as its rules are; then which of them matched.
                 Kind::Correlation(c) => match &rule.filter {
-                    Filter::Sigma(matcher) => candidate::correlated(c, &matcher.which(target), target),
+                    Filter::Sigma(matcher) => c.candidate_values(&matcher.which(target), |field| candidate::values(target, field)),
                     _ => Vec::new(),
                 },
                 Kind::Query | Kind::Eql => Vec::new(),

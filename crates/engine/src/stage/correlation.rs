@@ -53,16 +53,10 @@ pub struct Met {
 /// with the values `outer` reads of it, per part (a field `outer` reads that the window was not
 /// grouped by has no value; the rule set lets no such correlation load).
 pub fn fed(rule_index: usize, outer: &Correlation, parts: &[usize], met: &Met) -> Placed {
-    let mut values: Vec<Vec<String>> = vec![parts.iter().map(usize::to_string).collect()];
-    for &part in parts {
-        for column in 0..outer.columns().count() {
-            let field = outer.read(part, column);
-            values.push(met.fields.iter().filter(|(name, _)| Some(name.as_str()) == field).map(|(_, value)| value.clone()).collect());
-        }
-    }
+    let grouped = |field: &str| met.fields.iter().filter(|(name, _)| name == field).map(|(_, value)| value.clone()).collect();
     let mut candidate = met.last.candidate.clone();
     candidate.rule = rule_index;
-    candidate.values = values;
+    candidate.values = outer.candidate_values(parts, grouped);
     candidate.key = None;
     candidate.hits = None;
     candidate.alert = None;

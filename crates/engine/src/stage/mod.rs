@@ -160,11 +160,11 @@ impl Decider {
 
 /// The ids of the correlations `rule` correlates (chaining), if it is a correlation.
 fn chained(rule: &Rule) -> impl Iterator<Item = &str> {
-    let parts = match &rule.kind {
-        Kind::Correlation(c) => c.chained.iter().filter_map(|&part| c.resolved.get(part)).collect(),
-        _ => Vec::new(),
+    let correlation = match &rule.kind {
+        Kind::Correlation(c) => Some(c),
+        _ => None,
     };
-    parts.into_iter().map(String::as_str)
+    correlation.into_iter().flat_map(|c| c.chained.iter().filter_map(|&part| c.resolved.get(part))).map(String::as_str)
 }
 
 /// The order rules are decided in: each after the correlations it correlates (the rule set lets
