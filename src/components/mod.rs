@@ -7,6 +7,7 @@ pub mod attack_view;
 pub mod decided;
 pub mod detail;
 pub mod error_banner;
+pub mod event_charts;
 pub mod event_record;
 pub mod events_panel;
 pub mod exceptions_panel;
