@@ -1,13 +1,15 @@
 //! The event index's figures on a folder: how many events, bytes an event (rows and strings), the
 //! time to build it (a scan that indexes every event, against the same scan that does not), and
-//! how long queries and pivots take on it. What `scripts/bench` reports for hunting.
+//! how long queries and pivots take on it, and how long a late event of a big `.json.gz` takes to
+//! read again, from the file's start and from a checkpoint. What `scripts/bench` reports for
+//! hunting.
 //!
 //! `cargo run --release --example events -- FOLDER` prints one JSON object.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 use trailhound_engine::events::{Column, EventIndex, Span};
-use trailhound_engine::{Alert, Merge, Query, Scanner, Source};
+use trailhound_engine::{Alert, Checkpoints, Merge, Query, Scanner, Source};
 
 fn main() -> anyhow::Result<()> {
     let folder = std::env::args_os().nth(1).map(PathBuf::from).ok_or_else(|| anyhow::anyhow!("usage: events FOLDER"))?;
@@ -58,6 +60,7 @@ fn main() -> anyhow::Result<()> {
     let started = Instant::now();
     let pivot = index.pivot(Column::AccessKey, &key, None, Span::All);
     let pivot_ms = started.elapsed().as_secs_f64() * 1e3;
+    let again = read_again(&contents)?;
     let bytes = index.bytes();
     let out = serde_json::json!({
         "events": index.len(),
@@ -69,9 +72,65 @@ fn main() -> anyhow::Result<()> {
         "indexing_scan_seconds": indexed,
         "queries": timed,
         "pivot": {"access_key": key, "matches": pivot.len(), "ms": pivot_ms},
+        "read_again": again,
     });
     println!("{out}");
     Ok(())
+}
+
+/// The folder's records as one S3 delivery of up to 256 MB, gzipped: the time to read again its
+/// last record from the start, the first time with checkpoints (which that read takes), and
+/// records across the file once they are taken (the mean); best of three each.
+fn read_again(contents: &[Vec<u8>]) -> anyhow::Result<serde_json::Value> {
+    let mut records = Vec::new();
+    let mut size = 0;
+    for bytes in contents {
+        trailhound_engine::input::read_file(bytes, &mut |item| {
+            if let Ok(record) = item
+                && size < 256_000_000
+            {
+                let text = record.into_value().to_string();
+                size += text.len() + 1;
+                records.push(text);
+            }
+        });
+    }
+    anyhow::ensure!(records.len() > 2, "too few records to read again");
+    let text = format!("{{\"Records\":[{}]}}", records.join(","));
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(&mut encoder, text.as_bytes())?;
+    let gz = encoder.finish()?;
+    let scanner = Scanner::new([]);
+    let (last, near) = (records.len() - 1, records.len() - 2);
+    let best = |f: &mut dyn FnMut() -> usize| {
+        (0..3)
+            .map(|_| {
+                let started = Instant::now();
+                assert_eq!(f(), 1, "the record is read again");
+                started.elapsed().as_secs_f64() * 1e3
+            })
+            .fold(f64::MAX, f64::min)
+    };
+    let from_start = best(&mut || scanner.fetch(Source::bytes(&gz), &[last]).len());
+    let first = best(&mut || scanner.fetch_again(&mut std::io::Cursor::new(&gz[..]), &[last], &mut Checkpoints::default()).len());
+    let mut points = Checkpoints::default();
+    scanner.fetch_again(&mut std::io::Cursor::new(&gz[..]), &[last], &mut points);
+    // Records across the file, each read from the checkpoint before it: the mean of their best times.
+    let spread: Vec<usize> = (1..10).map(|tenth| records.len() * tenth / 10).chain([near]).collect();
+    let warm = spread
+        .iter()
+        .map(|&record| best(&mut || scanner.fetch_again(&mut std::io::Cursor::new(&gz[..]), &[record], &mut points).len()))
+        .sum::<f64>()
+        / spread.len() as f64;
+    Ok(serde_json::json!({
+        "text_bytes": text.len(),
+        "gzip_bytes": gz.len(),
+        "checkpoints": points.len(),
+        "checkpoint_bytes": points.memory(),
+        "from_start_ms": from_start,
+        "first_with_checkpoints_ms": first,
+        "from_checkpoint_ms": warm,
+    }))
 }
 
 /// The value of `column` most events have.

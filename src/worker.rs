@@ -16,7 +16,7 @@ use std::io;
 use std::sync::Arc;
 use trailhound_engine::enrich::{Database, GeoIp};
 use trailhound_engine::{Alert, TextAlert};
-use trailhound_engine::{AlertKey, IdKey, Scanner, Sink, Source};
+use trailhound_engine::{AlertKey, Checkpoints, IdKey, Scanner, Sink, Source};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
@@ -86,6 +86,8 @@ struct Worker {
     running: bool,
     /// The engine's read window, kept from file to file.
     buffer: Vec<u8>,
+    /// Where the files read again can be read from next time.
+    checkpoints: Kept,
 }
 
 thread_local! {
@@ -276,15 +278,59 @@ fn hunt(job: &Job, whole: Option<Result<Vec<u8>, JsValue>>, query: &str, run: u6
 }
 
 /// Reads again the records numbered `records` of one file, with the scan's scanner (so its
-/// documents are mapped and enriched as the scan's alerts are).
+/// documents are mapped and enriched as the scan's alerts are), from the file's checkpoints when
+/// this worker read it before.
 fn fetch(job: &Job, whole: Option<Result<Vec<u8>, JsValue>>, records: &[usize], run: u64) -> FromWorker {
-    with_file(job, whole, |w, source| {
-        let fetched = w.scanner().fetch(source, records);
+    let size = job.file.size() as u64;
+    let mut read = match Read::of(job, whole) {
+        Ok(read) => read,
+        Err(why) => return job.task.unreadable(job.id, &job.name, size, why),
+    };
+    let key = (job.name.clone(), size, job.file.last_modified().to_bits());
+    WORKER.with(|w| {
+        let mut w = w.borrow_mut();
+        let mut points = w.checkpoints.take(&key);
+        let fetched = match &mut read {
+            Read::Whole(bytes) => w.scanner().fetch_again(&mut io::Cursor::new(bytes.as_slice()), records, &mut points),
+            Read::Streamed(reader) => w.scanner().fetch_again(reader, records, &mut points),
+        };
+        w.checkpoints.keep(key, points);
         let missing = records.len() - fetched.len();
         let error = (missing > 0)
             .then(|| format!("{missing} of its records could not be read again (the file changed, or its records are unreadable)"));
         FromWorker::Fetched { id: job.id, run, records: fetched.iter().map(FetchedRecord::of).collect(), error }
     })
+}
+
+/// A file as a worker knows it again: its name, size and time of change.
+type FileKey = (String, u64, u64);
+
+/// The checkpoints of the files this worker read again, the most recent first, within
+/// [`Kept::BUDGET`] bytes.
+#[derive(Default)]
+struct Kept(Vec<(FileKey, Checkpoints)>);
+
+impl Kept {
+    /// What the checkpoints of all files may take: a 4 GiB `.json.gz` has about 44 MB of them.
+    const BUDGET: usize = 64 << 20;
+
+    /// The file's checkpoints (none yet for a file not read again before).
+    fn take(&mut self, key: &FileKey) -> Checkpoints {
+        match self.0.iter().position(|(k, _)| k == key) {
+            Some(at) => self.0.remove(at).1,
+            None => Checkpoints::default(),
+        }
+    }
+
+    /// Keeps the file's checkpoints first, dropping the least recently read files past the budget.
+    fn keep(&mut self, key: FileKey, points: Checkpoints) {
+        self.0.insert(0, (key, points));
+        let mut total = 0;
+        self.0.retain(|(_, p)| {
+            total += p.memory();
+            total <= Self::BUDGET
+        });
+    }
 }
 
 /// A search's sink: the places of the records matched.
@@ -373,6 +419,20 @@ impl io::Read for FileReader<'_> {
         chunk.subarray(*given, *given + n).copy_to(&mut out[..n as usize]);
         *given += n;
         Ok(n as usize)
+    }
+}
+
+impl io::Seek for FileReader<'_> {
+    fn seek(&mut self, to: io::SeekFrom) -> io::Result<u64> {
+        let left = self.chunk.as_ref().map_or(0, |(chunk, given)| u64::from(chunk.length() - given));
+        let (base, delta) = match to {
+            io::SeekFrom::Start(at) => (at, 0),
+            io::SeekFrom::End(delta) => (self.job.file.size() as u64, delta),
+            io::SeekFrom::Current(delta) => (self.offset - left, delta),
+        };
+        let at = base.checked_add_signed(delta).ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "before the file's start"))?;
+        (self.offset, self.chunk) = (at, None);
+        Ok(at)
     }
 }
 

@@ -24,6 +24,7 @@
 pub use alert::{Alert, Detail, EventSummary, JsonText, Member, Origin, RuleRef, TextAlert, first};
 pub use doc::{Document, Scalar};
 pub use events::{Column, EventIndex, FileEvents, Row};
+pub use input::resume::{Checkpoints, SeekRead};
 pub use input::{FileError, FileRead, FileStatus, Limits, Location, Shape};
 pub use kql::Query;
 pub use output::{Format, Rendered, printable};

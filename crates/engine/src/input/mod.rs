@@ -23,6 +23,7 @@ mod kind;
 mod lines;
 mod lookup;
 mod raw;
+pub mod resume;
 mod sniff;
 mod text;
 #[cfg(not(target_arch = "wasm32"))]

@@ -31,6 +31,7 @@ use crate::doc::Document;
 use crate::ecs::mapping::Indexed;
 use crate::ecs::{EcsView, MapOptions, RawView};
 use crate::events::FileEvents;
+use crate::input::resume::{Checkpoints, SeekRead};
 use crate::input::{Body, FileStatus, Limits, Record, RecordKind};
 use crate::rules::{Filter, Kind, Rule};
 use crate::stage::new_terms::{self, Sightings};
@@ -173,6 +174,46 @@ impl Scanner {
         let last = records.last().copied();
         let stop = std::cell::Cell::new(last.is_none());
         source.read_until(&self.limits, &stop, &mut |item| {
+            if let Ok(record) = &item
+                && !stop.get()
+                && records.binary_search(&record.index).is_ok()
+            {
+                let (document, original) = Seen::of(record, &self.map).into_parts();
+                out.push(Fetched { record: record.index, document, original });
+            }
+            let index = match &item {
+                Ok(record) => record.index,
+                Err(error) => error.index,
+            };
+            if Some(index) >= last {
+                stop.set(true);
+            }
+        });
+        out
+    }
+
+    /// [`Scanner::fetch`] from a file that can be read from any byte, starting near the first
+    /// record asked for: from the last of `points` before it, which this read extends (see
+    /// [`crate::input::resume`]). A read from a checkpoint that misses a record asked for (the file
+    /// changed) is done again from the start, with the checkpoints taken afresh.
+    pub fn fetch_again(&self, file: &mut dyn SeekRead, records: &[usize], points: &mut Checkpoints) -> Vec<Fetched> {
+        let Some(&first) = records.first() else { return Vec::new() };
+        let fetched = self.fetch_from(file, first, records, points);
+        if fetched.len() == records.len() || points.is_empty() {
+            return fetched;
+        }
+        *points = Checkpoints::every(points.interval());
+        match file.seek(std::io::SeekFrom::Start(0)) {
+            Ok(_) => self.fetch_from(file, 0, records, points),
+            Err(_) => fetched,
+        }
+    }
+
+    fn fetch_from(&self, file: &mut dyn SeekRead, from: usize, records: &[usize], points: &mut Checkpoints) -> Vec<Fetched> {
+        let mut out = Vec::new();
+        let last = records.last().copied();
+        let stop = std::cell::Cell::new(false);
+        crate::input::resume::read_again(file, from, points, &self.limits, &stop, &mut |item| {
             if let Ok(record) = &item
                 && !stop.get()
                 && records.binary_search(&record.index).is_ok()
