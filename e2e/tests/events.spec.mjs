@@ -187,3 +187,51 @@ test('an alert pivots to every event of its access key; hunts and exports', asyn
   await expect(page.getByTestId('hunt-count')).toHaveAttribute('data-count', String(all.filter((e) => e.record.userIdentity?.arn === top[0]).length));
   expect(errors).toEqual([]);
 });
+
+// A `.json.gz` past what the worker reads whole (8 MiB) is read again from checkpoints: two late
+// events, far apart, open with their own records, and the first again after the second.
+test('late events of a big .json.gz open with their own records', async ({ page }) => {
+  test.setTimeout(180_000);
+  const { randomBytes } = await import('node:crypto');
+  const { gzipSync } = await import('node:zlib');
+  const { mkdirSync, writeFileSync } = await import('node:fs');
+  const count = 120_000;
+  const special = new Map([[60_000, 'DeleteTrail'], [119_000, 'DeleteTrail']]);
+  const records = [];
+  for (let n = 0; n < count; n++) {
+    records.push({
+      eventVersion: '1.08',
+      eventTime: new Date(Date.UTC(2024, 2, 1) + n * 1000).toISOString().replace('.000Z', 'Z'),
+      eventSource: 's3.amazonaws.com',
+      eventName: special.get(n) ?? 'GetObject',
+      awsRegion: 'us-east-1',
+      sourceIPAddress: '203.0.113.7',
+      userIdentity: { type: 'IAMUser', arn: 'arn:aws:iam::111111111111:user/alice', accountId: '111111111111' },
+      requestID: randomBytes(64).toString('hex'),
+      eventID: `${String(n).padStart(8, '0')}-0000-4000-8000-000000000000`,
+    });
+  }
+  const gz = gzipSync(JSON.stringify({ Records: records }), { level: 1 });
+  expect(gz.length).toBeGreaterThan(8 << 20);
+  const dir = join(SHOTS, 'big-gzip');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, 'big.json.gz');
+  writeFileSync(path, gz);
+
+  await page.goto('/');
+  await page.getByTestId('file-input').setInputFiles(path);
+  await scanDone(page);
+  await page.locator('[data-tab="events"]').click();
+  await page.getByTestId('hunt-query').fill('event.action:DeleteTrail');
+  await page.getByTestId('hunt-run').click();
+  await expect(page.getByTestId('hunt-count')).toHaveAttribute('data-count', '2');
+  const rows = page.getByTestId('events-panel').getByTestId('event-row');
+  for (const index of [0, 1, 0]) {
+    const n = [...special.keys()][index];
+    await rows.nth(index).click();
+    const original = page.getByTestId('event-original-record');
+    await expect(original).toContainText(`"eventID": "${records[n].eventID}"`, { useInnerText: false, timeout: 60_000 });
+    await expect(original).toContainText(`"requestID": "${records[n].requestID}"`, { useInnerText: false });
+    await page.keyboard.press('Escape');
+  }
+});
