@@ -42,12 +42,12 @@ pub struct State {
     pub file_search: Option<FileSearch>,
     /// The events table's columns and sort.
     pub events_layout: crate::event_table::Layout,
-    pub rules: Vec<RuleEntry>,
+    pub rules: Rc<Vec<RuleEntry>>,
     /// Rule files the user added (name, text).
-    pub rule_files: Vec<(String, String)>,
+    pub rule_files: Rc<Vec<(String, String)>>,
     /// What was not loaded, a group a kind and reason: errors, rules not supported yet, and rules
     /// for other logs than CloudTrail (Sigma rules for Windows, say: listed, not errors).
-    pub rule_problems: Vec<trailhound_engine::rules::ProblemGroup>,
+    pub rule_problems: Rc<Vec<trailhound_engine::rules::ProblemGroup>>,
     /// Rules several files hold: which file's copy is used, in words.
     pub rule_replacements: Vec<String>,
     /// Which rules the rules panel lists (and its bulk switches turn on or off).
@@ -279,9 +279,10 @@ impl State {
             Action::AddRuleFile { name, text } => return self.reduce(Action::AddRuleFiles(vec![(name, text)])),
             Action::AddRuleFiles(files) => {
                 let before = self.running_rules();
+                let kept = Rc::make_mut(&mut self.rule_files);
                 for (name, text) in files {
-                    self.rule_files.retain(|(n, _)| *n != name);
-                    self.rule_files.push((name, text));
+                    kept.retain(|(n, _)| *n != name);
+                    kept.push((name, text));
                 }
                 let switches = self.switches();
                 self.reload_rules(&switches);
@@ -291,7 +292,7 @@ impl State {
             }
             Action::RemoveRuleFile(name) => {
                 let before = self.running_rules();
-                self.rule_files.retain(|(n, _)| *n != name);
+                Rc::make_mut(&mut self.rule_files).retain(|(n, _)| *n != name);
                 let switches = self.switches();
                 self.reload_rules(&switches);
                 if self.running_rules() != before {
@@ -303,7 +304,7 @@ impl State {
             Action::SetListedRules(enabled) => {
                 let filter = self.rule_filter.clone();
                 let mut changed = false;
-                for entry in self.rules.iter_mut().filter(|e| filter.matches(e) && e.enabled != enabled) {
+                for entry in Rc::make_mut(&mut self.rules).iter_mut().filter(|e| filter.matches(e) && e.enabled != enabled) {
                     entry.enabled = enabled;
                     changed = true;
                 }
@@ -312,13 +313,13 @@ impl State {
                 }
             }
             Action::ToggleRule(rule_id) => {
-                if let Some(entry) = self.rules.iter_mut().find(|r| r.rule.rule_id == rule_id) {
+                if let Some(entry) = Rc::make_mut(&mut self.rules).iter_mut().find(|r| r.rule.rule_id == rule_id) {
                     entry.enabled = !entry.enabled;
                     self.mark_rules_changed();
                 }
             }
             Action::LoadRuleConfig(config) => {
-                self.rule_files = config.files;
+                self.rule_files = Rc::new(config.files);
                 self.emulate_schedule = config.emulate_schedule;
                 self.learn_first_history = config.learn_first_history;
                 self.max_record_mib = Some(config.max_record_mib.clamp(1, 64));
@@ -332,7 +333,7 @@ impl State {
     /// The rules a worker should scan with.
     pub fn rule_config(&self) -> RuleConfig {
         RuleConfig {
-            files: self.rule_files.clone(),
+            files: self.rule_files.to_vec(),
             disabled: self.disabled_rules(),
             enabled: self.enabled_rules(),
             emulate_schedule: self.emulate_schedule,
@@ -506,14 +507,15 @@ impl State {
 
     fn reload_rules(&mut self, switches: &RuleConfig) {
         let set = load_rules(&self.rule_files);
-        self.rule_problems = set.inventory().not_loaded;
+        self.rule_problems = Rc::new(set.inventory().not_loaded);
         // Built in: the copy in use is the shipped one (a user's file may hold a copy that replaced it).
         let builtin = trailhound_engine::rules::BUILTIN_FILES.iter().map(|(name, _)| format!("rules/{name}")).collect::<BTreeSet<_>>();
-        self.rules = set
-            .rules
-            .into_iter()
-            .map(|rule| RuleEntry { enabled: switches.runs(&rule), builtin: builtin.contains(&rule.source), rule })
-            .collect();
+        self.rules = Rc::new(
+            set.rules
+                .into_iter()
+                .map(|rule| RuleEntry { enabled: switches.runs(&rule), builtin: builtin.contains(&rule.source), rule })
+                .collect(),
+        );
         self.rule_replacements = set.replaced.iter().map(ToString::to_string).collect();
     }
 
