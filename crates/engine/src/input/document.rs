@@ -26,11 +26,21 @@ pub(crate) enum Container {
 
 /// Reads every top-level JSON value of the text from `start`.
 pub(crate) fn read(win: &mut Window<'_>, start: usize, emit: &mut Emitter<'_>) -> Ended {
+    read_with(win, start, true, emit)
+}
+
+/// [`read`] of a document resumed inside its first value: never taken for JSON Lines, whatever
+/// the first value's lines (the resumed read stops where the first value ends).
+pub(crate) fn read_resumed(win: &mut Window<'_>, emit: &mut Emitter<'_>) -> Ended {
+    read_with(win, 0, false, emit)
+}
+
+fn read_with(win: &mut Window<'_>, start: usize, may_be_lines: bool, emit: &mut Emitter<'_>) -> Ended {
     let mut cur = Cursor::new(win, start);
     let mut shape: Option<Shape> = None;
     let mut skipped: Option<String> = None;
     // The line the first value starts on, when it is an object (see `one_object_line`).
-    let mut first_object = (cur.peek() == Some(b'{')).then(|| cur.win.at(cur.pos).line.unwrap_or(1));
+    let mut first_object = (may_be_lines && cur.peek() == Some(b'{')).then(|| cur.win.at(cur.pos).line.unwrap_or(1));
     loop {
         let result = match cur.peek() {
             None => break,
@@ -54,6 +64,7 @@ pub(crate) fn read(win: &mut Window<'_>, start: usize, emit: &mut Emitter<'_>) -
             let error = FileError { location: cur.win.at(e.byte), reason: e.reason };
             return Ended { shape, lossy: None, status: FileStatus::Failed(error) };
         }
+        emit.group += 1;
         if let Some((next, line)) = first_object.take().and_then(|line| one_object_line(&mut cur, line)) {
             return super::lines::read_from(cur.win, next, line, emit);
         }

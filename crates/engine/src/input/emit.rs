@@ -10,22 +10,24 @@ use serde_json::Value;
 pub(crate) struct Emitter<'s> {
     sink: &'s mut RecordSink<'s>,
     next: usize,
+    /// Which top-level value of a document the records come from (0 for the first).
+    pub(crate) group: u32,
 }
 
 impl<'s> Emitter<'s> {
     pub(crate) fn new(sink: &'s mut RecordSink<'s>) -> Self {
-        Emitter { sink, next: 0 }
+        Emitter { sink, next: 0, group: 0 }
     }
 
     pub(crate) fn record(&mut self, kind: RecordKind, value: Value, location: Location) {
         let index = self.take();
-        (self.sink)(Ok(Record { index, kind, body: Body::Value(value), location }));
+        (self.sink)(Ok(Record { index, kind, body: Body::Value(value), location, group: self.group }));
     }
 
     /// A raw CloudTrail record still in text.
     pub(crate) fn raw(&mut self, raw: RawRecord<'_>, location: Location) {
         let index = self.take();
-        (self.sink)(Ok(Record { index, kind: RecordKind::CloudTrail, body: Body::Raw(raw), location }));
+        (self.sink)(Ok(Record { index, kind: RecordKind::CloudTrail, body: Body::Raw(raw), location, group: self.group }));
     }
 
     pub(crate) fn error(&mut self, location: Location, reason: impl Into<String>) {

@@ -101,6 +101,9 @@ pub struct Record<'t> {
     pub kind: RecordKind,
     pub body: Body<'t>,
     pub location: Location,
+    /// Which top-level value of a JSON document holds the record, counted from 0 (0 in other
+    /// shapes): what tells a resumed read where it may start ([`resume`]).
+    pub group: u32,
 }
 
 /// A record's content: parsed, or (raw CloudTrail records in the common shapes) still text with
@@ -117,8 +120,8 @@ pub enum Body<'t> {
 impl Record<'_> {
     /// The record with its content parsed, no longer borrowing the file's text.
     pub fn into_owned(self) -> Record<'static> {
-        let Record { index, kind, location, body } = self;
-        Record { index, kind, location, body: Body::Value(body.into_value()) }
+        let Record { index, kind, location, body, group } = self;
+        Record { index, kind, location, body: Body::Value(body.into_value()), group }
     }
 
     /// The record as JSON, owned.
@@ -344,8 +347,21 @@ fn read_source(
     buffer: &mut Vec<u8>,
     sink: &mut RecordSink<'_>,
 ) -> FileRead {
+    read_source_as(source, gzip, None, limits, slice, buffer, sink)
+}
+
+/// [`read_source`], with `reader` when the file's reader is known already (see [`read_window_as`]).
+fn read_source_as(
+    source: &mut dyn Source,
+    gzip: bool,
+    reader: Option<Reader>,
+    limits: &Limits,
+    slice: usize,
+    buffer: &mut Vec<u8>,
+    sink: &mut RecordSink<'_>,
+) -> FileRead {
     let mut win = Window::sliding(source, slice, std::mem::take(buffer)).with_max_record(limits.max_record_bytes);
-    let read = read_window(&mut win, gzip, sink);
+    let read = read_window_as(&mut win, gzip, reader, sink);
     *buffer = win.into_buffer();
     // A long record grew the window: the next file starts from a slice's worth again.
     if buffer.capacity() > 4 * slice.max(SLICE) {
@@ -357,6 +373,30 @@ fn read_source(
 
 /// Reads the text in `win`: checks, sniffs and hands it to the reader for its shape.
 fn read_window(win: &mut Window<'_>, gzip: bool, sink: &mut RecordSink<'_>) -> FileRead {
+    read_window_as(win, gzip, None, sink)
+}
+
+/// How a resumed read is read: by the reader the file was read with, neither checked nor sniffed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reader {
+    Document,
+    Lines,
+}
+
+/// [`read_window`], or with `reader` when the file's reader is known already.
+fn read_window_as(win: &mut Window<'_>, gzip: bool, reader: Option<Reader>, sink: &mut RecordSink<'_>) -> FileRead {
+    if let Some(reader) = reader {
+        let mut emit = Emitter::new(sink);
+        let ended = match reader {
+            Reader::Document => document::read_resumed(win, &mut emit),
+            Reader::Lines => lines::read(win, 0, &mut emit),
+        };
+        let status = match (ended.status, win.stop()) {
+            (_, Some((byte, reason))) => FileStatus::Failed(FileError { location: win.at(*byte), reason: reason.clone() }),
+            (status, None) => status,
+        };
+        return FileRead { shape: ended.shape, gzip, lossy: ended.lossy.map(Cow::Borrowed), status };
+    }
     let failed = |location: Location, reason: String| FileRead {
         shape: None,
         gzip,

@@ -4,17 +4,20 @@
 //! read of a record starts from the last checkpoint before it, so a late event of a big `.json.gz`
 //! costs a few MiB of inflating rather than everything before it.
 //!
-//! A resumed read hands the shape readers the file's own opening (the text before its first
-//! record, such as `{"Records":[`) followed by the text from the checkpoint's record, and numbers
-//! the records from that record's number. Checkpoints are taken only at raw CloudTrail records read
-//! in text at their own place, and never after an ECS document: there what a reader makes of an
-//! element does not depend on what came before it, so a resumed read gives the records a read
-//! from the start gives.
+//! A resumed read enters the reader the file was read with, without sniffing it again: JSON Lines
+//! at the checkpoint's line, or an S3 delivery (or a JSON array) as `{"Records":[` (or `[`)
+//! followed by the text from the checkpoint's record, and numbers the records from that record's
+//! number. Checkpoints are taken only where that is what a read from the start reads: at raw
+//! CloudTrail records that are whole lines of a JSON Lines file, or elements of the array that
+//! opens a document whose first record is raw; never after an ECS document. A gzip stream is
+//! checked as the scan's decoder checks it (each member's header CRC, CRC-32 and size); once a
+//! read meets damage, the file is read from its start by the scan's own decoder from then on, so
+//! what comes before the damage is what the scan read.
 //!
 //! Depends on the window's [`Source`] and the shape readers.
 
 use super::window::{Plain, SLICE, Source, given};
-use super::{Body, FileRead, Limits, Record, RecordKind, RecordSink, gzip};
+use super::{Body, Limits, Reader, Record, RecordKind, RecordSink, gzip};
 use miniz_oxide::inflate::stream::{InflateState, inflate};
 use miniz_oxide::{DataFormat, MZError, MZFlush, MZStatus};
 use std::cell::{Cell, RefCell};
@@ -42,11 +45,17 @@ impl<T: Read + Seek> SeekRead for T {}
 /// time: a read that goes further than the last checkpoint adds the ones after it.
 pub struct Checkpoints {
     every: u64,
-    /// The text before the first record, once record 0 was read in text at its own place.
-    head: Option<Vec<u8>>,
+    /// How a resumed read reads, and what it starts with, once record 0 was read raw.
+    opening: Option<(Reader, &'static [u8])>,
     points: Vec<Point>,
     /// No more checkpoints: the file holds ECS documents, or no opening was found.
     closed: bool,
+    /// Record 0 was an object on its own: the file reads as JSON Lines if record 1 is a line.
+    lines_next: bool,
+    /// The file is damaged: it is read from its start by the scan's decoder.
+    pub(crate) damaged: bool,
+    /// The limits the checkpoints were taken under.
+    pub(crate) limits: Option<Limits>,
 }
 
 /// Where a read can start: the input at `input` (with the inflater's state, for gzip) gives the
@@ -55,6 +64,8 @@ struct Point {
     input: u64,
     output: u64,
     state: Option<Box<InflateState>>,
+    /// The member's CRC-32 and size so far.
+    crc: Option<(crc32fast::Hasher, u32)>,
     start: u64,
     record: usize,
 }
@@ -68,12 +79,26 @@ impl Default for Checkpoints {
 impl Checkpoints {
     /// Checkpoints about `every` bytes of text apart (at least one byte).
     pub fn every(every: u64) -> Checkpoints {
-        Checkpoints { every: every.max(1), head: None, points: Vec::new(), closed: false }
+        Checkpoints {
+            every: every.max(1),
+            opening: None,
+            points: Vec::new(),
+            closed: false,
+            lines_next: false,
+            damaged: false,
+            limits: None,
+        }
     }
 
     /// How far apart the checkpoints are, in bytes of text.
     pub fn interval(&self) -> u64 {
         self.every
+    }
+
+    /// Drops the checkpoints (for a file that is read from its start from now on).
+    pub(crate) fn clear(&mut self) {
+        self.points.clear();
+        self.closed = true;
     }
 
     /// How many checkpoints there are.
@@ -89,13 +114,20 @@ impl Checkpoints {
     /// About how many bytes of memory the checkpoints hold.
     pub fn memory(&self) -> usize {
         let state = std::mem::size_of::<InflateState>();
-        let points = self.points.iter().map(|p| std::mem::size_of::<Point>() + p.state.as_ref().map_or(0, |_| state)).sum::<usize>();
-        points + self.head.as_ref().map_or(0, Vec::capacity)
+        self.points.iter().map(|p| std::mem::size_of::<Point>() + p.state.as_ref().map_or(0, |_| state)).sum::<usize>()
+    }
+
+    /// The checkpoints, as kept for a read under `limits`: none once the limits changed (the
+    /// records a file gives depend on them).
+    pub(crate) fn for_limits(&mut self, limits: &Limits) {
+        if self.limits.is_some_and(|l| l != *limits) {
+            *self = Checkpoints::every(self.every);
+        }
     }
 
     /// The last checkpoint at or before record `record`, when the file's opening is known.
     fn before(&self, record: usize) -> Option<&Point> {
-        self.head.as_ref()?;
+        self.opening?;
         let after = self.points.partition_point(|p| p.record <= record);
         after.checked_sub(1).map(|i| &self.points[i])
     }
@@ -107,11 +139,11 @@ impl Checkpoints {
         while pending.front().is_some_and(|s| s.output <= start) {
             taken = pending.pop_front();
         }
-        let Some(Snapshot { input, output, state }) = taken else { return };
+        let Some(Snapshot { input, output, state, crc }) = taken else { return };
         if self.closed || self.points.last().is_some_and(|p| p.record >= record) {
             return;
         }
-        self.points.push(Point { input, output, state, start, record });
+        self.points.push(Point { input, output, state, crc, start, record });
     }
 }
 
@@ -120,6 +152,7 @@ struct Snapshot {
     input: u64,
     output: u64,
     state: Option<Box<InflateState>>,
+    crc: Option<(crc32fast::Hasher, u32)>,
 }
 
 /// Snapshots taken by a source as it reads, shared with the sink that learns where records start.
@@ -130,64 +163,86 @@ struct Taken {
     first: Vec<u8>,
 }
 
+/// How a read again went.
+pub(crate) struct Again {
+    /// The stream was damaged: what it gave may not be what the scan's decoder gives.
+    pub damaged: bool,
+    /// The read started at a checkpoint.
+    pub resumed: bool,
+    /// A resumed read of a document met a value after its first: it stopped there, as what a read
+    /// from the start makes of the rest depends on text before the checkpoint.
+    pub left_first: bool,
+}
+
 /// Reads the records of `file` into `sink` (with their numbers in the whole file), starting from
 /// the last checkpoint at or before record `from` and adding checkpoints past the last one as it
 /// goes; stops reading once `stop` is set. Without a checkpoint to start from, reads from the start.
-pub fn read_again(
+pub(crate) fn read_again(
     file: &mut dyn SeekRead,
     from: usize,
     points: &mut Checkpoints,
     limits: &Limits,
     stop: &Cell<bool>,
     sink: &mut RecordSink<'_>,
-) -> FileRead {
-    let start = points.before(from).map(|p| (p.input, p.output, p.state.clone(), p.start, p.record));
+) -> Again {
+    points.limits = Some(*limits);
+    let start = points.before(from).map(|p| (p.input, p.output, p.state.clone(), p.crc.clone(), p.start, p.record));
     let resumed = match start {
-        Some((input, output, state, start, record)) => {
-            let head = points.head.clone().unwrap_or_default();
-            let at = Resume { input, output, state, start, record, head };
+        Some((input, output, state, crc, start, record)) => {
+            let at = Resume { input, output, state, crc, start, record };
             match file.seek(SeekFrom::Start(at.input)) {
                 Ok(_) => Some(at),
                 // A file that cannot seek is read from its start.
-                Err(_) => file.seek(SeekFrom::Start(0)).ok().and(None),
+                Err(_) => None,
             }
         }
         None => None,
     };
+    if resumed.is_none() && file.seek(SeekFrom::Start(0)).is_err() {
+        return Again { damaged: true, resumed: false, left_first: false };
+    }
     let taken = RefCell::new(Taken::default());
+    let damaged = Cell::new(false);
     let (every, max) = (points.every, limits.max_inflated_bytes);
     let gzip = match &resumed {
         Some(at) => at.state.is_some(),
         None => {
             let mut magic = [0u8; 2];
             let got = read_full(&mut *file, &mut magic);
-            let _ = file.seek(SeekFrom::Start(0));
+            if file.seek(SeekFrom::Start(0)).is_err() {
+                return Again { damaged: true, resumed: false, left_first: false };
+            }
             gzip::is_gzip(&magic[..got])
         }
     };
     let mut inner: Box<dyn Source + '_> = match (&resumed, gzip) {
-        (Some(at), true) => {
-            let state = at.state.clone().unwrap_or_else(|| InflateState::new_boxed(DataFormat::Raw));
-            Box::new(Inflater::resume(&mut *file, at, state, every, max, &taken, stop))
-        }
+        (Some(at), true) => Box::new(Inflater::resume(&mut *file, at, every, max, &taken, stop, &damaged)),
         (Some(at), false) => Box::new(Counted::new(&mut *file, at.output, every, &taken, stop)),
-        (None, true) => Box::new(Inflater::start(&mut *file, every, max, &taken, stop)),
+        (None, true) => Box::new(Inflater::start(&mut *file, every, max, &taken, stop, &damaged)),
         (None, false) => Box::new(Counted::new(&mut *file, 0, every, &taken, stop)),
     };
-    let (offset, first_record, head_len) = match &resumed {
-        Some(at) => (at.start, at.record, at.head.len() as u64),
-        None => (0, 0, 0),
+    let opening = points.opening;
+    let (offset, first_record, head_len) = match (&resumed, opening) {
+        (Some(at), Some((_, head))) => (at.start, at.record, head.len() as u64),
+        _ => (0, 0, 0),
     };
     let mut prefixed;
-    let source: &mut dyn Source = match &resumed {
-        Some(at) => {
-            prefixed = Prefixed { head: &at.head, given: 0, skip: at.start - at.output, inner: &mut *inner };
+    let source: &mut dyn Source = match (&resumed, opening) {
+        (Some(at), Some((_, head))) => {
+            prefixed = Prefixed { head, given: 0, skip: at.start - at.output, inner: &mut *inner };
             &mut prefixed
         }
-        None => &mut *inner,
+        _ => &mut *inner,
     };
+    let reader = resumed.as_ref().and(opening).map(|(reader, _)| reader);
     let mut buffer = Vec::new();
-    super::read_source(source, gzip, limits, SLICE, &mut buffer, &mut |item| {
+    let mut left_first = false;
+    super::read_source_as(source, gzip, reader, limits, SLICE, &mut buffer, &mut |item| {
+        if left_first || matches!((&item, reader), (Ok(record), Some(Reader::Document)) if record.group > 0) {
+            left_first = true;
+            stop.set(true);
+            return;
+        }
         let item = item.map(|mut record| {
             record.index += first_record;
             record
@@ -201,24 +256,55 @@ pub fn read_again(
             checkpoint(points, &taken, record, byte);
         }
         sink(item)
-    })
+    });
+    Again { damaged: damaged.get(), resumed: resumed.is_some(), left_first }
 }
 
-/// What the sink learns from one record: the file's opening at record 0, and a checkpoint at a raw
-/// record.
+/// What the sink learns from one record: how the file reads at record 0, and a checkpoint at a
+/// raw record a resumed read would read as this read did.
 fn checkpoint(points: &mut Checkpoints, taken: &RefCell<Taken>, record: &Record<'_>, byte: Option<u64>) {
     let mut taken = taken.borrow_mut();
     if record.kind == RecordKind::Ecs {
         points.closed = true;
     }
-    let (Body::Raw(_), Some(start)) = (&record.body, byte) else { return };
-    if record.index == 0 && points.head.is_none() {
-        match taken.first.get(..start as usize) {
-            Some(head) => points.head = Some(head.to_vec()),
-            None => points.closed = true,
+    if points.opening.is_none() && !points.closed {
+        let head = byte.and_then(|start| taken.first.get(..start as usize)).map(opening_of);
+        match (record.index, &record.body, head) {
+            // An S3 delivery or an array.
+            (0, Body::Raw(_), Some(Some(head))) if !head.is_empty() => points.opening = Some((Reader::Document, head)),
+            // A first object alone: JSON Lines if the records after it are lines.
+            (0, Body::Raw(_), Some(Some(_))) => points.lines_next = true,
+            (1.., _, _) if points.lines_next && record.location.line.is_some() => points.opening = Some((Reader::Lines, &b""[..])),
+            _ => points.closed = true,
         }
     }
-    points.saw(&mut taken.pending, record.index, start);
+    if points.closed {
+        taken.pending.clear();
+        return;
+    }
+    let (Body::Raw(_), Some(start), Some((reader, _))) = (&record.body, byte, points.opening) else { return };
+    let fits = match reader {
+        // A whole line (records of a delivery on one line carry no line).
+        Reader::Lines => record.location.line.is_some(),
+        // An element of the array that opens the document.
+        Reader::Document => record.group == 0,
+    };
+    if fits {
+        points.saw(&mut taken.pending, record.index, start);
+    }
+}
+
+/// What a resumed read of a document starts with, for the text before its first record: an S3
+/// delivery whose first key is `Records`, or an array; else none (such a document is not resumed).
+fn opening_of(head: &[u8]) -> Option<&'static [u8]> {
+    let head = head.strip_prefix(super::text::BOM).unwrap_or(head);
+    let tokens: Vec<u8> = head.iter().copied().filter(|b| !b.is_ascii_whitespace()).collect();
+    match tokens.as_slice() {
+        b"{\"Records\":[" => Some(b"{\"Records\":["),
+        b"[" => Some(b"["),
+        b"" => Some(b""),
+        _ => None,
+    }
 }
 
 /// Where a resumed read starts.
@@ -226,9 +312,9 @@ struct Resume {
     input: u64,
     output: u64,
     state: Option<Box<InflateState>>,
+    crc: Option<(crc32fast::Hasher, u32)>,
     start: u64,
     record: usize,
-    head: Vec<u8>,
 }
 
 /// The opening, then the text from the checkpoint's record (`skip` bytes of `inner` passed over).
@@ -331,7 +417,7 @@ impl Source for Counted<'_> {
             return Ok(0);
         }
         if self.taking.due(self.output) {
-            self.taking.push(Snapshot { input: self.output, output: self.output, state: None });
+            self.taking.push(Snapshot { input: self.output, output: self.output, state: None, crc: None });
         }
         let before = bytes.len();
         // A piece at a time, so that snapshots fall every `every` bytes.
@@ -354,7 +440,8 @@ enum Phase {
 }
 
 /// Every member of a gzip stream inflated by miniz_oxide, whose state can be kept; a snapshot of
-/// it every `every` bytes of text. The CRCs are not checked: the scan did that.
+/// it every `every` bytes of text. Checked as the scan's decoder checks: a member's header CRC, its
+/// CRC-32 and its size; any failure marks the stream `damaged`.
 struct Inflater<'a> {
     file: &'a mut dyn SeekRead,
     input: Vec<u8>,
@@ -367,24 +454,42 @@ struct Inflater<'a> {
     max: u64,
     stopped: Option<String>,
     taking: Taking<'a>,
+    /// The member's CRC-32 and size (mod 2^32) so far.
+    crc: crc32fast::Hasher,
+    size: u32,
+    damaged: &'a Cell<bool>,
 }
 
 impl<'a> Inflater<'a> {
-    fn start(file: &'a mut dyn SeekRead, every: u64, max: u64, taken: &'a RefCell<Taken>, stop: &'a Cell<bool>) -> Self {
+    fn start(
+        file: &'a mut dyn SeekRead,
+        every: u64,
+        max: u64,
+        taken: &'a RefCell<Taken>,
+        stop: &'a Cell<bool>,
+        damaged: &'a Cell<bool>,
+    ) -> Self {
         let state = InflateState::new_boxed(DataFormat::Raw);
-        Inflater::new(file, 0, state, Phase::Header, 0, every, max, taken, stop)
+        let taking = Taking::new(taken, every, 0, stop);
+        Inflater::new(file, 0, state, Phase::Header, 0, max, taking, damaged)
     }
 
     fn resume(
         file: &'a mut dyn SeekRead,
         at: &Resume,
-        state: Box<InflateState>,
         every: u64,
         max: u64,
         taken: &'a RefCell<Taken>,
         stop: &'a Cell<bool>,
+        damaged: &'a Cell<bool>,
     ) -> Self {
-        Inflater::new(file, at.input, state, Phase::Body, at.output, every, max, taken, stop)
+        let state = at.state.clone().unwrap_or_else(|| InflateState::new_boxed(DataFormat::Raw));
+        let taking = Taking::new(taken, every, at.output, stop);
+        let mut inflater = Inflater::new(file, at.input, state, Phase::Body, at.output, max, taking, damaged);
+        if let Some((crc, size)) = &at.crc {
+            (inflater.crc, inflater.size) = (crc.clone(), *size);
+        }
+        inflater
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -394,13 +499,13 @@ impl<'a> Inflater<'a> {
         state: Box<InflateState>,
         phase: Phase,
         produced: u64,
-        every: u64,
         max: u64,
-        taken: &'a RefCell<Taken>,
-        stop: &'a Cell<bool>,
+        taking: Taking<'a>,
+        damaged: &'a Cell<bool>,
     ) -> Self {
-        let taking = Taking::new(taken, every, produced, stop);
-        Inflater { file, input: Vec::with_capacity(INPUT), pos: 0, base, state, phase, produced, max, stopped: None, taking }
+        let input = Vec::with_capacity(INPUT);
+        let crc = crc32fast::Hasher::new();
+        Inflater { file, input, pos: 0, base, state, phase, produced, max, stopped: None, taking, crc, size: 0, damaged }
     }
 
     /// Reads more input when all of it was used; false at the end of the file.
@@ -425,50 +530,58 @@ impl<'a> Inflater<'a> {
         Ok(Some(self.input[self.pos - 1]))
     }
 
-    /// Passes over `n` input bytes; false when the file ended first.
-    fn pass(&mut self, n: usize) -> Result<bool, String> {
-        for _ in 0..n {
-            if self.byte()?.is_none() {
-                return Ok(false);
-            }
-        }
-        Ok(true)
-    }
-
     /// Reads a member's header (RFC 1952): magic, method, flags, then the optional fields.
     fn header(&mut self) -> Result<(), String> {
+        let mut crc = crc32fast::Hasher::new();
+        let mut next = |me: &mut Self| -> Result<u8, String> {
+            let b = me.byte()?.ok_or("truncated gzip header")?;
+            crc.update(&[b]);
+            Ok(b)
+        };
         let mut fixed = [0u8; 10];
         for b in &mut fixed {
-            *b = self.byte()?.ok_or("truncated gzip header")?;
+            *b = next(self)?;
         }
-        if fixed[..3] != [0x1f, 0x8b, 8] {
+        if fixed[..3] != [0x1f, 0x8b, 8] || fixed[3] & 0xe0 != 0 {
             return Err("not a gzip member".into());
         }
         let flags = fixed[3];
         if flags & 4 != 0 {
-            let lo = self.byte()?.ok_or("truncated gzip header")?;
-            let hi = self.byte()?.ok_or("truncated gzip header")?;
-            if !self.pass(usize::from(u16::from_le_bytes([lo, hi])))? {
-                return Err("truncated gzip header".into());
+            let lo = next(self)?;
+            let hi = next(self)?;
+            for _ in 0..u16::from_le_bytes([lo, hi]) {
+                next(self)?;
             }
         }
         for flag in [8, 16] {
             if flags & flag != 0 {
-                while self.byte()?.ok_or("truncated gzip header")? != 0 {}
+                while next(self)? != 0 {}
             }
         }
-        if flags & 2 != 0 && !self.pass(2)? {
-            return Err("truncated gzip header".into());
+        if flags & 2 != 0 {
+            let want = u32::from(crc.clone().finalize() as u16);
+            let lo = self.byte()?.ok_or("truncated gzip header")?;
+            let hi = self.byte()?.ok_or("truncated gzip header")?;
+            if u32::from(u16::from_le_bytes([lo, hi])) != want {
+                return Err("corrupt gzip header (CRC)".into());
+            }
         }
         self.state.reset(DataFormat::Raw);
+        (self.crc, self.size) = (crc32fast::Hasher::new(), 0);
         self.phase = Phase::Body;
         Ok(())
     }
 
     /// Passes over a member's trailer; what follows is another member or the end.
     fn trailer(&mut self) -> Result<(), String> {
-        if !self.pass(8)? {
-            return Err("truncated gzip trailer".into());
+        let mut trailer = [0u8; 8];
+        for b in &mut trailer {
+            *b = self.byte()?.ok_or("truncated gzip trailer")?;
+        }
+        let crc = u32::from_le_bytes([trailer[0], trailer[1], trailer[2], trailer[3]]);
+        let size = u32::from_le_bytes([trailer[4], trailer[5], trailer[6], trailer[7]]);
+        if crc != self.crc.clone().finalize() || size != self.size {
+            return Err("corrupt gzip stream (CRC or size)".into());
         }
         self.phase = if self.more()? { Phase::Header } else { Phase::Ended };
         Ok(())
@@ -477,7 +590,8 @@ impl<'a> Inflater<'a> {
     /// Inflates up to a [`CHUNK`] into `bytes`; how many came.
     fn body(&mut self, bytes: &mut Vec<u8>) -> Result<usize, String> {
         if self.taking.due(self.produced) {
-            let snapshot = Snapshot { input: self.base + self.pos as u64, output: self.produced, state: Some(self.state.clone()) };
+            let crc = Some((self.crc.clone(), self.size));
+            let snapshot = Snapshot { input: self.base + self.pos as u64, output: self.produced, state: Some(self.state.clone()), crc };
             self.taking.push(snapshot);
         }
         let has_input = self.more()?;
@@ -486,6 +600,8 @@ impl<'a> Inflater<'a> {
         let result = inflate(&mut self.state, &self.input[self.pos..], &mut bytes[before..], MZFlush::None);
         self.pos += result.bytes_consumed;
         bytes.truncate(before + result.bytes_written);
+        self.crc.update(&bytes[before..]);
+        self.size = self.size.wrapping_add(result.bytes_written as u32);
         let n = self.produced;
         match result.status {
             Ok(MZStatus::StreamEnd) => self.phase = Phase::Trailer,
@@ -510,7 +626,7 @@ impl Source for Inflater<'_> {
             };
             match step {
                 Ok(n) => {
-                    let room = usize::try_from(self.max - self.produced).unwrap_or(usize::MAX);
+                    let room = usize::try_from(self.max.saturating_sub(self.produced)).unwrap_or(usize::MAX);
                     let kept = n.min(room);
                     bytes.truncate(before + kept);
                     self.taking.first(self.produced, &bytes[before..]);
@@ -520,7 +636,10 @@ impl Source for Inflater<'_> {
                         self.stopped = Some(format!("gzip stream inflates to more than the limit of {} bytes; stopped there", self.max));
                     }
                 }
-                Err(why) => self.stopped = Some(why),
+                Err(why) => {
+                    self.damaged.set(true);
+                    self.stopped = Some(why);
+                }
             }
         }
         given(got, &mut self.stopped)
@@ -534,9 +653,9 @@ mod tests {
     #[test]
     fn a_snapshot_becomes_the_checkpoint_of_the_first_record_after_it() {
         let mut points = Checkpoints::every(10);
-        points.head = Some(b"[".to_vec());
+        points.opening = Some((Reader::Document, b"["));
         let mut pending: VecDeque<Snapshot> =
-            [5, 12, 30].into_iter().map(|output| Snapshot { input: output, output, state: None }).collect();
+            [5, 12, 30].into_iter().map(|output| Snapshot { input: output, output, state: None, crc: None }).collect();
         points.saw(&mut pending, 3, 20);
         assert_eq!(points.points.len(), 1);
         assert_eq!((points.points[0].output, points.points[0].record, points.points[0].start), (12, 3, 20));

@@ -194,26 +194,57 @@ impl Scanner {
 
     /// [`Scanner::fetch`] from a file that can be read from any byte, starting near the first
     /// record asked for: from the last of `points` before it, which this read extends (see
-    /// [`crate::input::resume`]). A read from a checkpoint that misses a record asked for (the file
-    /// changed) is done again from the start, with the checkpoints taken afresh.
+    /// [`crate::input::resume`]). Gives what [`Scanner::fetch`] gives: a damaged file is read by the
+    /// scan's own decoder from its start (then and on every later read), and a read from a
+    /// checkpoint that ends before the last record asked for is done again from the start, with
+    /// the checkpoints taken afresh.
     pub fn fetch_again(&self, file: &mut dyn SeekRead, records: &[usize], points: &mut Checkpoints) -> Vec<Fetched> {
         let Some(&first) = records.first() else { return Vec::new() };
-        let fetched = self.fetch_from(file, first, records, points);
-        if fetched.len() == records.len() || points.is_empty() {
+        points.for_limits(&self.limits);
+        if points.damaged {
+            return self.fetch_streamed(file, records);
+        }
+        let (fetched, again, reached) = self.fetch_from(file, first, records, points);
+        if again.damaged {
+            points.damaged = true;
+            points.clear();
+            return self.fetch_streamed(file, records);
+        }
+        if !again.resumed || (!again.left_first && reached >= records.last().copied()) {
             return fetched;
         }
         *points = Checkpoints::every(points.interval());
+        let (fetched, again, _) = self.fetch_from(file, 0, records, points);
+        if again.damaged {
+            points.damaged = true;
+            points.clear();
+            return self.fetch_streamed(file, records);
+        }
+        fetched
+    }
+
+    /// [`Scanner::fetch`] of `file` from its start, as a stream.
+    fn fetch_streamed(&self, file: &mut dyn SeekRead, records: &[usize]) -> Vec<Fetched> {
         match file.seek(std::io::SeekFrom::Start(0)) {
-            Ok(_) => self.fetch_from(file, 0, records, points),
-            Err(_) => fetched,
+            Ok(_) => self.fetch(Source::reader(file, None), records),
+            Err(_) => Vec::new(),
         }
     }
 
-    fn fetch_from(&self, file: &mut dyn SeekRead, from: usize, records: &[usize], points: &mut Checkpoints) -> Vec<Fetched> {
+    /// Reads `records` from the checkpoint before record `from`; with how the read went and the
+    /// last record number it reached.
+    fn fetch_from(
+        &self,
+        file: &mut dyn SeekRead,
+        from: usize,
+        records: &[usize],
+        points: &mut Checkpoints,
+    ) -> (Vec<Fetched>, crate::input::resume::Again, Option<usize>) {
         let mut out = Vec::new();
         let last = records.last().copied();
         let stop = std::cell::Cell::new(false);
-        crate::input::resume::read_again(file, from, points, &self.limits, &stop, &mut |item| {
+        let mut reached = None;
+        let again = crate::input::resume::read_again(file, from, points, &self.limits, &stop, &mut |item| {
             if let Ok(record) = &item
                 && !stop.get()
                 && records.binary_search(&record.index).is_ok()
@@ -225,11 +256,12 @@ impl Scanner {
                 Ok(record) => record.index,
                 Err(error) => error.index,
             };
+            reached = reached.max(Some(index));
             if Some(index) >= last {
                 stop.set(true);
             }
         });
-        out
+        (out, again, reached)
     }
 
     /// Drops the alert documents of new_terms candidates that cannot be new (see
