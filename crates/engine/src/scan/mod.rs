@@ -170,26 +170,9 @@ impl Scanner {
     /// showing the events an index row points at ([`crate::events`]). A reader is read no further
     /// than the last record asked for.
     pub fn fetch(&self, source: Source<'_>, records: &[usize]) -> Vec<Fetched> {
-        let mut out = Vec::new();
-        let last = records.last().copied();
-        let stop = std::cell::Cell::new(last.is_none());
-        source.read_until(&self.limits, &stop, &mut |item| {
-            if let Ok(record) = &item
-                && !stop.get()
-                && records.binary_search(&record.index).is_ok()
-            {
-                let (document, original) = Seen::of(record, &self.map).into_parts();
-                out.push(Fetched { record: record.index, document, original });
-            }
-            let index = match &item {
-                Ok(record) => record.index,
-                Err(error) => error.index,
-            };
-            if Some(index) >= last {
-                stop.set(true);
-            }
-        });
-        out
+        let mut wanted = Wanted::new(records);
+        source.read_until(&self.limits, &wanted.stop.clone(), &mut |item| wanted.take(self, item));
+        wanted.out
     }
 
     /// [`Scanner::fetch`] from a file that can be read from any byte, starting near the first
@@ -240,28 +223,10 @@ impl Scanner {
         records: &[usize],
         points: &mut Checkpoints,
     ) -> (Vec<Fetched>, crate::input::resume::Again, Option<usize>) {
-        let mut out = Vec::new();
-        let last = records.last().copied();
-        let stop = std::cell::Cell::new(false);
-        let mut reached = None;
-        let again = crate::input::resume::read_again(file, from, points, &self.limits, &stop, &mut |item| {
-            if let Ok(record) = &item
-                && !stop.get()
-                && records.binary_search(&record.index).is_ok()
-            {
-                let (document, original) = Seen::of(record, &self.map).into_parts();
-                out.push(Fetched { record: record.index, document, original });
-            }
-            let index = match &item {
-                Ok(record) => record.index,
-                Err(error) => error.index,
-            };
-            reached = reached.max(Some(index));
-            if Some(index) >= last {
-                stop.set(true);
-            }
-        });
-        (out, again, reached)
+        let mut wanted = Wanted::new(records);
+        let stop = wanted.stop.clone();
+        let again = crate::input::resume::read_again(file, from, points, &self.limits, &stop, &mut |item| wanted.take(self, item));
+        (wanted.out, again, wanted.reached)
     }
 
     /// Drops the alert documents of new_terms candidates that cannot be new (see
@@ -478,6 +443,41 @@ impl<'a> Seen<'a> {
                 (view.into_document(), Some(record))
             }
             Seen::Ecs(value) => (value.clone(), None),
+        }
+    }
+}
+
+/// A read again's sink: the records asked for (in increasing order), mapped as the scan maps them;
+/// it sets `stop` once the last of them was read.
+struct Wanted<'r> {
+    records: &'r [usize],
+    out: Vec<Fetched>,
+    /// The last record number read (records and errors alike).
+    reached: Option<usize>,
+    stop: std::rc::Rc<std::cell::Cell<bool>>,
+}
+
+impl<'r> Wanted<'r> {
+    fn new(records: &'r [usize]) -> Self {
+        let stop = std::rc::Rc::new(std::cell::Cell::new(records.is_empty()));
+        Wanted { records, out: Vec::new(), reached: None, stop }
+    }
+
+    fn take(&mut self, scanner: &Scanner, item: Result<Record<'_>, crate::input::RecordError>) {
+        if let Ok(record) = &item
+            && !self.stop.get()
+            && self.records.binary_search(&record.index).is_ok()
+        {
+            let (document, original) = Seen::of(record, &scanner.map).into_parts();
+            self.out.push(Fetched { record: record.index, document, original });
+        }
+        let index = match &item {
+            Ok(record) => record.index,
+            Err(error) => error.index,
+        };
+        self.reached = self.reached.max(Some(index));
+        if Some(index) >= self.records.last().copied() {
+            self.stop.set(true);
         }
     }
 }
