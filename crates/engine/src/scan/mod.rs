@@ -184,26 +184,12 @@ impl Scanner {
     pub fn fetch_again(&self, file: &mut dyn SeekRead, records: &[usize], points: &mut Checkpoints) -> Vec<Fetched> {
         let Some(&first) = records.first() else { return Vec::new() };
         points.for_limits(&self.limits);
-        if points.damaged {
-            return self.fetch_streamed(file, records);
-        }
         let (fetched, again, reached) = self.fetch_from(file, first, records, points);
-        if again.damaged {
-            points.damaged = true;
-            points.clear();
-            return self.fetch_streamed(file, records);
-        }
         if !again.resumed || (!again.left_first && reached >= records.last().copied()) {
             return fetched;
         }
         *points = Checkpoints::every(points.interval());
-        let (fetched, again, _) = self.fetch_from(file, 0, records, points);
-        if again.damaged {
-            points.damaged = true;
-            points.clear();
-            return self.fetch_streamed(file, records);
-        }
-        fetched
+        self.fetch_from(file, 0, records, points).0
     }
 
     /// [`Scanner::fetch`] of `file` from its start, as a stream.
@@ -215,7 +201,8 @@ impl Scanner {
     }
 
     /// Reads `records` from the checkpoint before record `from`; with how the read went and the
-    /// last record number it reached.
+    /// last record number it reached. A damaged file (met now or before) is read by the scan's
+    /// decoder from its start, and its checkpoints dropped.
     fn fetch_from(
         &self,
         file: &mut dyn SeekRead,
@@ -223,10 +210,17 @@ impl Scanner {
         records: &[usize],
         points: &mut Checkpoints,
     ) -> (Vec<Fetched>, crate::input::resume::Again, Option<usize>) {
-        let mut wanted = Wanted::new(records);
-        let stop = wanted.stop.clone();
-        let again = crate::input::resume::read_again(file, from, points, &self.limits, &stop, &mut |item| wanted.take(self, item));
-        (wanted.out, again, wanted.reached)
+        if !points.damaged {
+            let mut wanted = Wanted::new(records);
+            let stop = wanted.stop.clone();
+            let again = crate::input::resume::read_again(file, from, points, &self.limits, &stop, &mut |item| wanted.take(self, item));
+            if !again.damaged {
+                return (wanted.out, again, wanted.reached);
+            }
+            points.damaged = true;
+            points.clear();
+        }
+        (self.fetch_streamed(file, records), Default::default(), None)
     }
 
     /// Drops the alert documents of new_terms candidates that cannot be new (see

@@ -14,12 +14,14 @@
 //! read meets damage, the file is read from its start by the scan's own decoder from then on, so
 //! what comes before the damage is what the scan read.
 //!
-//! Depends on the window's [`Source`] and the shape readers.
+//! Depends on the window's [`Source`] and the shape readers; the gzip inflater is [`inflate`].
 
-use super::window::{Plain, SLICE, Source, given};
+mod inflate;
+
+use super::window::{Plain, SLICE, Source};
 use super::{Body, Limits, Reader, Record, RecordKind, RecordSink, gzip};
-use miniz_oxide::inflate::stream::{InflateState, inflate};
-use miniz_oxide::{DataFormat, MZError, MZFlush, MZStatus};
+use inflate::Inflater;
+use miniz_oxide::inflate::stream::InflateState;
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::io::{ErrorKind, Read, Seek, SeekFrom};
@@ -29,12 +31,6 @@ pub const EVERY: u64 = 4 << 20;
 
 /// The longest opening (text before the first record) a file may have for checkpoints.
 const MAX_HEAD: usize = 64 << 10;
-
-/// How much compressed input is read at a time.
-const INPUT: usize = 64 << 10;
-
-/// How much is inflated in one call.
-const CHUNK: usize = 64 << 10;
 
 /// A file that can be read from any byte.
 pub trait SeekRead: Read + Seek {}
@@ -58,14 +54,11 @@ pub struct Checkpoints {
     pub(crate) limits: Option<Limits>,
 }
 
-/// Where a read can start: the input at `input` (with the inflater's state, for gzip) gives the
-/// text from `output`, and record `record` starts at `start`.
+/// Where a read can start: `at` gives the text from its `output`, and record `record` starts at
+/// `start`.
+#[derive(Clone)]
 struct Point {
-    input: u64,
-    output: u64,
-    state: Option<Box<InflateState>>,
-    /// The member's CRC-32 and size so far.
-    crc: Option<(crc32fast::Hasher, u32)>,
+    at: Snapshot,
     start: u64,
     record: usize,
 }
@@ -114,7 +107,7 @@ impl Checkpoints {
     /// About how many bytes of memory the checkpoints hold.
     pub fn memory(&self) -> usize {
         let state = std::mem::size_of::<InflateState>();
-        self.points.iter().map(|p| std::mem::size_of::<Point>() + p.state.as_ref().map_or(0, |_| state)).sum::<usize>()
+        self.points.iter().map(|p| std::mem::size_of::<Point>() + p.at.state.as_ref().map_or(0, |_| state)).sum::<usize>()
     }
 
     /// The checkpoints, as kept for a read under `limits`: none once the limits changed (the
@@ -139,31 +132,35 @@ impl Checkpoints {
         while pending.front().is_some_and(|s| s.output <= start) {
             taken = pending.pop_front();
         }
-        let Some(Snapshot { input, output, state, crc }) = taken else { return };
+        let Some(at) = taken else { return };
         if self.closed || self.points.last().is_some_and(|p| p.record >= record) {
             return;
         }
-        self.points.push(Point { input, output, state, crc, start, record });
+        self.points.push(Point { at, start, record });
     }
 }
 
-/// The inflater's state at a point of the text, waiting for the first record after it.
-struct Snapshot {
-    input: u64,
-    output: u64,
-    state: Option<Box<InflateState>>,
-    crc: Option<(crc32fast::Hasher, u32)>,
+/// A source's state at a point of the text, waiting for the first record after it: the file's
+/// byte `input` gives the text from `output` (through the inflater's state, for gzip, with the
+/// member's CRC-32 and size so far).
+#[derive(Clone)]
+pub(super) struct Snapshot {
+    pub input: u64,
+    pub output: u64,
+    pub state: Option<Box<InflateState>>,
+    pub crc: Option<(crc32fast::Hasher, u32)>,
 }
 
 /// Snapshots taken by a source as it reads, shared with the sink that learns where records start.
 #[derive(Default)]
-struct Taken {
+pub(super) struct Taken {
     pending: VecDeque<Snapshot>,
     /// The first bytes of the text, for the opening.
     first: Vec<u8>,
 }
 
 /// How a read again went.
+#[derive(Default)]
 pub(crate) struct Again {
     /// The stream was damaged: what it gave may not be what the scan's decoder gives.
     pub damaged: bool,
@@ -186,18 +183,8 @@ pub(crate) fn read_again(
     sink: &mut RecordSink<'_>,
 ) -> Again {
     points.limits = Some(*limits);
-    let start = points.before(from).map(|p| (p.input, p.output, p.state.clone(), p.crc.clone(), p.start, p.record));
-    let resumed = match start {
-        Some((input, output, state, crc, start, record)) => {
-            let at = Resume { input, output, state, crc, start, record };
-            match file.seek(SeekFrom::Start(at.input)) {
-                Ok(_) => Some(at),
-                // A file that cannot seek is read from its start.
-                Err(_) => None,
-            }
-        }
-        None => None,
-    };
+    // A file that cannot seek to the checkpoint is read from its start.
+    let resumed = points.before(from).cloned().filter(|p| file.seek(SeekFrom::Start(p.at.input)).is_ok());
     if resumed.is_none() && file.seek(SeekFrom::Start(0)).is_err() {
         return Again { damaged: true, resumed: false, left_first: false };
     }
@@ -205,7 +192,7 @@ pub(crate) fn read_again(
     let damaged = Cell::new(false);
     let (every, max) = (points.every, limits.max_inflated_bytes);
     let gzip = match &resumed {
-        Some(at) => at.state.is_some(),
+        Some(point) => point.at.state.is_some(),
         None => {
             let mut magic = [0u8; 2];
             let got = read_full(&mut *file, &mut magic);
@@ -216,20 +203,23 @@ pub(crate) fn read_again(
         }
     };
     let mut inner: Box<dyn Source + '_> = match (&resumed, gzip) {
-        (Some(at), true) => Box::new(Inflater::resume(&mut *file, at, every, max, &taken, stop, &damaged)),
-        (Some(at), false) => Box::new(Counted::new(&mut *file, at.output, every, &taken, stop)),
-        (None, true) => Box::new(Inflater::start(&mut *file, every, max, &taken, stop, &damaged)),
+        (Some(point), true) => {
+            let taking = Taking::new(&taken, every, point.at.output, stop);
+            Box::new(Inflater::resume(&mut *file, &point.at, max, taking, &damaged))
+        }
+        (Some(point), false) => Box::new(Counted::new(&mut *file, point.at.output, every, &taken, stop)),
+        (None, true) => Box::new(Inflater::start(&mut *file, max, Taking::new(&taken, every, 0, stop), &damaged)),
         (None, false) => Box::new(Counted::new(&mut *file, 0, every, &taken, stop)),
     };
     let opening = points.opening;
     let (offset, first_record, head_len) = match (&resumed, opening) {
-        (Some(at), Some((_, head))) => (at.start, at.record, head.len() as u64),
+        (Some(point), Some((_, head))) => (point.start, point.record, head.len() as u64),
         _ => (0, 0, 0),
     };
     let mut prefixed;
     let source: &mut dyn Source = match (&resumed, opening) {
-        (Some(at), Some((_, head))) => {
-            prefixed = Prefixed { head, given: 0, skip: at.start - at.output, inner: &mut *inner };
+        (Some(point), Some((_, head))) => {
+            prefixed = Prefixed { head, given: 0, skip: point.start - point.at.output, inner: &mut *inner };
             &mut prefixed
         }
         _ => &mut *inner,
@@ -307,16 +297,6 @@ fn opening_of(head: &[u8]) -> Option<&'static [u8]> {
     }
 }
 
-/// Where a resumed read starts.
-struct Resume {
-    input: u64,
-    output: u64,
-    state: Option<Box<InflateState>>,
-    crc: Option<(crc32fast::Hasher, u32)>,
-    start: u64,
-    record: usize,
-}
-
 /// The opening, then the text from the checkpoint's record (`skip` bytes of `inner` passed over).
 struct Prefixed<'a> {
     head: &'a [u8],
@@ -351,7 +331,7 @@ impl Source for Prefixed<'_> {
 }
 
 /// Fills `out` from `reader` through short reads; how many bytes came.
-fn read_full(reader: &mut dyn Read, out: &mut [u8]) -> usize {
+pub(super) fn read_full(reader: &mut dyn Read, out: &mut [u8]) -> usize {
     let mut got = 0;
     while got < out.len() {
         match reader.read(&mut out[got..]) {
@@ -365,30 +345,30 @@ fn read_full(reader: &mut dyn Read, out: &mut [u8]) -> usize {
 }
 
 /// Keeps the text's first bytes and a snapshot every `every` bytes: what both sources share.
-struct Taking<'a> {
+pub(super) struct Taking<'a> {
     taken: &'a RefCell<Taken>,
     every: u64,
     next: u64,
-    stop: &'a Cell<bool>,
+    pub stop: &'a Cell<bool>,
 }
 
 impl<'a> Taking<'a> {
-    fn new(taken: &'a RefCell<Taken>, every: u64, from: u64, stop: &'a Cell<bool>) -> Self {
+    pub fn new(taken: &'a RefCell<Taken>, every: u64, from: u64, stop: &'a Cell<bool>) -> Self {
         Taking { taken, every, next: (from / every + 1) * every, stop }
     }
 
     /// Whether a snapshot is due at text offset `output`.
-    fn due(&self, output: u64) -> bool {
+    pub fn due(&self, output: u64) -> bool {
         output >= self.next
     }
 
-    fn push(&mut self, snapshot: Snapshot) {
+    pub fn push(&mut self, snapshot: Snapshot) {
         self.next = (snapshot.output / self.every + 1) * self.every;
         self.taken.borrow_mut().pending.push_back(snapshot);
     }
 
     /// Keeps what of `text` (which starts at offset `at`) lies in the first [`MAX_HEAD`] bytes.
-    fn first(&self, at: u64, text: &[u8]) {
+    pub fn first(&self, at: u64, text: &[u8]) {
         if at < MAX_HEAD as u64 {
             let mut taken = self.taken.borrow_mut();
             let want = (MAX_HEAD - at as usize).min(text.len());
@@ -429,223 +409,6 @@ impl Source for Counted<'_> {
     }
 }
 
-/// Where a gzip member is being read.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Phase {
-    Header,
-    Body,
-    /// The member's CRC and size, then another member or the end.
-    Trailer,
-    Ended,
-}
-
-/// Every member of a gzip stream inflated by miniz_oxide, whose state can be kept; a snapshot of
-/// it every `every` bytes of text. Checked as the scan's decoder checks: a member's header CRC, its
-/// CRC-32 and its size; any failure marks the stream `damaged`.
-struct Inflater<'a> {
-    file: &'a mut dyn SeekRead,
-    input: Vec<u8>,
-    pos: usize,
-    /// The file offset of `input[0]`.
-    base: u64,
-    state: Box<InflateState>,
-    phase: Phase,
-    produced: u64,
-    max: u64,
-    stopped: Option<String>,
-    taking: Taking<'a>,
-    /// The member's CRC-32 and size (mod 2^32) so far.
-    crc: crc32fast::Hasher,
-    size: u32,
-    damaged: &'a Cell<bool>,
-}
-
-impl<'a> Inflater<'a> {
-    fn start(
-        file: &'a mut dyn SeekRead,
-        every: u64,
-        max: u64,
-        taken: &'a RefCell<Taken>,
-        stop: &'a Cell<bool>,
-        damaged: &'a Cell<bool>,
-    ) -> Self {
-        let state = InflateState::new_boxed(DataFormat::Raw);
-        let taking = Taking::new(taken, every, 0, stop);
-        Inflater::new(file, 0, state, Phase::Header, 0, max, taking, damaged)
-    }
-
-    fn resume(
-        file: &'a mut dyn SeekRead,
-        at: &Resume,
-        every: u64,
-        max: u64,
-        taken: &'a RefCell<Taken>,
-        stop: &'a Cell<bool>,
-        damaged: &'a Cell<bool>,
-    ) -> Self {
-        let state = at.state.clone().unwrap_or_else(|| InflateState::new_boxed(DataFormat::Raw));
-        let taking = Taking::new(taken, every, at.output, stop);
-        let mut inflater = Inflater::new(file, at.input, state, Phase::Body, at.output, max, taking, damaged);
-        if let Some((crc, size)) = &at.crc {
-            (inflater.crc, inflater.size) = (crc.clone(), *size);
-        }
-        inflater
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn new(
-        file: &'a mut dyn SeekRead,
-        base: u64,
-        state: Box<InflateState>,
-        phase: Phase,
-        produced: u64,
-        max: u64,
-        taking: Taking<'a>,
-        damaged: &'a Cell<bool>,
-    ) -> Self {
-        let input = Vec::with_capacity(INPUT);
-        let crc = crc32fast::Hasher::new();
-        Inflater { file, input, pos: 0, base, state, phase, produced, max, stopped: None, taking, crc, size: 0, damaged }
-    }
-
-    /// Reads more input when all of it was used; false at the end of the file.
-    fn more(&mut self) -> Result<bool, String> {
-        if self.pos < self.input.len() {
-            return Ok(true);
-        }
-        self.base += self.input.len() as u64;
-        self.input.resize(INPUT, 0);
-        let got = read_full(self.file, &mut self.input);
-        self.input.truncate(got);
-        self.pos = 0;
-        Ok(got > 0)
-    }
-
-    /// The next input byte.
-    fn byte(&mut self) -> Result<Option<u8>, String> {
-        if !self.more()? {
-            return Ok(None);
-        }
-        self.pos += 1;
-        Ok(Some(self.input[self.pos - 1]))
-    }
-
-    /// Reads a member's header (RFC 1952): magic, method, flags, then the optional fields.
-    fn header(&mut self) -> Result<(), String> {
-        let mut crc = crc32fast::Hasher::new();
-        let mut next = |me: &mut Self| -> Result<u8, String> {
-            let b = me.byte()?.ok_or("truncated gzip header")?;
-            crc.update(&[b]);
-            Ok(b)
-        };
-        let mut fixed = [0u8; 10];
-        for b in &mut fixed {
-            *b = next(self)?;
-        }
-        if fixed[..3] != [0x1f, 0x8b, 8] || fixed[3] & 0xe0 != 0 {
-            return Err("not a gzip member".into());
-        }
-        let flags = fixed[3];
-        if flags & 4 != 0 {
-            let lo = next(self)?;
-            let hi = next(self)?;
-            for _ in 0..u16::from_le_bytes([lo, hi]) {
-                next(self)?;
-            }
-        }
-        for flag in [8, 16] {
-            if flags & flag != 0 {
-                while next(self)? != 0 {}
-            }
-        }
-        if flags & 2 != 0 {
-            let want = u32::from(crc.clone().finalize() as u16);
-            let lo = self.byte()?.ok_or("truncated gzip header")?;
-            let hi = self.byte()?.ok_or("truncated gzip header")?;
-            if u32::from(u16::from_le_bytes([lo, hi])) != want {
-                return Err("corrupt gzip header (CRC)".into());
-            }
-        }
-        self.state.reset(DataFormat::Raw);
-        (self.crc, self.size) = (crc32fast::Hasher::new(), 0);
-        self.phase = Phase::Body;
-        Ok(())
-    }
-
-    /// Passes over a member's trailer; what follows is another member or the end.
-    fn trailer(&mut self) -> Result<(), String> {
-        let mut trailer = [0u8; 8];
-        for b in &mut trailer {
-            *b = self.byte()?.ok_or("truncated gzip trailer")?;
-        }
-        let crc = u32::from_le_bytes([trailer[0], trailer[1], trailer[2], trailer[3]]);
-        let size = u32::from_le_bytes([trailer[4], trailer[5], trailer[6], trailer[7]]);
-        if crc != self.crc.clone().finalize() || size != self.size {
-            return Err("corrupt gzip stream (CRC or size)".into());
-        }
-        self.phase = if self.more()? { Phase::Header } else { Phase::Ended };
-        Ok(())
-    }
-
-    /// Inflates up to a [`CHUNK`] into `bytes`; how many came.
-    fn body(&mut self, bytes: &mut Vec<u8>) -> Result<usize, String> {
-        if self.taking.due(self.produced) {
-            let crc = Some((self.crc.clone(), self.size));
-            let snapshot = Snapshot { input: self.base + self.pos as u64, output: self.produced, state: Some(self.state.clone()), crc };
-            self.taking.push(snapshot);
-        }
-        let has_input = self.more()?;
-        let before = bytes.len();
-        bytes.resize(before + CHUNK, 0);
-        let result = inflate(&mut self.state, &self.input[self.pos..], &mut bytes[before..], MZFlush::None);
-        self.pos += result.bytes_consumed;
-        bytes.truncate(before + result.bytes_written);
-        self.crc.update(&bytes[before..]);
-        self.size = self.size.wrapping_add(result.bytes_written as u32);
-        let n = self.produced;
-        match result.status {
-            Ok(MZStatus::StreamEnd) => self.phase = Phase::Trailer,
-            Ok(_) | Err(MZError::Buf) if result.bytes_consumed + result.bytes_written > 0 => {}
-            Ok(_) | Err(MZError::Buf) if !has_input => return Err(format!("truncated gzip stream after {n} decompressed bytes")),
-            _ => return Err(format!("corrupt gzip stream after {n} decompressed bytes")),
-        }
-        Ok(result.bytes_written)
-    }
-}
-
-impl Source for Inflater<'_> {
-    fn fill(&mut self, bytes: &mut Vec<u8>, most: usize) -> Result<usize, String> {
-        let mut got = 0;
-        while got < most && self.stopped.is_none() && self.phase != Phase::Ended && !self.taking.stop.get() {
-            let before = bytes.len();
-            let step = match self.phase {
-                Phase::Header => self.header().map(|_| 0),
-                Phase::Body => self.body(bytes),
-                Phase::Trailer => self.trailer().map(|_| 0),
-                Phase::Ended => Ok(0),
-            };
-            match step {
-                Ok(n) => {
-                    let room = usize::try_from(self.max.saturating_sub(self.produced)).unwrap_or(usize::MAX);
-                    let kept = n.min(room);
-                    bytes.truncate(before + kept);
-                    self.taking.first(self.produced, &bytes[before..]);
-                    got += kept;
-                    self.produced += kept as u64;
-                    if n > room {
-                        self.stopped = Some(format!("gzip stream inflates to more than the limit of {} bytes; stopped there", self.max));
-                    }
-                }
-                Err(why) => {
-                    self.damaged.set(true);
-                    self.stopped = Some(why);
-                }
-            }
-        }
-        given(got, &mut self.stopped)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -658,7 +421,7 @@ mod tests {
             [5, 12, 30].into_iter().map(|output| Snapshot { input: output, output, state: None, crc: None }).collect();
         points.saw(&mut pending, 3, 20);
         assert_eq!(points.points.len(), 1);
-        assert_eq!((points.points[0].output, points.points[0].record, points.points[0].start), (12, 3, 20));
+        assert_eq!((points.points[0].at.output, points.points[0].record, points.points[0].start), (12, 3, 20));
         assert_eq!(pending.len(), 1, "the snapshot past the record waits for a later one");
         points.saw(&mut pending, 4, 25);
         assert_eq!(points.points.len(), 1);
