@@ -10,6 +10,7 @@ use trailhound_engine::events::{Column, EventIndex, Span};
 use trailhound_engine::kql::Query;
 use trailhound_engine::scan::{IdKey, Merge, Scanner, Source};
 use trailhound_engine::{Alert, Rule};
+use trailhound_testkit::input::CountingFile;
 
 const PRINCIPALS: &[&str] =
     &["arn:aws:iam::111111111111:user/alice", "arn:aws:iam::222222222222:user/bob", "arn:aws:sts::111111111111:assumed-role/ops/x"];
@@ -221,21 +222,6 @@ proptest! {
     }
 }
 
-/// Counts the bytes read through it.
-struct Counting<'a> {
-    bytes: &'a [u8],
-    read: usize,
-}
-
-impl std::io::Read for Counting<'_> {
-    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-        let n = out.len().min(self.bytes.len() - self.read);
-        out[..n].copy_from_slice(&self.bytes[self.read..self.read + n]);
-        self.read += n;
-        Ok(n)
-    }
-}
-
 fn gzip(text: &str) -> Vec<u8> {
     use std::io::Write;
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
@@ -261,10 +247,10 @@ proptest! {
         let scanner = Scanner::new([]);
         let whole = scanner.fetch(Source::bytes(&bytes), &wanted);
         prop_assert_eq!(whole.len(), wanted.len());
-        let mut reader = Counting { bytes: &bytes, read: 0 };
+        let mut reader = CountingFile::new(&bytes);
         let streamed = scanner.fetch(Source::reader(&mut reader, Some(bytes.len() as u64)).slice(slice), &wanted);
         prop_assert_eq!(&streamed, &whole);
-        prop_assert!(reader.read <= bytes.len());
+        prop_assert!(reader.read <= bytes.len() as u64);
     }
 }
 
@@ -272,17 +258,7 @@ proptest! {
 /// past what is held whole natively: each record carries 64 random bytes, as hex).
 #[test]
 fn reading_again_an_early_record_reads_little_of_the_file() {
-    let mut state = 0x9e37_79b9_7f4a_7c15u64;
-    let mut noise = || {
-        (0..8)
-            .map(|_| {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                format!("{state:016x}")
-            })
-            .collect::<String>()
-    };
+    let mut noise = trailhound_testkit::input::noise(0x9e37_79b9_7f4a_7c15, 8);
     let lines: Vec<String> = (0..80_000)
         .map(|id| {
             let spec = Spec { id, principal: id % 3, key: id % 3, source: id % 5, action: id % 5, error: 3, region: id % 3, odd: false };
@@ -295,10 +271,10 @@ fn reading_again_an_early_record_reads_little_of_the_file() {
     let gzipped = gzip(&text);
     assert!(gzipped.len() > 2 * trailhound_engine::input::SLICE, "{} bytes of gzip", gzipped.len());
     for bytes in [text.into_bytes(), gzipped] {
-        let mut reader = Counting { bytes: &bytes, read: 0 };
+        let mut reader = CountingFile::new(&bytes);
         let fetched = Scanner::new([]).fetch(Source::reader(&mut reader, Some(bytes.len() as u64)), &[2, 5]);
         assert_eq!(fetched.iter().map(|f| f.record).collect::<Vec<_>>(), [2, 5]);
-        assert!(reader.read < bytes.len() / 2, "read {} of {} bytes", reader.read, bytes.len());
+        assert!(reader.read < bytes.len() as u64 / 2, "read {} of {} bytes", reader.read, bytes.len());
     }
 }
 

@@ -4,9 +4,10 @@
 //! a read past a record error or with a control byte near a checkpoint still starts from one.
 
 use serde_json::json;
-use std::io::{Cursor, Read, Seek, SeekFrom, Write};
+use std::io::{Cursor, Seek, SeekFrom, Write};
 use trailhound_engine::scan::{Fetched, Scanner, Source};
 use trailhound_engine::{Checkpoints, Limits};
+use trailhound_testkit::input::CountingFile;
 
 fn record(n: usize, pad: usize) -> String {
     json!({
@@ -114,13 +115,7 @@ fn trailing_bytes() {
 /// Corrupt deflate data in a big member: every single-byte flip position tried over a range.
 #[test]
 fn corrupt_deflate_data() {
-    let mut state = 0x1234_5678_9abc_def0u64;
-    let mut noise = || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        format!("{state:016x}")
-    };
+    let mut noise = trailhound_testkit::input::noise(0x1234_5678_9abc_def0, 1);
     let recs: Vec<String> = (0..3000)
         .map(|n| {
             let mut r: serde_json::Value = serde_json::from_str(&record(n, 20)).unwrap();
@@ -180,23 +175,6 @@ fn too_large_object_with_duplicate_records_key() {
 
 // ---------- cost ----------
 
-struct Counting<'a> {
-    file: Cursor<&'a [u8]>,
-    read: u64,
-}
-impl Read for Counting<'_> {
-    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.file.read(out)?;
-        self.read += n as u64;
-        Ok(n)
-    }
-}
-impl Seek for Counting<'_> {
-    fn seek(&mut self, to: SeekFrom) -> std::io::Result<u64> {
-        self.file.seek(to)
-    }
-}
-
 fn big_lines(first: &str, n: usize) -> Vec<u8> {
     let mut text = String::from(first);
     for i in 1..n {
@@ -218,9 +196,9 @@ fn a_missing_record_rereads_from_the_start() {
     let bytes = gz(text.as_bytes());
     let s = scanner();
     let mut points = Checkpoints::every(64 << 10);
-    s.fetch_again(&mut Counting { file: Cursor::new(&bytes), read: 0 }, &[19_990], &mut points);
+    s.fetch_again(&mut CountingFile::new(&bytes), &[19_990], &mut points);
     let before = points.len();
-    let mut warm = Counting { file: Cursor::new(&bytes), read: 0 };
+    let mut warm = CountingFile::new(&bytes);
     let got = s.fetch_again(&mut warm, &[18_999, 19_000], &mut points);
     assert_eq!(got.len(), 1);
     assert!(warm.read < bytes.len() as u64 / 3, "read {} of {} (points {before} -> {})", warm.read, bytes.len(), points.len());
@@ -242,8 +220,8 @@ fn control_byte_after_a_checkpoint() {
     let bytes = gz(text.as_bytes());
     let s = scanner();
     let mut points = Checkpoints::every(64 << 10);
-    s.fetch_again(&mut Counting { file: Cursor::new(&bytes), read: 0 }, &[20_000], &mut points);
-    let mut warm = Counting { file: Cursor::new(&bytes), read: 0 };
+    s.fetch_again(&mut CountingFile::new(&bytes), &[20_000], &mut points);
+    let mut warm = CountingFile::new(&bytes);
     let got = s.fetch_again(&mut warm, &[19_000], &mut points);
     assert_eq!(got, s.fetch(Source::bytes(&bytes), &[19_000]));
     assert!(warm.read < bytes.len() as u64 / 2, "read {} of {} ({} points)", warm.read, bytes.len(), points.len());

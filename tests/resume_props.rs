@@ -6,9 +6,10 @@
 
 use proptest::prelude::*;
 use serde_json::{Value, json};
-use std::io::{Cursor, Read, Seek, SeekFrom};
+use std::io::{Cursor, Seek, SeekFrom};
 use trailhound_engine::scan::{Scanner, Source};
 use trailhound_engine::{Checkpoints, Limits};
+use trailhound_testkit::input::CountingFile;
 
 /// A CloudTrail record, numbered, padded with `pad` bytes of text.
 fn record(n: usize, pad: usize) -> String {
@@ -126,42 +127,12 @@ proptest! {
     }
 }
 
-/// A reader that counts the bytes it gives.
-struct Counting<'a> {
-    file: Cursor<&'a [u8]>,
-    read: u64,
-}
-
-impl Read for Counting<'_> {
-    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.file.read(out)?;
-        self.read += n as u64;
-        Ok(n)
-    }
-}
-
-impl Seek for Counting<'_> {
-    fn seek(&mut self, to: SeekFrom) -> std::io::Result<u64> {
-        self.file.seek(to)
-    }
-}
-
 /// A 24 MB delivery, gzipped: the first read of its last records inflates it all and leaves
 /// checkpoints; reading another late record then reads a few MiB's worth, and the records are the
 /// ones read from the start.
 #[test]
 fn a_late_record_of_a_big_gzip_file_is_read_from_a_checkpoint() {
-    let mut state = 0x9e37_79b9_7f4a_7c15u64;
-    let mut noise = || {
-        (0..8)
-            .map(|_| {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                format!("{state:016x}")
-            })
-            .collect::<String>()
-    };
+    let mut noise = trailhound_testkit::input::noise(0x9e37_79b9_7f4a_7c15, 8);
     let records: Vec<String> = (0..40_000)
         .map(|n| {
             let mut r: Value = serde_json::from_str(&record(n, 300)).expect("JSON");
@@ -174,7 +145,7 @@ fn a_late_record_of_a_big_gzip_file_is_read_from_a_checkpoint() {
     let scanner = scanner();
     let mut points = Checkpoints::default();
 
-    let mut cold = Counting { file: Cursor::new(&bytes[..]), read: 0 };
+    let mut cold = CountingFile::new(&bytes);
     let last = scanner.fetch_again(&mut cold, &[39_990, 39_999], &mut points);
     assert_eq!(last, scanner.fetch(Source::bytes(&bytes), &[39_990, 39_999]));
     assert!(cold.read >= bytes.len() as u64, "the first read inflates the file to its end");
@@ -182,7 +153,7 @@ fn a_late_record_of_a_big_gzip_file_is_read_from_a_checkpoint() {
     assert!(points.len() as u64 >= expected_points, "{} checkpoints in {} bytes of text", points.len(), text.len());
     assert!(points.memory() < 64 * 1024 * (points.len() + 1), "{} bytes for {} checkpoints", points.memory(), points.len());
 
-    let mut warm = Counting { file: Cursor::new(&bytes[..]), read: 0 };
+    let mut warm = CountingFile::new(&bytes);
     let late = scanner.fetch_again(&mut warm, &[38_000], &mut points);
     assert_eq!(late, scanner.fetch(Source::bytes(&bytes), &[38_000]));
     assert!(warm.read < bytes.len() as u64 / 3, "read {} of {} bytes", warm.read, bytes.len());

@@ -67,3 +67,46 @@ pub fn value_of<'a>(r: &'a Record) -> &'a serde_json::Value {
         Body::Raw(_) => panic!("records kept by the tests are parsed"),
     }
 }
+
+/// A file in memory that counts the bytes read from it; it seeks as a `Cursor` does.
+pub struct CountingFile<'a> {
+    file: std::io::Cursor<&'a [u8]>,
+    /// How many bytes were read so far.
+    pub read: u64,
+}
+
+impl<'a> CountingFile<'a> {
+    pub fn new(bytes: &'a [u8]) -> Self {
+        CountingFile { file: std::io::Cursor::new(bytes), read: 0 }
+    }
+}
+
+impl std::io::Read for CountingFile<'_> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.file.read(out)?;
+        self.read += n as u64;
+        Ok(n)
+    }
+}
+
+impl std::io::Seek for CountingFile<'_> {
+    fn seek(&mut self, to: std::io::SeekFrom) -> std::io::Result<u64> {
+        self.file.seek(to)
+    }
+}
+
+/// Text that does not compress, the same on every run: each call gives `words` × 16 hex digits
+/// from a xorshift generator started at `seed`.
+pub fn noise(seed: u64, words: usize) -> impl FnMut() -> String {
+    let mut state = seed;
+    move || {
+        (0..words)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                format!("{state:016x}")
+            })
+            .collect()
+    }
+}
